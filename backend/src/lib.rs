@@ -1,0 +1,5 @@
+//! townpass backend: the operator CLI today; the server (shop, pass pages, partner portal, device
+//! API) joins it module by module. `main.rs` only parses the command line and calls in here.
+
+pub mod cli;
+pub mod inspect;
