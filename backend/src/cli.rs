@@ -1,12 +1,16 @@
 //! The `townpass` command line: one table of commands, each a thin call into a module.
 
-use std::io::BufRead;
-use std::process::ExitCode;
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use townpass_core::PublicKey;
+use townpass_core::{KeyStatus, PublicKey};
 
-use crate::inspect;
+use crate::config::StoreArgs;
+use crate::store::{ApplyAction, Store};
+use crate::{catalog, inspect, keys, sales, server};
 
 /// Exit codes shared by every command.
 pub const EXIT_OK: u8 = 0;
@@ -21,15 +25,109 @@ pub const EXIT_USAGE: u8 = 2;
     long_about = None,
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the web server (shop, pass pages, device API, /.well-known/townpass/keys).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date (the server also does this at start).
+    Migrate,
+    /// The catalogue: towns, partners, venues, offers, products, as a TOML file.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Issuer keys: list, rotate, revoke.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Issue paid passes in bulk (tour operators, printing). Prints the order and the tokens.
+    Issue(IssueArgs),
     /// Work with pass tokens (the text inside a pass's QR code).
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TOWNPASS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Public base URL used in links (e-mails, PDFs). Default: http://LISTEN.
+    #[arg(long, env = "TOWNPASS_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Apply a catalogue file. Idempotent: applying it again changes nothing and says so.
+    /// A product that has been sold is never edited: a change makes a new version.
+    Apply {
+        /// The TOML file (see catalog/demo.toml for the format).
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the stored catalogue as TOML (to stdout, or to --out FILE).
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List every issuer key with its status and until when its passes are valid.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a new active key; the old one is retired and stays trusted while its passes are valid.
+    Rotate {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a compromised key: every pass it signed is refused after the scanners' next sync.
+    Revoke {
+        /// The key id (8 hex digits, see `townpass keys list`).
+        kid: String,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// Product code (see `townpass catalog export`).
+    #[arg(long)]
+    pub product: String,
+    /// Category code: adult, child, senior, student, or one the catalogue defines.
+    #[arg(long)]
+    pub category: String,
+    /// How many passes.
+    #[arg(long, default_value_t = 1)]
+    pub count: u32,
+    /// Name printed on the pass (for the ID check at the entrance).
+    #[arg(long)]
+    pub holder: Option<String>,
+    /// The buyer's e-mail (the order is sent there).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Public base URL for the order link.
+    #[arg(
+        long,
+        env = "TOWNPASS_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub base_url: String,
+    /// Print one JSON object with the order and every token.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,7 +135,8 @@ pub enum TokenCommand {
     /// Decode a pass token and check its signature: "what is this pass?".
     ///
     /// Prints the serial, product, category, holder and dates (in UTC and in local time) and whether
-    /// the signature is valid for one of the given public keys. Exit 0 when valid, 1 when not.
+    /// the signature is valid for one of the given public keys, or of the server's own keys when the
+    /// database exists. Exit 0 when valid, 1 when not.
     Inspect(InspectArgs),
 }
 
@@ -56,25 +155,298 @@ pub struct InspectArgs {
     pub tz: Option<String>,
 }
 
-pub fn main() -> ExitCode {
+pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
+    if matches!(cli.command, Command::Serve(_)) {
+        init_tracing();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => std::process::ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_USAGE)
+            std::process::ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<u8> {
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOWNPASS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let s = &cli.store;
     match cli.command {
-        Command::Token(TokenCommand::Inspect(args)) => inspect_command(args),
+        Command::Serve(args) => serve(s, args).await,
+        Command::Migrate => {
+            let store = Store::connect(&s.database_url()).await?;
+            let n = store.migrate().await?;
+            println!("database up to date ({n} migration(s) applied)");
+            Ok(EXIT_OK)
+        }
+        Command::Catalog(CatalogCommand::Apply { file, json }) => {
+            catalog_apply(s, &file, json).await
+        }
+        Command::Catalog(CatalogCommand::Export { out }) => {
+            let store = s.open_store().await?;
+            let Some(text) = catalog::export(&store).await? else {
+                anyhow::bail!(
+                    "no catalogue yet: apply one first with `townpass catalog apply FILE`"
+                );
+            };
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Keys(cmd) => keys_command(s, cmd).await,
+        Command::Issue(args) => issue_command(s, args).await,
+        Command::Token(TokenCommand::Inspect(args)) => inspect_command(s, args).await,
     }
 }
 
-fn inspect_command(args: InspectArgs) -> anyhow::Result<u8> {
-    let keys = args
+async fn serve(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
+    let store = s.open_store().await.context("opening the database")?;
+    let ring = s.key_ring();
+    let key = ring.ensure_active(&store, crate::store::now()).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let base_url = args.base_url.unwrap_or_else(|| format!("http://{addr}"));
+    tracing::info!(%addr, kid = %key.kid(), database = %crate::config::redact_url(&s.database_url()), "townpass serving");
+    println!("townpass listening on http://{addr} (public URL {base_url})");
+    let state = Arc::new(server::AppState {
+        store,
+        keys: ring,
+        base_url,
+    });
+    server::serve(listener, state).await?;
+    Ok(EXIT_OK)
+}
+
+async fn catalog_apply(s: &StoreArgs, file: &std::path::Path, json: bool) -> anyhow::Result<u8> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let store = s.open_store().await?;
+    let report = catalog::apply(&store, &text, crate::store::now()).await?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(EXIT_OK);
+    }
+    for c in &report.changes {
+        let what = match &c.action {
+            ApplyAction::Unchanged => continue,
+            ApplyAction::Added => "added".to_string(),
+            ApplyAction::Updated => "updated".to_string(),
+            ApplyAction::NewVersion { version, previous } => {
+                format!(
+                    "new version {version} (version {previous} has been sold, so it is kept and taken off sale)"
+                )
+            }
+            ApplyAction::NotInFile => "not in the file: kept as it is".to_string(),
+        };
+        println!("{} {}: {what}", c.kind, c.code);
+    }
+    let unchanged = report
+        .changes
+        .iter()
+        .filter(|c| c.action == ApplyAction::Unchanged)
+        .count();
+    if report.changed() {
+        println!("catalogue applied ({unchanged} item(s) unchanged)");
+    } else {
+        println!(
+            "nothing to change: the database already matches {} ({unchanged} items)",
+            file.display()
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+async fn keys_command(s: &StoreArgs, cmd: KeysCommand) -> anyhow::Result<u8> {
+    let store = s.open_store().await?;
+    let ring = s.key_ring();
+    let now = crate::store::now();
+    let json = match &cmd {
+        KeysCommand::List { json }
+        | KeysCommand::Rotate { json }
+        | KeysCommand::Revoke { json, .. } => *json,
+    };
+    match cmd {
+        KeysCommand::List { .. } => {}
+        KeysCommand::Rotate { .. } => {
+            let key = ring.rotate(&store, now).await?;
+            if !json {
+                println!(
+                    "new active key {}; the previous key is retired and trusted while its passes are valid",
+                    key.kid()
+                );
+            }
+        }
+        KeysCommand::Revoke { kid, reason, .. } => {
+            let kid = kid.trim().to_lowercase();
+            if reason.trim().is_empty() {
+                anyhow::bail!("--reason must say why the key is revoked");
+            }
+            let row = store.revoke_key(&kid, reason.trim(), now).await?;
+            if !json {
+                println!(
+                    "key {kid} revoked: every pass it signed is refused after the scanners' next sync"
+                );
+                if row.status == "active" {
+                    println!(
+                        "it was the active key: run `townpass keys rotate` (the server also makes a new one at start)"
+                    );
+                }
+            }
+        }
+    }
+    let rows = store.keys().await?;
+    if json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|r| serde_json::json!({
+                "kid": r.kid, "status": r.status, "public_key": r.public_key, "created_at": r.created_at,
+                "retired_at": r.retired_at, "revoked_at": r.revoked_at, "revoke_reason": r.revoke_reason,
+                "passes_valid_until": r.last_pass_expires_at, "still_needed": keys::still_needed(r, now),
+            }))
+            .collect();
+        println!("{}", serde_json::to_string(&out)?);
+    } else {
+        println!(
+            "{:<9} {:<8} {:<17} {:<17} passes valid until",
+            "kid", "status", "created", "retired/revoked"
+        );
+        for r in &rows {
+            let when = |t: Option<i64>| t.map_or_else(|| "-".to_string(), date_time);
+            println!(
+                "{:<9} {:<8} {:<17} {:<17} {}",
+                r.kid,
+                r.status,
+                date_time(r.created_at),
+                when(r.revoked_at.or(r.retired_at)),
+                when(r.last_pass_expires_at),
+            );
+        }
+        if rows.is_empty() {
+            println!(
+                "(no keys yet: `townpass serve` makes the first one, or run `townpass keys rotate`)"
+            );
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// "2026-11-21 09:30" in UTC.
+fn date_time(unix: i64) -> String {
+    jiff::Timestamp::from_second(unix).map_or_else(
+        |_| unix.to_string(),
+        |t| t.strftime("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+async fn issue_command(s: &StoreArgs, args: IssueArgs) -> anyhow::Result<u8> {
+    let store = s.open_store().await?;
+    let key = s
+        .key_ring()
+        .ensure_active(&store, crate::store::now())
+        .await?;
+    let bar = if args.json || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(u64::from(args.count) * 2)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:8} [{bar:40}] {pos}/{len} passes ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let progress: sales::Progress = {
+        let bar = bar.clone();
+        let count = u64::from(args.count);
+        Arc::new(move |phase, done, _total| {
+            bar.set_message(phase);
+            bar.set_position(if phase == "signing" {
+                done as u64
+            } else {
+                count + done as u64
+            });
+        })
+    };
+    let req = sales::IssueRequest {
+        product: args.product,
+        category: args.category,
+        count: args.count,
+        holder: args.holder,
+        email: args.email,
+        language: "en".into(),
+        channel: "cli",
+        payment_provider: "invoice".into(),
+    };
+    let issued = sales::issue(&store, &key, &req, crate::store::now(), progress).await?;
+    bar.finish_and_clear();
+    let url = format!(
+        "{}/o/{}",
+        args.base_url.trim_end_matches('/'),
+        issued.order_public_id
+    );
+    if args.json {
+        let out = serde_json::json!({
+            "order": issued.order_public_id, "url": url, "product": issued.product.product.code,
+            "product_id": issued.product.id, "version": issued.product.version, "category": issued.category,
+            "price_minor": issued.price.minor, "currency": issued.price.currency.to_string(),
+            "expires_at": issued.expires_at, "passes": issued.passes,
+        });
+        println!("{out}");
+        return Ok(EXIT_OK);
+    }
+    let total = townpass_core::money::Money::new(
+        issued.price.minor * i64::from(args.count),
+        issued.price.currency,
+    );
+    println!(
+        "issued {} pass(es) of {} (product {}, version {}), {}, {} each, {} in all",
+        issued.passes.len(),
+        issued.product.product.code,
+        issued.product.id,
+        issued.product.version,
+        issued.category,
+        issued.price,
+        total
+    );
+    println!("order page: {url}");
+    println!("hard expiry: {} UTC", date_time(issued.expires_at));
+    if issued.passes.len() <= 20 {
+        for p in &issued.passes {
+            println!("  {}  {}", p.serial, p.token);
+        }
+    } else {
+        println!("(use --json to get all {} tokens)", issued.passes.len());
+    }
+    Ok(EXIT_OK)
+}
+
+async fn inspect_command(s: &StoreArgs, args: InspectArgs) -> anyhow::Result<u8> {
+    let given = args
         .keys
         .iter()
         .map(|k| PublicKey::from_hex(k).map_err(|e| anyhow::anyhow!("--key {k}: {e}")))
@@ -91,7 +463,25 @@ fn inspect_command(args: InspectArgs) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("--tz {name}: unknown time zone ({e})"))?,
         None => jiff::tz::TimeZone::system(),
     };
-    let report = inspect::inspect(&token, &keys);
+    // The server's own keys (with their statuses) when there is a database; given keys on top.
+    let mut set = townpass_core::KeySet::new();
+    if s.database_exists() {
+        let server_keys =
+            async { anyhow::Ok(keys::trusted_keys(&s.open_store().await?).await?) }.await;
+        match server_keys {
+            Ok(k) => k
+                .iter()
+                .for_each(|(key, status)| set.insert(key.clone(), status)),
+            Err(e) if !given.is_empty() => {
+                eprintln!("note: the server's keys were not read ({e:#})")
+            }
+            Err(e) => return Err(e.context("reading the server's keys (or give --key PUBHEX)")),
+        }
+    }
+    for key in given {
+        set.insert(key, KeyStatus::Active);
+    }
+    let report = inspect::inspect_with(&token, &set);
     if args.json {
         println!("{}", serde_json::to_string(&report.json())?);
     } else {

@@ -1,5 +1,13 @@
 //! townpass backend: the operator CLI today; the server (shop, pass pages, partner portal, device
 //! API) joins it module by module. `main.rs` only parses the command line and calls in here.
 
+pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod inspect;
+pub mod keys;
+pub mod sales;
+pub mod server;
+pub mod store;
+#[doc(hidden)]
+pub mod testing;

@@ -2,6 +2,8 @@
 //! No I/O, no async, no clock: time is always a parameter, so both binaries reach the same verdict
 //! from the same facts.
 
+pub mod catalog;
+pub mod money;
 pub mod token;
 
 #[cfg(feature = "qr")]

@@ -43,3 +43,100 @@ pub fn vectors() -> serde_json::Value {
     let text = include_str!("../../core/tests/data/tokens.json");
     serde_json::from_str(text).expect("tokens.json parses")
 }
+
+/// A temporary data directory for one test, removed afterwards.
+#[derive(Debug)]
+pub struct DataDir(PathBuf);
+
+impl DataDir {
+    pub fn new() -> DataDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path =
+            std::env::temp_dir().join(format!("townpass-e2e-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path).expect("create data dir");
+        DataDir(path)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// `townpass --data-dir DIR args...`, with the demo catalogue path at hand.
+    pub fn townpass(&self, args: &[&str]) -> std::process::Output {
+        Command::new(bin("townpass"))
+            .arg("--data-dir")
+            .arg(&self.0)
+            .args(args)
+            .env_remove("TOWNPASS_DATABASE_URL")
+            .env_remove("TOWNPASS_KEY_DIR")
+            .output()
+            .expect("townpass runs")
+    }
+}
+
+impl Default for DataDir {
+    fn default() -> Self {
+        DataDir::new()
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The demo catalogue shipped in the repository.
+pub fn demo_catalogue_path() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../catalog/demo.toml"))
+}
+
+/// Runs `townpass serve` on a free port and waits for its health check; killed on drop.
+#[derive(Debug)]
+pub struct Server {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(data: &DataDir) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = Command::new(bin("townpass"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["serve", "--listen", &listen])
+            .env_remove("TOWNPASS_DATABASE_URL")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let url = format!("http://{listen}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut server = Server { child, url };
+        loop {
+            if ureq::get(&format!("{}/healthz", server.url)).call().is_ok() {
+                return server;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("townpass serve exited early: {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "townpass serve did not become healthy in 30 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

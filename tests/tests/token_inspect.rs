@@ -3,14 +3,14 @@
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-use townpass_tests::{bin, vectors};
+use townpass_tests::{DataDir, bin, vectors};
 
+/// `townpass token inspect` with an empty data directory: only the keys given count.
 fn inspect(args: &[&str]) -> Output {
-    Command::new(bin("townpass"))
-        .args(["token", "inspect"])
-        .args(args)
-        .output()
-        .expect("townpass runs")
+    let data = DataDir::new();
+    let mut all = vec!["token", "inspect"];
+    all.extend_from_slice(args);
+    data.townpass(&all)
 }
 
 fn vector_keys(v: &Value) -> Vec<String> {
@@ -103,10 +103,7 @@ fn inspect_json_reports_each_invalid_vectors_exact_error_code_and_exits_1() {
 fn inspect_without_keys_shows_the_claims_and_says_how_to_check_the_signature() {
     let v = vectors();
     let token = v["valid"][2]["token"].as_str().expect("token");
-    let out = Command::new(bin("townpass"))
-        .args(["token", "inspect", "--tz", "Europe/Sofia", token])
-        .output()
-        .expect("runs");
+    let out = inspect(&["--tz", "Europe/Sofia", token]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("unknown_key"), "{text}");
@@ -128,7 +125,10 @@ fn inspect_reads_the_token_from_stdin_as_a_wedge_reader_types_it() {
         .expect("token")
         .to_lowercase();
     let key = vector_keys(&v).remove(0);
+    let data = DataDir::new();
     let mut child = Command::new(bin("townpass"))
+        .arg("--data-dir")
+        .arg(data.path())
         .args(["token", "inspect", "--json", "--key", &key, "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

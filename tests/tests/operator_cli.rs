@@ -1,0 +1,155 @@
+//! The operator's day, with the real binaries: apply the catalogue, issue passes, check them,
+//! serve the published keys, rotate and revoke.
+
+use serde_json::Value;
+use townpass_tests::{DataDir, Server, demo_catalogue_path};
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("utf-8")
+}
+
+#[test]
+fn catalogue_apply_is_idempotent_and_says_so() {
+    let data = DataDir::new();
+    let catalogue = demo_catalogue_path();
+    let first = stdout(&data.townpass(&["catalog", "apply", catalogue.to_str().expect("path")]));
+    assert!(first.contains("product bulgaria-72h: added"), "{first}");
+    let second = stdout(&data.townpass(&["catalog", "apply", catalogue.to_str().expect("path")]));
+    assert!(second.starts_with("nothing to change"), "{second}");
+    let export = stdout(&data.townpass(&["catalog", "export"]));
+    assert!(export.contains("code = \"tsarevets\""), "{export}");
+}
+
+#[test]
+fn a_bulk_issued_pass_checks_out_against_the_servers_own_keys() {
+    let data = DataDir::new();
+    stdout(&data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    let out = stdout(&data.townpass(&[
+        "issue",
+        "--product",
+        "bulgaria-72h",
+        "--category",
+        "senior",
+        "--count",
+        "3",
+        "--holder",
+        "Мария Иванова",
+        "--json",
+    ]));
+    let issued: Value = serde_json::from_str(&out).expect("issue --json");
+    let passes = issued["passes"].as_array().expect("passes");
+    assert_eq!(passes.len(), 3);
+    assert_eq!(
+        (issued["price_minor"].as_i64(), issued["currency"].as_str()),
+        (Some(3000), Some("EUR"))
+    );
+    let token = passes[0]["token"].as_str().expect("token");
+
+    // No --key: the support desk's `inspect` uses the server's keys from the data directory.
+    let out = stdout(&data.townpass(&["token", "inspect", "--json", token]));
+    let report: Value = serde_json::from_str(&out).expect("inspect --json");
+    assert_eq!(report["valid"], true, "{report}");
+    assert_eq!(report["serial"], passes[0]["serial"]);
+    assert_eq!(report["holder"], "Мария Иванова");
+    assert_eq!(report["product"], issued["product_id"]);
+    assert_eq!(report["category"], 3);
+
+    // Revoke the key: the text output warns that scanners refuse the pass.
+    let kid = report["kid"].as_str().expect("kid");
+    stdout(&data.townpass(&[
+        "keys",
+        "revoke",
+        kid,
+        "--reason",
+        "test of a compromised key",
+    ]));
+    let text = stdout(&{
+        let out = data.townpass(&["token", "inspect", token]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "the signature itself is still valid"
+        );
+        out
+    });
+    assert!(text.contains("KEY IS REVOKED"), "{text}");
+}
+
+#[test]
+fn the_server_publishes_the_same_keys_that_keys_list_shows_and_keeps_retired_ones() {
+    let data = DataDir::new();
+    stdout(&data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    stdout(&data.townpass(&["issue", "--product", "sofia-24h", "--category", "adult"]));
+    stdout(&data.townpass(&["keys", "rotate"]));
+    let listed: Value =
+        serde_json::from_str(&stdout(&data.townpass(&["keys", "list", "--json"]))).expect("json");
+    let listed = listed.as_array().expect("array");
+    assert_eq!(listed.len(), 2);
+    let statuses: Vec<&str> = listed
+        .iter()
+        .map(|k| k["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, ["retired", "active"]);
+    assert_eq!(
+        listed[0]["still_needed"], true,
+        "the retired key's pass is still valid"
+    );
+
+    let server = Server::start(&data);
+    let doc: Value = ureq::get(&format!("{}/.well-known/townpass/keys", server.url))
+        .call()
+        .expect("keys")
+        .body_mut()
+        .read_json()
+        .expect("json");
+    let published: Vec<(&str, &str)> = doc["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| {
+            (
+                k["kid"].as_str().expect("kid"),
+                k["public_key_hex"].as_str().expect("hex"),
+            )
+        })
+        .collect();
+    let expected: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|k| {
+            (
+                k["kid"].as_str().expect("kid"),
+                k["public_key"].as_str().expect("pk"),
+            )
+        })
+        .collect();
+    assert_eq!(published, expected);
+}
+
+#[test]
+fn issuing_an_unknown_product_fails_with_exit_2_and_says_what_to_do() {
+    let data = DataDir::new();
+    stdout(&data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    let out = data.townpass(&["issue", "--product", "paris-pass", "--category", "adult"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("product 'paris-pass' not found"), "{err}");
+}
