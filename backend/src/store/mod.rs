@@ -103,6 +103,7 @@ impl Store {
                             conn.execute("PRAGMA synchronous = FULL").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            conn.execute("PRAGMA cache_size = -65536").await?;
                             Ok(())
                         })
                     })

@@ -3,10 +3,17 @@
 
 use serde::Serialize;
 
-use super::{Result, Store, StoreError};
+use super::{Dialect, Result, Store, StoreError};
 
-/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
-const PASS_BATCH: usize = 500;
+/// Rows per multi-row INSERT. PostgreSQL: large batches save round trips. SQLite: binding a
+/// `$N` parameter looks its name up in a list (linear), so binding is quadratic in the parameters
+/// of one statement; small batches are much faster there (measured by benches/issue.rs).
+fn pass_batch(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::Postgres => 500,
+        Dialect::Sqlite => 20,
+    }
+}
 const PASS_COLUMNS: usize = 12;
 
 #[derive(Clone, Debug)]
@@ -132,7 +139,7 @@ impl Store {
             )));
         }
         let mut written = 0;
-        for chunk in passes.chunks(PASS_BATCH) {
+        for chunk in passes.chunks(pass_batch(self.dialect)) {
             let sql = pass_insert_sql(chunk.len());
             let mut q = sqlx::query(&sql);
             for p in chunk {
