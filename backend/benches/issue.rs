@@ -40,10 +40,10 @@ fn main() {
             let progress: sales::Progress = {
                 let signed_at = signed_at.clone();
                 std::sync::Arc::new(move |phase, _, _| {
-                    if phase == "storing" {
-                        if let Ok(mut s) = signed_at.lock() {
-                            s.get_or_insert(started.elapsed().as_secs_f64());
-                        }
+                    if phase == "storing"
+                        && let Ok(mut s) = signed_at.lock()
+                    {
+                        s.get_or_insert(started.elapsed().as_secs_f64());
                     }
                 })
             };
