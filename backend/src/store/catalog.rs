@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{Any, Transaction};
-use townpass_core::catalog::{Catalogue, CategoryDef, Operator, Product};
+use townpass_core::catalog::{Catalogue, CategoryDef, Offer, Operator, Product, Town, Venue};
 
 use super::{Result, Store, StoreError};
 
@@ -357,6 +357,42 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(product_row).collect()
+    }
+
+    /// What a product includes, town by town: (town, venue, offer), in catalogue order.
+    pub async fn product_venues(&self, product_id: i64) -> Result<Vec<(Town, Venue, Offer)>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT t.doc, v.doc, o.doc FROM product_offers po JOIN offers o ON o.id = po.offer_id \
+             JOIN venues v ON v.id = o.venue_id JOIN towns t ON t.id = v.town_id \
+             WHERE po.product_id = $1 ORDER BY t.id, v.id, o.id",
+        )
+        .bind(product_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|(t, v, o)| {
+                Ok((
+                    from_doc("town", t)?,
+                    from_doc("venue", v)?,
+                    from_doc("offer", o)?,
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn categories(&self) -> Result<Vec<CategoryDef>> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT doc FROM categories ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|d| from_doc("category", d)).collect()
+    }
+
+    pub async fn sales_point_id(&self, code: &str) -> Result<(i64, i64)> {
+        sqlx::query_as("SELECT id, commission_bp FROM sales_points WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("sales point '{code}'")))
     }
 
     pub async fn category_by_code(&self, code: &str) -> Result<CategoryDef> {

@@ -5,7 +5,9 @@
 
 mod catalog;
 mod keys;
+mod outbox;
 mod sales;
+mod users;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -16,7 +18,9 @@ use sqlx::{AnyPool, Executor};
 
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use keys::KeyRow;
-pub use sales::{NewLine, NewOrder, NewPass, OrderRow, PassRow};
+pub use outbox::{OutboxRow, OutboxStatus};
+pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow};
+pub use users::{NewUser, UserRow};
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

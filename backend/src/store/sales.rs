@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use sqlx::{Any, Transaction};
+
 use super::{Dialect, Result, Store, StoreError};
 
 /// Rows per multi-row INSERT. PostgreSQL: large batches save round trips. SQLite: binding a
@@ -60,6 +62,7 @@ pub struct NewPass {
 pub struct OrderRow {
     pub id: i64,
     pub public_id: String,
+    pub payment_provider: String,
     pub email: Option<String>,
     pub language: String,
     pub status: String,
@@ -86,6 +89,114 @@ pub struct PassRow {
     pub revoked_at: Option<i64>,
 }
 
+/// An order line as stored.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct LineRow {
+    pub id: i64,
+    pub product_id: i64,
+    pub category_id: i64,
+    pub holder: Option<String>,
+    pub quantity: i64,
+    pub price_minor: i64,
+}
+
+async fn insert_order_rows(
+    tx: &mut Transaction<'_, Any>,
+    order: &NewOrder,
+    status: &str,
+    paid_at: Option<i64>,
+) -> Result<(i64, Vec<LineRow>)> {
+    let order_id: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (public_id, email, language, status, channel, sales_point_id, commission_bp, \
+         currency, total_minor, payment_provider, created_at, paid_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(&order.public_id)
+    .bind(&order.email)
+    .bind(&order.language)
+    .bind(status)
+    .bind(order.channel)
+    .bind(order.sales_point_id)
+    .bind(order.commission_bp)
+    .bind(&order.currency)
+    .bind(order.total_minor())
+    .bind(&order.payment_provider)
+    .bind(order.created_at)
+    .bind(paid_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut lines = Vec::with_capacity(order.lines.len());
+    for line in &order.lines {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO order_lines (order_id, product_id, category_id, holder, quantity, price_minor) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(order_id)
+        .bind(line.product_id)
+        .bind(line.category_id)
+        .bind(&line.holder)
+        .bind(line.quantity)
+        .bind(line.price_minor)
+        .fetch_one(&mut **tx)
+        .await?;
+        lines.push(LineRow {
+            id,
+            product_id: line.product_id,
+            category_id: line.category_id,
+            holder: line.holder.clone(),
+            quantity: line.quantity,
+            price_minor: line.price_minor,
+        });
+    }
+    Ok((order_id, lines))
+}
+
+/// Writes the passes of an order, checking there is exactly one per place on its lines.
+async fn insert_passes(
+    tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
+    order_id: i64,
+    currency: &str,
+    lines: &[LineRow],
+    passes: &[NewPass],
+    progress: &mut dyn FnMut(usize),
+) -> Result<()> {
+    let places: i64 = lines.iter().map(|l| l.quantity).sum();
+    if places != passes.len() as i64 {
+        return Err(StoreError::Conflict(format!(
+            "the order has {places} places but {} passes were given",
+            passes.len()
+        )));
+    }
+    let mut written = 0;
+    for chunk in passes.chunks(pass_batch(dialect)) {
+        let sql = pass_insert_sql(chunk.len());
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            let line = lines
+                .get(p.line)
+                .ok_or_else(|| StoreError::Conflict("a pass names no order line".into()))?;
+            q = q
+                .bind(&p.serial)
+                .bind(order_id)
+                .bind(line.id)
+                .bind(line.product_id)
+                .bind(line.category_id)
+                .bind(&line.holder)
+                .bind(line.price_minor)
+                .bind(currency)
+                .bind(&p.kid)
+                .bind(&p.token)
+                .bind(p.issued_at)
+                .bind(p.expires_at);
+        }
+        q.execute(&mut **tx).await?;
+        written += chunk.len();
+        progress(written);
+    }
+    Ok(())
+}
+
 impl Store {
     /// Writes a paid order, its lines and all its passes in one transaction. `progress` is called
     /// with the number of passes written so far after each batch.
@@ -97,82 +208,122 @@ impl Store {
         mut progress: impl FnMut(usize),
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
-        let order_id: i64 = sqlx::query_scalar(
-            "INSERT INTO orders (public_id, email, language, status, channel, sales_point_id, commission_bp, \
-             currency, total_minor, payment_provider, created_at, paid_at) \
-             VALUES ($1, $2, $3, 'paid', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        let (order_id, lines) = insert_order_rows(&mut tx, order, "paid", Some(paid_at)).await?;
+        insert_passes(
+            &mut tx,
+            self.dialect,
+            order_id,
+            &order.currency,
+            &lines,
+            passes,
+            &mut progress,
         )
-        .bind(&order.public_id)
-        .bind(&order.email)
-        .bind(&order.language)
-        .bind(order.channel)
-        .bind(order.sales_point_id)
-        .bind(order.commission_bp)
-        .bind(&order.currency)
-        .bind(order.total_minor())
-        .bind(&order.payment_provider)
-        .bind(order.created_at)
-        .bind(paid_at)
-        .fetch_one(&mut *tx)
         .await?;
-        let mut line_ids = Vec::with_capacity(order.lines.len());
-        for line in &order.lines {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO order_lines (order_id, product_id, category_id, holder, quantity, price_minor) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(order_id)
-            .bind(line.product_id)
-            .bind(line.category_id)
-            .bind(&line.holder)
-            .bind(line.quantity)
-            .bind(line.price_minor)
-            .fetch_one(&mut *tx)
-            .await?;
-            line_ids.push(id);
-        }
-        let expected: i64 = order.lines.iter().map(|l| l.quantity).sum();
-        if expected != passes.len() as i64 {
-            return Err(StoreError::Conflict(format!(
-                "the order has {expected} places but {} passes were given",
-                passes.len()
-            )));
-        }
-        let mut written = 0;
-        for chunk in passes.chunks(pass_batch(self.dialect)) {
-            let sql = pass_insert_sql(chunk.len());
-            let mut q = sqlx::query(&sql);
-            for p in chunk {
-                let line = order
-                    .lines
-                    .get(p.line)
-                    .ok_or_else(|| StoreError::Conflict("pass names no order line".into()))?;
-                q = q
-                    .bind(&p.serial)
-                    .bind(order_id)
-                    .bind(line_ids[p.line])
-                    .bind(line.product_id)
-                    .bind(line.category_id)
-                    .bind(&line.holder)
-                    .bind(line.price_minor)
-                    .bind(&order.currency)
-                    .bind(&p.kid)
-                    .bind(&p.token)
-                    .bind(p.issued_at)
-                    .bind(p.expires_at);
-            }
-            q.execute(&mut *tx).await?;
-            written += chunk.len();
-            progress(written);
-        }
         tx.commit().await?;
         Ok(order_id)
     }
 
+    /// Writes an order that waits for payment (no passes yet).
+    pub async fn insert_pending_order(&self, order: &NewOrder) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let (order_id, _) = insert_order_rows(&mut tx, order, "pending", None).await?;
+        tx.commit().await?;
+        Ok(order_id)
+    }
+
+    /// Marks a pending order paid and writes its passes, in one transaction. Refuses an order that
+    /// is not pending (paid twice by two desks at once: the second one gets a conflict).
+    pub async fn pay_order(
+        &self,
+        order_id: i64,
+        passes: &[NewPass],
+        paid_at: i64,
+        paid_by: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE orders SET status = 'paid', paid_at = $2, paid_by = $3 WHERE id = $1 AND status = 'pending'")
+            .bind(order_id)
+            .bind(paid_at)
+            .bind(paid_by)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "this order is not waiting for payment (already paid or cancelled)".into(),
+            ));
+        }
+        let currency: String = sqlx::query_scalar("SELECT currency FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let lines = lines_of(&mut tx, order_id).await?;
+        insert_passes(
+            &mut tx,
+            self.dialect,
+            order_id,
+            &currency,
+            &lines,
+            passes,
+            &mut |_| {},
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn order_lines(&self, order_id: i64) -> Result<Vec<LineRow>> {
+        let mut tx = self.pool.begin().await?;
+        let lines = lines_of(&mut tx, order_id).await?;
+        tx.commit().await?;
+        Ok(lines)
+    }
+
+    /// Revokes a pass (refund, loss, fraud): scanners refuse it after their next sync.
+    pub async fn revoke_pass(&self, serial: &str, reason: &str, by: &str, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3 WHERE serial = $1 AND revoked_at IS NULL")
+            .bind(serial)
+            .bind(now)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passes WHERE serial = $1")
+                .bind(serial)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(if exists == 0 {
+                StoreError::NotFound(format!("pass {serial}"))
+            } else {
+                StoreError::Conflict(format!("pass {serial} is already revoked"))
+            });
+        }
+        sqlx::query("INSERT INTO revocations (serial, reason, revoked_at, revoked_by) VALUES ($1, $2, $3, $4)")
+            .bind(serial)
+            .bind(reason)
+            .bind(now)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn pass(&self, serial: &str) -> Result<PassRow> {
+        sqlx::query_as(
+            "SELECT serial, order_id, product_id, category_id, holder, price_minor, currency, kid, token, \
+             issued_at, expires_at, revoked_at FROM passes WHERE serial = $1",
+        )
+        .bind(serial)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("pass {serial}")))
+    }
+
     pub async fn order_by_public_id(&self, public_id: &str) -> Result<OrderRow> {
         sqlx::query_as(
-            "SELECT id, public_id, email, language, status, channel, currency, total_minor, created_at, paid_at \
-             FROM orders WHERE public_id = $1",
+            "SELECT id, public_id, payment_provider, email, language, status, channel, currency, total_minor, \
+             created_at, paid_at FROM orders WHERE public_id = $1",
         )
         .bind(public_id)
         .fetch_optional(&self.pool)
@@ -216,4 +367,13 @@ fn pass_insert_sql(rows: usize) -> String {
         sql.push(')');
     }
     sql
+}
+
+async fn lines_of(tx: &mut Transaction<'_, Any>, order_id: i64) -> Result<Vec<LineRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, product_id, category_id, holder, quantity, price_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut **tx)
+    .await?)
 }
