@@ -17,6 +17,9 @@ pub enum CatalogError {
     Export(String),
 }
 
+/// The demo region (also the format's documentation by example).
+pub const DEMO: &str = include_str!("../../catalog/demo.toml");
+
 pub fn parse(text: &str) -> Result<Catalogue, CatalogError> {
     toml::from_str(text).map_err(|e| CatalogError::Parse(e.to_string()))
 }

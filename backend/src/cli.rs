@@ -33,8 +33,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the web server (shop, pass pages, device API, /.well-known/townpass/keys).
+    /// Run the web server (shop, pass pages, desk, /.well-known/townpass/keys) and the mail worker.
     Serve(ServeArgs),
+    /// Seed a demo region (five Bulgarian towns, three products, demo users) and serve it on SQLite.
+    /// Uses ./townpass-demo unless --data-dir is given; prints the URLs and passwords.
+    Demo(ServeArgs),
     /// Bring the database schema up to date (the server also does this at start).
     Migrate,
     /// The catalogue: towns, partners, venues, offers, products, as a TOML file.
@@ -45,6 +48,12 @@ pub enum Command {
     Keys(KeysCommand),
     /// Issue paid passes in bulk (tour operators, printing). Prints the order and the tokens.
     Issue(IssueArgs),
+    /// People who log in: admins, sales desks, partners.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Passes already sold.
+    #[command(subcommand)]
+    Passes(PassesCommand),
     /// Work with pass tokens (the text inside a pass's QR code).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -58,6 +67,54 @@ pub struct ServeArgs {
     /// Public base URL used in links (e-mails, PDFs). Default: http://LISTEN.
     #[arg(long, env = "TOWNPASS_BASE_URL")]
     pub base_url: Option<String>,
+    /// SMTP server for outgoing mail: smtp://user:password@host:587?tls=required or smtps://host.
+    /// Without it, mail is written to DATA_DIR/mail as .eml files.
+    #[arg(long, env = "TOWNPASS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "TOWNPASS_MAIL_FROM",
+        default_value = "townpass <passes@townpass.localhost>"
+    )]
+    pub mail_from: String,
+    /// Seconds between outbox rounds.
+    #[arg(long, env = "TOWNPASS_MAIL_INTERVAL", default_value_t = 5)]
+    pub mail_interval: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user, or reset the password and role of an existing one.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// admin, desk or partner.
+        #[arg(long, value_parser = ["admin", "desk", "partner"])]
+        role: String,
+        /// For desk users: the sales point code (its commission is recorded on each sale).
+        #[arg(long)]
+        sales_point: Option<String>,
+        /// For partner users: the partner code.
+        #[arg(long)]
+        partner: Option<String>,
+        /// The password; default: a random one, printed once.
+        #[arg(long, env = "TOWNPASS_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassesCommand {
+    /// Revoke a pass (refund, loss, fraud): scanners refuse it after their next sync.
+    Revoke {
+        /// The pass number (16 hex digits).
+        serial: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,6 +249,60 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let s = &cli.store;
     match cli.command {
         Command::Serve(args) => serve(s, args).await,
+        Command::Demo(args) => demo(s, args).await,
+        Command::Users(UsersCommand::Add {
+            email,
+            name,
+            role,
+            sales_point,
+            partner,
+            password,
+        }) => {
+            let store = s.open_store().await?;
+            let generated = password.is_none();
+            let password = match password {
+                Some(p) => p,
+                None => readable_password()?,
+            };
+            if password.chars().count() < 10 {
+                anyhow::bail!("the password must have at least 10 characters");
+            }
+            let hash = crate::auth::hash_password(&password)?;
+            let user = crate::store::NewUser {
+                email: &email,
+                name: name.as_deref().unwrap_or(&email),
+                password_hash: &hash,
+                role: &role,
+                sales_point: sales_point.as_deref(),
+                partner: partner.as_deref(),
+            };
+            store.upsert_user(&user, crate::store::now()).await?;
+            println!("user {email} ({role}) saved");
+            if generated {
+                println!(
+                    "password: {password}   (shown once; give it to the user over a safe channel)"
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Passes(PassesCommand::Revoke { serial, reason }) => {
+            let serial: townpass_core::Serial =
+                serial.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            if reason.trim().is_empty() {
+                anyhow::bail!("--reason must say why (refund, loss, fraud, ...)");
+            }
+            let store = s.open_store().await?;
+            store
+                .revoke_pass(
+                    &serial.to_string(),
+                    reason.trim(),
+                    "cli",
+                    crate::store::now(),
+                )
+                .await?;
+            println!("pass {serial} revoked: scanners refuse it after their next sync");
+            Ok(EXIT_OK)
+        }
         Command::Migrate => {
             let store = Store::connect(&s.database_url()).await?;
             let n = store.migrate().await?;
@@ -223,22 +334,135 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
 
 async fn serve(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
     let store = s.open_store().await.context("opening the database")?;
+    run_server(s, store, args, |_| {}).await
+}
+
+/// Starts the server and the mail worker; `ready` sees the base URL once listening.
+async fn run_server(
+    s: &StoreArgs,
+    store: Store,
+    args: ServeArgs,
+    ready: impl FnOnce(&str),
+) -> anyhow::Result<u8> {
     let ring = s.key_ring();
     let key = ring.ensure_active(&store, crate::store::now()).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another townpass running? use --listen)",
+                args.listen
+            )
+        })?;
     let addr = listener.local_addr()?;
-    let base_url = args.base_url.unwrap_or_else(|| format!("http://{addr}"));
-    tracing::info!(%addr, kid = %key.kid(), database = %crate::config::redact_url(&s.database_url()), "townpass serving");
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_string();
+    let mail_dir = s.data_dir().join("mail");
+    let mailer = crate::mail::Mailer::new(args.smtp_url.as_deref(), mail_dir, &args.mail_from)
+        .map_err(anyhow::Error::msg)?;
+    tracing::info!(%addr, kid = %key.kid(), database = %crate::config::redact_url(&s.database_url()), mail = ?mailer, "townpass serving");
+    crate::mail::spawn_worker(
+        store.clone(),
+        mailer,
+        base_url.clone(),
+        std::time::Duration::from_secs(args.mail_interval.max(1)),
+    );
     println!("townpass listening on http://{addr} (public URL {base_url})");
+    ready(&base_url);
     let state = Arc::new(server::AppState {
         store,
         keys: ring,
         base_url,
+        payments: Arc::new(crate::payment::PayAtPickup),
     });
     server::serve(listener, state).await?;
     Ok(EXIT_OK)
+}
+
+/// Four groups of four letters and digits without look-alikes: easy to read out, 80 bits.
+fn readable_password() -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
+    let mut s = s.clone();
+    if s.data_dir.is_none() && s.database_url.is_none() {
+        s.data_dir = Some(PathBuf::from("townpass-demo"));
+    }
+    let store = s.open_store().await.context("opening the demo database")?;
+    let now = crate::store::now();
+    let report = catalog::apply(&store, catalog::DEMO, now).await?;
+    let mut users = Vec::new();
+    for (email, name, role, sales_point, partner) in [
+        ("admin@demo.townpass", "Demo operator", "admin", None, None),
+        (
+            "desk@sofia-tic.demo",
+            "Sofia TIC desk",
+            "desk",
+            Some("sofia-tic"),
+            None,
+        ),
+        (
+            "partner@nim.demo",
+            "National Historical Museum",
+            "partner",
+            None,
+            Some("nim"),
+        ),
+    ] {
+        let password = readable_password()?;
+        let hash = crate::auth::hash_password(&password)?;
+        let user = crate::store::NewUser {
+            email,
+            name,
+            password_hash: &hash,
+            role,
+            sales_point,
+            partner,
+        };
+        store.upsert_user(&user, now).await?;
+        users.push((email, role, password));
+    }
+    let data_dir = s.data_dir();
+    let catalogue_note = if report.changed() {
+        "seeded"
+    } else {
+        "already there"
+    };
+    run_server(&s, store, args, move |base| {
+        println!();
+        println!("townpass demo: Sofia, Plovdiv, Veliko Tarnovo, Koprivshtitsa, Rila Monastery ({catalogue_note})");
+        println!("  data directory   {}", data_dir.display());
+        println!("  shop             {base}/");
+        println!("  72 h pass        {base}/p/bulgaria-72h");
+        println!("  sales desk       {base}/desk");
+        println!("  public keys      {base}/.well-known/townpass/keys");
+        println!("  e-mails go to    {}", data_dir.join("mail").display());
+        println!();
+        println!("demo users (new passwords at every start):");
+        for (email, role, password) in &users {
+            println!("  {role:<8} {email:<24} {password}");
+        }
+        println!();
+        println!("try: buy a pass in the shop, note the order code, log in as the desk user,");
+        println!("     find the order and mark it paid, then open the order page and its PDF.");
+        println!("device enrolment codes come with the venue scanner (not built yet).");
+    })
+    .await
 }
 
 async fn catalog_apply(s: &StoreArgs, file: &std::path::Path, json: bool) -> anyhow::Result<u8> {

@@ -155,5 +155,354 @@ fn with_database(url: &str, name: &str) -> String {
 
 /// The demo catalogue file's text.
 pub fn demo_catalogue() -> &'static str {
-    include_str!("../../catalog/demo.toml")
+    crate::catalog::DEMO
+}
+
+/// A real server on 127.0.0.1:0 over a test database, with an HTTP client that does not follow
+/// redirects (tests look at them) and keeps one session cookie.
+#[derive(Debug)]
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    agent: ureq::Agent,
+    session: std::sync::Mutex<Option<String>>,
+}
+
+/// What a test sees of a response.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub location: Option<String>,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub set_cookies: Vec<String>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The value of the first `name="..." value="..."` hidden field.
+    pub fn field(&self, name: &str) -> Option<String> {
+        let text = self.text();
+        let at = text.find(&format!("name=\"{name}\" value=\""))? + name.len() + 15;
+        Some(text[at..].split('"').next()?.to_string())
+    }
+}
+
+impl TestApp {
+    /// Serves `db` with the demo catalogue applied and an active key.
+    pub async fn start(db: TestDb) -> TestApp {
+        crate::catalog::apply(&db.store, crate::catalog::DEMO, crate::store::now())
+            .await
+            .expect("catalogue");
+        db.key_ring()
+            .ensure_active(&db.store, crate::store::now())
+            .await
+            .expect("key");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = std::sync::Arc::new(crate::server::AppState {
+            store: db.store.clone(),
+            keys: db.key_ring(),
+            base_url: base.clone(),
+            payments: std::sync::Arc::new(crate::payment::PayAtPickup),
+        });
+        tokio::spawn(crate::server::serve(listener, state));
+        let agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        TestApp {
+            base,
+            db,
+            agent,
+            session: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn finish(&self, resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut resp = resp.expect("request completes");
+        let header = |n: &str| {
+            resp.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+        };
+        let location = header("location");
+        let content_type = header("content-type").unwrap_or_default();
+        let set_cookies: Vec<String> = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(String::from)
+            .collect();
+        for c in &set_cookies {
+            if let Some(v) = c.strip_prefix("tp_session=") {
+                let token = v.split(';').next().unwrap_or("").to_string();
+                *self.session.lock().expect("lock") = Some(token).filter(|t| !t.is_empty());
+            }
+        }
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(50 << 20)
+            .read_to_vec()
+            .expect("body");
+        Reply {
+            status: resp.status().as_u16(),
+            location,
+            content_type,
+            body,
+            set_cookies,
+        }
+    }
+
+    fn cookie(&self) -> String {
+        self.session
+            .lock()
+            .expect("lock")
+            .as_ref()
+            .map(|t| format!("tp_session={t}"))
+            .unwrap_or_default()
+    }
+
+    /// GET `path` (blocking I/O on a helper thread).
+    pub async fn get(&self, path: &str) -> Reply {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let (agent, url, cookie) = (self.agent.clone(), self.url(path), self.cookie());
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let resp = tokio::task::spawn_blocking(move || {
+            let mut req = agent.get(&url).header("cookie", &cookie);
+            for (k, v) in &headers {
+                req = req.header(k, v);
+            }
+            req.call()
+        })
+        .await
+        .expect("join");
+        self.finish(resp)
+    }
+
+    /// POST a form.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let (agent, url, cookie) = (self.agent.clone(), self.url(path), self.cookie());
+        let fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let resp = tokio::task::spawn_blocking(move || {
+            agent
+                .post(&url)
+                .header("cookie", &cookie)
+                .send_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        })
+        .await
+        .expect("join");
+        self.finish(resp)
+    }
+
+    /// POST raw bytes with a content type.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let (agent, url, cookie, ct) = (
+            self.agent.clone(),
+            self.url(path),
+            self.cookie(),
+            content_type.to_string(),
+        );
+        let resp = tokio::task::spawn_blocking(move || {
+            agent
+                .post(&url)
+                .header("cookie", &cookie)
+                .header("content-type", &ct)
+                .send(&body[..])
+        })
+        .await
+        .expect("join");
+        self.finish(resp)
+    }
+
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    /// Adds a user with this password.
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: &str,
+        sales_point: Option<&str>,
+        password: &str,
+    ) {
+        let hash = crate::auth::hash_password(password).expect("hash");
+        let user = crate::store::NewUser {
+            email,
+            name: email,
+            password_hash: &hash,
+            role,
+            sales_point,
+            partner: None,
+        };
+        self.db
+            .store
+            .upsert_user(&user, crate::store::now())
+            .await
+            .expect("user");
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password), ("next", "/desk")],
+        )
+        .await
+    }
+
+    pub fn logout_locally(&self) {
+        *self.session.lock().expect("lock") = None;
+    }
+}
+
+/// A message an [`SmtpSink`] received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: Vec<u8>,
+}
+
+/// A real SMTP listener on 127.0.0.1 that accepts every message and keeps it (RFC 5321's minimum:
+/// EHLO/HELO, MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT).
+#[derive(Debug)]
+pub struct SmtpSink {
+    pub port: u16,
+    pub messages: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        Self::serve(listener)
+    }
+
+    /// Listens on a given port (to bring a "down" server up).
+    pub fn start_on(port: u16) -> SmtpSink {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind smtp port");
+        Self::serve(listener)
+    }
+
+    fn serve(listener: std::net::TcpListener) -> SmtpSink {
+        let port = listener.local_addr().expect("addr").port();
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = messages.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let _ = smtp_session(stream, &store);
+                });
+            }
+        });
+        SmtpSink { port, messages }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.messages.lock().expect("lock").clone()
+    }
+}
+
+fn smtp_session(
+    stream: std::net::TcpStream,
+    store: &std::sync::Mutex<Vec<Received>>,
+) -> std::io::Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut out = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    out.write_all(b"220 townpass-test-smtp ESMTP\r\n")?;
+    let (mut from, mut to) = (String::new(), Vec::new());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let cmd = line.trim_end().to_string();
+        let upper = cmd.to_ascii_uppercase();
+        if upper.starts_with("EHLO") {
+            out.write_all(b"250-townpass-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")?;
+        } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
+            out.write_all(b"250 ok\r\n")?;
+        } else if upper.starts_with("MAIL FROM:") {
+            from = cmd[10..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_matches(['<', '>'])
+                .to_string();
+            to.clear();
+            out.write_all(b"250 ok\r\n")?;
+        } else if upper.starts_with("RCPT TO:") {
+            to.push(
+                cmd[8..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches(['<', '>'])
+                    .to_string(),
+            );
+            out.write_all(b"250 ok\r\n")?;
+        } else if upper == "DATA" {
+            out.write_all(b"354 end with <CRLF>.<CRLF>\r\n")?;
+            let mut data = Vec::new();
+            loop {
+                let mut l = Vec::new();
+                if reader.read_until(b'\n', &mut l)? == 0 {
+                    return Ok(());
+                }
+                if l == b".\r\n" || l == b".\n" {
+                    break;
+                }
+                let l = if l.starts_with(b"..") {
+                    &l[1..]
+                } else {
+                    &l[..]
+                };
+                data.extend_from_slice(l);
+            }
+            store.lock().expect("lock").push(Received {
+                from: from.clone(),
+                to: to.clone(),
+                data,
+            });
+            out.write_all(b"250 queued\r\n")?;
+        } else if upper.starts_with("RSET") {
+            from.clear();
+            to.clear();
+            out.write_all(b"250 ok\r\n")?;
+        } else if upper.starts_with("QUIT") {
+            out.write_all(b"221 bye\r\n")?;
+            return Ok(());
+        } else {
+            out.write_all(b"502 not implemented\r\n")?;
+        }
+    }
 }

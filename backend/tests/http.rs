@@ -1,78 +1,416 @@
-//! The HTTP server, real and on port 0, on SQLite and PostgreSQL.
-
-use std::sync::Arc;
+//! The web server, real and on port 0, on SQLite and PostgreSQL: the shop, the desk, the order
+//! page and PDF, login and its limits, bad input, and the published keys.
 
 use base64::Engine;
-use townpass::sales::{self, IssueRequest};
-use townpass::server::{self, AppState};
-use townpass::testing::{TestDb, demo_catalogue};
+use townpass::testing::{TestApp, TestDb};
 use townpass_core::{KeySet, KeyStatus, PublicKey};
 
-const NOW: i64 = 1_790_000_000;
+const DESK_PASSWORD: &str = "desk password 1234";
 
-/// Starts the server on 127.0.0.1:0 for `db`; returns its base URL.
-async fn spawn(db: &TestDb) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let state = Arc::new(AppState {
-        store: db.store.clone(),
-        keys: db.key_ring(),
-        base_url: format!("http://{addr}"),
-    });
-    tokio::spawn(server::serve(listener, state));
-    format!("http://{addr}")
+async fn apps() -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        app.add_user(
+            "desk@sofia-tic.test",
+            "desk",
+            Some("sofia-tic"),
+            DESK_PASSWORD,
+        )
+        .await;
+        app.add_user("museum@nim.test", "partner", None, DESK_PASSWORD)
+            .await;
+        apps.push(app);
+    }
+    apps
 }
 
-async fn get_json(url: String) -> serde_json::Value {
-    tokio::task::spawn_blocking(move || {
-        let mut resp = ureq::get(&url).call().expect("request");
-        resp.body_mut()
-            .read_json::<serde_json::Value>()
-            .expect("json")
-    })
+/// Buys in the shop; returns the order page path.
+async fn buy(app: &TestApp, fields: &[(&str, &str)]) -> String {
+    let reply = app.post_form("/p/bulgaria-72h/buy", fields).await;
+    assert_eq!(reply.status, 303, "{}: {}", app.db.kind, reply.text());
+    let location = reply.location.expect("redirect to the order page");
+    assert!(
+        location.starts_with("/o/") && location.len() == 35,
+        "{location}"
+    );
+    location
+}
+
+fn order_code(page: &str) -> String {
+    let at = page
+        .find("id=\"order-code\">")
+        .expect("order code on the page")
+        + 16;
+    page[at..at + 9].to_string()
+}
+
+async fn pay_at_desk(app: &TestApp, order_path: &str) -> townpass::testing::Reply {
+    let code = order_code(&app.get(order_path).await.text());
+    let desk = app.get(&format!("/desk?code={code}")).await;
+    assert_eq!(desk.status, 200, "{}", desk.text());
+    let csrf = desk.field("csrf").expect("csrf field");
+    app.post_form(
+        &format!("/desk/orders/{}/paid", &order_path[3..]),
+        &[("csrf", &csrf)],
+    )
     .await
-    .expect("join")
+}
+
+#[tokio::test]
+async fn a_web_order_waits_for_payment_and_the_desk_issues_its_passes() {
+    for app in apps().await {
+        let order = buy(
+            &app,
+            &[
+                ("qty_adult", "2"),
+                ("qty_child", "1"),
+                ("email", "ana@example.org"),
+                ("names", "Ана Петрова\nJohn Smith\n"),
+            ],
+        )
+        .await;
+        let pending = app.get(&order).await;
+        assert_eq!(pending.status, 200);
+        let text = pending.text();
+        assert!(text.contains("data-status=\"pending\""), "{}", app.db.kind);
+        assert!(
+            !text.contains("data-serial"),
+            "no pass exists before payment"
+        );
+        assert!(text.contains("112.00 EUR"), "2 × 45.00 + 22.00");
+        assert_eq!(
+            app.get(&format!("{order}/passes.pdf")).await.status,
+            404,
+            "no PDF before payment"
+        );
+
+        assert_eq!(
+            app.login("desk@sofia-tic.test", DESK_PASSWORD).await.status,
+            303
+        );
+        let paid = pay_at_desk(&app, &order).await;
+        assert_eq!(
+            (paid.status, paid.location.as_deref()),
+            (303, Some(order.as_str())),
+            "{}",
+            paid.text()
+        );
+
+        let page = app.get(&order).await.text();
+        assert!(page.contains("data-status=\"paid\""), "{}", app.db.kind);
+        assert_eq!(page.matches("data-serial=").count(), 3);
+        assert_eq!(page.matches("<svg").count(), 3, "a QR code per pass");
+        assert!(page.contains("Ана Петрова") && page.contains("John Smith"));
+        assert!(
+            page.contains("Tsarevets Fortress") && page.contains("Veliko Tarnovo"),
+            "venues grouped by town"
+        );
+
+        // The passes verify with the key the server publishes.
+        let keys: serde_json::Value =
+            serde_json::from_slice(&app.get("/.well-known/townpass/keys").await.body)
+                .expect("json");
+        let mut set = KeySet::new();
+        for k in keys["keys"].as_array().expect("keys") {
+            set.insert(
+                PublicKey::from_hex(k["public_key_hex"].as_str().expect("hex")).expect("key"),
+                KeyStatus::Active,
+            );
+        }
+        let stored = app
+            .db
+            .store
+            .order_by_public_id(&order[3..])
+            .await
+            .expect("order");
+        let passes = app
+            .db
+            .store
+            .passes_of_order(stored.id)
+            .await
+            .expect("passes");
+        assert_eq!(passes.len(), 3);
+        for p in &passes {
+            assert!(page.contains(&p.serial));
+            let v = set
+                .verify(&p.token)
+                .expect("verifies with the published key");
+            assert_eq!(v.claims.serial.to_string(), p.serial);
+        }
+
+        let pdf = app.get(&format!("{order}/passes.pdf")).await;
+        assert_eq!(
+            (pdf.status, pdf.content_type.as_str()),
+            (200, "application/pdf"),
+            "{}",
+            app.db.kind
+        );
+        assert!(pdf.body.starts_with(b"%PDF-"));
+        assert!(
+            pdf.body.len() < 400_000,
+            "subset font keeps the PDF small: {} bytes",
+            pdf.body.len()
+        );
+        let pages = pdf
+            .body
+            .windows(b"/Type/Page/".len())
+            .filter(|w| w == b"/Type/Page/")
+            .count();
+        assert_eq!(pages, 3, "one page per pass");
+
+        let outbox = app.db.store.outbox().await.expect("outbox");
+        assert_eq!(outbox.len(), 1, "the buyer's e-mail is queued");
+        assert_eq!(outbox[0].recipient, "ana@example.org");
+    }
+}
+
+#[tokio::test]
+async fn paying_twice_is_refused_and_issues_nothing_more() {
+    for app in apps().await {
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        let desk = app
+            .get(&format!(
+                "/desk?code={}",
+                order_code(&app.get(&order).await.text())
+            ))
+            .await;
+        let csrf = desk.field("csrf").expect("csrf");
+        let path = format!("/desk/orders/{}/paid", &order[3..]);
+        assert_eq!(app.post_form(&path, &[("csrf", &csrf)]).await.status, 303);
+        let again = app.post_form(&path, &[("csrf", &csrf)]).await;
+        assert_eq!(again.status, 400, "{}", app.db.kind);
+        assert!(again.text().contains("already paid"), "{}", again.text());
+        assert_eq!(app.db.store.count_passes().await.expect("count"), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_desk_needs_a_desk_login_and_a_valid_form_token() {
+    for app in apps().await {
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        let anonymous = app.get("/desk").await;
+        assert_eq!(
+            (anonymous.status, anonymous.location.as_deref()),
+            (303, Some("/login?next=/desk"))
+        );
+        let path = format!("/desk/orders/{}/paid", &order[3..]);
+        assert_eq!(
+            app.post_form(&path, &[("csrf", "x")]).await.status,
+            303,
+            "anonymous: to the login page"
+        );
+
+        app.login("museum@nim.test", DESK_PASSWORD).await;
+        assert_eq!(
+            app.get("/desk").await.status,
+            403,
+            "{}: a partner is not a desk",
+            app.db.kind
+        );
+        app.logout_locally();
+
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        let forged = app
+            .post_form(&path, &[("csrf", "0123456789abcdef0123456789abcdef")])
+            .await;
+        assert_eq!(forged.status, 403, "{}", app.db.kind);
+        assert!(forged.text().contains("form expired"));
+        let missing = app.post_form(&path, &[]).await;
+        assert_eq!(missing.status, 403);
+        assert_eq!(
+            app.db.store.count_passes().await.expect("count"),
+            0,
+            "nothing issued"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_and_the_sixth_try_is_throttled() {
+    for app in apps().await {
+        for _ in 0..5 {
+            let r = app.login("desk@sofia-tic.test", "wrong password").await;
+            assert_eq!(r.status, 401, "{}", app.db.kind);
+            assert!(r.text().contains("Wrong e-mail or password"));
+            assert!(
+                r.set_cookies.iter().all(|c| !c.starts_with("tp_session=")),
+                "no session on failure"
+            );
+        }
+        let throttled = app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        assert_eq!(
+            throttled.status, 429,
+            "{}: even the right password waits",
+            app.db.kind
+        );
+        // An unknown address answers exactly like a wrong password.
+        let unknown = app.login("nobody@example.org", "whatever it is").await;
+        assert_eq!(unknown.status, 401);
+    }
+}
+
+#[tokio::test]
+async fn a_login_cookie_is_http_only_and_same_site_and_logout_ends_the_session() {
+    let app = TestApp::start(TestDb::sqlite().await).await;
+    app.add_user(
+        "desk@sofia-tic.test",
+        "desk",
+        Some("sofia-tic"),
+        DESK_PASSWORD,
+    )
+    .await;
+    let r = app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+    let cookie = r
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("tp_session="))
+        .expect("session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let desk = app.get("/desk").await;
+    let csrf = desk.field("csrf").expect("csrf");
+    assert_eq!(
+        app.post_form("/logout", &[("csrf", &csrf)]).await.status,
+        303
+    );
+    assert_eq!(
+        app.get("/desk").await.status,
+        303,
+        "the old session no longer opens the desk"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
+    for app in apps().await {
+        let bad_email = app
+            .post_form(
+                "/p/bulgaria-72h/buy",
+                &[("qty_adult", "1"), ("email", "not-an-address")],
+            )
+            .await;
+        assert_eq!(bad_email.status, 422, "{}", app.db.kind);
+        assert!(
+            bad_email
+                .text()
+                .contains("'not-an-address' is not a valid e-mail address")
+        );
+        let nothing = app
+            .post_form(
+                "/p/bulgaria-72h/buy",
+                &[("qty_adult", "0"), ("email", "a@example.org")],
+            )
+            .await;
+        assert_eq!(nothing.status, 422);
+        assert!(nothing.text().contains("Choose at least one pass"));
+        let silly = app
+            .post_form(
+                "/p/bulgaria-72h/buy",
+                &[("qty_adult", "-3"), ("email", "a@example.org")],
+            )
+            .await;
+        assert_eq!(silly.status, 400);
+        let huge = app
+            .post_bytes(
+                "/p/bulgaria-72h/buy",
+                "application/x-www-form-urlencoded",
+                vec![b'a'; 200 * 1024],
+            )
+            .await;
+        assert_eq!(huge.status, 413, "{}: oversized body", app.db.kind);
+        assert_eq!(app.get("/p/no-such-product").await.status, 404);
+        assert_eq!(app.get("/o/not-an-order").await.status, 404);
+        assert_eq!(
+            app.get("/o/0123456789abcdef0123456789abcdef").await.status,
+            404
+        );
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+            .fetch_one(app.db.store.pool())
+            .await
+            .expect("count");
+        assert_eq!(orders, 0, "{}: no order was created", app.db.kind);
+    }
+}
+
+#[tokio::test]
+async fn pages_speak_the_browsers_language_and_remember_a_choice() {
+    let app = TestApp::start(TestDb::sqlite().await).await;
+    let bg = app
+        .get_with("/", &[("accept-language", "bg-BG,bg;q=0.9,en;q=0.5")])
+        .await
+        .text();
+    assert!(
+        bg.contains("<html lang=\"bg\"") && bg.contains("Карти за посетители"),
+        "{bg}"
+    );
+    assert!(
+        bg.contains("Карта Културно наследство 72 часа"),
+        "product names in Bulgarian"
+    );
+    let chosen = app
+        .get_with("/?lang=en", &[("accept-language", "bg")])
+        .await;
+    assert!(chosen.text().contains("Visitor passes and booklets"));
+    assert!(
+        chosen
+            .set_cookies
+            .iter()
+            .any(|c| c.starts_with("tp_lang=en")),
+        "{:?}",
+        chosen.set_cookies
+    );
+    let by_town = app.get("/?town=koprivshtitsa").await.text();
+    assert!(by_town.contains("Bulgaria Heritage Pass 72 h"));
+    assert!(
+        !by_town.contains("Sofia City Pass 24 h"),
+        "the Sofia pass does not include Koprivshtitsa"
+    );
 }
 
 #[tokio::test]
 async fn an_issued_token_verifies_with_the_key_published_at_well_known() {
-    for db in TestDb::all().await {
-        townpass::catalog::apply(&db.store, demo_catalogue(), NOW)
+    for app in apps().await {
+        let order = buy(
+            &app,
+            &[
+                ("qty_senior", "1"),
+                ("email", "a@example.org"),
+                ("names", "Ana K."),
+            ],
+        )
+        .await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        pay_at_desk(&app, &order).await;
+        let stored = app
+            .db
+            .store
+            .order_by_public_id(&order[3..])
             .await
-            .expect("catalogue");
-        let key = db
-            .key_ring()
-            .ensure_active(&db.store, NOW)
+            .expect("order");
+        let pass = app
+            .db
+            .store
+            .passes_of_order(stored.id)
             .await
-            .expect("key");
-        let req = IssueRequest {
-            product: "bulgaria-72h".into(),
-            category: "adult".into(),
-            count: 1,
-            holder: Some("Ana K.".into()),
-            email: None,
-            language: "en".into(),
-            channel: "cli",
-            payment_provider: "invoice".into(),
-        };
-        let issued = sales::issue(&db.store, &key, &req, NOW, sales::no_progress())
-            .await
-            .expect("issue");
-        let base = spawn(&db).await;
+            .expect("passes")
+            .remove(0);
 
-        let doc = get_json(format!("{base}/.well-known/townpass/keys")).await;
+        let doc: serde_json::Value =
+            serde_json::from_slice(&app.get("/.well-known/townpass/keys").await.body)
+                .expect("json");
         let keys = doc["keys"].as_array().expect("keys array");
-        assert_eq!(keys.len(), 1, "{}: {doc}", db.kind);
+        assert_eq!(keys.len(), 1, "{}: {doc}", app.db.kind);
         let k = &keys[0];
-        assert_eq!(k["kid"], key.kid().to_string());
         assert_eq!(k["status"], "active");
         assert_eq!(
             (k["kty"].as_str(), k["crv"].as_str(), k["cose_alg"].as_i64()),
             (Some("OKP"), Some("Ed25519"), Some(-19))
         );
-        assert_eq!(k["passes_valid_until"].as_i64(), Some(issued.expires_at));
+        assert_eq!(k["passes_valid_until"].as_i64(), Some(pass.expires_at));
         // A third party rebuilds the key from the JWK `x` alone and verifies the pass.
         let x = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(k["x"].as_str().expect("x"))
@@ -86,7 +424,7 @@ async fn an_issued_token_verifies_with_the_key_published_at_well_known() {
         let mut set = KeySet::new();
         set.insert(public, KeyStatus::Active);
         let v = set
-            .verify(&issued.passes[0].token)
+            .verify(&pass.token)
             .expect("the pass verifies with the published key");
         assert_eq!(v.claims.holder.as_deref(), Some("Ana K."));
     }
@@ -94,17 +432,7 @@ async fn an_issued_token_verifies_with_the_key_published_at_well_known() {
 
 #[tokio::test]
 async fn health_check_answers_ok_when_the_database_is_reachable() {
-    let db = TestDb::sqlite().await;
-    let base = spawn(&db).await;
-    let body = tokio::task::spawn_blocking(move || {
-        ureq::get(&format!("{base}/healthz"))
-            .call()
-            .expect("ok")
-            .body_mut()
-            .read_to_string()
-            .expect("body")
-    })
-    .await
-    .expect("join");
-    assert_eq!(body, "ok\n");
+    let app = TestApp::start(TestDb::sqlite().await).await;
+    let r = app.get("/healthz").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "ok\n"));
 }

@@ -1,17 +1,24 @@
-//! The HTTP server: one route table, thin handlers, shared state. Pages and APIs are grouped by area
-//! in the modules below; SQL stays in the store.
+//! The HTTP server: one route table, thin handlers, shared state. Pages are grouped by area in the
+//! modules below; SQL stays in the store, words in i18n/, facts-to-words in `present`.
 
+mod account;
+mod desk;
+mod orders;
+mod shop;
+pub mod web;
 mod wellknown;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
 use crate::keys::KeyRing;
+use crate::payment::PaymentProvider;
 use crate::store::Store;
 
 /// What every handler can reach.
@@ -21,24 +28,44 @@ pub struct AppState {
     pub keys: KeyRing,
     /// The public base URL, e.g. https://pass.example.org (links in e-mails and PDFs).
     pub base_url: String,
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 pub type Shared = Arc<AppState>;
 
+/// Request bodies larger than this are refused with 413 before any handler runs.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
 /// The route table.
 pub fn router(state: Shared) -> Router {
     Router::new()
+        // Shop and delivery (tourists)
+        .route("/", get(shop::index))
+        .route("/p/{code}", get(shop::product))
+        .route("/p/{code}/buy", post(shop::buy))
+        .route("/o/{id}", get(orders::page))
+        .route("/o/{id}/passes.pdf", get(orders::pdf))
+        // Staff
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/desk", get(desk::page))
+        .route("/desk/orders/{id}/paid", post(desk::mark_paid))
+        .route("/desk/sell", post(desk::sell))
+        // Machines
         .route("/healthz", get(healthz))
         .route("/.well-known/townpass/keys", get(wellknown::keys))
-        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
 
 /// Serves until ctrl-c / SIGTERM, finishing requests in flight.
 pub async fn serve(listener: TcpListener, state: Shared) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

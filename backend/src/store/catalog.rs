@@ -395,6 +395,14 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("sales point '{code}'")))
     }
 
+    pub async fn sales_point_code(&self, id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT code FROM sales_points WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("sales point {id}")))
+    }
+
     pub async fn category_by_code(&self, code: &str) -> Result<CategoryDef> {
         let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM categories WHERE code = $1")
             .bind(code)

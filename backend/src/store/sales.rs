@@ -159,7 +159,7 @@ async fn insert_passes(
     currency: &str,
     lines: &[LineRow],
     passes: &[NewPass],
-    progress: &mut dyn FnMut(usize),
+    progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<()> {
     let places: i64 = lines.iter().map(|l| l.quantity).sum();
     if places != passes.len() as i64 {
@@ -205,7 +205,7 @@ impl Store {
         order: &NewOrder,
         passes: &[NewPass],
         paid_at: i64,
-        mut progress: impl FnMut(usize),
+        mut progress: impl FnMut(usize) + Send,
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         let (order_id, lines) = insert_order_rows(&mut tx, order, "paid", Some(paid_at)).await?;
@@ -320,15 +320,43 @@ impl Store {
         .ok_or_else(|| StoreError::NotFound(format!("pass {serial}")))
     }
 
+    pub async fn order_by_id(&self, id: i64) -> Result<OrderRow> {
+        sqlx::query_as(&format!("{SELECT_ORDER} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("order".into()))
+    }
+
     pub async fn order_by_public_id(&self, public_id: &str) -> Result<OrderRow> {
-        sqlx::query_as(
-            "SELECT id, public_id, payment_provider, email, language, status, channel, currency, total_minor, \
-             created_at, paid_at FROM orders WHERE public_id = $1",
+        sqlx::query_as(&format!("{SELECT_ORDER} WHERE public_id = $1"))
+            .bind(public_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("order".into()))
+    }
+
+    /// A order by the code a buyer reads out at a desk ("4F3A-9C00", the id's first 8 hex digits).
+    pub async fn find_order_by_code(&self, code: &str) -> Result<Option<OrderRow>> {
+        let prefix: String = code
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect::<String>()
+            .to_lowercase();
+        if prefix.len() != 8 {
+            return Ok(None);
+        }
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT public_id FROM orders WHERE public_id LIKE $1 ORDER BY created_at DESC LIMIT 2",
         )
-        .bind(public_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound("order".into()))
+        .bind(format!("{prefix}%"))
+        .fetch_all(&self.pool)
+        .await?;
+        // Two orders sharing a code (1 in 4 billion per pair) cannot be told apart: ask for the link.
+        match ids.as_slice() {
+            [one] => Ok(Some(self.order_by_public_id(one).await?)),
+            _ => Ok(None),
+        }
     }
 
     pub async fn passes_of_order(&self, order_id: i64) -> Result<Vec<PassRow>> {
@@ -347,6 +375,9 @@ impl Store {
             .await?)
     }
 }
+
+const SELECT_ORDER: &str = "SELECT id, public_id, payment_provider, email, language, status, channel, currency, \
+     total_minor, created_at, paid_at FROM orders";
 
 fn pass_insert_sql(rows: usize) -> String {
     let mut sql = String::from(
