@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: the real `townpass` and `townpass-scan` binaries, built from
 //! this workspace, found next to the test executable (`target/<profile>/`).
 
+pub mod webdriver;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;

@@ -1,0 +1,108 @@
+//! A tourist and a desk clerk in headless Chromium against the real `townpass` server: buy a pass in
+//! the shop, have it marked paid at the desk, find the QR code on the order page.
+
+use townpass_tests::webdriver::{self, Browser};
+use townpass_tests::{DataDir, Server, demo_catalogue_path};
+
+const DESK_EMAIL: &str = "desk@sofia-tic.test";
+const DESK_PASSWORD: &str = "desk password 1234";
+
+#[test]
+fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    ok(data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        DESK_EMAIL,
+        "--role",
+        "desk",
+        "--sales-point",
+        "sofia-tic",
+        "--password",
+        DESK_PASSWORD,
+    ]));
+    let server = Server::start(&data);
+    let browser = Browser::start();
+
+    // The tourist, on a phone-sized window, in the shop.
+    browser.goto(&format!("{}/?lang=en", server.url));
+    browser.click("a[href='/p/bulgaria-72h']");
+    browser.wait_url(|u| u.ends_with("/p/bulgaria-72h"));
+    browser.fill("#qty_adult", "1");
+    browser.fill("#email", "tourist@example.org");
+    browser.fill("#names", "Elena Georgieva");
+    browser.click("form[action$='/buy'] button[type=submit]");
+    let order_url = browser.wait_url(|u| u.contains("/o/"));
+    assert_eq!(
+        browser.attribute("#status", "data-status").as_deref(),
+        Some("pending")
+    );
+    let code = browser.text("#order-code");
+    assert_eq!(code.len(), 9, "{code}");
+    assert!(
+        browser.find_all(".pass svg").is_empty(),
+        "no QR before payment"
+    );
+
+    // The desk clerk logs in, finds the order by the code the tourist reads out, marks it paid.
+    browser.goto(&format!("{}/login", server.url));
+    browser.fill("#email", DESK_EMAIL);
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.ends_with("/desk"));
+    browser.fill("#code", &code);
+    browser.click("form[action='/desk'] button[type=submit]");
+    browser.click("#mark-paid");
+    browser.wait_url(|u| u == order_url);
+
+    // The order page now holds the pass with its QR code.
+    assert_eq!(
+        browser.attribute("#status", "data-status").as_deref(),
+        Some("paid")
+    );
+    let qr = browser.find_all(".pass .qr svg");
+    assert_eq!(qr.len(), 1, "one QR code for one pass");
+    assert!(browser.text(".pass").contains("Elena Georgieva"));
+    let pdf = browser
+        .attribute("a[href$='/passes.pdf']", "href")
+        .expect("PDF link");
+    let mut resp = ureq::get(&format!("{}{pdf}", server.url))
+        .call()
+        .expect("PDF downloads");
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    assert!(
+        resp.body_mut()
+            .read_to_vec()
+            .expect("body")
+            .starts_with(b"%PDF-")
+    );
+    let png = browser.screenshot();
+    assert!(
+        png.starts_with(b"\x89PNG"),
+        "a screenshot of the order page"
+    );
+    if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
+        let _ = std::fs::write(std::path::Path::new(&dir).join("order-page.png"), png);
+    }
+}
