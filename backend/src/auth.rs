@@ -133,3 +133,37 @@ mod tests {
         assert!(!verify_password("correct horse", "not a hash"));
     }
 }
+
+/// A new API key: (the whole key, shown once; its prefix; the hash to store).
+pub fn new_api_key() -> Result<(String, String, String), AuthError> {
+    let prefix = random_hex(4)?;
+    let secret = random_hex(20)?;
+    Ok((format!("tp_{prefix}_{secret}"), prefix, sha256_hex(&secret)))
+}
+
+/// The sales point an API key speaks for, if the key is genuine and not revoked.
+pub async fn check_api_key(store: &Store, presented: &str) -> Result<Option<i64>, AuthError> {
+    let Some((prefix, secret)) = presented
+        .trim()
+        .strip_prefix("tp_")
+        .and_then(|k| k.split_once('_'))
+    else {
+        return Ok(None);
+    };
+    let Some(row) = store.api_key(prefix).await? else {
+        return Ok(None);
+    };
+    let hash = sha256_hex(secret);
+    let same = row.secret_hash.len() == hash.len()
+        && row
+            .secret_hash
+            .bytes()
+            .zip(hash.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    Ok(if same && row.revoked_at.is_none() {
+        row.sales_point_id
+    } else {
+        None
+    })
+}

@@ -54,6 +54,9 @@ pub enum Command {
     /// Passes already sold.
     #[command(subcommand)]
     Passes(PassesCommand),
+    /// API keys for sales points' systems (the JSON sales API at /api/v1).
+    #[command(subcommand, name = "api-keys")]
+    ApiKeys(ApiKeysCommand),
     /// Work with pass tokens (the text inside a pass's QR code).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -104,6 +107,22 @@ pub enum UsersCommand {
         #[arg(long, env = "TOWNPASS_NEW_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeysCommand {
+    /// Make a key for a sales point; it is printed once and stored only as a hash.
+    Add {
+        #[arg(long)]
+        sales_point: String,
+        /// What the key is for, e.g. "Hotel Balkan booking system".
+        #[arg(long)]
+        name: String,
+    },
+    /// List keys (prefixes only).
+    List,
+    /// Revoke a key by its prefix (8 hex digits after "tp_").
+    Revoke { prefix: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -282,6 +301,47 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 println!(
                     "password: {password}   (shown once; give it to the user over a safe channel)"
                 );
+            }
+            Ok(EXIT_OK)
+        }
+        Command::ApiKeys(cmd) => {
+            let store = s.open_store().await?;
+            match cmd {
+                ApiKeysCommand::Add { sales_point, name } => {
+                    let (key, prefix, hash) = crate::auth::new_api_key()?;
+                    store
+                        .insert_api_key(&prefix, &hash, &name, &sales_point, crate::store::now())
+                        .await?;
+                    println!(
+                        "API key for {sales_point} ({name}):\n  {key}\nshown once: store it in the sales point's system now"
+                    );
+                }
+                ApiKeysCommand::List => {
+                    for k in store.api_keys().await? {
+                        let state = if k.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
+                        println!(
+                            "tp_{}_…  {state:<8} {}  {}",
+                            k.prefix,
+                            date_time(k.created_at),
+                            k.name
+                        );
+                    }
+                }
+                ApiKeysCommand::Revoke { prefix } => {
+                    let prefix = prefix
+                        .trim()
+                        .trim_start_matches("tp_")
+                        .split('_')
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    store.revoke_api_key(&prefix, crate::store::now()).await?;
+                    println!("API key tp_{prefix}_… revoked");
+                }
             }
             Ok(EXIT_OK)
         }

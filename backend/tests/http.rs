@@ -436,3 +436,79 @@ async fn health_check_answers_ok_when_the_database_is_reachable() {
     let r = app.get("/healthz").await;
     assert_eq!((r.status, r.text().as_str()), (200, "ok\n"));
 }
+
+#[tokio::test]
+async fn an_admin_revokes_a_pass_and_the_order_page_says_it_is_cancelled() {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        pay_at_desk(&app, &order).await;
+        let stored = app
+            .db
+            .store
+            .order_by_public_id(&order[3..])
+            .await
+            .expect("order");
+        let serial = app
+            .db
+            .store
+            .passes_of_order(stored.id)
+            .await
+            .expect("passes")
+            .remove(0)
+            .serial;
+
+        assert_eq!(
+            app.get("/admin").await.status,
+            403,
+            "a desk user is not an admin"
+        );
+        app.logout_locally();
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let admin = app.get("/admin").await;
+        assert_eq!(admin.status, 200, "{}", app.db.kind);
+        let csrf = admin.field("csrf").expect("csrf");
+        let bad = app
+            .post_form(
+                "/admin/revoke",
+                &[("csrf", &csrf), ("serial", "xyz"), ("reason", "refund")],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.text().contains("16 hex digits"), "{}", bad.text());
+        let done = app
+            .post_form(
+                "/admin/revoke",
+                &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}: {}", app.db.kind, done.text());
+        assert!(done.text().contains(&format!("Pass {serial} revoked")));
+        let twice = app
+            .post_form(
+                "/admin/revoke",
+                &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+            )
+            .await;
+        assert_eq!(twice.status, 422);
+        assert!(twice.text().contains("already revoked"));
+        assert!(
+            app.get(&order)
+                .await
+                .text()
+                .contains("This pass has been cancelled")
+        );
+        let logged: (String, String) =
+            sqlx::query_as("SELECT reason, revoked_by FROM revocations WHERE serial = $1")
+                .bind(&serial)
+                .fetch_one(app.db.store.pool())
+                .await
+                .expect("revocation logged");
+        assert_eq!(
+            logged,
+            ("refund".to_string(), "admin@demo.test".to_string())
+        );
+    }
+}

@@ -2,6 +2,8 @@
 //! modules below; SQL stays in the store, words in i18n/, facts-to-words in `present`.
 
 mod account;
+mod admin;
+mod api;
 mod desk;
 mod orders;
 mod shop;
@@ -51,7 +53,12 @@ pub fn router(state: Shared) -> Router {
         .route("/desk", get(desk::page))
         .route("/desk/orders/{id}/paid", post(desk::mark_paid))
         .route("/desk/sell", post(desk::sell))
+        .route("/admin", get(admin::page))
+        .route("/admin/revoke", post(admin::revoke))
         // Machines
+        .route("/api/v1/products", get(api::products))
+        .route("/api/v1/orders", post(api::create_order))
+        .route("/api/v1/orders/{id}", get(api::get_order))
         .route("/healthz", get(healthz))
         .route("/.well-known/townpass/keys", get(wellknown::keys))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))

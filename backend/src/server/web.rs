@@ -144,6 +144,9 @@ impl Ctx {
                             @if self.user.as_ref().is_some_and(|u| u.role == "desk" || u.role == "admin") {
                                 a href="/desk" { (self.t("nav_desk")) }
                             }
+                            @if self.user.as_ref().is_some_and(|u| u.role == "admin") {
+                                a href="/admin" { "Admin" }
+                            }
                             @if self.user.is_some() {
                                 form.inline method="post" action="/logout" {
                                     (self.csrf_field())

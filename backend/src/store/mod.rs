@@ -3,6 +3,7 @@
 //! standard SQL) and runs on both, so the two databases cannot drift apart; the few places where
 //! they differ ask `Dialect`. Every store test runs on both databases.
 
+mod api_keys;
 mod catalog;
 mod keys;
 mod outbox;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use api_keys::ApiKeyRow;
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};

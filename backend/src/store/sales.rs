@@ -63,6 +63,7 @@ pub struct OrderRow {
     pub id: i64,
     pub public_id: String,
     pub payment_provider: String,
+    pub sales_point_id: Option<i64>,
     pub email: Option<String>,
     pub language: String,
     pub status: String,
@@ -376,7 +377,7 @@ impl Store {
     }
 }
 
-const SELECT_ORDER: &str = "SELECT id, public_id, payment_provider, email, language, status, channel, currency, \
+const SELECT_ORDER: &str = "SELECT id, public_id, payment_provider, sales_point_id, email, language, status, channel, currency, \
      total_minor, created_at, paid_at FROM orders";
 
 fn pass_insert_sql(rows: usize) -> String {

@@ -1,0 +1,111 @@
+//! The operator's page: revoke a pass (refund, loss, fraud), and see the issuer keys and the mail
+//! outbox at a glance. Catalogue editing stays in the TOML file for now (`townpass catalog apply`).
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use maud::html;
+
+use super::Shared;
+use super::web::{Ctx, WebError};
+
+pub async fn page(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render(&state, &ctx, None).await
+}
+
+async fn render(
+    state: &Shared,
+    ctx: &Ctx,
+    message: Option<Result<String, String>>,
+) -> Result<Response, WebError> {
+    let keys = state.store.keys().await?;
+    let outbox = state.store.outbox().await?;
+    let waiting = outbox.iter().filter(|m| m.sent_at.is_none()).count();
+    let failing: Vec<_> = outbox
+        .iter()
+        .filter(|m| m.sent_at.is_none() && m.last_error.is_some())
+        .collect();
+    let body = html! {
+        @match &message {
+            Some(Ok(m)) => p.ok role="status" { (m) },
+            Some(Err(m)) => p.error role="alert" { (m) },
+            None => {},
+        }
+        h2 { "Revoke a pass" }
+        p { "Refund, loss or fraud: scanners refuse the pass after their next sync." }
+        form method="post" action="/admin/revoke" {
+            (ctx.csrf_field())
+            label for="serial" { "Pass number (16 hex digits)" }
+            input id="serial" name="serial" required pattern="[0-9a-fA-F]{16}" autocomplete="off";
+            label for="reason" { "Reason" }
+            input id="reason" name="reason" required;
+            button type="submit" { "Revoke" }
+        }
+        h2 { "Issuer keys" }
+        table {
+            tr { th { "kid" } th { "status" } th { "passes valid until" } }
+            @for k in &keys {
+                tr { td.code { (k.kid) } td { (k.status) }
+                     td { (k.last_pass_expires_at.map(|t| crate::present::local_time(t, "UTC")).unwrap_or_else(|| "-".into())) } }
+            }
+        }
+        h2 { "Mail" }
+        p { (outbox.len()) " messages, " (waiting) " waiting" }
+        @for m in failing {
+            p.note { (m.recipient) ": " (m.attempts) " attempts, last error: " (m.last_error.clone().unwrap_or_default()) }
+        }
+    };
+    Ok(ctx.page("Operator", body))
+}
+
+pub async fn revoke(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let user = ctx.require(&["admin"])?;
+    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let serial = form
+        .get("serial")
+        .map(|s| s.trim().to_lowercase())
+        .unwrap_or_default();
+    let reason = form
+        .get("reason")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let outcome = match (serial.parse::<townpass_core::Serial>(), reason.is_empty()) {
+        (Err(e), _) => Err(e),
+        (_, true) => Err("say why the pass is revoked".to_string()),
+        (Ok(serial), false) => {
+            match state
+                .store
+                .revoke_pass(
+                    &serial.to_string(),
+                    &reason,
+                    &user.email,
+                    crate::store::now(),
+                )
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(%serial, by = %user.email, %reason, "pass revoked");
+                    Ok(format!("Pass {serial} revoked."))
+                }
+                Err(
+                    e @ (crate::store::StoreError::NotFound(_)
+                    | crate::store::StoreError::Conflict(_)),
+                ) => Err(e.to_string()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let failed = outcome.is_err();
+    let mut response = render(&state, &ctx, Some(outcome)).await?;
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}

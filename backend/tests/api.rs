@@ -1,0 +1,247 @@
+//! The JSON sales API, on SQLite and PostgreSQL: API keys, paid orders with verifiable passes,
+//! commission recorded, and bad requests that change nothing.
+
+use serde_json::{Value, json};
+use townpass::testing::{TestApp, TestDb};
+
+async fn apps_with_key() -> Vec<(TestApp, String)> {
+    let mut out = Vec::new();
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        app.db
+            .store
+            .insert_api_key(&prefix, &hash, "Hotel Balkan system", "hotel-balkan", 0)
+            .await
+            .expect("insert");
+        out.push((app, key));
+    }
+    out
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: Option<Vec<u8>>,
+) -> (u16, Value) {
+    let url = format!("{}{path}", app.base);
+    let key = key.to_string();
+    let method = method.to_string();
+    tokio::task::spawn_blocking(move || {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let mut resp = match (method.as_str(), body) {
+            ("GET", _) => agent
+                .get(&url)
+                .header("authorization", &format!("Bearer {key}"))
+                .call(),
+            (_, b) => agent
+                .post(&url)
+                .header("authorization", &format!("Bearer {key}"))
+                .header("content-type", "application/json")
+                .send(&b.unwrap_or_default()[..]),
+        }
+        .expect("request");
+        let status = resp.status().as_u16();
+        let v = resp.body_mut().read_json::<Value>().unwrap_or(Value::Null);
+        (status, v)
+    })
+    .await
+    .expect("join")
+}
+
+async fn orders(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+        .fetch_one(app.db.store.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_sales_point_system_sells_passes_that_verify_and_earns_its_commission() {
+    for (app, key) in apps_with_key().await {
+        let (status, products) = call(&app, "GET", "/api/v1/products", &key, None).await;
+        assert_eq!(status, 200, "{}: {products}", app.db.kind);
+        let codes: Vec<&str> = products["products"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|p| p["code"].as_str())
+            .collect();
+        assert!(
+            codes.contains(&"bulgaria-72h") && codes.contains(&"sofia-24h"),
+            "{codes:?}"
+        );
+
+        let order = json!({"lines": [{"product": "sofia-24h", "category": "adult", "count": 2},
+                                     {"product": "sofia-24h", "category": "child", "holder": "Мила"}],
+                           "email": "guest@example.org", "language": "bg"});
+        let (status, body) = call(
+            &app,
+            "POST",
+            "/api/v1/orders",
+            &key,
+            Some(order.to_string().into_bytes()),
+        )
+        .await;
+        assert_eq!(status, 201, "{}: {body}", app.db.kind);
+        assert_eq!(
+            (body["status"].as_str(), body["total_minor"].as_i64()),
+            (Some("paid"), Some(2 * 2000 + 1000))
+        );
+        let passes = body["passes"].as_array().expect("passes");
+        assert_eq!(passes.len(), 3);
+        let keys = townpass::keys::trusted_keys(&app.db.store)
+            .await
+            .expect("keys");
+        for p in passes {
+            let v = keys
+                .verify(p["token"].as_str().expect("token"))
+                .expect("verifies");
+            assert_eq!(
+                v.claims.serial.to_string(),
+                p["serial"].as_str().expect("serial")
+            );
+        }
+        assert!(passes.iter().any(|p| p["holder"] == "Мила"));
+        let commission: i64 =
+            sqlx::query_scalar("SELECT commission_bp FROM orders WHERE public_id = $1")
+                .bind(body["order"].as_str().expect("id"))
+                .fetch_one(app.db.store.pool())
+                .await
+                .expect("commission");
+        assert_eq!(commission, 800, "{}: Hotel Balkan's 8 %", app.db.kind);
+        assert_eq!(
+            app.db.store.outbox().await.expect("outbox").len(),
+            1,
+            "the guest's e-mail is queued"
+        );
+
+        let (status, again) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/orders/{}", body["order"].as_str().expect("id")),
+            &key,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, again["passes"].as_array().map(Vec::len)),
+            (200, Some(3))
+        );
+    }
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_key_are_refused_and_store_nothing() {
+    for (app, key) in apps_with_key().await {
+        let order = json!({"lines": [{"product": "sofia-24h", "category": "adult"}]})
+            .to_string()
+            .into_bytes();
+        for bad in ["", "tp_00000000_0000", "nonsense", &format!("{key}x")] {
+            let (status, body) =
+                call(&app, "POST", "/api/v1/orders", bad, Some(order.clone())).await;
+            assert_eq!(status, 401, "{}: key '{bad}'", app.db.kind);
+            assert_eq!(body["error"]["code"], "unauthorized");
+        }
+        let prefix = key.split('_').nth(1).expect("prefix");
+        app.db
+            .store
+            .revoke_api_key(prefix, 1)
+            .await
+            .expect("revoke");
+        let (status, _) = call(&app, "POST", "/api/v1/orders", &key, Some(order)).await;
+        assert_eq!(status, 401, "{}: a revoked key", app.db.kind);
+        assert_eq!(orders(&app).await, 0);
+    }
+}
+
+#[tokio::test]
+async fn malformed_or_impossible_orders_get_a_clear_4xx_and_change_nothing() {
+    for (app, key) in apps_with_key().await {
+        let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+            (b"{not json".to_vec(), 400, "bad_json"),
+            (
+                br#"{"lines": [{"product": "sofia-24h"}]}"#.to_vec(),
+                400,
+                "bad_json",
+            ),
+            (
+                br#"{"lines": [{"product": "sofia-24h", "category": "adult", "colour": "red"}]}"#
+                    .to_vec(),
+                400,
+                "bad_json",
+            ),
+            (br#"{"lines": []}"#.to_vec(), 422, "invalid_order"),
+            (
+                br#"{"lines": [{"product": "paris-pass", "category": "adult"}]}"#.to_vec(),
+                422,
+                "unknown",
+            ),
+            (
+                br#"{"lines": [{"product": "sofia-24h", "category": "family"}]}"#.to_vec(),
+                422,
+                "invalid_order",
+            ),
+            (
+                br#"{"lines": [{"product": "sofia-24h", "category": "adult", "count": 5000}]}"#
+                    .to_vec(),
+                422,
+                "too_many",
+            ),
+            (
+                br#"{"lines": [{"product": "sofia-24h", "category": "adult"}], "email": "nope"}"#
+                    .to_vec(),
+                422,
+                "invalid_order",
+            ),
+        ];
+        for (body, want, code) in cases {
+            let text = String::from_utf8_lossy(&body).into_owned();
+            let (status, reply) = call(&app, "POST", "/api/v1/orders", &key, Some(body)).await;
+            assert_eq!(status, want, "{}: {text} -> {reply}", app.db.kind);
+            assert_eq!(reply["error"]["code"], code, "{text}");
+            assert!(
+                reply["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty())
+            );
+        }
+        let (status, _) = call(
+            &app,
+            "POST",
+            "/api/v1/orders",
+            &key,
+            Some(vec![b' '; 300 * 1024]),
+        )
+        .await;
+        assert_eq!(status, 413, "oversized body");
+        assert_eq!(orders(&app).await, 0, "{}", app.db.kind);
+    }
+}
+
+#[tokio::test]
+async fn a_sales_point_cannot_read_another_sales_points_order() {
+    let app = TestApp::start(TestDb::sqlite().await).await;
+    let mut keys = Vec::new();
+    for sp in ["hotel-balkan", "sofia-tic"] {
+        let (key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        app.db
+            .store
+            .insert_api_key(&prefix, &hash, sp, sp, 0)
+            .await
+            .expect("insert");
+        keys.push(key);
+    }
+    let order = json!({"lines": [{"product": "sofia-24h", "category": "adult"}]})
+        .to_string()
+        .into_bytes();
+    let (_, body) = call(&app, "POST", "/api/v1/orders", &keys[0], Some(order)).await;
+    let path = format!("/api/v1/orders/{}", body["order"].as_str().expect("id"));
+    assert_eq!(call(&app, "GET", &path, &keys[0], None).await.0, 200);
+    assert_eq!(call(&app, "GET", &path, &keys[1], None).await.0, 404);
+}
