@@ -120,20 +120,6 @@ pub async fn login(
     Ok(NewSession { token, csrf, user })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_password_verifies_against_its_argon2id_hash_and_nothing_else() {
-        let h = hash_password("correct horse").unwrap();
-        assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("correct horse ", &h));
-        assert!(!verify_password("correct horse", "not a hash"));
-    }
-}
-
 /// A new API key: (the whole key, shown once; its prefix; the hash to store).
 pub fn new_api_key() -> Result<(String, String, String), AuthError> {
     let prefix = random_hex(4)?;
@@ -166,4 +152,18 @@ pub async fn check_api_key(store: &Store, presented: &str) -> Result<Option<i64>
     } else {
         None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_argon2id_hash_and_nothing_else() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct horse ", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
 }
