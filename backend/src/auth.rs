@@ -120,6 +120,24 @@ pub async fn login(
     Ok(NewSession { token, csrf, user })
 }
 
+/// Groups of four letters and digits without look-alikes (no 0/o, 1/l/i): easy to read out and
+/// type; each group carries about 20 bits.
+pub fn readable_secret(groups: usize) -> Result<String, AuthError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = vec![0u8; groups * 4];
+    getrandom::fill(&mut bytes).map_err(|e| AuthError::Random(e.to_string()))?;
+    // 256 is not a multiple of 31: the first 8 letters are 1/256 likelier, which costs < 0.1 bit.
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
 /// A new API key: (the whole key, shown once; its prefix; the hash to store).
 pub fn new_api_key() -> Result<(String, String, String), AuthError> {
     let prefix = random_hex(4)?;

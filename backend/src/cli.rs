@@ -54,6 +54,9 @@ pub enum Command {
     /// Passes already sold.
     #[command(subcommand)]
     Passes(PassesCommand),
+    /// Venue devices (scanners): enrolment codes, list.
+    #[command(subcommand)]
+    Device(DeviceCommand),
     /// API keys for sales points' systems (the JSON sales API at /api/v1).
     #[command(subcommand, name = "api-keys")]
     ApiKeys(ApiKeysCommand),
@@ -106,6 +109,27 @@ pub enum UsersCommand {
         /// The password; default: a random one, printed once.
         #[arg(long, env = "TOWNPASS_NEW_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Make a one-time enrolment code (valid 24 h) for a device at a venue; give it to the venue staff
+    /// for `townpass-scan enroll`. Run again for a new code (lost code, replaced device).
+    Add {
+        /// Venue code (see `townpass catalog export`).
+        #[arg(long)]
+        venue: String,
+        /// A name staff recognise, e.g. "Gate 2".
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List devices with their venue, status and last contact.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -304,6 +328,48 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(EXIT_OK)
         }
+        Command::Device(DeviceCommand::Add { venue, name, json }) => {
+            let store = s.open_store().await?;
+            let (device, code, expires) =
+                crate::devices::add(&store, &venue, &name, crate::store::now()).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"device": device.id, "venue": device.venue, "name": device.name, "code": code, "expires_at": expires})
+                );
+            } else {
+                println!(
+                    "enrolment code for {} at {}: {code}",
+                    device.name, device.venue
+                );
+                println!(
+                    "valid until {} UTC, once; on the device run: townpass-scan enroll --server URL --code {code}",
+                    date_time(expires)
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Device(DeviceCommand::List { json }) => {
+            let store = s.open_store().await?;
+            let devices = store.devices().await?;
+            if json {
+                println!("{}", serde_json::to_string(&devices)?);
+            } else {
+                for d in &devices {
+                    let seen = d
+                        .last_seen_at
+                        .map_or_else(|| "never".to_string(), date_time);
+                    println!(
+                        "{:>4}  {:<20} {:<16} {:<9} last seen {seen}",
+                        d.id, d.venue, d.name, d.status
+                    );
+                }
+                if devices.is_empty() {
+                    println!("(no devices yet: townpass device add --venue CODE --name NAME)");
+                }
+            }
+            Ok(EXIT_OK)
+        }
         Command::ApiKeys(cmd) => {
             let store = s.open_store().await?;
             match cmd {
@@ -444,18 +510,7 @@ async fn run_server(
 
 /// Four groups of four letters and digits without look-alikes: easy to read out, 80 bits.
 fn readable_password() -> anyhow::Result<String> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let chars: Vec<char> = bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    Ok(chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-"))
+    Ok(crate::auth::readable_secret(4)?)
 }
 
 async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
@@ -497,6 +552,15 @@ async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
         store.upsert_user(&user, now).await?;
         users.push((email, role, password));
     }
+    let mut codes = Vec::new();
+    for (venue, name) in [
+        ("tsarevets", "Gate 1"),
+        ("tsarevets", "Gate 2"),
+        ("nim-boyana", "Entrance"),
+    ] {
+        let (device, code, _) = crate::devices::add(&store, venue, name, now).await?;
+        codes.push((device.venue, device.name, code));
+    }
     let data_dir = s.data_dir();
     let catalogue_note = if report.changed() {
         "seeded"
@@ -520,7 +584,12 @@ async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
         println!();
         println!("try: buy a pass in the shop, note the order code, log in as the desk user,");
         println!("     find the order and mark it paid, then open the order page and its PDF.");
-        println!("device enrolment codes come with the venue scanner (not built yet).");
+        println!();
+        println!("device enrolment codes (one-time, valid 24 h; new ones at every start):");
+        for (venue, name, code) in &codes {
+            println!("  {venue:<12} {name:<9} {code}");
+        }
+        println!("  (the scanner's `townpass-scan enroll` that uses them is not built yet)");
     })
     .await
 }

@@ -245,3 +245,74 @@ async fn a_sales_point_cannot_read_another_sales_points_order() {
     assert_eq!(call(&app, "GET", &path, &keys[0], None).await.0, 200);
     assert_eq!(call(&app, "GET", &path, &keys[1], None).await.0, 404);
 }
+
+#[tokio::test]
+async fn a_sales_point_revokes_a_pass_it_sold_but_not_anothers() {
+    for (app, key) in apps_with_key().await {
+        let order = json!({"lines": [{"product": "sofia-24h", "category": "adult", "count": 2}]})
+            .to_string()
+            .into_bytes();
+        let (_, body) = call(&app, "POST", "/api/v1/orders", &key, Some(order)).await;
+        let serial = body["passes"][0]["serial"]
+            .as_str()
+            .expect("serial")
+            .to_string();
+        let path = format!("/api/v1/passes/{serial}/revoke");
+        let reason = json!({"reason": "refund at the hotel desk"})
+            .to_string()
+            .into_bytes();
+
+        let (other_key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        app.db
+            .store
+            .insert_api_key(&prefix, &hash, "TIC", "sofia-tic", 0)
+            .await
+            .expect("insert");
+        assert_eq!(
+            call(&app, "POST", &path, &other_key, Some(reason.clone()))
+                .await
+                .0,
+            404,
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(
+            call(&app, "POST", &path, &key, Some(b"{}".to_vec()))
+                .await
+                .0,
+            400
+        );
+
+        let (status, done) = call(&app, "POST", &path, &key, Some(reason.clone())).await;
+        assert_eq!(
+            (status, done["revoked"].as_bool()),
+            (200, Some(true)),
+            "{}: {done}",
+            app.db.kind
+        );
+        let (status, again) = call(&app, "POST", &path, &key, Some(reason)).await;
+        assert_eq!(
+            (status, again["error"]["code"].as_str()),
+            (409, Some("already_revoked"))
+        );
+        let (_, order) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/orders/{}", body["order"].as_str().expect("id")),
+            &key,
+            None,
+        )
+        .await;
+        let revoked: Vec<bool> = order["passes"]
+            .as_array()
+            .expect("passes")
+            .iter()
+            .map(|p| p["revoked"] == true)
+            .collect();
+        assert_eq!(
+            revoked.iter().filter(|r| **r).count(),
+            1,
+            "only the one pass"
+        );
+    }
+}

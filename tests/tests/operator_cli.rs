@@ -153,3 +153,45 @@ fn issuing_an_unknown_product_fails_with_exit_2_and_says_what_to_do() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("product 'paris-pass' not found"), "{err}");
 }
+
+#[test]
+fn a_device_enrolment_code_is_readable_one_time_and_valid_for_a_day() {
+    let data = DataDir::new();
+    stdout(&data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    let out = stdout(&data.townpass(&[
+        "device",
+        "add",
+        "--venue",
+        "tsarevets",
+        "--name",
+        "Gate 2",
+        "--json",
+    ]));
+    let made: Value = serde_json::from_str(&out).expect("json");
+    let code = made["code"].as_str().expect("code");
+    assert_eq!(code.len(), 14, "{code}");
+    assert!(
+        code.split('-').all(|g| g.len() == 4
+            && g.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())),
+        "{code}"
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64;
+    let expires = made["expires_at"].as_i64().expect("expiry");
+    assert!((expires - now - 86_400).abs() < 120, "valid 24 h");
+    let list: Value =
+        serde_json::from_str(&stdout(&data.townpass(&["device", "list", "--json"]))).expect("json");
+    assert_eq!(list[0]["venue"], "tsarevets");
+    assert_eq!(list[0]["status"], "pending");
+
+    let unknown = data.townpass(&["device", "add", "--venue", "louvre", "--name", "Gate 1"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("venue 'louvre' not found"));
+}

@@ -5,6 +5,7 @@
 //!   GET  /api/v1/products               what is on sale, with prices per category
 //!   POST /api/v1/orders                 {"lines":[{"product","category","count"?,"holder"?}],"email"?,"language"?}
 //!   GET  /api/v1/orders/{order}         an order of this sales point, with its passes
+//!   POST /api/v1/passes/{serial}/revoke {"reason": "..."}: refund or loss of a pass it sold
 //!
 //! Errors: {"error": {"code": "...", "message": "..."}} with a 4xx status; nothing is stored.
 
@@ -268,4 +269,66 @@ async fn order_json(state: &Shared, order: &OrderRow) -> Result<serde_json::Valu
             "holder": p.holder, "expires_at": p.expires_at, "revoked": p.revoked_at.is_some(),
         })).collect::<Vec<_>>(),
     }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    reason: String,
+}
+
+/// A sales point revokes a pass it sold (refund, loss); scanners refuse it after their next sync.
+pub async fn revoke_pass(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(serial): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let sales_point_id = caller(&state, &headers).await?;
+    let body: RevokeBody = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("expected {{\"reason\": \"...\"}}: {e}"),
+        )
+    })?;
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "say why the pass is revoked",
+        ));
+    }
+    let serial: townpass_core::Serial = serial
+        .parse()
+        .map_err(|e: String| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
+    let pass = state.store.pass(&serial.to_string()).await?;
+    let order = state.store.order_by_id(pass.order_id).await?;
+    if order.sales_point_id != Some(sales_point_id) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("pass {serial} not found"),
+        ));
+    }
+    let by = format!(
+        "api:{}",
+        state.store.sales_point_code(sales_point_id).await?
+    );
+    match state
+        .store
+        .revoke_pass(
+            &serial.to_string(),
+            body.reason.trim(),
+            &by,
+            crate::store::now(),
+        )
+        .await
+    {
+        Ok(()) => Ok(Json(json!({"serial": serial.to_string(), "revoked": true})).into_response()),
+        Err(StoreError::Conflict(m)) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "already_revoked", m))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

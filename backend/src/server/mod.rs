@@ -59,6 +59,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/products", get(api::products))
         .route("/api/v1/orders", post(api::create_order))
         .route("/api/v1/orders/{id}", get(api::get_order))
+        .route("/api/v1/passes/{serial}/revoke", post(api::revoke_pass))
         .route("/healthz", get(healthz))
         .route("/.well-known/townpass/keys", get(wellknown::keys))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))

@@ -5,6 +5,7 @@
 
 mod api_keys;
 mod catalog;
+mod devices;
 mod keys;
 mod outbox;
 mod sales;
@@ -19,6 +20,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use api_keys::ApiKeyRow;
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
+pub use devices::DeviceRow;
 pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow};
