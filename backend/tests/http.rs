@@ -512,3 +512,53 @@ async fn an_admin_revokes_a_pass_and_the_order_page_says_it_is_cancelled() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_order_page_lists_where_and_when_each_pass_was_used() {
+    for app in apps().await {
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        pay_at_desk(&app, &order).await;
+        assert!(app.get(&order).await.text().contains("Not used yet"));
+
+        // A use recorded by a device at Tsarevets (uploads arrive with the scanner; here, directly).
+        let stored = app
+            .db
+            .store
+            .order_by_public_id(&order[3..])
+            .await
+            .expect("order");
+        let pass = app
+            .db
+            .store
+            .passes_of_order(stored.id)
+            .await
+            .expect("passes")
+            .remove(0);
+        let (device, _, _) = townpass::devices::add(&app.db.store, "tsarevets", "Gate 1", 0)
+            .await
+            .expect("device");
+        let venue: i64 = sqlx::query_scalar("SELECT id FROM venues WHERE code = 'tsarevets'")
+            .fetch_one(app.db.store.pool())
+            .await
+            .expect("venue");
+        // 2025-11-18 09:12 in Sofia (UTC+2) = 07:12 UTC.
+        sqlx::query("INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, scanned_at, received_at) VALUES ($1, 1, $2, $3, $4, $5, $6)")
+            .bind(device.id)
+            .bind(&pass.serial)
+            .bind(&pass.token)
+            .bind(venue)
+            .bind(1_763_449_920_000i64)
+            .bind(1_763_449_999i64)
+            .execute(app.db.store.pool())
+            .await
+            .expect("redemption");
+        let page = app.get(&order).await.text();
+        assert!(!page.contains("Not used yet"), "{}", app.db.kind);
+        assert!(
+            page.contains("Tsarevets Fortress, 2025-11-18 09:12 EET"),
+            "{}: {page}",
+            app.db.kind
+        );
+    }
+}

@@ -38,6 +38,7 @@ pub async fn page(
     for pass in &passes {
         let product = state.store.product_by_id(pass.product_id).await?;
         let rows = state.store.product_venues(pass.product_id).await?;
+        let uses = state.store.uses_of_pass(&pass.serial).await?;
         let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
         let category = categories
             .iter()
@@ -54,7 +55,18 @@ pub async fn page(
                         tr { th { (ctx.t("pass_category")) } td { (category.unwrap_or_default()) } }
                         tr { th { (ctx.t("pass_expires")) } td { (present::local_time(pass.expires_at, &product.product.time_zone)) } }
                         tr { th { (ctx.t("pass_serial")) } td.code { (pass.serial) } }
-                        tr { th { (ctx.t("pass_used")) } td { (ctx.t("pass_used_none")) } }
+                        tr {
+                            th { (ctx.t("pass_used")) }
+                            td.uses {
+                                @if uses.is_empty() { (ctx.t("pass_used_none")) }
+                                @for u in &uses {
+                                    div.use {
+                                        (present::name(&u.venue.name, lang)) ", "
+                                        (present::local_time(u.scanned_at_ms.div_euclid(1000), &product.product.time_zone))
+                                    }
+                                }
+                            }
+                        }
                     }
                     p { (present::validity(lang, &product.product)) }
                     details {

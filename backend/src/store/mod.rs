@@ -23,7 +23,7 @@ pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use devices::DeviceRow;
 pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
-pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow};
+pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};
 pub use users::{NewUser, UserRow};
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

@@ -90,6 +90,16 @@ pub struct PassRow {
     pub revoked_at: Option<i64>,
 }
 
+/// One recorded use of a pass.
+#[derive(Clone, Debug)]
+pub struct PassUse {
+    pub scanned_at_ms: i64,
+    pub venue: townpass_core::catalog::Venue,
+    pub offer: Option<townpass_core::catalog::Offer>,
+    /// Set when the server flagged the use (e.g. a second use from an offline device).
+    pub flag: Option<String>,
+}
+
 /// An order line as stored.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct LineRow {
@@ -358,6 +368,35 @@ impl Store {
             [one] => Ok(Some(self.order_by_public_id(one).await?)),
             _ => Ok(None),
         }
+    }
+
+    /// Where and when a pass has been used, oldest first: (scanned_at unix ms, venue, offer, flag).
+    pub async fn uses_of_pass(&self, serial: &str) -> Result<Vec<PassUse>> {
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT r.scanned_at, v.doc, o.doc, r.flag FROM redemptions r JOIN venues v ON v.id = r.venue_id \
+             LEFT JOIN offers o ON o.id = r.offer_id WHERE r.serial = $1 ORDER BY r.scanned_at, r.id",
+        )
+        .bind(serial)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(at, venue, offer, flag)| {
+                let venue = serde_json::from_str(&venue)
+                    .map_err(|e| StoreError::Corrupt(format!("venue: {e}")))?;
+                let offer = offer
+                    .map(|o| {
+                        serde_json::from_str(&o)
+                            .map_err(|e| StoreError::Corrupt(format!("offer: {e}")))
+                    })
+                    .transpose()?;
+                Ok(PassUse {
+                    scanned_at_ms: at,
+                    venue,
+                    offer,
+                    flag,
+                })
+            })
+            .collect()
     }
 
     pub async fn passes_of_order(&self, order_id: i64) -> Result<Vec<PassRow>> {
