@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod money;
+pub mod rules;
 pub mod token;
 
 #[cfg(feature = "qr")]
