@@ -57,9 +57,9 @@ impl KeyRing {
         self.dir.join(format!("{kid}.key"))
     }
 
-    fn write_seed(&self, key: &IssuerKey) -> Result<PathBuf, KeyError> {
+    /// Writes a 32-byte secret as hex into a new file with mode 0600 (never overwrites).
+    fn write_secret(&self, path: &Path, seed: &[u8; 32]) -> Result<(), KeyError> {
         create_private_dir(&self.dir)?;
-        let path = self.seed_path(&key.kid().to_string());
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -67,43 +67,22 @@ impl KeyRing {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(&path).map_err(io(&path))?;
-        file.write_all(format!("{}\n", hex::encode(key.seed())).as_bytes())
-            .map_err(io(&path))?;
-        file.sync_all().map_err(io(&path))?;
+        let mut file = options.open(path).map_err(io(path))?;
+        file.write_all(format!("{}\n", hex::encode(seed)).as_bytes())
+            .map_err(io(path))?;
+        file.sync_all().map_err(io(path))
+    }
+
+    fn write_seed(&self, key: &IssuerKey) -> Result<PathBuf, KeyError> {
+        let path = self.seed_path(&key.kid().to_string());
+        self.write_secret(&path, &key.seed())?;
         Ok(path)
     }
 
     /// Loads the private key `kid`, refusing a file that others can read.
     pub fn load(&self, kid: &str) -> Result<IssuerKey, KeyError> {
         let path = self.seed_path(kid);
-        let meta = match fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(KeyError::Missing {
-                    kid: kid.into(),
-                    path,
-                });
-            }
-            Err(e) => return Err(KeyError::Io { path, source: e }),
-        };
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(KeyError::Permissions { path, mode });
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = meta;
-        let text = fs::read_to_string(&path).map_err(io(&path))?;
-        let mut seed = [0u8; 32];
-        hex::decode_to_slice(text.trim(), &mut seed).map_err(|_| KeyError::Damaged {
-            kid: kid.into(),
-            path: path.clone(),
-        })?;
-        let key = IssuerKey::from_seed(&seed);
+        let key = IssuerKey::from_seed(&read_secret(&path, kid)?);
         if key.kid().to_string() != kid {
             return Err(KeyError::Damaged {
                 kid: kid.into(),
@@ -161,6 +140,32 @@ impl KeyRing {
     }
 }
 
+impl KeyRing {
+    /// The key that signs device bundles: made on first use (in the key directory, mode 0600) and
+    /// kept for good; devices learn its public half at enrolment. Instances sharing the key
+    /// directory share it; if two make it at once, the first file written wins.
+    pub fn bundle_key(&self) -> Result<townpass_core::protocol::SigningSecret, KeyError> {
+        let path = self.dir.join("bundle.key");
+        if !path.exists() {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| KeyError::Io {
+                path: path.clone(),
+                source: std::io::Error::other(format!(
+                    "no randomness from the operating system: {e}"
+                )),
+            })?;
+            match self.write_secret(&path, &seed) {
+                Ok(()) => {}
+                Err(KeyError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let seed = read_secret(&path, "bundle")?;
+        Ok(townpass_core::protocol::SigningSecret::from_seed(&seed))
+    }
+}
+
 /// Every key the server knows, with its status: what scanners and `token inspect` trust.
 pub async fn trusted_keys(store: &Store) -> Result<KeySet, KeyError> {
     let mut set = KeySet::new();
@@ -181,6 +186,45 @@ pub fn still_needed(row: &KeyRow, now: i64) -> bool {
         Ok(KeyStatus::Retired) => row.last_pass_expires_at.is_some_and(|t| t > now),
         _ => false,
     }
+}
+
+/// Reads a 32-byte hex secret, refusing a file that others can read.
+fn read_secret(path: &Path, label: &str) -> Result<[u8; 32], KeyError> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(KeyError::Missing {
+                kid: label.into(),
+                path: path.to_path_buf(),
+            });
+        }
+        Err(e) => {
+            return Err(KeyError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            });
+        }
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Permissions {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    let text = fs::read_to_string(path).map_err(io(path))?;
+    let mut seed = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut seed).map_err(|_| KeyError::Damaged {
+        kid: label.into(),
+        path: path.to_path_buf(),
+    })?;
+    Ok(seed)
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), KeyError> {

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod money;
+pub mod protocol;
 pub mod rules;
 pub mod token;
 

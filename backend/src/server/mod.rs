@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod api;
 mod desk;
+mod device;
 mod orders;
 mod shop;
 pub mod web;
@@ -37,6 +38,8 @@ pub type Shared = Arc<AppState>;
 
 /// Request bodies larger than this are refused with 413 before any handler runs.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// Device uploads carry up to 10,000 redemptions.
+pub const UPLOAD_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The route table.
 pub fn router(state: Shared) -> Router {
@@ -60,10 +63,49 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/orders", post(api::create_order))
         .route("/api/v1/orders/{id}", get(api::get_order))
         .route("/api/v1/passes/{serial}/revoke", post(api::revoke_pass))
+        .route("/api/device/v1/enroll", post(device::enroll))
+        .route("/api/device/v1/bundle", post(device::bundle))
+        .route(
+            "/api/device/v1/upload",
+            post(device::upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
         .route("/healthz", get(healthz))
         .route("/.well-known/townpass/keys", get(wellknown::keys))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .with_state(state)
+}
+
+/// The largest body a route accepts.
+fn body_limit(path: &str) -> usize {
+    if path == "/api/device/v1/upload" {
+        UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
+/// Answers 413 at once when the announced Content-Length is over the route's limit, instead of
+/// reading megabytes first (the streaming limit above still guards bodies without a length).
+async fn refuse_announced_oversize(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let limit = body_limit(req.uri().path());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is over the limit of {limit} bytes\n"),
+        )
+            .into_response();
+    }
+    next.run(req).await
 }
 
 /// Serves until ctrl-c / SIGTERM, finishing requests in flight.

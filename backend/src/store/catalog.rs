@@ -380,6 +380,30 @@ impl Store {
             .collect()
     }
 
+    /// A venue and its town's time zone.
+    pub async fn venue_with_zone(&self, venue_id: i64) -> Result<(Venue, String)> {
+        let (doc, zone): (String, String) = sqlx::query_as(
+            "SELECT v.doc, t.time_zone FROM venues v JOIN towns t ON t.id = v.town_id WHERE v.id = $1",
+        )
+        .bind(venue_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("venue {venue_id}")))?;
+        Ok((from_doc("venue", &doc)?, zone))
+    }
+
+    /// Every product version (sold ones included: their passes are still valid) with an offer at
+    /// this venue.
+    pub async fn products_at_venue(&self, venue_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT po.product_id FROM product_offers po JOIN offers o ON o.id = po.offer_id \
+             WHERE o.venue_id = $1 ORDER BY po.product_id",
+        )
+        .bind(venue_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn categories(&self) -> Result<Vec<CategoryDef>> {
         let rows: Vec<String> = sqlx::query_scalar("SELECT doc FROM categories ORDER BY id")
             .fetch_all(&self.pool)

@@ -20,7 +20,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use api_keys::ApiKeyRow;
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
-pub use devices::DeviceRow;
+pub use devices::{CodeProblem, DeviceRow, NewRedemption, UseRow};
 pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};

@@ -1,0 +1,413 @@
+//! The server's side of the device protocol (`townpass_core::protocol`): enrolment with a one-time
+//! code, the signed bundle a device judges passes with, and uploads of redemptions. An upload is
+//! checked (enrolled, active device; its signature; its venue), then every item is stored once on
+//! (device, local_id) and judged again with `core::rules` and everything the server knows: a
+//! conflict is stored with a flag, never dropped.
+
+use std::collections::HashMap;
+
+use jiff::tz::TimeZone;
+use townpass_core::protocol::{
+    Bundle, BundleKey, BundleOffer, BundleProduct, BundleUse, BundleVenue, EnrollRequest,
+    EnrollResponse, Envelope, ItemOutcome, Upload, UploadResponse, parse_hours, verifier,
+};
+use townpass_core::rules::{self, OfferRules, ProductRules, Use, Venue, World};
+use townpass_core::{KeySet, ProductId, Serial, Token};
+
+use crate::keys::{KeyError, KeyRing};
+use crate::store::{CodeProblem, DeviceRow, NewRedemption, Store, StoreError};
+
+/// Most revoked serials and uses in one bundle; a device syncs again for the rest.
+pub const BUNDLE_PAGE: i64 = 2_000_000;
+/// Most items in one upload.
+pub const MAX_UPLOAD_ITEMS: usize = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceApiError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("this enrolment code is not known: check it, or ask the operator for a new one")]
+    CodeUnknown,
+    #[error("this enrolment code was used already: ask the operator for a new one")]
+    CodeUsed,
+    #[error(
+        "this enrolment code has expired (codes are valid 24 h): ask the operator for a new one"
+    )]
+    CodeExpired,
+    #[error("unknown or disabled device: enrol it again")]
+    UnknownDevice,
+    #[error("the upload's signature does not match the device's key")]
+    BadSignature,
+    #[error("the device is enrolled at {actual}, not at {claimed}")]
+    WrongVenue { claimed: String, actual: String },
+}
+
+pub async fn enroll(
+    store: &Store,
+    ring: &KeyRing,
+    req: &EnrollRequest,
+    now: i64,
+) -> Result<EnrollResponse, DeviceApiError> {
+    verifier(&req.public_key)
+        .map_err(|e| DeviceApiError::BadRequest(format!("public_key: {e}")))?;
+    let hash = crate::auth::sha256_hex(&crate::devices::normalise_code(&req.code));
+    let device = match store
+        .enroll_device(&hash, &req.public_key.to_lowercase(), now)
+        .await
+    {
+        Ok(Ok(d)) => d,
+        Ok(Err(CodeProblem::Unknown)) => return Err(DeviceApiError::CodeUnknown),
+        Ok(Err(CodeProblem::Used)) => return Err(DeviceApiError::CodeUsed),
+        Ok(Err(CodeProblem::Expired)) => return Err(DeviceApiError::CodeExpired),
+        Err(e) if e.is_unique_violation() => {
+            return Err(DeviceApiError::BadRequest(
+                "this public key belongs to another device: make a new key".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(device = device.id, venue = %device.venue, name = %device.name, "device enrolled");
+    Ok(EnrollResponse {
+        device_id: device.id,
+        device_name: device.name,
+        venue: device.venue,
+        server_key: ring.bundle_key()?.public_hex(),
+    })
+}
+
+/// The active, enrolled device with this id, or `UnknownDevice`.
+async fn active_device(
+    store: &Store,
+    device_id: i64,
+) -> Result<(DeviceRow, String), DeviceApiError> {
+    let device = match store.device(device_id).await {
+        Ok(d) => d,
+        Err(StoreError::NotFound(_)) => return Err(DeviceApiError::UnknownDevice),
+        Err(e) => return Err(e.into()),
+    };
+    match (&device.status[..], &device.public_key) {
+        ("active", Some(key)) => {
+            let key = key.clone();
+            Ok((device, key))
+        }
+        _ => Err(DeviceApiError::UnknownDevice),
+    }
+}
+
+/// A signed request for a bundle: who asks, from which cursors, and the device's clock.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleRequest {
+    pub device_id: i64,
+    pub revoked_after: i64,
+    pub uses_after: i64,
+    pub device_time_ms: i64,
+}
+
+/// The bundle for the device that signed `request`.
+pub async fn bundle(
+    store: &Store,
+    ring: &KeyRing,
+    request: &Envelope,
+    now_ms: i64,
+) -> Result<Envelope, DeviceApiError> {
+    let claimed: BundleRequest = request
+        .peek()
+        .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
+    let (device, public) = active_device(store, claimed.device_id).await?;
+    let req: BundleRequest = request
+        .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
+        .map_err(|_| DeviceApiError::BadSignature)?;
+    store
+        .record_contact(device.id, now_ms / 1000, req.device_time_ms - now_ms)
+        .await?;
+    let body = build_bundle(store, &device, req.revoked_after, req.uses_after, now_ms).await?;
+    ring.bundle_key()?
+        .seal(&body)
+        .map_err(|e| DeviceApiError::BadRequest(e.to_string()))
+}
+
+pub async fn build_bundle(
+    store: &Store,
+    device: &DeviceRow,
+    revoked_after: i64,
+    uses_after: i64,
+    now_ms: i64,
+) -> Result<Bundle, DeviceApiError> {
+    let venue_id = store.device_venue_id(device.id).await?;
+    let (venue_doc, town_zone) = store.venue_with_zone(venue_id).await?;
+    let keys = store
+        .keys()
+        .await?
+        .into_iter()
+        .map(|k| BundleKey {
+            public: k.public_key,
+            status: k.status,
+        })
+        .collect();
+    let mut products = Vec::new();
+    for id in store.products_at_venue(venue_id).await? {
+        products.push(bundle_product(store, id).await?);
+    }
+    let (revoked, revoked_cursor) = store
+        .revocations_since(revoked_after.max(0), BUNDLE_PAGE)
+        .await?;
+    let (uses, uses_cursor) = store
+        .uses_since(uses_after.max(0), now_ms / 1000, BUNDLE_PAGE)
+        .await?;
+    Ok(Bundle {
+        device_id: device.id,
+        venue: BundleVenue {
+            code: venue_doc.code.clone(),
+            name: venue_doc.name.clone(),
+            time_zone: town_zone,
+        },
+        generated_at_ms: now_ms,
+        keys,
+        products,
+        revoked_after,
+        revoked_cursor,
+        revoked,
+        uses_after,
+        uses_cursor,
+        uses: uses
+            .into_iter()
+            .map(|u| BundleUse {
+                serial: u.serial,
+                offer: u.offer,
+                venue: u.venue,
+                at_ms: u.at_ms,
+                place: u.place,
+            })
+            .collect(),
+    })
+}
+
+async fn bundle_product(store: &Store, id: i64) -> Result<BundleProduct, DeviceApiError> {
+    let p = store.product_by_id(id).await?;
+    let offers = store
+        .product_venues(id)
+        .await?
+        .into_iter()
+        .map(|(_, venue, o)| BundleOffer {
+            code: o.code,
+            venue: venue.code,
+            name: if o.name.is_empty() {
+                venue.name
+            } else {
+                o.name
+            },
+            limit: o.limit,
+            from: o.from,
+            until: o.until,
+            hours: o.hours,
+        })
+        .collect();
+    Ok(BundleProduct {
+        id: id as u32,
+        name: p.product.name,
+        validity: p.product.validity,
+        time_zone: p.product.time_zone,
+        choose: p.product.choose,
+        offers,
+    })
+}
+
+/// A bundle product as the rules need it; `None` if a zone or date is not understood.
+pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
+    let offers = p
+        .offers
+        .iter()
+        .map(|o| {
+            Some(OfferRules {
+                code: o.code.clone(),
+                venue: o.venue.clone(),
+                name: o.name.clone(),
+                limit: o.limit,
+                from: match &o.from {
+                    Some(d) => Some(d.parse().ok()?),
+                    None => None,
+                },
+                until: match &o.until {
+                    Some(d) => Some(d.parse().ok()?),
+                    None => None,
+                },
+                hours: match &o.hours {
+                    Some(h) => Some(parse_hours(h)?),
+                    None => None,
+                },
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ProductRules {
+        id: ProductId(p.id),
+        name: p.name.clone(),
+        validity: p.validity.clone(),
+        time_zone: TimeZone::get(&p.time_zone).ok()?,
+        choose: p.choose,
+        offers,
+    })
+}
+
+/// What the server knows, for judging one uploaded item.
+struct ServerWorld<'a> {
+    keys: &'a KeySet,
+    products: &'a HashMap<ProductId, ProductRules>,
+    revoked_before_scan: bool,
+    uses: Vec<Use>,
+}
+
+impl World for ServerWorld<'_> {
+    fn keys(&self) -> &KeySet {
+        self.keys
+    }
+    fn is_revoked(&self, _: &Serial) -> bool {
+        self.revoked_before_scan
+    }
+    fn product(&self, id: ProductId) -> Option<&ProductRules> {
+        self.products.get(&id)
+    }
+    fn uses(&self, _: &Serial) -> Vec<Use> {
+        self.uses.clone()
+    }
+}
+
+/// Stores a signed upload; every item's outcome is returned, and a retry changes nothing.
+pub async fn upload(
+    store: &Store,
+    envelope: &Envelope,
+    now_ms: i64,
+) -> Result<UploadResponse, DeviceApiError> {
+    let claimed: Upload = envelope
+        .peek()
+        .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
+    let (device, public) = active_device(store, claimed.device_id).await?;
+    let up: Upload = envelope
+        .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
+        .map_err(|_| DeviceApiError::BadSignature)?;
+    if up.venue != device.venue {
+        return Err(DeviceApiError::WrongVenue {
+            claimed: up.venue,
+            actual: device.venue,
+        });
+    }
+    if up.items.len() > MAX_UPLOAD_ITEMS {
+        return Err(DeviceApiError::BadRequest(format!(
+            "at most {MAX_UPLOAD_ITEMS} items per upload"
+        )));
+    }
+    let venue_id = store.device_venue_id(device.id).await?;
+    let (venue_doc, zone) = store.venue_with_zone(venue_id).await?;
+    let venue = Venue {
+        code: venue_doc.code.clone(),
+        name: venue_doc.name.clone(),
+        time_zone: TimeZone::get(&zone)
+            .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?,
+    };
+    let keys = crate::keys::trusted_keys(store).await?;
+    let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
+    let span = tracing::info_span!(
+        "upload",
+        device = device.id,
+        seq = up.seq,
+        items = up.items.len()
+    );
+    let _guard = span.enter();
+    let mut outcomes = Vec::with_capacity(up.items.len());
+    let mut duplicates = 0;
+    for item in &up.items {
+        let decoded = Token::decode(&item.token).ok();
+        let serial = decoded
+            .as_ref()
+            .map(|t| t.claims.serial.to_string())
+            .unwrap_or_else(|| "0000000000000000".into());
+        if let Some(t) = &decoded
+            && !products.contains_key(&t.claims.product)
+        {
+            match bundle_product(store, i64::from(t.claims.product.0)).await {
+                Ok(p) => {
+                    if let Some(rules) = product_rules(&p) {
+                        products.insert(t.claims.product, rules);
+                    }
+                }
+                // A product this server never sold: the rules say unknown_product.
+                Err(DeviceApiError::Store(StoreError::NotFound(_))) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let revoked_at = store.pass_revoked_at(&serial).await?;
+        // Judged before it is stored, so its own row is not among the uses (a retry is not stored).
+        let uses: Vec<Use> = store
+            .uses_of_serial(&serial)
+            .await?
+            .into_iter()
+            .map(|u| Use {
+                offer: u.offer.unwrap_or_default(),
+                venue: u.venue,
+                at_ms: u.at_ms,
+                place: u.place,
+            })
+            .collect();
+        let world = ServerWorld {
+            keys: &keys,
+            products: &products,
+            // A pass revoked after the scan was valid when it was let in.
+            revoked_before_scan: revoked_at.is_some_and(|r| r * 1000 <= item.scanned_at_ms),
+            uses,
+        };
+        let verdict = rules::check(
+            &item.token,
+            &world,
+            &venue,
+            item.scanned_at_ms,
+            item.offer.as_deref(),
+        );
+        let flag = (!verdict.accepted()).then(|| verdict.code.as_str().to_string());
+        let detail = flag.as_ref().map(|_| {
+            let product = verdict
+                .claims
+                .as_ref()
+                .and_then(|c| world.products.get(&c.product));
+            verdict.message("en", &venue, product)
+        });
+        let new = store
+            .insert_redemption(&NewRedemption {
+                device_id: device.id,
+                local_id: item.local_id,
+                serial,
+                token: item.token.clone(),
+                venue_id,
+                offer: verdict.offer.clone().or_else(|| item.offer.clone()),
+                scanned_at_ms: item.scanned_at_ms,
+                received_at: now_ms / 1000,
+                flag: flag.clone(),
+                flag_detail: detail,
+            })
+            .await?;
+        if !new {
+            duplicates += 1;
+        }
+        outcomes.push(ItemOutcome {
+            local_id: item.local_id,
+            status: if new { "stored" } else { "duplicate" }.into(),
+            flag: if new { flag } else { None },
+        });
+    }
+    store
+        .record_contact(device.id, now_ms / 1000, up.sent_at_ms - now_ms)
+        .await?;
+    tracing::info!(
+        duplicates,
+        flagged = outcomes.iter().filter(|o| o.flag.is_some()).count(),
+        "upload stored"
+    );
+    Ok(UploadResponse {
+        seq: up.seq,
+        server_time_ms: now_ms,
+        items: outcomes,
+    })
+}

@@ -1,0 +1,531 @@
+//! The device API over real HTTP, on SQLite and PostgreSQL: enrolment with one-time codes, the
+//! signed bundle and its deltas, and signed uploads that are idempotent and never lose a visit.
+
+use serde_json::{Value, json};
+use townpass::sales::{self, IssueRequest};
+use townpass::testing::{TestApp, TestDb};
+use townpass_core::protocol::{
+    Bundle, Envelope, SigningSecret, Upload, UploadItem, UploadResponse, verifier,
+};
+
+async fn post(app: &TestApp, path: &str, body: Vec<u8>) -> (u16, Value) {
+    let reply = app.post_bytes(path, "application/json", body).await;
+    (
+        reply.status,
+        serde_json::from_slice(&reply.body).unwrap_or(Value::Null),
+    )
+}
+
+/// A device enrolled at `venue`: (device id, its key, the server's bundle key).
+async fn enrolled(
+    app: &TestApp,
+    venue: &str,
+    name: &str,
+    seed: u8,
+) -> (i64, SigningSecret, String) {
+    let (_, code, _) = townpass::devices::add(&app.db.store, venue, name, townpass::store::now())
+        .await
+        .expect("code");
+    let key = SigningSecret::from_seed(&[seed; 32]);
+    let (status, body) = post(
+        app,
+        "/api/device/v1/enroll",
+        json!({"code": code.to_lowercase(), "public_key": key.public_hex()})
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200, "{}: {body}", app.db.kind);
+    (
+        body["device_id"].as_i64().expect("id"),
+        key,
+        body["server_key"].as_str().expect("server key").to_string(),
+    )
+}
+
+async fn passes(app: &TestApp, count: u32) -> Vec<(String, String)> {
+    let key = app
+        .db
+        .key_ring()
+        .ensure_active(&app.db.store, townpass::store::now())
+        .await
+        .expect("key");
+    let req = IssueRequest {
+        product: "bulgaria-72h".into(),
+        category: "adult".into(),
+        count,
+        holder: None,
+        email: None,
+        language: "en".into(),
+        channel: "cli",
+        payment_provider: "invoice".into(),
+    };
+    let issued = sales::issue(
+        &app.db.store,
+        &key,
+        &req,
+        townpass::store::now(),
+        sales::no_progress(),
+    )
+    .await
+    .expect("issue");
+    issued
+        .passes
+        .into_iter()
+        .map(|p| (p.serial, p.token))
+        .collect()
+}
+
+fn upload(
+    key: &SigningSecret,
+    device_id: i64,
+    venue: &str,
+    seq: i64,
+    items: Vec<UploadItem>,
+) -> Vec<u8> {
+    let body = Upload {
+        device_id,
+        venue: venue.into(),
+        seq,
+        sent_at_ms: townpass::store::now() * 1000,
+        items,
+    };
+    serde_json::to_vec(&key.seal(&body).expect("seal")).expect("json")
+}
+
+/// Announces a body of `len` bytes and sends none: the server must refuse it from the header alone
+/// (a client writing megabytes into a closed connection would only see a broken pipe).
+fn oversized_status(base: &str, path: &str, len: usize) -> u16 {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(stream, "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n").expect("write");
+    let mut head = [0u8; 12];
+    stream
+        .read_exact(&mut head)
+        .expect("a response before the body");
+    String::from_utf8_lossy(&head[9..12])
+        .parse()
+        .expect("status")
+}
+
+fn item(local_id: i64, token: &str, minutes_ago: i64) -> UploadItem {
+    UploadItem {
+        local_id,
+        token: token.into(),
+        offer: None,
+        scanned_at_ms: (townpass::store::now() - minutes_ago * 60) * 1000,
+    }
+}
+
+#[tokio::test]
+async fn a_code_enrols_one_device_once_and_bad_codes_say_why() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (device_id, key, server_key) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let device = app.db.store.device(device_id).await.expect("device");
+        assert_eq!(
+            (device.status.as_str(), device.public_key.as_deref()),
+            ("active", Some(key.public_hex().as_str()))
+        );
+        assert_eq!(server_key.len(), 64);
+
+        let (_, code, _) =
+            townpass::devices::add(&app.db.store, "tsarevets", "Gate 2", townpass::store::now())
+                .await
+                .expect("code");
+        let body = |code: &str, seed: u8| {
+            json!({"code": code, "public_key": SigningSecret::from_seed(&[seed; 32]).public_hex()})
+                .to_string()
+                .into_bytes()
+        };
+        assert_eq!(
+            post(&app, "/api/device/v1/enroll", body(&code, 2)).await.0,
+            200
+        );
+        let (status, reused) = post(&app, "/api/device/v1/enroll", body(&code, 3)).await;
+        assert_eq!(
+            (status, reused["error"]["code"].as_str()),
+            (403, Some("code_used")),
+            "{}",
+            app.db.kind
+        );
+        assert!(
+            reused["error"]["message"]
+                .as_str()
+                .expect("message")
+                .contains("ask the operator for a new one")
+        );
+
+        let (_, old, _) = townpass::devices::add(
+            &app.db.store,
+            "tsarevets",
+            "Gate 3",
+            townpass::store::now() - 25 * 3600,
+        )
+        .await
+        .expect("code");
+        let (status, expired) = post(&app, "/api/device/v1/enroll", body(&old, 4)).await;
+        assert_eq!(
+            (status, expired["error"]["code"].as_str()),
+            (403, Some("code_expired"))
+        );
+        let (status, _) = post(&app, "/api/device/v1/enroll", br#"{"code": 5}"#.to_vec()).await;
+        assert_eq!(status, 400);
+        for attempt in 0.. {
+            let (status, reply) =
+                post(&app, "/api/device/v1/enroll", body("AAAA-BBBB-CCCC", 5)).await;
+            if status == 429 {
+                assert!(
+                    attempt >= 8,
+                    "{}: throttled after {attempt} guesses",
+                    app.db.kind
+                );
+                assert_eq!(reply["error"]["code"], "throttled");
+                break;
+            }
+            assert_eq!(
+                (status, reply["error"]["code"].as_str()),
+                (403, Some("code_unknown"))
+            );
+            assert!(attempt < 20, "guessing is never throttled");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_deltas() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (device_id, key, server_key) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 2).await;
+        app.db
+            .store
+            .revoke_pass(&passes[1].0, "refund", "test", townpass::store::now())
+            .await
+            .expect("revoke");
+
+        let ask = |revoked_after: i64, uses_after: i64| {
+            let req = townpass::device_api::BundleRequest {
+                device_id,
+                revoked_after,
+                uses_after,
+                device_time_ms: townpass::store::now() * 1000 + 90_000,
+            };
+            serde_json::to_vec(&key.seal(&req).expect("seal")).expect("json")
+        };
+        let (status, reply) = post(&app, "/api/device/v1/bundle", ask(0, 0)).await;
+        assert_eq!(status, 200, "{}: {reply}", app.db.kind);
+        let envelope: Envelope = serde_json::from_value(reply).expect("envelope");
+        let bundle: Bundle = envelope
+            .open(&verifier(&server_key).expect("key"))
+            .expect("signed by the server's bundle key");
+        assert_eq!(
+            (
+                bundle.device_id,
+                bundle.venue.code.as_str(),
+                bundle.venue.time_zone.as_str()
+            ),
+            (device_id, "tsarevets", "Europe/Sofia")
+        );
+        assert_eq!(bundle.keys.len(), 1);
+        let codes: Vec<&str> = bundle
+            .products
+            .iter()
+            .flat_map(|p| p.offers.iter().map(|o| o.code.as_str()))
+            .collect();
+        assert!(
+            codes.contains(&"tsarevets-entry") && codes.contains(&"nim-entry"),
+            "all offers of the products sold here"
+        );
+        assert_eq!(bundle.revoked, vec![passes[1].0.clone()]);
+        let offset = app
+            .db
+            .store
+            .device(device_id)
+            .await
+            .expect("device")
+            .clock_offset_ms
+            .expect("offset");
+        assert!(
+            (offset - 90_000).abs() < 5_000,
+            "{}: the device's clock runs 90 s ahead: {offset}",
+            app.db.kind
+        );
+
+        // A use at another venue arrives; the next delta holds just that.
+        let (other, other_key, _) = enrolled(&app, "nim-boyana", "Entrance", 2).await;
+        post(
+            &app,
+            "/api/device/v1/upload",
+            upload(
+                &other_key,
+                other,
+                "nim-boyana",
+                1,
+                vec![item(1, &passes[0].1, 5)],
+            ),
+        )
+        .await;
+        let (_, reply) = post(
+            &app,
+            "/api/device/v1/bundle",
+            ask(bundle.revoked_cursor, bundle.uses_cursor),
+        )
+        .await;
+        let delta: Bundle = serde_json::from_value::<Envelope>(reply)
+            .expect("env")
+            .open(&verifier(&server_key).expect("key"))
+            .expect("open");
+        assert!(
+            delta.revoked.is_empty(),
+            "{}: nothing new revoked",
+            app.db.kind
+        );
+        assert_eq!(delta.uses.len(), 1);
+        assert_eq!(
+            (
+                delta.uses[0].serial.as_str(),
+                delta.uses[0].venue.as_str(),
+                delta.uses[0].place.as_str()
+            ),
+            (passes[0].0.as_str(), "nim-boyana", "Entrance")
+        );
+
+        let forged = SigningSecret::from_seed(&[9; 32]);
+        let req = townpass::device_api::BundleRequest {
+            device_id,
+            revoked_after: 0,
+            uses_after: 0,
+            device_time_ms: 0,
+        };
+        let (status, _) = post(
+            &app,
+            "/api/device/v1/bundle",
+            serde_json::to_vec(&forged.seal(&req).expect("seal")).expect("json"),
+        )
+        .await;
+        assert_eq!(status, 401, "a bundle request signed with another key");
+    }
+}
+
+#[tokio::test]
+async fn uploads_are_idempotent_and_a_second_offline_use_is_stored_and_flagged() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate 2", 2).await;
+        let passes = passes(&app, 2).await;
+
+        let batch = upload(
+            &key_a,
+            a,
+            "tsarevets",
+            1,
+            vec![item(1, &passes[0].1, 30), item(2, &passes[1].1, 20)],
+        );
+        let (status, reply) = post(&app, "/api/device/v1/upload", batch.clone()).await;
+        assert_eq!(status, 200, "{}: {reply}", app.db.kind);
+        let first: UploadResponse = serde_json::from_value(reply).expect("response");
+        assert!(
+            first
+                .items
+                .iter()
+                .all(|i| i.status == "stored" && i.flag.is_none()),
+            "{first:?}"
+        );
+        // A retry of the same batch (the answer was lost) adds nothing.
+        let (_, reply) = post(&app, "/api/device/v1/upload", batch).await;
+        let retry: UploadResponse = serde_json::from_value(reply).expect("response");
+        assert!(
+            retry.items.iter().all(|i| i.status == "duplicate"),
+            "{retry:?}"
+        );
+        // The same item again inside a later batch, after a crash: still once.
+        let (_, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key_a, a, "tsarevets", 2, vec![item(2, &passes[1].1, 20)]),
+        )
+        .await;
+        assert_eq!(
+            serde_json::from_value::<UploadResponse>(reply)
+                .expect("r")
+                .items[0]
+                .status,
+            "duplicate"
+        );
+        assert_eq!(
+            app.db.store.redemption_count().await.expect("count"),
+            2,
+            "{}",
+            app.db.kind
+        );
+
+        // Gate 2 was offline and let the first pass in too: stored, and flagged for review.
+        let (_, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key_b, b, "tsarevets", 1, vec![item(1, &passes[0].1, 10)]),
+        )
+        .await;
+        let second: UploadResponse = serde_json::from_value(reply).expect("response");
+        assert_eq!(
+            (
+                second.items[0].status.as_str(),
+                second.items[0].flag.as_deref()
+            ),
+            ("stored", Some("already_used")),
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(
+            app.db.store.redemption_count().await.expect("count"),
+            3,
+            "nothing uploaded is dropped"
+        );
+        let detail: Option<String> =
+            sqlx::query_scalar("SELECT flag_detail FROM redemptions WHERE device_id = $1")
+                .bind(b)
+                .fetch_one(app.db.store.pool())
+                .await
+                .expect("detail");
+        assert!(detail.is_some_and(|d| d.contains("Already used here") && d.contains("(Gate 1)")));
+    }
+}
+
+#[tokio::test]
+async fn a_pass_revoked_before_the_scan_is_flagged_and_one_revoked_after_is_not() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 2).await;
+        let now = townpass::store::now();
+        app.db
+            .store
+            .revoke_pass(&passes[0].0, "refund", "test", now - 3600)
+            .await
+            .expect("revoke");
+        app.db
+            .store
+            .revoke_pass(&passes[1].0, "refund", "test", now - 60)
+            .await
+            .expect("revoke");
+        // Both scanned 30 minutes ago, offline: the first was already revoked, the second not yet.
+        let (_, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(
+                &key,
+                a,
+                "tsarevets",
+                1,
+                vec![item(1, &passes[0].1, 30), item(2, &passes[1].1, 30)],
+            ),
+        )
+        .await;
+        let r: UploadResponse = serde_json::from_value(reply).expect("response");
+        assert_eq!(
+            r.items[0].flag.as_deref(),
+            Some("revoked"),
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(r.items[1].flag, None);
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_and_store_nothing() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let token = passes(&app, 1).await.remove(0).1;
+        let items = || vec![item(1, &token, 5)];
+
+        let forged = SigningSecret::from_seed(&[7; 32]);
+        let (status, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&forged, a, "tsarevets", 1, items()),
+        )
+        .await;
+        assert_eq!(
+            (status, reply["error"]["code"].as_str()),
+            (401, Some("bad_signature")),
+            "{}",
+            app.db.kind
+        );
+        let (status, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key, 999_999, "tsarevets", 1, items()),
+        )
+        .await;
+        assert_eq!(
+            (status, reply["error"]["code"].as_str()),
+            (401, Some("unknown_device"))
+        );
+        let (status, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key, a, "rila-museum", 1, items()),
+        )
+        .await;
+        assert_eq!(
+            (status, reply["error"]["code"].as_str()),
+            (403, Some("wrong_venue"))
+        );
+        assert!(
+            reply["error"]["message"]
+                .as_str()
+                .expect("message")
+                .contains("enrolled at tsarevets")
+        );
+        let (status, _) = post(
+            &app,
+            "/api/device/v1/upload",
+            b"{\"body\": \"!!\", \"sig\": \"00\"}".to_vec(),
+        )
+        .await;
+        assert_eq!(status, 400);
+        let (status, _) = post(&app, "/api/device/v1/upload", b"not json at all".to_vec()).await;
+        assert_eq!(status, 400);
+        let base = app.base.clone();
+        let status = tokio::task::spawn_blocking(move || {
+            oversized_status(&base, "/api/device/v1/upload", 9 * 1024 * 1024)
+        })
+        .await;
+        assert_eq!(status.expect("join"), 413, "oversized");
+        // A device that is not enrolled yet (pending) cannot upload either.
+        let (pending, _, _) =
+            townpass::devices::add(&app.db.store, "tsarevets", "Gate 9", townpass::store::now())
+                .await
+                .expect("device");
+        let (status, _) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key, pending.id, "tsarevets", 1, items()),
+        )
+        .await;
+        assert_eq!(status, 401);
+        assert_eq!(
+            app.db.store.redemption_count().await.expect("count"),
+            0,
+            "{}",
+            app.db.kind
+        );
+        // A big but honest batch (~300 KB, over the 64 KB limit of other routes) is accepted.
+        let many: Vec<UploadItem> = (1..=1000).map(|i| item(i, &token, 5)).collect();
+        let (status, _) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key, a, "tsarevets", 2, many),
+        )
+        .await;
+        assert_eq!(status, 200, "a 1000-item batch is accepted");
+    }
+}

@@ -1,0 +1,273 @@
+//! The device protocol, shared by the server and the venue scanner: enrolment, the signed bundle
+//! (what a device needs to judge passes offline), and signed, idempotent uploads of redemptions.
+//!
+//! Everything signed travels as an [`Envelope`]: the JSON body as base64 plus an Ed25519 signature
+//! over exactly those bytes, so nothing is re-serialised before it is checked. The server signs
+//! bundles with its bundle key (learned at enrolment); a device signs uploads with its own key.
+
+use base64::Engine;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::catalog::{Limit, Names, Validity};
+
+/// A signed JSON document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// The JSON document, base64 (standard alphabet).
+    pub body: String,
+    /// Ed25519 over the decoded body bytes, 128 hex digits.
+    pub sig: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    #[error("not a signed document: {0}")]
+    Malformed(String),
+    #[error("the signature does not match the sender's key")]
+    BadSignature,
+    #[error("the signed document is not what was expected: {0}")]
+    Content(String),
+}
+
+/// A device's (or the server's bundle) signing key. `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct SigningSecret(SigningKey);
+
+impl std::fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningSecret({}, secret hidden)", self.public_hex())
+    }
+}
+
+impl SigningSecret {
+    pub fn from_seed(seed: &[u8; 32]) -> SigningSecret {
+        SigningSecret(SigningKey::from_bytes(seed))
+    }
+
+    pub fn seed(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().as_bytes())
+    }
+
+    /// Signs `value` as JSON.
+    pub fn seal<T: Serialize>(&self, value: &T) -> Result<Envelope, EnvelopeError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| EnvelopeError::Content(e.to_string()))?;
+        let sig = self.0.sign(&bytes);
+        Ok(Envelope {
+            body: base64::engine::general_purpose::STANDARD.encode(&bytes),
+            sig: hex::encode(sig.to_bytes()),
+        })
+    }
+}
+
+/// A public key that checks envelopes, from 64 hex digits.
+pub fn verifier(public_hex: &str) -> Result<VerifyingKey, EnvelopeError> {
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(public_hex.trim(), &mut bytes)
+        .map_err(|_| EnvelopeError::Malformed("public key is not 64 hex digits".into()))?;
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| EnvelopeError::Malformed("not an Ed25519 public key".into()))
+}
+
+impl Envelope {
+    /// Checks the signature over the body exactly as received, then parses it.
+    pub fn open<T: DeserializeOwned>(&self, key: &VerifyingKey) -> Result<T, EnvelopeError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.body.as_bytes())
+            .map_err(|_| EnvelopeError::Malformed("body is not base64".into()))?;
+        let mut sig = [0u8; 64];
+        hex::decode_to_slice(self.sig.trim(), &mut sig)
+            .map_err(|_| EnvelopeError::Malformed("sig is not 128 hex digits".into()))?;
+        key.verify_strict(&bytes, &Signature::from_bytes(&sig))
+            .map_err(|_| EnvelopeError::BadSignature)?;
+        serde_json::from_slice(&bytes).map_err(|e| EnvelopeError::Content(e.to_string()))
+    }
+
+    /// Reads the body without checking the signature (to learn who claims to have sent it).
+    pub fn peek<T: DeserializeOwned>(&self) -> Result<T, EnvelopeError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.body.as_bytes())
+            .map_err(|_| EnvelopeError::Malformed("body is not base64".into()))?;
+        serde_json::from_slice(&bytes).map_err(|e| EnvelopeError::Content(e.to_string()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enrolment
+
+/// `POST /api/device/v1/enroll`: a one-time code and the device's new public key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub public_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: i64,
+    pub device_name: String,
+    pub venue: String,
+    /// The key every bundle is signed with.
+    pub server_key: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundle
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BundleVenue {
+    pub code: String,
+    pub name: Names,
+    /// IANA zone name.
+    pub time_zone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleKey {
+    /// 64 hex digits.
+    pub public: String,
+    /// active, retired or revoked.
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleOffer {
+    pub code: String,
+    pub venue: String,
+    pub name: Names,
+    pub limit: Limit,
+    pub from: Option<String>,
+    pub until: Option<String>,
+    pub hours: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleProduct {
+    pub id: u32,
+    pub name: Names,
+    pub validity: Validity,
+    pub time_zone: String,
+    pub choose: Option<u32>,
+    pub offers: Vec<BundleOffer>,
+}
+
+/// A use of a pass recorded by another device (or by this one, echoed back).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleUse {
+    pub serial: String,
+    pub offer: Option<String>,
+    pub venue: String,
+    pub at_ms: i64,
+    pub place: String,
+}
+
+/// What a device needs to judge passes offline. Keys and products are always complete; revoked
+/// serials and uses are the changes after the device's cursors (`full` when from zero).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub device_id: i64,
+    pub venue: BundleVenue,
+    pub generated_at_ms: i64,
+    pub keys: Vec<BundleKey>,
+    pub products: Vec<BundleProduct>,
+    /// Revoked pass serials after `revoked_after`, up to `revoked_cursor`.
+    pub revoked_after: i64,
+    pub revoked_cursor: i64,
+    pub revoked: Vec<String>,
+    /// Uses after `uses_after`, up to `uses_cursor`.
+    pub uses_after: i64,
+    pub uses_cursor: i64,
+    pub uses: Vec<BundleUse>,
+}
+
+/// Parses "10:00-18:00" (end before start spans midnight).
+pub fn parse_hours(s: &str) -> Option<(jiff::civil::Time, jiff::civil::Time)> {
+    let (a, b) = s.split_once('-')?;
+    let t = |x: &str| jiff::civil::Time::strptime("%H:%M", x.trim()).ok();
+    Some((t(a)?, t(b)?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploads
+
+/// One redemption as the device recorded it; `local_id` is the device's own number for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadItem {
+    pub local_id: i64,
+    pub token: String,
+    pub offer: Option<String>,
+    pub scanned_at_ms: i64,
+}
+
+/// A batch of redemptions, signed by the device. `seq` numbers the device's batches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upload {
+    pub device_id: i64,
+    /// The venue the device believes it is at; a mismatch is refused.
+    pub venue: String,
+    pub seq: i64,
+    pub sent_at_ms: i64,
+    pub items: Vec<UploadItem>,
+}
+
+/// What became of one uploaded item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemOutcome {
+    pub local_id: i64,
+    /// "stored" (new) or "duplicate" (already held: a retry).
+    pub status: String,
+    /// The server's verdict when it differs from an acceptance (stored and flagged for review).
+    pub flag: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadResponse {
+    pub seq: i64,
+    pub server_time_ms: i64,
+    pub items: Vec<ItemOutcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_envelope_opens_only_with_the_senders_key_and_untouched() {
+        let device = SigningSecret::from_seed(&[4; 32]);
+        let upload = Upload {
+            device_id: 7,
+            venue: "tsarevets".into(),
+            seq: 1,
+            sent_at_ms: 5,
+            items: vec![],
+        };
+        let env = device.seal(&upload).unwrap();
+        let key = verifier(&device.public_hex()).unwrap();
+        assert_eq!(env.open::<Upload>(&key).unwrap(), upload);
+        let other = verifier(&SigningSecret::from_seed(&[5; 32]).public_hex()).unwrap();
+        assert_eq!(env.open::<Upload>(&other), Err(EnvelopeError::BadSignature));
+        let mut tampered = env.clone();
+        let forged = Upload { seq: 2, ..upload };
+        tampered.body =
+            base64::engine::general_purpose::STANDARD.encode(serde_json::to_vec(&forged).unwrap());
+        assert_eq!(
+            tampered.open::<Upload>(&key),
+            Err(EnvelopeError::BadSignature)
+        );
+        assert!(format!("{device:?}").contains("secret hidden"));
+    }
+
+    #[test]
+    fn opening_hours_parse_and_may_span_midnight() {
+        let (a, b) = parse_hours("19:00-01:30").unwrap();
+        assert!(b < a);
+        assert!(parse_hours("7pm").is_none());
+    }
+}
