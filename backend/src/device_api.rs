@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use jiff::tz::TimeZone;
 use townpass_core::protocol::{
     Bundle, BundleKey, BundleOffer, BundleProduct, BundleUse, BundleVenue, EnrollRequest,
-    EnrollResponse, Envelope, ItemOutcome, Upload, UploadResponse, parse_hours, verifier,
+    EnrollResponse, Envelope, ItemOutcome, Upload, UploadResponse, verifier,
 };
-use townpass_core::rules::{self, OfferRules, ProductRules, Use, Venue, World};
+use townpass_core::rules::{self, ProductRules, Use, Venue, World};
 use townpass_core::{KeySet, ProductId, Serial, Token};
 
 use crate::keys::{KeyError, KeyRing};
@@ -219,38 +219,7 @@ async fn bundle_product(store: &Store, id: i64) -> Result<BundleProduct, DeviceA
 
 /// A bundle product as the rules need it; `None` if a zone or date is not understood.
 pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
-    let offers = p
-        .offers
-        .iter()
-        .map(|o| {
-            Some(OfferRules {
-                code: o.code.clone(),
-                venue: o.venue.clone(),
-                name: o.name.clone(),
-                limit: o.limit,
-                from: match &o.from {
-                    Some(d) => Some(d.parse().ok()?),
-                    None => None,
-                },
-                until: match &o.until {
-                    Some(d) => Some(d.parse().ok()?),
-                    None => None,
-                },
-                hours: match &o.hours {
-                    Some(h) => Some(parse_hours(h)?),
-                    None => None,
-                },
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(ProductRules {
-        id: ProductId(p.id),
-        name: p.name.clone(),
-        validity: p.validity.clone(),
-        time_zone: TimeZone::get(&p.time_zone).ok()?,
-        choose: p.choose,
-        offers,
-    })
+    p.rules(|zone| TimeZone::get(zone).ok())
 }
 
 /// What the server knows, for judging one uploaded item.

@@ -185,6 +185,48 @@ pub struct Bundle {
     pub uses: Vec<BundleUse>,
 }
 
+impl BundleProduct {
+    /// The product as the rules need it; `zone` looks a time-zone name up (core has no tz
+    /// database). `None` if a zone, date or opening time is not understood.
+    pub fn rules(
+        &self,
+        zone: impl Fn(&str) -> Option<jiff::tz::TimeZone>,
+    ) -> Option<crate::rules::ProductRules> {
+        let day = |d: &Option<String>| -> Option<Option<jiff::civil::Date>> {
+            match d {
+                Some(d) => Some(Some(d.parse().ok()?)),
+                None => Some(None),
+            }
+        };
+        let offers = self
+            .offers
+            .iter()
+            .map(|o| {
+                Some(crate::rules::OfferRules {
+                    code: o.code.clone(),
+                    venue: o.venue.clone(),
+                    name: o.name.clone(),
+                    limit: o.limit,
+                    from: day(&o.from)?,
+                    until: day(&o.until)?,
+                    hours: match &o.hours {
+                        Some(h) => Some(parse_hours(h)?),
+                        None => None,
+                    },
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(crate::rules::ProductRules {
+            id: crate::token::ProductId(self.id),
+            name: self.name.clone(),
+            validity: self.validity.clone(),
+            time_zone: zone(&self.time_zone)?,
+            choose: self.choose,
+            offers,
+        })
+    }
+}
+
 /// Parses "10:00-18:00" (end before start spans midnight).
 pub fn parse_hours(s: &str) -> Option<(jiff::civil::Time, jiff::civil::Time)> {
     let (a, b) = s.split_once('-')?;

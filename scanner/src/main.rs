@@ -1,28 +1,391 @@
-//! townpass-scan: the venue scanner. Verification uses townpass-core, the same code as the server.
-//! The commands of DESIGN.md (enroll, sync, check, redeem, run, ...) arrive with the scanner issue;
-//! until then this binary only reports its version and the token format it understands.
+//! townpass-scan: the venue scanner. Judges passes offline with `townpass_core::rules` (the same
+//! code as the server), records redemptions durably before showing green, and syncs when online:
+//! uploads are signed and idempotent, the bundle is signed by the server.
+//!
+//! Exit codes: 0 accepted or done, 1 rejected, 2 usage or configuration error, 3 server
+//! unreachable (nothing lost).
 
+mod local;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use townpass_core::protocol::{
+    Bundle, EnrollRequest, EnrollResponse, Envelope, Upload, UploadResponse, verifier,
+};
+use townpass_core::rules::{self, Verdict};
+
+use local::{Identity, Local};
+
+const EXIT_OK: u8 = 0;
+const EXIT_REJECTED: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_UNREACHABLE: u8 = 3;
+
+/// Items per upload request.
+const UPLOAD_BATCH: usize = 1000;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "townpass-scan",
+    version,
+    about = "townpass venue scanner: checks passes offline, records visits, syncs when online"
+)]
+struct Cli {
+    /// Where the device keeps its key, bundle and redemptions. Default: $XDG_DATA_HOME/townpass-scan
+    /// or ~/.local/share/townpass-scan.
+    #[arg(long, env = "TOWNPASS_SCAN_DIR", global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// One JSON object per verdict or result, for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Language of verdicts: en or bg.
+    #[arg(long, env = "TOWNPASS_SCAN_LANG", global = true, default_value = "en")]
+    lang: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Register this device with a one-time code from the operator, then download the first bundle.
+    Enroll {
+        /// The server, e.g. https://pass.example.org
+        #[arg(long)]
+        server: String,
+        /// The enrolment code, e.g. 7JAK-TTAY-UEKS.
+        #[arg(long)]
+        code: String,
+    },
+    /// Upload pending redemptions, then download what changed (keys, revocations, other gates' visits).
+    Sync,
+    /// Judge a pass without recording anything.
+    Check {
+        /// The token as scanned ("-" reads one line from stdin).
+        token: String,
+        /// Judge this offer (default: the first open offer of the pass at this venue).
+        #[arg(long)]
+        offer: Option<String>,
+    },
+    /// Judge a pass and, when accepted, record the visit (durably, before the verdict shows).
+    Redeem {
+        token: String,
+        #[arg(long)]
+        offer: Option<String>,
+    },
+    /// The device: venue, bundle age, pending uploads, trusted keys.
+    Status,
+}
 
 fn main() -> ExitCode {
-    let arg = std::env::args().nth(1);
-    match arg.as_deref() {
-        Some("--version" | "-V") => {
-            println!(
-                "townpass-scan {} (token format {})",
-                env!("CARGO_PKG_VERSION"),
-                townpass_core::token::PREFIX
-            );
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!(
-                "townpass-scan {}: the scanner commands (enroll, sync, check, redeem, run, decode, status, \
-                 export, import) are not built yet.\nTo check a token's signature today, use: \
-                 townpass token inspect TOKEN --key PUBHEX",
-                env!("CARGO_PKG_VERSION")
-            );
-            ExitCode::from(2)
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if let Some(Unreachable(msg)) = e.downcast_ref::<Unreachable>() {
+                eprintln!(
+                    "server unreachable: {msg}. Nothing is lost: redemptions stay on this device until the next sync."
+                );
+                return ExitCode::from(EXIT_UNREACHABLE);
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// The network could not be used; the command exits 3.
+#[derive(Debug)]
+struct Unreachable(String);
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unreachable {}
+
+/// Now, in unix ms. Debug builds honour TOWNPASS_SCAN_NOW_MS so tests can set the clock exactly.
+fn now_ms() -> i64 {
+    if cfg!(debug_assertions)
+        && let Some(ms) = std::env::var("TOWNPASS_SCAN_NOW_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    {
+        return ms;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn data_dir(cli: &Cli) -> PathBuf {
+    if let Some(d) = &cli.data_dir {
+        return d.clone();
+    }
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+        return PathBuf::from(x).join("townpass-scan");
+    }
+    match std::env::var_os("HOME") {
+        Some(h) => PathBuf::from(h).join(".local/share/townpass-scan"),
+        None => PathBuf::from("townpass-scan-data"),
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(5)))
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+}
+
+/// POSTs JSON; transport failures become `Unreachable`, 4xx/5xx a clear error with the server's words.
+fn post<T: serde::de::DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T> {
+    let mut resp = agent()
+        .post(url)
+        .send_json(body)
+        .map_err(|e| anyhow!(Unreachable(format!("{url}: {e}"))))?;
+    let status = resp.status().as_u16();
+    let text = resp
+        .body_mut()
+        .with_config()
+        .limit(256 << 20)
+        .read_to_string()
+        .map_err(|e| anyhow!(Unreachable(e.to_string())))?;
+    if status >= 500 {
+        return Err(anyhow!(Unreachable(format!("{url} answered {status}"))));
+    }
+    if status >= 400 {
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(String::from))
+            .unwrap_or(text);
+        return Err(anyhow!("the server refused ({status}): {message}"));
+    }
+    serde_json::from_str(&text).with_context(|| format!("unexpected answer from {url}"))
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    let dir = data_dir(&cli);
+    let mut local = Local::open(&dir)?;
+    match &cli.command {
+        Command::Enroll { server, code } => enroll(&cli, &mut local, server, code),
+        Command::Sync => {
+            let id = local.require_identity()?;
+            let report = sync(&mut local, &id)?;
+            if cli.json {
+                println!("{report}");
+            } else {
+                println!(
+                    "synced: {} uploaded ({} flagged by the server), {} newly revoked, {} visits from other devices",
+                    report["uploaded"], report["flagged"], report["revoked"], report["uses"]
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Check { token, offer } => judge(&cli, &mut local, token, offer.as_deref(), false),
+        Command::Redeem { token, offer } => judge(&cli, &mut local, token, offer.as_deref(), true),
+        Command::Status => status(&cli, &local),
+    }
+}
+
+fn enroll(cli: &Cli, local: &mut Local, server: &str, code: &str) -> Result<u8> {
+    if let Some(id) = local.identity()? {
+        anyhow::bail!(
+            "this data directory is already enrolled as device {} ({}) at {}: use another --data-dir to enrol again",
+            id.device_id,
+            id.device_name,
+            id.venue
+        );
+    }
+    let server = server.trim_end_matches('/').to_string();
+    let key = local.device_key()?;
+    let resp: EnrollResponse = post(
+        &format!("{server}/api/device/v1/enroll"),
+        &EnrollRequest {
+            code: code.trim().to_string(),
+            public_key: key.public_hex(),
+        },
+    )?;
+    let id = Identity {
+        server,
+        device_id: resp.device_id,
+        device_name: resp.device_name.clone(),
+        venue: resp.venue.clone(),
+        server_key: resp.server_key,
+    };
+    local.save_identity(&id)?;
+    let report = sync(local, &id)?;
+    if cli.json {
+        println!(
+            "{}",
+            json!({"device_id": id.device_id, "name": id.device_name, "venue": id.venue, "sync": report})
+        );
+    } else {
+        println!(
+            "enrolled as device {} \"{}\" at {}; bundle downloaded",
+            id.device_id, id.device_name, id.venue
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Uploads every pending redemption, then applies the bundle delta.
+fn sync(local: &mut Local, id: &Identity) -> Result<serde_json::Value> {
+    let key = local.device_key()?;
+    let (mut uploaded, mut flagged) = (0usize, 0usize);
+    loop {
+        let items = local.pending(UPLOAD_BATCH)?;
+        if items.is_empty() {
+            break;
+        }
+        let seq = local.next_seq()?;
+        let upload = Upload {
+            device_id: id.device_id,
+            venue: id.venue.clone(),
+            seq,
+            sent_at_ms: now_ms(),
+            items,
+        };
+        let envelope = key.seal(&upload).map_err(|e| anyhow!(e))?;
+        let resp: UploadResponse = post(&format!("{}/api/device/v1/upload", id.server), &envelope)?;
+        let acknowledged: Vec<i64> = resp.items.iter().map(|i| i.local_id).collect();
+        flagged += resp.items.iter().filter(|i| i.flag.is_some()).count();
+        uploaded += acknowledged.len();
+        local.mark_uploaded(&acknowledged)?;
+    }
+    let (revoked_after, uses_after) = local.cursors()?;
+    let request = json!({"device_id": id.device_id, "revoked_after": revoked_after, "uses_after": uses_after, "device_time_ms": now_ms()});
+    let envelope = key.seal(&request).map_err(|e| anyhow!(e))?;
+    let signed: Envelope = post(&format!("{}/api/device/v1/bundle", id.server), &envelope)?;
+    let server_key = verifier(&id.server_key).map_err(|e| anyhow!(e))?;
+    let bundle: Bundle = signed.open(&server_key).map_err(|e| {
+        anyhow!("the bundle is not signed by this server's key ({e}): nothing applied")
+    })?;
+    if bundle.device_id != id.device_id {
+        anyhow::bail!(
+            "the bundle is for device {}, not this one: nothing applied",
+            bundle.device_id
+        );
+    }
+    local.apply_bundle(&bundle, now_ms())?;
+    local.prune(now_ms())?;
+    Ok(
+        json!({"uploaded": uploaded, "flagged": flagged, "revoked": bundle.revoked.len(), "uses": bundle.uses.len(),
+              "keys": bundle.keys.len(), "products": bundle.products.len()}),
+    )
+}
+
+fn read_token(token: &str) -> Result<String> {
+    if token == "-" {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line)
+    } else {
+        Ok(token.to_string())
+    }
+}
+
+fn judge(
+    cli: &Cli,
+    local: &mut Local,
+    token: &str,
+    offer: Option<&str>,
+    record: bool,
+) -> Result<u8> {
+    let token = read_token(token)?;
+    let now = now_ms();
+    let zone = |z: &str| jiff::tz::TimeZone::get(z).ok();
+    let (verdict, message) = {
+        let (world, venue) = local.world(|p| p.rules(zone))?;
+        let verdict = rules::check(&token, &world, &venue, now, offer);
+        let product = verdict
+            .claims
+            .as_ref()
+            .and_then(|c| townpass_core::rules::World::product(&world, c.product));
+        let message = verdict.message(&cli.lang, &venue, product);
+        (verdict, message)
+    };
+    if record && verdict.accepted() {
+        let claims = verdict
+            .claims
+            .as_ref()
+            .ok_or_else(|| anyhow!("accepted verdict without claims"))?;
+        local.record(
+            &claims.serial.to_string(),
+            token.trim(),
+            verdict.offer.as_deref(),
+            now,
+            claims.exp.map(|e| e as i64),
+        )?;
+    }
+    print_verdict(cli, &verdict, &message);
+    Ok(if verdict.accepted() {
+        EXIT_OK
+    } else {
+        EXIT_REJECTED
+    })
+}
+
+fn print_verdict(cli: &Cli, v: &Verdict, message: &str) {
+    let c = v.claims.as_ref();
+    if cli.json {
+        println!(
+            "{}",
+            json!({
+                "verdict": if v.accepted() { "accepted" } else { "rejected" },
+                "code": v.code.as_str(),
+                "message": message,
+                "serial": c.map(|c| c.serial.to_string()),
+                "product": c.map(|c| c.product.0),
+                "category": c.map(|c| c.category.0),
+                "holder": c.and_then(|c| c.holder.clone()),
+                "offer": v.offer,
+            })
+        );
+    } else {
+        let head = if v.accepted() { "ACCEPTED" } else { "REJECTED" };
+        println!("{head}: {message}");
+        if let Some(h) = c.and_then(|c| c.holder.as_deref()) {
+            println!("  holder: {h} (check ID)");
+        }
+    }
+}
+
+fn status(cli: &Cli, local: &Local) -> Result<u8> {
+    let id = local.require_identity()?;
+    let synced = local
+        .stat("synced_at_ms")?
+        .and_then(|v| v.parse::<i64>().ok());
+    let age_s = synced.map(|s| (now_ms() - s) / 1000);
+    let out = json!({
+        "device_id": id.device_id, "name": id.device_name, "venue": id.venue, "server": id.server,
+        "bundle_age_s": age_s, "pending_uploads": local.pending_count()?, "trusted_keys": local.count("keys")?,
+        "revoked_serials": local.count("revoked")?, "redemptions_kept": local.count("redemptions")?,
+    });
+    if cli.json {
+        println!("{out}");
+    } else {
+        println!(
+            "device {} \"{}\" at {} ({})",
+            id.device_id, id.device_name, id.venue, id.server
+        );
+        match age_s {
+            Some(a) => println!("bundle: synced {} min ago", a / 60),
+            None => println!("bundle: none yet (run townpass-scan sync)"),
+        }
+        println!("pending uploads: {}", out["pending_uploads"]);
+        println!(
+            "trusted keys: {}, revoked passes: {}",
+            out["trusted_keys"], out["revoked_serials"]
+        );
+    }
+    Ok(EXIT_OK)
 }

@@ -1,0 +1,190 @@
+//! Venue scanners and the server, all real binaries: enrol with a code, redeem offline, sync, and
+//! what one gate learns from another.
+
+use std::process::Output;
+
+use serde_json::Value;
+use townpass_tests::{DataDir, Server, bin, demo_catalogue_path};
+
+/// One scanner: its own data directory, talking to `server`.
+struct Scanner {
+    dir: DataDir,
+}
+
+impl Scanner {
+    fn enrolled(server: &Server, data: &DataDir, venue: &str, name: &str) -> Scanner {
+        let made = data.townpass(&["device", "add", "--venue", venue, "--name", name, "--json"]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let code = serde_json::from_slice::<Value>(&made.stdout).expect("json")["code"]
+            .as_str()
+            .expect("code")
+            .to_string();
+        let scanner = Scanner {
+            dir: DataDir::new(),
+        };
+        let out = scanner.run(&["enroll", "--server", &server.url, "--code", &code]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "enroll: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        scanner
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        std::process::Command::new(bin("townpass-scan"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .output()
+            .expect("townpass-scan runs")
+    }
+
+    /// `redeem --json TOKEN`: (exit code, verdict object).
+    fn redeem(&self, token: &str) -> (i32, Value) {
+        let out = self.run(&["--json", "redeem", token]);
+        (
+            out.status.code().expect("exit"),
+            serde_json::from_slice(&out.stdout).expect("one JSON verdict"),
+        )
+    }
+
+    fn sync(&self) -> i32 {
+        self.run(&["sync"]).status.code().expect("exit")
+    }
+}
+
+fn setup() -> (DataDir, Server, Vec<String>) {
+    let data = DataDir::new();
+    let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    let server = Server::start(&data);
+    let out = data.townpass(&[
+        "issue",
+        "--product",
+        "bulgaria-72h",
+        "--category",
+        "adult",
+        "--count",
+        "2",
+        "--json",
+    ]);
+    ok(out.clone());
+    let issued: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let tokens = issued["passes"]
+        .as_array()
+        .expect("passes")
+        .iter()
+        .map(|p| p["token"].as_str().expect("t").to_string())
+        .collect();
+    (data, server, tokens)
+}
+
+#[test]
+fn a_pass_redeemed_at_gate_1_is_refused_at_gate_2_after_both_sync() {
+    let (data, server, tokens) = setup();
+    let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
+
+    let (code, verdict) = a.redeem(&tokens[0]);
+    assert_eq!(
+        (code, verdict["verdict"].as_str(), verdict["code"].as_str()),
+        (0, Some("accepted"), Some("ok")),
+        "{verdict}"
+    );
+    assert_eq!(verdict["offer"], "tsarevets-entry");
+    for field in ["serial", "product", "category", "holder", "message"] {
+        assert!(
+            verdict.get(field).is_some(),
+            "verdict has '{field}': {verdict}"
+        );
+    }
+    assert_eq!(a.sync(), 0);
+    assert_eq!(b.sync(), 0);
+    let (code, verdict) = b.redeem(&tokens[0]);
+    assert_eq!(
+        (code, verdict["code"].as_str()),
+        (1, Some("already_used")),
+        "{verdict}"
+    );
+    assert!(
+        verdict["message"]
+            .as_str()
+            .expect("message")
+            .contains("(Gate 1)"),
+        "{verdict}"
+    );
+    // The other pass is untouched.
+    assert_eq!(b.redeem(&tokens[1]).0, 0);
+}
+
+#[test]
+fn two_offline_gates_both_admit_and_the_server_keeps_both_and_flags_the_second() {
+    let (data, server, tokens) = setup();
+    let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
+    // Neither has synced since: both let the pass in.
+    assert_eq!(a.redeem(&tokens[0]).0, 0);
+    assert_eq!(b.redeem(&tokens[0]).0, 0);
+    assert_eq!(a.sync(), 0);
+    let out = b.run(&["--json", "sync"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (report["uploaded"].as_i64(), report["flagged"].as_i64()),
+        (Some(1), Some(1)),
+        "{report}"
+    );
+    // Syncing again uploads nothing more.
+    let again: Value = serde_json::from_slice(&b.run(&["--json", "sync"]).stdout).expect("json");
+    assert_eq!(again["uploaded"], 0);
+    let status: Value = serde_json::from_slice(&b.run(&["--json", "status"]).stdout).expect("json");
+    assert_eq!(
+        (status["pending_uploads"].as_i64(), status["venue"].as_str()),
+        (Some(0), Some("tsarevets"))
+    );
+}
+
+#[test]
+fn without_the_server_a_scanner_still_judges_and_sync_exits_3_keeping_everything() {
+    let (data, server, tokens) = setup();
+    let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    drop(server); // the server goes away
+    assert_eq!(a.redeem(&tokens[0]).0, 0, "offline judging works");
+    let out = a.run(&["sync"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nothing is lost"));
+    let status: Value = serde_json::from_slice(&a.run(&["--json", "status"]).stdout).expect("json");
+    assert_eq!(
+        status["pending_uploads"], 1,
+        "the visit waits for the next sync"
+    );
+    // Bad input: exit 1 with a verdict, not a crash; no enrolment: exit 2.
+    assert_eq!(a.redeem("not a pass").0, 1);
+    let fresh = DataDir::new();
+    let out = std::process::Command::new(bin("townpass-scan"))
+        .arg("--data-dir")
+        .arg(fresh.path())
+        .arg("status")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("townpass-scan enroll --server URL --code CODE")
+    );
+}
