@@ -25,16 +25,7 @@ fn main() {
             let now = townpass::store::now();
             townpass::catalog::apply(&db.store, demo_catalogue(), now).await.expect("catalogue");
             let key = db.key_ring().ensure_active(&db.store, now).await.expect("key");
-            let req = IssueRequest {
-                product: "bulgaria-72h".into(),
-                category: "adult".into(),
-                count,
-                holder: None,
-                email: None,
-                language: "en".into(),
-                channel: "cli",
-                payment_provider: "invoice".into(),
-            };
+            let req = IssueRequest::cli("bulgaria-72h", "adult", count);
             let started = Instant::now();
             let signed_at = std::sync::Arc::new(std::sync::Mutex::new(None::<f64>));
             let progress: sales::Progress = {

@@ -77,6 +77,22 @@ pub struct IssueRequest {
     pub payment_provider: String,
 }
 
+impl IssueRequest {
+    /// `count` paid passes from the command line, no holder, no e-mail.
+    pub fn cli(product: &str, category: &str, count: u32) -> IssueRequest {
+        IssueRequest {
+            product: product.into(),
+            category: category.into(),
+            count,
+            holder: None,
+            email: None,
+            language: "en".into(),
+            channel: "cli",
+            payment_provider: "invoice".into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct IssuedPass {
     pub serial: String,

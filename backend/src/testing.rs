@@ -333,6 +333,31 @@ impl TestApp {
         self.finish(resp)
     }
 
+    /// Announces a body of `len` bytes and sends none; returns the status the server answers with
+    /// from the headers alone. (Writing megabytes into a connection the server has already
+    /// refused only yields a broken pipe, so oversized bodies are tested this way.)
+    pub async fn announce_oversized(&self, path: &str, len: usize) -> u16 {
+        let (addr, path) = (
+            self.base.trim_start_matches("http://").to_string(),
+            path.to_string(),
+        );
+        tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+            write!(
+                stream,
+                "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n"
+            )
+            .expect("write");
+            let mut head = [0u8; 12];
+            stream.read_exact(&mut head).expect("an answer before the body");
+            String::from_utf8_lossy(&head[9..12]).parse().expect("status")
+        })
+        .await
+        .expect("join")
+    }
+
     fn url(&self, path: &str) -> String {
         if path.starts_with("http") {
             path.to_string()

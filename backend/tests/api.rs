@@ -211,15 +211,11 @@ async fn malformed_or_impossible_orders_get_a_clear_4xx_and_change_nothing() {
                     .is_some_and(|m| !m.is_empty())
             );
         }
-        let (status, _) = call(
-            &app,
-            "POST",
-            "/api/v1/orders",
-            &key,
-            Some(vec![b' '; 300 * 1024]),
-        )
-        .await;
-        assert_eq!(status, 413, "oversized body");
+        assert_eq!(
+            app.announce_oversized("/api/v1/orders", 300 * 1024).await,
+            413,
+            "oversized body"
+        );
         assert_eq!(orders(&app).await, 0, "{}", app.db.kind);
     }
 }

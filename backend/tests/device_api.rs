@@ -50,16 +50,7 @@ async fn passes(app: &TestApp, count: u32) -> Vec<(String, String)> {
         .ensure_active(&app.db.store, townpass::store::now())
         .await
         .expect("key");
-    let req = IssueRequest {
-        product: "bulgaria-72h".into(),
-        category: "adult".into(),
-        count,
-        holder: None,
-        email: None,
-        language: "en".into(),
-        channel: "cli",
-        payment_provider: "invoice".into(),
-    };
+    let req = IssueRequest::cli("bulgaria-72h", "adult", count);
     let issued = sales::issue(
         &app.db.store,
         &key,
@@ -91,25 +82,6 @@ fn upload(
         items,
     };
     serde_json::to_vec(&key.seal(&body).expect("seal")).expect("json")
-}
-
-/// Announces a body of `len` bytes and sends none: the server must refuse it from the header alone
-/// (a client writing megabytes into a closed connection would only see a broken pipe).
-fn oversized_status(base: &str, path: &str, len: usize) -> u16 {
-    use std::io::{Read, Write};
-    let addr = base.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .expect("timeout");
-    write!(stream, "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n").expect("write");
-    let mut head = [0u8; 12];
-    stream
-        .read_exact(&mut head)
-        .expect("a response before the body");
-    String::from_utf8_lossy(&head[9..12])
-        .parse()
-        .expect("status")
 }
 
 fn item(local_id: i64, token: &str, minutes_ago: i64) -> UploadItem {
@@ -494,12 +466,12 @@ async fn bad_uploads_are_refused_and_store_nothing() {
         assert_eq!(status, 400);
         let (status, _) = post(&app, "/api/device/v1/upload", b"not json at all".to_vec()).await;
         assert_eq!(status, 400);
-        let base = app.base.clone();
-        let status = tokio::task::spawn_blocking(move || {
-            oversized_status(&base, "/api/device/v1/upload", 9 * 1024 * 1024)
-        })
-        .await;
-        assert_eq!(status.expect("join"), 413, "oversized");
+        assert_eq!(
+            app.announce_oversized("/api/device/v1/upload", 9 * 1024 * 1024)
+                .await,
+            413,
+            "oversized"
+        );
         // A device that is not enrolled yet (pending) cannot upload either.
         let (pending, _, _) =
             townpass::devices::add(&app.db.store, "tsarevets", "Gate 9", townpass::store::now())

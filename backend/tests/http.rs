@@ -314,14 +314,13 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
             )
             .await;
         assert_eq!(silly.status, 400);
-        let huge = app
-            .post_bytes(
-                "/p/bulgaria-72h/buy",
-                "application/x-www-form-urlencoded",
-                vec![b'a'; 200 * 1024],
-            )
-            .await;
-        assert_eq!(huge.status, 413, "{}: oversized body", app.db.kind);
+        assert_eq!(
+            app.announce_oversized("/p/bulgaria-72h/buy", 200 * 1024)
+                .await,
+            413,
+            "{}: oversized body",
+            app.db.kind
+        );
         assert_eq!(app.get("/p/no-such-product").await.status, 404);
         assert_eq!(app.get("/o/not-an-order").await.status, 404);
         assert_eq!(

@@ -9,16 +9,7 @@ use townpass_core::{Category, KeyStatus, ProductId};
 const NOW: i64 = 1_790_000_000;
 
 fn request(product: &str, category: &str, count: u32) -> IssueRequest {
-    IssueRequest {
-        product: product.into(),
-        category: category.into(),
-        count,
-        holder: None,
-        email: None,
-        language: "en".into(),
-        channel: "cli",
-        payment_provider: "invoice".into(),
-    }
+    IssueRequest::cli(product, category, count)
 }
 
 async fn ready(db: &TestDb) -> townpass_core::IssuerKey {
