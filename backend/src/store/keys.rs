@@ -30,10 +30,10 @@ const SELECT_KEYS: &str = "SELECT k.kid, k.public_key, k.status, k.created_at, k
      FROM issuer_keys k";
 
 impl Store {
-    /// Every issuer key, oldest first.
+    /// Every issuer key, oldest first (within one second, the active key last: it replaced the others).
     pub async fn keys(&self) -> Result<Vec<KeyRow>> {
         Ok(
-            sqlx::query_as(&format!("{SELECT_KEYS} ORDER BY k.created_at, k.kid"))
+            sqlx::query_as(&format!("{SELECT_KEYS} ORDER BY k.created_at, CASE k.status WHEN 'active' THEN 1 ELSE 0 END, k.kid"))
                 .fetch_all(&self.pool)
                 .await?,
         )
