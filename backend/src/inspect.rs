@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use jiff::tz::TimeZone;
 use serde::Serialize;
-use townpass_core::{KeySet, KeyStatus, PublicKey, Token, TokenError};
+use townpass_core::{KeySet, KeyStatus, Token, TokenError};
 
 /// The outcome of inspecting one token.
 #[derive(Debug)]
@@ -30,15 +30,6 @@ pub struct InspectionJson {
     pub holder: Option<String>,
     pub nbf: Option<u64>,
     pub exp: Option<u64>,
-}
-
-/// Decodes `input` and checks it against `keys` (all trusted as active).
-pub fn inspect(input: &str, keys: &[PublicKey]) -> Inspection {
-    let mut set = KeySet::new();
-    for key in keys {
-        set.insert(key.clone(), KeyStatus::Active);
-    }
-    inspect_with(input, &set)
 }
 
 /// Decodes `input` and checks it against a key set with statuses (e.g. the server's own keys).
