@@ -188,3 +188,141 @@ fn without_the_server_a_scanner_still_judges_and_sync_exits_3_keeping_everything
             .contains("townpass-scan enroll --server URL --code CODE")
     );
 }
+
+impl Scanner {
+    /// Runs with the scanner's test clock set (honoured by debug builds only).
+    fn at(&self, now_ms: i64, args: &[&str]) -> Output {
+        std::process::Command::new(bin("townpass-scan"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("TOWNPASS_SCAN_NOW_MS", now_ms.to_string())
+            .output()
+            .expect("townpass-scan runs")
+    }
+}
+
+fn verdict(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("a JSON verdict: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64
+}
+
+#[test]
+fn a_72_hour_pass_first_used_in_one_town_expires_on_time_in_another() {
+    let (data, server, tokens) = setup();
+    let tarnovo = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let sofia = Scanner::enrolled(&server, &data, "nim-boyana", "Entrance");
+    let first = now_ms() - 3_600_000; // first used in Veliko Tarnovo an hour ago
+    assert_eq!(
+        verdict(&tarnovo.at(first, &["--json", "redeem", &tokens[0]]))["code"],
+        "ok"
+    );
+    assert_eq!(tarnovo.sync(), 0);
+    assert_eq!(sofia.sync(), 0);
+    let hour = 3_600_000;
+    let before = verdict(&sofia.at(first + 72 * hour - 60_000, &["--json", "check", &tokens[0]]));
+    assert_eq!(
+        before["code"], "ok",
+        "a minute before the 72 hours are up: {before}"
+    );
+    let after = sofia.at(first + 72 * hour, &["--json", "check", &tokens[0]]);
+    assert_eq!(after.status.code(), Some(1));
+    let after = verdict(&after);
+    assert_eq!(after["code"], "validity_elapsed", "{after}");
+    assert!(
+        after["message"]
+            .as_str()
+            .expect("message")
+            .starts_with("Expired: 72 h from first use on"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_refunded_pass_is_refused_after_the_next_sync() {
+    let (data, server, tokens) = setup();
+    let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    assert_eq!(
+        verdict(&gate.run(&["--json", "check", &tokens[0]]))["code"],
+        "ok",
+        "valid before the refund"
+    );
+    let serial = verdict(&gate.run(&["--json", "check", &tokens[0]]))["serial"]
+        .as_str()
+        .expect("serial")
+        .to_string();
+    let out = data.townpass(&[
+        "passes",
+        "revoke",
+        &serial,
+        "--reason",
+        "refund at the desk",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        verdict(&gate.run(&["--json", "check", &tokens[0]]))["code"],
+        "ok",
+        "offline, the device does not know yet"
+    );
+    assert_eq!(gate.sync(), 0);
+    let refused = verdict(&gate.run(&["--json", "check", &tokens[0]]));
+    assert_eq!(
+        (refused["code"].as_str(), refused["verdict"].as_str()),
+        (Some("revoked"), Some("rejected")),
+        "{refused}"
+    );
+    assert_eq!(
+        verdict(&gate.run(&["--json", "check", &tokens[1]]))["code"],
+        "ok",
+        "the other pass is fine"
+    );
+}
+
+#[test]
+fn a_revoked_issuer_key_voids_its_passes_after_sync_and_only_those() {
+    let (data, server, old_tokens) = setup();
+    let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let old_kid = verdict(&data.townpass(&["token", "inspect", "--json", &old_tokens[0]]))["kid"]
+        .as_str()
+        .expect("kid")
+        .to_string();
+    assert!(data.townpass(&["keys", "rotate"]).status.success());
+    let out = data.townpass(&[
+        "issue",
+        "--product",
+        "bulgaria-72h",
+        "--category",
+        "adult",
+        "--json",
+    ]);
+    let new_token =
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")["passes"][0]["token"]
+            .as_str()
+            .expect("t")
+            .to_string();
+    let out = data.townpass(&["keys", "revoke", &old_kid, "--reason", "key leaked"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(gate.sync(), 0);
+    let refused = verdict(&gate.run(&["--json", "check", &old_tokens[0]]));
+    assert_eq!(refused["code"], "key_revoked", "{refused}");
+    assert_eq!(
+        verdict(&gate.run(&["--json", "check", &new_token]))["code"],
+        "ok",
+        "passes of the new key still pass"
+    );
+}
