@@ -5,6 +5,7 @@
 //! Exit codes: 0 accepted or done, 1 rejected, 2 usage or configuration error, 3 server
 //! unreachable (nothing lost).
 
+mod image;
 mod local;
 
 use std::path::PathBuf;
@@ -74,6 +75,15 @@ enum Command {
     /// Judge a pass and, when accepted, record the visit (durably, before the verdict shows).
     Redeem {
         token: String,
+        #[arg(long)]
+        offer: Option<String>,
+    },
+    /// Read the QR code from a photo or screenshot (PNG or JPEG) and judge it like `check`;
+    /// with --redeem, like `redeem`.
+    Decode {
+        image: PathBuf,
+        #[arg(long)]
+        redeem: bool,
         #[arg(long)]
         offer: Option<String>,
     },
@@ -192,6 +202,14 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Check { token, offer } => judge(&cli, &mut local, token, offer.as_deref(), false),
         Command::Redeem { token, offer } => judge(&cli, &mut local, token, offer.as_deref(), true),
+        Command::Decode {
+            image,
+            redeem,
+            offer,
+        } => {
+            let token = image::read_qr(image)?;
+            judge(&cli, &mut local, &token, offer.as_deref(), *redeem)
+        }
         Command::Status => status(&cli, &local),
     }
 }

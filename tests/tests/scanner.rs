@@ -326,3 +326,59 @@ fn a_revoked_issuer_key_voids_its_passes_after_sync_and_only_those() {
         "passes of the new key still pass"
     );
 }
+
+#[test]
+fn a_screenshot_of_a_pass_is_decoded_and_redeemed_like_a_scan() {
+    let (data, server, tokens) = setup();
+    let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let qr = townpass_core::qr::QrMatrix::encode(&tokens[0]).expect("qr");
+    let shot = gate.dir.path().join("screenshot.png");
+    std::fs::write(&shot, qr.to_png(3).expect("png")).expect("write");
+    let shot = shot.to_str().expect("path");
+
+    let first = gate.run(&["--json", "decode", shot, "--redeem"]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(verdict(&first)["code"], "ok");
+    let again = gate.run(&["--json", "decode", shot, "--redeem"]);
+    assert_eq!(
+        (again.status.code(), verdict(&again)["code"].as_str()),
+        (Some(1), Some("already_used"))
+    );
+
+    let not_a_picture = gate.dir.path().join("notes.txt");
+    std::fs::write(&not_a_picture, "hello").expect("write");
+    let out = gate.run(&["decode", not_a_picture.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither a PNG nor a JPEG"));
+    let blank = gate.dir.path().join("blank.png");
+    let empty = townpass_core::qr::QrMatrix::encode("TP1:")
+        .expect("qr")
+        .to_png(3)
+        .expect("png");
+    // A picture with no code in it: all white, same size.
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(empty))
+        .read_info()
+        .expect("png");
+    let mut buf = vec![0; decoder.output_buffer_size().expect("size")];
+    let info = decoder.next_frame(&mut buf).expect("frame");
+    let mut out_png = Vec::new();
+    let mut enc = png::Encoder::new(&mut out_png, info.width, info.height);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.write_header()
+        .expect("header")
+        .write_image_data(&vec![255; buf.len()])
+        .expect("data");
+    std::fs::write(&blank, out_png).expect("write");
+    let out = gate.run(&["decode", blank.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no readable QR code"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
