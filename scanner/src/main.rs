@@ -5,8 +5,7 @@
 //! Exit codes: 0 accepted or done, 1 rejected, 2 usage or configuration error, 3 server
 //! unreachable (nothing lost).
 
-mod image;
-mod local;
+use townpass_scan::{image, local};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
