@@ -561,3 +561,61 @@ async fn the_order_page_lists_where_and_when_each_pass_was_used() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_makes_a_device_enrolment_code_on_the_admin_page() {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let page = app.get("/admin").await;
+        assert!(page.text().contains("Venue devices"), "{}", app.db.kind);
+        let csrf = page.field("csrf").expect("csrf");
+        let made = app
+            .post_form(
+                "/admin/devices",
+                &[("csrf", &csrf), ("venue", "tsarevets"), ("name", "Gate 3")],
+            )
+            .await;
+        assert_eq!(made.status, 200, "{}: {}", app.db.kind, made.text());
+        let text = made.text();
+        let marker = "Enrolment code for Gate 3 at tsarevets: ";
+        let at = text.find(marker).expect("the code is shown") + marker.len();
+        let code = &text[at..at + 14];
+        assert!(
+            code.split('-').all(|g| g.len() == 4) && code.split('-').count() == 3,
+            "{code}"
+        );
+        assert!(text.contains("pending"), "the device is listed as pending");
+        // The code works: the device API accepts it once.
+        let key = townpass_core::protocol::SigningSecret::from_seed(&[8; 32]);
+        let body = serde_json::json!({"code": code, "public_key": key.public_hex()})
+            .to_string()
+            .into_bytes();
+        assert_eq!(
+            app.post_bytes("/api/device/v1/enroll", "application/json", body)
+                .await
+                .status,
+            200
+        );
+        let bad = app
+            .post_form(
+                "/admin/devices",
+                &[("csrf", &csrf), ("venue", "louvre"), ("name", "Gate 1")],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.text().contains("venue 'louvre' not found"));
+        app.logout_locally();
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        let desk = app.get("/desk").await;
+        let csrf = desk.field("csrf").expect("csrf");
+        let refused = app
+            .post_form(
+                "/admin/devices",
+                &[("csrf", &csrf), ("venue", "tsarevets"), ("name", "Gate 4")],
+            )
+            .await;
+        assert_eq!(refused.status, 403, "a desk user cannot make device codes");
+    }
+}

@@ -22,6 +22,13 @@ async fn render(
     message: Option<Result<String, String>>,
 ) -> Result<Response, WebError> {
     let keys = state.store.keys().await?;
+    let devices = state.store.devices().await?;
+    let venues = state
+        .store
+        .load_catalogue()
+        .await?
+        .map(|c| c.venues)
+        .unwrap_or_default();
     let outbox = state.store.outbox().await?;
     let waiting = outbox.iter().filter(|m| m.sent_at.is_none()).count();
     let failing: Vec<_> = outbox
@@ -43,6 +50,27 @@ async fn render(
             label for="reason" { "Reason" }
             input id="reason" name="reason" required;
             button type="submit" { "Revoke" }
+        }
+        h2 { "Venue devices" }
+        p { "A one-time enrolment code, valid 24 hours, for a scanner at a venue: on the device run "
+            code { "townpass-scan enroll --server URL --code CODE" } "." }
+        form method="post" action="/admin/devices" {
+            (ctx.csrf_field())
+            label for="venue" { "Venue" }
+            select id="venue" name="venue" {
+                @for v in &venues { option value=(v.code) { (crate::present::name(&v.name, ctx.lang)) } }
+            }
+            label for="device-name" { "Device name (e.g. Gate 2)" }
+            input id="device-name" name="name" required maxlength="60";
+            button type="submit" { "Make an enrolment code" }
+        }
+        table {
+            tr { th { "venue" } th { "device" } th { "status" } th { "last seen" } th { "clock offset" } }
+            @for d in &devices {
+                tr { td { (d.venue) } td { (d.name) } td { (d.status) }
+                     td { (d.last_seen_at.map(|t| crate::present::local_time(t, "UTC")).unwrap_or_else(|| "never".into())) }
+                     td { (d.clock_offset_ms.map(|o| format!("{:+.1} s", o as f64 / 1000.0)).unwrap_or_default()) } }
+            }
         }
         h2 { "Issuer keys" }
         table {
@@ -101,6 +129,40 @@ pub async fn revoke(
                 Err(e) => return Err(e.into()),
             }
         }
+    };
+    let failed = outcome.is_err();
+    let mut response = render(&state, &ctx, Some(outcome)).await?;
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+pub async fn add_device(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let user = ctx.require(&["admin"])?;
+    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let venue = form
+        .get("venue")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let name = form.get("name").map(String::as_str).unwrap_or("");
+    let outcome = match crate::devices::add(&state.store, &venue, name, crate::store::now()).await {
+        Ok((device, code, _)) => {
+            tracing::info!(device = device.id, venue = %device.venue, by = %user.email, "enrolment code made");
+            Ok(format!(
+                "Enrolment code for {} at {}: {code} (valid 24 hours, once)",
+                device.name, device.venue
+            ))
+        }
+        Err(
+            e @ (crate::devices::DeviceError::BadName
+            | crate::devices::DeviceError::Store(crate::store::StoreError::NotFound(_))),
+        ) => Err(e.to_string()),
+        Err(e) => return Err(WebError::Internal(e.to_string())),
     };
     let failed = outcome.is_err();
     let mut response = render(&state, &ctx, Some(outcome)).await?;

@@ -58,6 +58,7 @@ pub fn router(state: Shared) -> Router {
         .route("/desk/sell", post(desk::sell))
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
+        .route("/admin/devices", post(admin::add_device))
         // Machines
         .route("/api/v1/products", get(api::products))
         .route("/api/v1/orders", post(api::create_order))
