@@ -421,7 +421,9 @@ pub async fn issue(
         payment_provider: req.payment_provider.clone(),
     };
     let order = build_order(store, &order_req, now).await?;
-    let priced = price(store, &req.product, &req.category).await?;
+    // build_order priced the one line; the product version it chose is the one to report.
+    let line = &order.lines[0];
+    let product = store.product_by_id(line.product_id).await?;
     // The lines as they will be stored (ids are filled in by the store).
     let lines: Vec<LineRow> = order
         .lines
@@ -448,10 +450,10 @@ pub async fn issue(
     Ok(Issued {
         order_id,
         order_public_id: order.public_id,
-        category: priced.category.code,
-        price: Money::new(priced.price, priced.product.product.currency),
+        category: req.category.clone(),
+        price: Money::new(line.price_minor, product.product.currency),
         expires_at: passes.first().map_or(0, |p| p.expires_at),
-        product: priced.product,
+        product,
         passes: passes
             .into_iter()
             .map(|p| IssuedPass {

@@ -37,6 +37,22 @@ async fn buy(app: &TestApp, fields: &[(&str, &str)]) -> String {
     location
 }
 
+/// The first pass of a paid order, as stored.
+async fn first_pass(app: &TestApp, order_path: &str) -> townpass::store::PassRow {
+    let stored = app
+        .db
+        .store
+        .order_by_public_id(&order_path[3..])
+        .await
+        .expect("order");
+    app.db
+        .store
+        .passes_of_order(stored.id)
+        .await
+        .expect("passes")
+        .remove(0)
+}
+
 fn order_code(page: &str) -> String {
     let at = page
         .find("id=\"order-code\">")
@@ -384,19 +400,7 @@ async fn an_issued_token_verifies_with_the_key_published_at_well_known() {
         .await;
         app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
         pay_at_desk(&app, &order).await;
-        let stored = app
-            .db
-            .store
-            .order_by_public_id(&order[3..])
-            .await
-            .expect("order");
-        let pass = app
-            .db
-            .store
-            .passes_of_order(stored.id)
-            .await
-            .expect("passes")
-            .remove(0);
+        let pass = first_pass(&app, &order).await;
 
         let doc: serde_json::Value =
             serde_json::from_slice(&app.get("/.well-known/townpass/keys").await.body)
@@ -444,20 +448,7 @@ async fn an_admin_revokes_a_pass_and_the_order_page_says_it_is_cancelled() {
         let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
         app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
         pay_at_desk(&app, &order).await;
-        let stored = app
-            .db
-            .store
-            .order_by_public_id(&order[3..])
-            .await
-            .expect("order");
-        let serial = app
-            .db
-            .store
-            .passes_of_order(stored.id)
-            .await
-            .expect("passes")
-            .remove(0)
-            .serial;
+        let serial = first_pass(&app, &order).await.serial;
 
         assert_eq!(
             app.get("/admin").await.status,
@@ -521,19 +512,7 @@ async fn the_order_page_lists_where_and_when_each_pass_was_used() {
         assert!(app.get(&order).await.text().contains("Not used yet"));
 
         // A use recorded by a device at Tsarevets (uploads arrive with the scanner; here, directly).
-        let stored = app
-            .db
-            .store
-            .order_by_public_id(&order[3..])
-            .await
-            .expect("order");
-        let pass = app
-            .db
-            .store
-            .passes_of_order(stored.id)
-            .await
-            .expect("passes")
-            .remove(0);
+        let pass = first_pass(&app, &order).await;
         let (device, _, _) = townpass::devices::add(&app.db.store, "tsarevets", "Gate 1", 0)
             .await
             .expect("device");

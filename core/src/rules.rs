@@ -227,8 +227,9 @@ fn window_text(offer: &OfferRules) -> String {
     let mut parts = Vec::new();
     match (offer.from, offer.until) {
         (Some(f), Some(u)) => parts.push(format!("{f} – {u}")),
-        (Some(f), None) => parts.push(format!("from {f}")),
-        (None, Some(u)) => parts.push(format!("until {u}")),
+        // Dashes, not words: the sentence around it is translated, the window is not.
+        (Some(f), None) => parts.push(format!("{f} –")),
+        (None, Some(u)) => parts.push(format!("– {u}")),
         (None, None) => {}
     }
     if let Some((s, e)) = offer.hours {

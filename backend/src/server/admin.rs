@@ -89,6 +89,20 @@ async fn render(
     Ok(ctx.page("Operator", body))
 }
 
+/// The page again with the form's outcome on top; a refused form answers 422.
+async fn answer(
+    state: &Shared,
+    ctx: &Ctx,
+    outcome: Result<String, String>,
+) -> Result<Response, WebError> {
+    let failed = outcome.is_err();
+    let mut response = render(state, ctx, Some(outcome)).await?;
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
 pub async fn revoke(
     State(state): State<Shared>,
     ctx: Ctx,
@@ -130,12 +144,7 @@ pub async fn revoke(
             }
         }
     };
-    let failed = outcome.is_err();
-    let mut response = render(&state, &ctx, Some(outcome)).await?;
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    answer(&state, &ctx, outcome).await
 }
 
 pub async fn add_device(
@@ -164,10 +173,5 @@ pub async fn add_device(
         ) => Err(e.to_string()),
         Err(e) => return Err(WebError::Internal(e.to_string())),
     };
-    let failed = outcome.is_err();
-    let mut response = render(&state, &ctx, Some(outcome)).await?;
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    answer(&state, &ctx, outcome).await
 }

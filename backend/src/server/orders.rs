@@ -91,7 +91,7 @@ pub async fn page(
             },
             other => { p.error #status data-status=(other) { (other) } },
         }
-        (maud::PreEscaped(cards.iter().map(|c| c.0.as_str()).collect::<String>()))
+        @for card in &cards { (card) }
         p { small { (ctx.t("order_keep_link")) } }
     };
     let mut response = ctx.page(&ctx.t("order_title"), body);

@@ -151,9 +151,8 @@ pub async fn buy(
         .map(str::trim)
         .filter(|n| !n.is_empty());
     let mut lines = Vec::new();
-    let mut categories: Vec<&String> = p.product.prices.keys().collect();
-    categories.sort();
-    for cat in categories {
+    // Prices are a BTreeMap: categories come in code order.
+    for cat in p.product.prices.keys() {
         let count: u32 = match form
             .get(&format!("qty_{cat}"))
             .map(|v| v.trim())

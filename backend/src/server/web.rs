@@ -1,7 +1,7 @@
 //! What every page shares: the request context (language, logged-in user), the layout, cookies,
 //! CSRF, and one error type that renders as a page (internal errors are logged, never shown).
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -78,19 +78,6 @@ impl FromRequestParts<Shared> for Ctx {
             path: parts.uri.path().to_string(),
             secure_cookies: state.base_url.starts_with("https://"),
         })
-    }
-}
-
-impl OptionalFromRequestParts<Shared> for Ctx {
-    type Rejection = WebError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Shared,
-    ) -> Result<Option<Ctx>, WebError> {
-        <Ctx as FromRequestParts<Shared>>::from_request_parts(parts, state)
-            .await
-            .map(Some)
     }
 }
 

@@ -163,10 +163,6 @@ impl Store {
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 /// Unix seconds now. The only clock read in the store's callers; tests pass their own time.
