@@ -4,23 +4,61 @@
 //! (device, local_id) and judged again with `core::rules` and everything the server knows: a
 //! conflict is stored with a flag, never dropped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::tz::TimeZone;
 use townpass_core::protocol::{
     Bundle, BundleKey, BundleOffer, BundleProduct, BundleUse, BundleVenue, EnrollRequest,
-    EnrollResponse, Envelope, ItemOutcome, Upload, UploadResponse, verifier,
+    EnrollResponse, Envelope, ItemOutcome, PackedSerials, Upload, UploadItem, UploadResponse,
+    verifier,
 };
 use townpass_core::rules::{self, ProductRules, Use, Venue, World};
-use townpass_core::{KeySet, ProductId, Serial, Token};
+use townpass_core::{KeySet, KeyStatus, ProductId, Serial, Token, TokenError};
 
 use crate::keys::{KeyError, KeyRing};
 use crate::store::{CodeProblem, DeviceRow, NewRedemption, Store, StoreError};
 
-/// Most revoked serials and uses in one bundle; a device syncs again for the rest.
-pub const BUNDLE_PAGE: i64 = 2_000_000;
+/// Most revoked serials in one bundle (10.7 MB packed); a device asks again for the rest.
+pub const REVOKED_PAGE: i64 = 1_500_000;
+/// Most uses by other devices in one bundle (about 100 bytes each).
+pub const USES_PAGE: i64 = 50_000;
 /// Most items in one upload.
 pub const MAX_UPLOAD_ITEMS: usize = 10_000;
+/// The serial a redemption is stored under when its token cannot be read at all.
+pub const MALFORMED_SERIAL: &str = "0000000000000000";
+
+/// A decoded token and what its signature check said; `None` when it does not decode.
+type Checked = Option<(Token, Result<KeyStatus, TokenError>)>;
+
+/// Verifies decoded tokens against `keys`: batch verification, split over the cores.
+fn verify_all(keys: &KeySet, decoded: Vec<Option<Token>>) -> Vec<Checked> {
+    type Answer = Result<KeyStatus, TokenError>;
+    let part = |tokens: &[Option<Token>]| -> Vec<Answer> {
+        let good: Vec<&Token> = tokens.iter().flatten().collect();
+        keys.verify_tokens(&good)
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let answers: Vec<Answer> = if cores == 1 || decoded.len() < 64 {
+        part(&decoded)
+    } else {
+        let per = decoded.len().div_ceil(cores);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = decoded
+                .chunks(per)
+                .map(|chunk| scope.spawn(move || part(chunk)))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let mut answers = answers.into_iter();
+    decoded
+        .into_iter()
+        .map(|d| d.and_then(|t| answers.next().map(|v| (t, v))))
+        .collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceApiError {
@@ -154,11 +192,14 @@ pub async fn build_bundle(
         products.push(bundle_product(store, id).await?);
     }
     let (revoked, revoked_cursor) = store
-        .revocations_since(revoked_after.max(0), BUNDLE_PAGE)
+        .revocations_since(revoked_after.max(0), REVOKED_PAGE)
         .await?;
     let (uses, uses_cursor) = store
-        .uses_since(uses_after.max(0), now_ms / 1000, BUNDLE_PAGE)
+        .uses_since(uses_after.max(0), now_ms / 1000, USES_PAGE)
         .await?;
+    let more = revoked.len() as i64 == REVOKED_PAGE || uses.len() as i64 == USES_PAGE;
+    // Serials in the store are always 16 hex digits (a forged one is never revoked).
+    let revoked = PackedSerials(revoked.iter().filter_map(|s| s.parse().ok()).collect());
     Ok(Bundle {
         device_id: device.id,
         venue: BundleVenue {
@@ -184,6 +225,7 @@ pub async fn build_bundle(
                 place: u.place,
             })
             .collect(),
+        more,
     })
 }
 
@@ -278,7 +320,6 @@ pub async fn upload(
             .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?,
     };
     let keys = crate::keys::trusted_keys(store).await?;
-    let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
     let span = tracing::info_span!(
         "upload",
         device = device.id,
@@ -286,55 +327,107 @@ pub async fn upload(
         items = up.items.len()
     );
     let _guard = span.enter();
-    let mut outcomes = Vec::with_capacity(up.items.len());
-    let mut duplicates = 0;
-    for item in &up.items {
-        let decoded = Token::decode(&item.token).ok();
-        let serial = decoded
-            .as_ref()
-            .map(|t| t.claims.serial.to_string())
-            .unwrap_or_else(|| "0000000000000000".into());
-        if let Some(t) = &decoded
-            && !products.contains_key(&t.claims.product)
-        {
-            match bundle_product(store, i64::from(t.claims.product.0)).await {
-                Ok(p) => {
-                    if let Some(rules) = product_rules(&p) {
-                        products.insert(t.claims.product, rules);
-                    }
+
+    // 1. Items this device sent before (a retry after a lost answer) are acknowledged again as
+    //    duplicates and not judged twice; so is a local id repeated inside the batch.
+    let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
+    let held = store.held_local_ids(device.id, &ids).await?;
+    let mut seen = HashSet::with_capacity(up.items.len());
+    let fresh: Vec<&UploadItem> = up
+        .items
+        .iter()
+        .filter(|i| !held.contains(&i.local_id) && seen.insert(i.local_id))
+        .collect();
+
+    // 2. Decode every token (cheap), then verify the signatures on all cores (most of the work)
+    //    while the store is read.
+    let decoded: Vec<Option<Token>> = fresh.iter().map(|i| Token::decode(&i.token).ok()).collect();
+    let serials: Vec<String> = decoded
+        .iter()
+        .map(|d| match d {
+            Some(t) => t.claims.serial.to_string(),
+            None => MALFORMED_SERIAL.to_string(),
+        })
+        .collect();
+    let mut product_ids: Vec<ProductId> =
+        decoded.iter().flatten().map(|t| t.claims.product).collect();
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    let verifying = tokio::task::spawn_blocking(move || {
+        let checked = verify_all(&keys, decoded);
+        (keys, checked)
+    });
+
+    // 3. What the server knows about these passes: products, revocations, earlier uses.
+    let mut distinct: Vec<&str> = serials.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let revoked_at = store.revoked_at_of(&distinct).await?;
+    let mut uses: HashMap<String, Vec<Use>> = store
+        .uses_of_serials(&distinct)
+        .await?
+        .into_iter()
+        .map(|(serial, rows)| {
+            let uses = rows
+                .into_iter()
+                .map(|u| Use {
+                    offer: u.offer.unwrap_or_default(),
+                    venue: u.venue,
+                    at_ms: u.at_ms,
+                    place: u.place,
+                })
+                .collect();
+            (serial, uses)
+        })
+        .collect();
+    let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
+    for id in product_ids {
+        match bundle_product(store, i64::from(id.0)).await {
+            Ok(p) => {
+                if let Some(rules) = product_rules(&p) {
+                    products.insert(id, rules);
                 }
-                // A product this server never sold: the rules say unknown_product.
-                Err(DeviceApiError::Store(StoreError::NotFound(_))) => {}
-                Err(e) => return Err(e),
             }
+            // A product this server never sold: the rules say unknown_product.
+            Err(DeviceApiError::Store(StoreError::NotFound(_))) => {}
+            Err(e) => return Err(e),
         }
-        let revoked_at = store.pass_revoked_at(&serial).await?;
-        // Judged before it is stored, so its own row is not among the uses (a retry is not stored).
-        let uses: Vec<Use> = store
-            .uses_of_serial(&serial)
-            .await?
-            .into_iter()
-            .map(|u| Use {
-                offer: u.offer.unwrap_or_default(),
-                venue: u.venue,
-                at_ms: u.at_ms,
-                place: u.place,
-            })
-            .collect();
+    }
+
+    let (keys, decoded) = verifying
+        .await
+        .map_err(|e| DeviceApiError::BadRequest(format!("verification failed: {e}")))?;
+
+    // 4. Judge each item in scan order against everything before it, this batch included, so two
+    //    uses of one pass in one batch are judged against each other.
+    let mut rows = Vec::with_capacity(fresh.len());
+    for ((item, serial), decoded) in fresh.iter().zip(serials).zip(decoded) {
         let world = ServerWorld {
             keys: &keys,
             products: &products,
             // A pass revoked after the scan was valid when it was let in.
-            revoked_before_scan: revoked_at.is_some_and(|r| r * 1000 <= item.scanned_at_ms),
-            uses,
+            revoked_before_scan: revoked_at
+                .get(&serial)
+                .is_some_and(|r| r * 1000 <= item.scanned_at_ms),
+            uses: uses.get(&serial).cloned().unwrap_or_default(),
         };
-        let verdict = rules::check(
-            &item.token,
-            &world,
-            &venue,
-            item.scanned_at_ms,
-            item.offer.as_deref(),
-        );
+        let verdict = match decoded {
+            Some((token, verified)) => rules::check_token(
+                &token,
+                verified,
+                &world,
+                &venue,
+                item.scanned_at_ms,
+                item.offer.as_deref(),
+            ),
+            None => rules::check(
+                &item.token,
+                &world,
+                &venue,
+                item.scanned_at_ms,
+                item.offer.as_deref(),
+            ),
+        };
         let flag = (!verdict.accepted()).then(|| verdict.code.as_str().to_string());
         let detail = flag.as_ref().map(|_| {
             let product = verdict
@@ -343,29 +436,48 @@ pub async fn upload(
                 .and_then(|c| world.products.get(&c.product));
             verdict.message("en", &venue, product)
         });
-        let new = store
-            .insert_redemption(&NewRedemption {
-                device_id: device.id,
-                local_id: item.local_id,
-                serial,
-                token: item.token.clone(),
-                venue_id,
-                offer: verdict.offer.clone().or_else(|| item.offer.clone()),
-                scanned_at_ms: item.scanned_at_ms,
-                received_at: now_ms / 1000,
-                flag: flag.clone(),
-                flag_detail: detail,
-            })
-            .await?;
-        if !new {
-            duplicates += 1;
-        }
-        outcomes.push(ItemOutcome {
+        let offer = verdict.offer.clone().or_else(|| item.offer.clone());
+        uses.entry(serial.clone()).or_default().push(Use {
+            offer: offer.clone().unwrap_or_default(),
+            venue: venue.code.clone(),
+            at_ms: item.scanned_at_ms,
+            place: device.name.clone(),
+        });
+        rows.push(NewRedemption {
+            device_id: device.id,
             local_id: item.local_id,
-            status: if new { "stored" } else { "duplicate" }.into(),
-            flag: if new { flag } else { None },
+            serial,
+            token: item.token.clone(),
+            venue_id,
+            offer,
+            scanned_at_ms: item.scanned_at_ms,
+            received_at: now_ms / 1000,
+            flag,
+            flag_detail: detail,
         });
     }
+
+    // 5. Store them all in one transaction; answer every item.
+    let stored = store.insert_redemptions(&rows).await?;
+    let flags: HashMap<i64, Option<String>> =
+        rows.into_iter().map(|r| (r.local_id, r.flag)).collect();
+    let outcomes: Vec<ItemOutcome> = up
+        .items
+        .iter()
+        .map(|item| {
+            let new = stored.contains(&item.local_id);
+            ItemOutcome {
+                local_id: item.local_id,
+                status: if new { "stored" } else { "duplicate" }.into(),
+                flag: if new {
+                    flags.get(&item.local_id).cloned().flatten()
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    let duplicates = outcomes.iter().filter(|o| o.status == "duplicate").count();
     store
         .record_contact(device.id, now_ms / 1000, up.sent_at_ms - now_ms)
         .await?;

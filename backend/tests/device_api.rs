@@ -213,7 +213,8 @@ async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_
             codes.contains(&"tsarevets-entry") && codes.contains(&"nim-entry"),
             "all offers of the products sold here"
         );
-        assert_eq!(bundle.revoked, vec![passes[1].0.clone()]);
+        let revoked: Vec<String> = bundle.revoked.0.iter().map(ToString::to_string).collect();
+        assert_eq!(revoked, vec![passes[1].0.clone()]);
         let offset = app
             .db
             .store
@@ -499,5 +500,58 @@ async fn bad_uploads_are_refused_and_store_nothing() {
         )
         .await;
         assert_eq!(status, 200, "a 1000-item batch is accepted");
+    }
+}
+
+#[tokio::test]
+async fn a_batch_is_judged_in_scan_order_and_a_retry_mixed_with_new_items_stores_only_the_new() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 2).await;
+        // The device let the same pass in twice (its store was wiped): the batch holds both uses.
+        let batch = upload(
+            &key_a,
+            a,
+            "tsarevets",
+            1,
+            vec![item(1, &passes[0].1, 30), item(2, &passes[0].1, 20)],
+        );
+        let (status, reply) = post(&app, "/api/device/v1/upload", batch).await;
+        assert_eq!(status, 200, "{}: {reply}", app.db.kind);
+        let r: UploadResponse = serde_json::from_value(reply).expect("response");
+        let seen: Vec<_> = r
+            .items
+            .iter()
+            .map(|i| (i.local_id, i.status.as_str(), i.flag.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![(1, "stored", None), (2, "stored", Some("already_used"))],
+            "{}",
+            app.db.kind
+        );
+        // A retry that carries an old item and a new one: the old is a duplicate, the new stored.
+        let batch = upload(
+            &key_a,
+            a,
+            "tsarevets",
+            2,
+            vec![item(2, &passes[0].1, 20), item(3, &passes[1].1, 5)],
+        );
+        let (_, reply) = post(&app, "/api/device/v1/upload", batch).await;
+        let r: UploadResponse = serde_json::from_value(reply).expect("response");
+        let seen: Vec<_> = r
+            .items
+            .iter()
+            .map(|i| (i.local_id, i.status.as_str(), i.flag.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![(2, "duplicate", None), (3, "stored", None)],
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 3);
     }
 }

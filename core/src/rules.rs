@@ -254,9 +254,23 @@ pub fn check(
             return Verdict::refuse(Code::of(&e), None, None, None, Detail::Token(e.to_string()));
         }
     };
+    let verified = world.keys().verify_token(&token);
+    check_token(&token, verified, world, venue, now_ms, offer)
+}
+
+/// [`check`] for a token already decoded and verified against `world.keys()` (the server verifies
+/// a batch on several cores first); `verified` is what `KeySet::verify_token` answered.
+pub fn check_token(
+    token: &Token,
+    verified: Result<KeyStatus, TokenError>,
+    world: &dyn World,
+    venue: &Venue,
+    now_ms: i64,
+    offer: Option<&str>,
+) -> Verdict {
     let claims = &token.claims;
     let kid = Some(token.kid);
-    let status = match world.keys().verify_token(&token) {
+    let status = match verified {
         Ok(s) => s,
         Err(e) => {
             return Verdict::refuse(

@@ -530,6 +530,40 @@ impl KeySet {
         })
     }
 
+    /// [`KeySet::verify_token`] for many tokens at once, with Ed25519 batch verification (about
+    /// twice as fast per token). A batch that fails is checked token by token, so every answer is
+    /// the one `verify_token` gives for a well-formed signature.
+    pub fn verify_tokens(&self, tokens: &[&Token]) -> Vec<Result<KeyStatus, TokenError>> {
+        let mut out: Vec<Result<KeyStatus, TokenError>> = Vec::with_capacity(tokens.len());
+        let (mut messages, mut sigs, mut keys, mut at) = (vec![], vec![], vec![], vec![]);
+        for (i, token) in tokens.iter().enumerate() {
+            if token.alg != Some(iana::Algorithm::Ed25519 as i64) {
+                out.push(Err(TokenError::UnsupportedAlg));
+                continue;
+            }
+            let Some((key, status)) = self.get(token.kid) else {
+                out.push(Err(TokenError::UnknownKey(token.kid)));
+                continue;
+            };
+            let Ok(sig) = Signature::from_slice(&token.sign1.signature) else {
+                out.push(Err(TokenError::BadSignature));
+                continue;
+            };
+            messages.push(token.sign1.tbs_data(b""));
+            sigs.push(sig);
+            keys.push(key.key);
+            at.push(i);
+            out.push(Ok(status));
+        }
+        let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        if !refs.is_empty() && ed25519_dalek::verify_batch(&refs, &sigs, &keys).is_err() {
+            for i in at {
+                out[i] = self.verify_token(tokens[i]);
+            }
+        }
+        out
+    }
+
     /// Checks algorithm, key and signature of a decoded token; returns the signing key's status.
     /// The signature covers the protected header and payload exactly as received.
     pub fn verify_token(&self, token: &Token) -> Result<KeyStatus, TokenError> {
@@ -562,6 +596,29 @@ mod tests {
             nbf: None,
             exp: Some(1_798_761_600),
         }
+    }
+
+    #[test]
+    fn batch_verification_answers_each_token_as_verify_token_does() {
+        let key = IssuerKey::from_seed(&[7; 32]);
+        let stranger = IssuerKey::from_seed(&[8; 32]);
+        let mut keys = KeySet::new();
+        keys.insert(key.public().clone(), KeyStatus::Retired);
+        let good = Token::decode(&key.sign(&claims()).unwrap()).unwrap();
+        let unknown = Token::decode(&stranger.sign(&claims()).unwrap()).unwrap();
+        // A signature from the stranger's key under our kid: well-formed, but not ours.
+        let mut forged = Token::decode(&key.sign(&claims()).unwrap()).unwrap();
+        forged.sign1.signature = unknown.sign1.signature.clone();
+        let all = [&good, &unknown, &forged, &good];
+        let batch = keys.verify_tokens(&all);
+        let one: Vec<_> = all.iter().map(|t| keys.verify_token(t)).collect();
+        assert_eq!(batch, one);
+        assert_eq!(batch[0], Ok(KeyStatus::Retired));
+        assert_eq!(batch[2], Err(TokenError::BadSignature));
+        assert_eq!(
+            keys.verify_tokens(&[&good, &good]),
+            vec![Ok(KeyStatus::Retired); 2]
+        );
     }
 
     #[test]

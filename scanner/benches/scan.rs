@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use townpass_core::catalog::{Limit, Validity};
 use townpass_core::protocol::{
-    Bundle, BundleKey, BundleOffer, BundleProduct, BundleUse, BundleVenue,
+    Bundle, BundleKey, BundleOffer, BundleProduct, BundleUse, BundleVenue, PackedSerials,
 };
 use townpass_core::rules;
 use townpass_core::{Category, Claims, IssuerKey, ProductId, Serial};
@@ -75,9 +75,11 @@ fn main() {
         }],
         revoked_after: 0,
         revoked_cursor: 1,
-        revoked: (0..100_000 / history)
-            .map(|i| serial(1_000_000_000 + i).to_string())
-            .collect(),
+        revoked: PackedSerials(
+            (0..100_000 / history)
+                .map(|i| serial(1_000_000_000 + i))
+                .collect(),
+        ),
         uses_after: 0,
         uses_cursor: 1,
         uses: (0..50_000 / history)
@@ -89,6 +91,7 @@ fn main() {
                 place: "Till".into(),
             })
             .collect(),
+        more: false,
     };
     local.apply_bundle(&bundle, now).expect("bundle");
     for i in 0..10_000 / history {

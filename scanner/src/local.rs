@@ -15,7 +15,8 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS keys (public TEXT PRIMARY KEY, status TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS products (id INTEGER PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS revoked (serial TEXT PRIMARY KEY);
+-- Revoked pass serials as the 8 bytes read as a signed big-endian integer.
+CREATE TABLE IF NOT EXISTS revoked (serial INTEGER PRIMARY KEY);
 -- Uses recorded by other devices (from bundles).
 CREATE TABLE IF NOT EXISTS remote_uses (
     serial TEXT NOT NULL, offer TEXT, venue TEXT NOT NULL, at_ms INTEGER NOT NULL, place TEXT NOT NULL,
@@ -30,6 +31,14 @@ CREATE TABLE IF NOT EXISTS redemptions (
 CREATE INDEX IF NOT EXISTS redemptions_serial ON redemptions (serial);
 CREATE INDEX IF NOT EXISTS redemptions_pending ON redemptions (uploaded, local_id);
 ";
+
+/// The layout of this database (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 2;
+
+/// A serial as the integer key of the revoked table.
+fn serial_key(s: &Serial) -> i64 {
+    i64::from_be_bytes(s.0)
+}
 
 /// What enrolment established.
 #[derive(Clone, Debug)]
@@ -58,7 +67,16 @@ impl Local {
         // A redemption is on disk, through power loss, before the green verdict shows.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version < SCHEMA_VERSION {
+            // Version 1 kept revoked serials as text: start that list again from the server.
+            conn.execute_batch(
+                "DROP TABLE IF EXISTS revoked; DELETE FROM config WHERE key = 'revoked_cursor';",
+            )
+            .or_else(|_| conn.execute_batch("DROP TABLE IF EXISTS revoked;"))?;
+        }
         conn.execute_batch(SCHEMA)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Local {
             conn,
             dir: dir.to_path_buf(),
@@ -175,8 +193,11 @@ impl Local {
             tx.execute("DELETE FROM revoked", [])?;
         }
         {
+            // Sorted, so the inserts append to the table's B-tree.
+            let mut serials: Vec<i64> = b.revoked.0.iter().map(serial_key).collect();
+            serials.sort_unstable();
             let mut ins = tx.prepare("INSERT OR IGNORE INTO revoked (serial) VALUES (?1)")?;
-            for s in &b.revoked {
+            for s in serials {
                 ins.execute([s])?;
             }
             let mut ins = tx.prepare("INSERT OR IGNORE INTO remote_uses (serial, offer, venue, at_ms, place) VALUES (?1, ?2, ?3, ?4, ?5)")?;
@@ -341,7 +362,7 @@ impl World for LocalWorld<'_> {
             .conn
             .query_row(
                 "SELECT 1 FROM revoked WHERE serial = ?1",
-                [serial.to_string()],
+                [serial_key(serial)],
                 |_| Ok(()),
             )
             .optional()

@@ -278,10 +278,32 @@ fn sync(local: &mut Local, id: &Identity) -> Result<serde_json::Value> {
         uploaded += acknowledged.len();
         local.mark_uploaded(&acknowledged)?;
     }
-    let (revoked_after, uses_after) = local.cursors()?;
-    let request = json!({"device_id": id.device_id, "revoked_after": revoked_after, "uses_after": uses_after, "device_time_ms": now_ms()});
-    let envelope = key.seal(&request).map_err(|e| anyhow!(e))?;
-    let signed: Envelope = post(&format!("{}/api/device/v1/bundle", id.server), &envelope)?;
+    let (mut revoked, mut uses, mut keys, mut products) = (0, 0, 0, 0);
+    // A long-offline device may need several pages of revocations and uses.
+    for _ in 0..1000 {
+        let (revoked_after, uses_after) = local.cursors()?;
+        let request = json!({"device_id": id.device_id, "revoked_after": revoked_after, "uses_after": uses_after, "device_time_ms": now_ms()});
+        let envelope = key.seal(&request).map_err(|e| anyhow!(e))?;
+        let signed: Envelope = post(&format!("{}/api/device/v1/bundle", id.server), &envelope)?;
+        let bundle = open_bundle(&signed, id)?;
+        local.apply_bundle(&bundle, now_ms())?;
+        revoked += bundle.revoked.len();
+        uses += bundle.uses.len();
+        (keys, products) = (bundle.keys.len(), bundle.products.len());
+        if !bundle.more {
+            break;
+        }
+    }
+    local.prune(now_ms())?;
+    Ok(
+        json!({"uploaded": uploaded, "flagged": flagged, "revoked": revoked, "uses": uses,
+              "keys": keys, "products": products}),
+    )
+}
+
+/// Checks a bundle's signature against the server key learned at enrolment, and that it is for
+/// this device; nothing is applied otherwise.
+fn open_bundle(signed: &Envelope, id: &Identity) -> Result<Bundle> {
     let server_key = verifier(&id.server_key).map_err(|e| anyhow!(e))?;
     let bundle: Bundle = signed.open(&server_key).map_err(|e| {
         anyhow!("the bundle is not signed by this server's key ({e}): nothing applied")
@@ -292,12 +314,7 @@ fn sync(local: &mut Local, id: &Identity) -> Result<serde_json::Value> {
             bundle.device_id
         );
     }
-    local.apply_bundle(&bundle, now_ms())?;
-    local.prune(now_ms())?;
-    Ok(
-        json!({"uploaded": uploaded, "flagged": flagged, "revoked": bundle.revoked.len(), "uses": bundle.uses.len(),
-              "keys": bundle.keys.len(), "products": bundle.products.len()}),
-    )
+    Ok(bundle)
 }
 
 fn read_token(token: &str) -> Result<String> {

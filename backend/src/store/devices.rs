@@ -1,8 +1,44 @@
 //! Venue devices and their one-time enrolment codes (only a code's hash is stored).
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
-use super::{Result, Store, StoreError};
+use super::{Dialect, Result, Store, StoreError};
+
+/// Redemptions per INSERT statement.
+const INSERT_BATCH: usize = 1000;
+
+/// Values per `IN (...)` list: SQLite binds `$N` parameters in time quadratic in their number
+/// within one statement, so it gets short lists.
+fn in_batch(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::Postgres => 2000,
+        Dialect::Sqlite => 200,
+    }
+}
+
+/// "$start, $start+1, ..." (n of them).
+fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A debug-build hook for the crash tests: with TOWNPASS_TEST_STALL_UPLOAD_MS set, storing an
+/// upload pauses after its first rows are written (inside the transaction) and says so on
+/// stderr, so a test can kill the server in the middle of storing a batch. Release builds ignore it.
+async fn stall_for_tests() {
+    if cfg!(debug_assertions)
+        && let Some(ms) = std::env::var("TOWNPASS_TEST_STALL_UPLOAD_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+    {
+        eprintln!("test hook: upload stalled mid-transaction for {ms} ms");
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+}
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct DeviceRow {
@@ -190,44 +226,129 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a redemption unless the device sent it before; `true` when it is new.
-    pub async fn insert_redemption(&self, r: &NewRedemption) -> Result<bool> {
-        let offer_id: Option<i64> = match &r.offer {
-            Some(code) => {
-                sqlx::query_scalar("SELECT id FROM offers WHERE code = $1")
-                    .bind(code)
-                    .fetch_optional(&self.pool)
-                    .await?
-            }
-            None => None,
+    /// Which of `local_ids` this device has uploaded before (a retry, or a batch sent twice).
+    pub async fn held_local_ids(&self, device_id: i64, local_ids: &[i64]) -> Result<HashSet<i64>> {
+        let (Some(min), Some(max)) = (local_ids.iter().min(), local_ids.iter().max()) else {
+            return Ok(HashSet::new());
         };
-        let done = sqlx::query(
-            "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, received_at, flag, flag_detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (device_id, local_id) DO NOTHING",
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT local_id FROM redemptions WHERE device_id = $1 AND local_id >= $2 AND local_id <= $3",
         )
-        .bind(r.device_id)
-        .bind(r.local_id)
-        .bind(&r.serial)
-        .bind(&r.token)
-        .bind(r.venue_id)
-        .bind(offer_id)
-        .bind(r.scanned_at_ms)
-        .bind(r.received_at)
-        .bind(&r.flag)
-        .bind(&r.flag_detail)
-        .execute(&self.pool)
+        .bind(device_id)
+        .bind(min)
+        .bind(max)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let wanted: HashSet<i64> = local_ids.iter().copied().collect();
+        Ok(rows.into_iter().filter(|id| wanted.contains(id)).collect())
     }
 
-    /// Every known use of a pass.
-    pub async fn uses_of_serial(&self, serial: &str) -> Result<Vec<UseRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{SELECT_USE} WHERE r.serial = $1 ORDER BY r.scanned_at, r.id"
-        ))
-        .bind(serial)
-        .fetch_all(&self.pool)
-        .await?)
+    /// Offer codes and their ids (codes are unique across the catalogue).
+    pub async fn offer_ids(&self) -> Result<HashMap<String, i64>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM offers")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id, code)| (code, id)).collect())
+    }
+
+    /// When each of these passes was revoked, for those that were.
+    pub async fn revoked_at_of(&self, serials: &[&str]) -> Result<HashMap<String, i64>> {
+        let mut out = HashMap::new();
+        for chunk in serials.chunks(in_batch(self.dialect)) {
+            let sql = format!(
+                "SELECT serial, revoked_at FROM passes WHERE revoked_at IS NOT NULL AND serial IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every known use of each of these passes, in scan order.
+    pub async fn uses_of_serials(&self, serials: &[&str]) -> Result<HashMap<String, Vec<UseRow>>> {
+        let mut out: HashMap<String, Vec<UseRow>> = HashMap::new();
+        for chunk in serials.chunks(in_batch(self.dialect)) {
+            let sql = format!(
+                "{SELECT_USE} WHERE r.serial IN ({}) ORDER BY r.scanned_at, r.id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, UseRow>(&sql);
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.entry(row.serial.clone()).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores judged redemptions in one transaction, skipping any the device sent before (on
+    /// (device, local_id)); returns the local ids that were new. All or nothing: a crash part way
+    /// stores none of them, and the device's retry stores them.
+    ///
+    /// Rows travel as one JSON parameter per statement that the database unpacks
+    /// (`json_to_recordset`, `json_each`): thousands of bound parameters cost more in the driver
+    /// and, on SQLite, in binding than the insert itself.
+    pub async fn insert_redemptions(&self, rows: &[NewRedemption]) -> Result<HashSet<i64>> {
+        let offers = self.offer_ids().await?;
+        let sql = match self.dialect {
+            Dialect::Postgres => {
+                "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \
+                 received_at, flag, flag_detail) \
+                 SELECT x.device_id, x.local_id, x.serial, x.token, x.venue_id, x.offer_id, x.scanned_at, \
+                 x.received_at, x.flag, x.flag_detail FROM json_to_recordset($1::json) AS x(device_id bigint, \
+                 local_id bigint, serial text, token text, venue_id bigint, offer_id bigint, scanned_at bigint, \
+                 received_at bigint, flag text, flag_detail text) \
+                 ON CONFLICT (device_id, local_id) DO NOTHING RETURNING local_id"
+            }
+            Dialect::Sqlite => {
+                "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \
+                 received_at, flag, flag_detail) \
+                 SELECT value ->> 'device_id', value ->> 'local_id', value ->> 'serial', value ->> 'token', \
+                 value ->> 'venue_id', value ->> 'offer_id', value ->> 'scanned_at', value ->> 'received_at', \
+                 value ->> 'flag', value ->> 'flag_detail' FROM json_each($1) WHERE true \
+                 ON CONFLICT (device_id, local_id) DO NOTHING RETURNING local_id"
+            }
+        };
+        let mut tx = self.pool.begin().await?;
+        let mut new = HashSet::with_capacity(rows.len());
+        for (n, chunk) in rows.chunks(INSERT_BATCH).enumerate() {
+            let json: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "device_id": r.device_id,
+                        "local_id": r.local_id,
+                        "serial": r.serial,
+                        "token": r.token,
+                        "venue_id": r.venue_id,
+                        "offer_id": r.offer.as_ref().and_then(|o| offers.get(o)),
+                        "scanned_at": r.scanned_at_ms,
+                        "received_at": r.received_at,
+                        "flag": r.flag,
+                        "flag_detail": r.flag_detail,
+                    })
+                })
+                .collect();
+            let json = serde_json::to_string(&json)
+                .map_err(|e| StoreError::Conflict(format!("cannot encode redemptions: {e}")))?;
+            new.extend(
+                sqlx::query_scalar::<_, i64>(sql)
+                    .bind(json)
+                    .fetch_all(&mut *tx)
+                    .await?,
+            );
+            if n == 0 {
+                stall_for_tests().await;
+            }
+        }
+        tx.commit().await?;
+        Ok(new)
     }
 
     /// Uses recorded after cursor `after` (redemption ids), of passes not yet expired at `now`,
@@ -268,17 +389,6 @@ impl Store {
         .await?;
         let cursor = rows.last().map_or(after, |(seq, _)| *seq);
         Ok((rows.into_iter().map(|(_, s)| s).collect(), cursor))
-    }
-
-    /// When a pass was revoked, if it was.
-    pub async fn pass_revoked_at(&self, serial: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar::<_, Option<i64>>("SELECT revoked_at FROM passes WHERE serial = $1")
-                .bind(serial)
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten(),
-        )
     }
 
     pub async fn redemption_count(&self) -> Result<i64> {
