@@ -131,6 +131,27 @@ pub enum DeviceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Take a redemptions file from a device with no internet (`townpass-scan export FILE`). The
+    /// uploads in it are checked and stored exactly as online ones; importing a file twice adds
+    /// nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a signed bundle file for a device with no internet, to load with
+    /// `townpass-scan import FILE` (keys, products, revocations, visits at other gates, and which
+    /// of its redemptions arrived).
+    Bundle {
+        /// Device number (see `townpass device list`).
+        #[arg(long)]
+        device: i64,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -367,6 +388,48 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 if devices.is_empty() {
                     println!("(no devices yet: townpass device add --venue CODE --name NAME)");
                 }
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Device(DeviceCommand::Import { file, json }) => {
+            let store = s.open_store().await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let report =
+                crate::device_api::import_redemptions(&store, &bytes, crate::store::now_ms())
+                    .await
+                    .with_context(|| format!("{}: nothing more imported", file.display()))?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "device {}: {} redemptions stored ({} flagged for review), {} already held",
+                    report.device_id, report.stored, report.flagged, report.duplicates
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Device(DeviceCommand::Bundle { device, out, json }) => {
+            let store = s.open_store().await?;
+            let ring = s.key_ring();
+            let file =
+                crate::device_api::bundle_file(&store, &ring, device, crate::store::now_ms())
+                    .await?;
+            let text = serde_json::to_vec(&file)?;
+            write_atomically(&out, &text)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"device": device, "file": out, "bytes": text.len()})
+                );
+            } else {
+                println!(
+                    "bundle for device {device} written to {} ({} KB); on the device run: townpass-scan import {}",
+                    out.display(),
+                    text.len().div_ceil(1024),
+                    out.display()
+                );
             }
             Ok(EXIT_OK)
         }
@@ -845,4 +908,14 @@ async fn inspect_command(s: &StoreArgs, args: InspectArgs) -> anyhow::Result<u8>
     } else {
         EXIT_REFUSED
     })
+}
+
+/// Writes a file whole or not at all (a temporary file beside it, synced, then renamed).
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("partial");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
 }

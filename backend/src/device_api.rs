@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::tz::TimeZone;
 use townpass_core::protocol::{
-    Bundle, BundleKey, BundleOffer, BundleProduct, BundleUse, BundleVenue, EnrollRequest,
-    EnrollResponse, Envelope, ItemOutcome, PackedSerials, Upload, UploadItem, UploadResponse,
-    verifier,
+    BUNDLE_FILE_FORMAT, Bundle, BundleFile, BundleKey, BundleOffer, BundleProduct, BundleUse,
+    BundleVenue, EnrollRequest, EnrollResponse, Envelope, ItemOutcome, PackedSerials,
+    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, Upload, UploadItem, UploadResponse, verifier,
 };
 use townpass_core::rules::{self, ProductRules, Use, Venue, World};
 use townpass_core::{KeySet, KeyStatus, ProductId, Serial, Token, TokenError};
@@ -163,18 +163,29 @@ pub async fn bundle(
     store
         .record_contact(device.id, now_ms / 1000, req.device_time_ms - now_ms)
         .await?;
-    let body = build_bundle(store, &device, req.revoked_after, req.uses_after, now_ms).await?;
+    let body = build_bundle(
+        store,
+        &device,
+        req.revoked_after,
+        req.uses_after,
+        now_ms,
+        false,
+    )
+    .await?;
     ring.bundle_key()?
         .seal(&body)
         .map_err(|e| DeviceApiError::BadRequest(e.to_string()))
 }
 
+/// The bundle for `device` after the given cursors. A bundle for a file holds every use (the
+/// device cannot ask for the next page) and the local ids the server holds from the device.
 pub async fn build_bundle(
     store: &Store,
     device: &DeviceRow,
     revoked_after: i64,
     uses_after: i64,
     now_ms: i64,
+    for_file: bool,
 ) -> Result<Bundle, DeviceApiError> {
     let venue_id = store.device_venue_id(device.id).await?;
     let (venue_doc, town_zone) = store.venue_with_zone(venue_id).await?;
@@ -195,9 +206,19 @@ pub async fn build_bundle(
         .revocations_since(revoked_after.max(0), REVOKED_PAGE)
         .await?;
     let (uses, uses_cursor) = store
-        .uses_since(uses_after.max(0), now_ms / 1000, USES_PAGE)
+        .uses_since(
+            uses_after.max(0),
+            now_ms / 1000,
+            if for_file { i64::MAX } else { USES_PAGE },
+        )
         .await?;
-    let more = revoked.len() as i64 == REVOKED_PAGE || uses.len() as i64 == USES_PAGE;
+    let received = if for_file {
+        store.received_ranges(device.id).await?
+    } else {
+        Vec::new()
+    };
+    let more =
+        revoked.len() as i64 == REVOKED_PAGE || (!for_file && uses.len() as i64 == USES_PAGE);
     // Serials in the store are always 16 hex digits (a forged one is never revoked).
     let revoked = PackedSerials(revoked.iter().filter_map(|s| s.parse().ok()).collect());
     Ok(Bundle {
@@ -226,6 +247,82 @@ pub async fn build_bundle(
             })
             .collect(),
         more,
+        received,
+    })
+}
+
+/// What importing a redemptions file did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub device_id: i64,
+    pub uploads: usize,
+    pub stored: usize,
+    pub duplicates: usize,
+    pub flagged: usize,
+}
+
+/// Takes a redemptions file (`townpass-scan export`): each signed upload in it is checked and
+/// stored exactly as if the device had sent it online, so importing a file twice adds nothing.
+pub async fn import_redemptions(
+    store: &Store,
+    bytes: &[u8],
+    now_ms: i64,
+) -> Result<ImportReport, DeviceApiError> {
+    let file: RedemptionsFile = serde_json::from_slice(bytes).map_err(|e| {
+        DeviceApiError::BadRequest(format!(
+            "not a redemptions file from townpass-scan export ({e})"
+        ))
+    })?;
+    if file.format != REDEMPTIONS_FILE_FORMAT {
+        return Err(DeviceApiError::BadRequest(format!(
+            "unknown file format '{}' (expected {REDEMPTIONS_FILE_FORMAT})",
+            file.format
+        )));
+    }
+    let mut report = ImportReport {
+        device_id: file.device_id,
+        ..ImportReport::default()
+    };
+    for envelope in &file.uploads {
+        let claimed: Upload = envelope
+            .peek()
+            .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
+        if claimed.device_id != file.device_id {
+            return Err(DeviceApiError::BadRequest(format!(
+                "the file says device {} but holds an upload from device {}",
+                file.device_id, claimed.device_id
+            )));
+        }
+        let answer = upload(store, envelope, now_ms).await?;
+        report.uploads += 1;
+        for item in answer.items {
+            if item.status == "stored" {
+                report.stored += 1;
+            } else {
+                report.duplicates += 1;
+            }
+            report.flagged += usize::from(item.flag.is_some());
+        }
+    }
+    Ok(report)
+}
+
+/// A signed bundle file for a device that syncs only by file.
+pub async fn bundle_file(
+    store: &Store,
+    ring: &KeyRing,
+    device_id: i64,
+    now_ms: i64,
+) -> Result<BundleFile, DeviceApiError> {
+    let (device, _) = active_device(store, device_id).await?;
+    let body = build_bundle(store, &device, 0, 0, now_ms, true).await?;
+    Ok(BundleFile {
+        format: BUNDLE_FILE_FORMAT.into(),
+        device_id,
+        bundle: ring
+            .bundle_key()?
+            .seal(&body)
+            .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?,
     })
 }
 

@@ -315,18 +315,36 @@ impl TestApp {
 
     /// POST raw bytes with a content type.
     pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        self.post_bytes_with(path, content_type, &[], body).await
+    }
+
+    /// [`TestApp::post_bytes`] with extra request headers.
+    pub async fn post_bytes_with(
+        &self,
+        path: &str,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
         let (agent, url, cookie, ct) = (
             self.agent.clone(),
             self.url(path),
             self.cookie(),
             content_type.to_string(),
         );
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let resp = tokio::task::spawn_blocking(move || {
-            agent
+            let mut req = agent
                 .post(&url)
                 .header("cookie", &cookie)
-                .header("content-type", &ct)
-                .send(&body[..])
+                .header("content-type", &ct);
+            for (k, v) in &headers {
+                req = req.header(k, v);
+            }
+            req.send(&body[..])
         })
         .await
         .expect("join");

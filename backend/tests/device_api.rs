@@ -555,3 +555,107 @@ async fn a_batch_is_judged_in_scan_order_and_a_retry_mixed_with_new_items_stores
         assert_eq!(app.db.store.redemption_count().await.expect("count"), 3);
     }
 }
+
+#[tokio::test]
+async fn the_admin_page_takes_a_redemptions_file_once_and_hands_out_a_bundle_file() {
+    use townpass_core::protocol::{BundleFile, REDEMPTIONS_FILE_FORMAT, RedemptionsFile};
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, server_key) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 2).await;
+        let sealed = |seq, items| {
+            key_a
+                .seal(&Upload {
+                    device_id: a,
+                    venue: "tsarevets".into(),
+                    seq,
+                    sent_at_ms: 0,
+                    items,
+                })
+                .expect("seal")
+        };
+        let file = serde_json::to_vec(&RedemptionsFile {
+            format: REDEMPTIONS_FILE_FORMAT.into(),
+            device_id: a,
+            venue: "tsarevets".into(),
+            exported_at_ms: 0,
+            uploads: vec![
+                sealed(1, vec![item(1, &passes[0].1, 30)]),
+                sealed(2, vec![item(2, &passes[1].1, 20)]),
+            ],
+        })
+        .expect("file");
+        app.add_user("admin@demo.test", "admin", None, "admin password 1234")
+            .await;
+        app.login("admin@demo.test", "admin password 1234").await;
+        let page = app.get("/admin").await;
+        assert!(page.text().contains("Redemptions by file"));
+        let csrf = page
+            .text()
+            .split("data-csrf=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .expect("csrf")
+            .to_string();
+
+        let send = |headers: Vec<(&'static str, String)>, body: Vec<u8>| {
+            let app = &app;
+            async move {
+                let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let r = app
+                    .post_bytes_with("/admin/devices/import", "application/json", &h, body)
+                    .await;
+                (
+                    r.status,
+                    serde_json::from_slice::<Value>(&r.body).unwrap_or(Value::Null),
+                )
+            }
+        };
+        // Without the form's CSRF token: refused, nothing stored.
+        let (status, _) = send(vec![], file.clone()).await;
+        assert_eq!(status, 403);
+        // Not a redemptions file: a clear 400, nothing stored.
+        let (status, reply) = send(
+            vec![("x-csrf-token", csrf.clone())],
+            b"{\"hello\": 1}".to_vec(),
+        )
+        .await;
+        assert_eq!(status, 400, "{reply}");
+        assert!(
+            reply["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("townpass-scan export")),
+            "{reply}"
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 0);
+
+        let (status, reply) = send(vec![("x-csrf-token", csrf.clone())], file.clone()).await;
+        assert_eq!(
+            (status, reply["stored"].as_u64()),
+            (200, Some(2)),
+            "{}: {reply}",
+            app.db.kind
+        );
+        let (_, reply) = send(vec![("x-csrf-token", csrf.clone())], file).await;
+        assert_eq!(
+            (reply["stored"].as_u64(), reply["duplicates"].as_u64()),
+            (Some(0), Some(2)),
+            "{reply}"
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 2);
+
+        // The bundle file for the device: signed, for it, and saying both visits arrived.
+        let r = app.get(&format!("/admin/devices/{a}/bundle")).await;
+        assert_eq!(r.status, 200);
+        let file: BundleFile = serde_json::from_slice(&r.body).expect("bundle file");
+        let bundle: Bundle = file
+            .bundle
+            .open(&verifier(&server_key).expect("key"))
+            .expect("signed");
+        assert_eq!(
+            (bundle.device_id, bundle.received.clone()),
+            (a, vec![(1, 2)])
+        );
+        assert_eq!(app.get("/admin/devices/999/bundle").await.status, 404);
+    }
+}

@@ -182,6 +182,38 @@ pub struct Bundle {
     /// More revocations or uses wait after the cursors: ask again.
     #[serde(default)]
     pub more: bool,
+    /// In a bundle file: the ranges (first, last) of this device's local ids the server holds,
+    /// so a device that syncs only by file learns what arrived.
+    #[serde(default)]
+    pub received: Vec<(i64, i64)>,
+}
+
+/// The `format` of a redemptions file (`townpass-scan export`).
+pub const REDEMPTIONS_FILE_FORMAT: &str = "townpass-redemptions/1";
+/// The `format` of a bundle file (`townpass device bundle`).
+pub const BUNDLE_FILE_FORMAT: &str = "townpass-bundle/1";
+
+/// Redemptions carried by file from a device with no internet: the same signed uploads the
+/// device would have sent online, so the server checks them exactly the same way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedemptionsFile {
+    pub format: String,
+    pub device_id: i64,
+    pub venue: String,
+    pub exported_at_ms: i64,
+    /// Signed [`Upload`]s.
+    pub uploads: Vec<Envelope>,
+}
+
+/// A bundle carried by file to a device with no internet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleFile {
+    pub format: String,
+    pub device_id: i64,
+    /// A signed [`Bundle`] from the first cursor on.
+    pub bundle: Envelope,
 }
 
 /// Pass serials packed for the wire: 8 bytes each, concatenated, base64. A million revocations

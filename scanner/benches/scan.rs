@@ -92,6 +92,7 @@ fn main() {
             })
             .collect(),
         more: false,
+        received: vec![],
     };
     local.apply_bundle(&bundle, now).expect("bundle");
     for i in 0..10_000 / history {

@@ -26,7 +26,9 @@ CREATE TABLE IF NOT EXISTS remote_uses (
 CREATE TABLE IF NOT EXISTS redemptions (
     local_id INTEGER PRIMARY KEY AUTOINCREMENT,
     serial TEXT NOT NULL, token TEXT NOT NULL, offer TEXT, scanned_at_ms INTEGER NOT NULL,
-    expires_at INTEGER, uploaded INTEGER NOT NULL DEFAULT 0
+    expires_at INTEGER,
+    -- 0 waiting, 1 acknowledged by the server, 2 exported to a file and not yet acknowledged.
+    uploaded INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS redemptions_serial ON redemptions (serial);
 CREATE INDEX IF NOT EXISTS redemptions_pending ON redemptions (uploaded, local_id);
@@ -205,6 +207,12 @@ impl Local {
                 ins.execute(params![u.serial, u.offer, u.venue, u.at_ms, u.place])?;
             }
         }
+        for (first, last) in &b.received {
+            tx.execute(
+                "UPDATE redemptions SET uploaded = 1 WHERE local_id >= ?1 AND local_id <= ?2",
+                [first, last],
+            )?;
+        }
         Self::set(&tx, "venue_doc", &serde_json::to_string(&b.venue)?)?;
         Self::set(&tx, "revoked_cursor", &b.revoked_cursor.to_string())?;
         Self::set(&tx, "uses_cursor", &b.uses_cursor.to_string())?;
@@ -234,11 +242,14 @@ impl Local {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn pending(&self, limit: usize) -> Result<Vec<UploadItem>> {
+    /// Up to `limit` redemptions the server has not acknowledged (waiting or exported), after
+    /// local id `after`, in order.
+    pub fn pending(&self, after: i64, limit: usize) -> Result<Vec<UploadItem>> {
         let mut q = self.conn.prepare(
-            "SELECT local_id, token, offer, scanned_at_ms FROM redemptions WHERE uploaded = 0 ORDER BY local_id LIMIT ?1",
+            "SELECT local_id, token, offer, scanned_at_ms FROM redemptions WHERE uploaded <> 1 AND local_id > ?1 \
+             ORDER BY local_id LIMIT ?2",
         )?;
-        let rows = q.query_map([limit as i64], |r| {
+        let rows = q.query_map(params![after, limit as i64], |r| {
             Ok(UploadItem {
                 local_id: r.get(0)?,
                 token: r.get(1)?,
@@ -255,6 +266,29 @@ impl Local {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// Redemptions written to an export file and not yet acknowledged.
+    pub fn exported_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM redemptions WHERE uploaded = 2",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn mark_exported(&mut self, local_ids: &[i64]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut q = tx.prepare(
+                "UPDATE redemptions SET uploaded = 2 WHERE local_id = ?1 AND uploaded = 0",
+            )?;
+            for id in local_ids {
+                q.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn mark_uploaded(&mut self, local_ids: &[i64]) -> Result<()> {

@@ -15,7 +15,8 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use townpass_core::protocol::{
-    Bundle, EnrollRequest, EnrollResponse, Envelope, Upload, UploadResponse, verifier,
+    BUNDLE_FILE_FORMAT, Bundle, BundleFile, EnrollRequest, EnrollResponse, Envelope,
+    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, Upload, UploadResponse, verifier,
 };
 use townpass_core::rules::{self, Verdict};
 
@@ -88,6 +89,12 @@ enum Command {
     },
     /// The device: venue, bundle age, pending uploads, trusted keys.
     Status,
+    /// For venues with no internet: write every redemption the server has not acknowledged to
+    /// FILE (signed by this device), for the operator's `townpass device import FILE`.
+    Export { file: PathBuf },
+    /// For venues with no internet: load a bundle file from the operator
+    /// (`townpass device bundle --device ID --out FILE`).
+    Import { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -210,6 +217,8 @@ fn run(cli: Cli) -> Result<u8> {
             judge(&cli, &mut local, &token, offer.as_deref(), *redeem)
         }
         Command::Status => status(&cli, &local),
+        Command::Export { file } => export(&cli, &mut local, file),
+        Command::Import { file } => import(&cli, &mut local, file),
     }
 }
 
@@ -258,11 +267,13 @@ fn enroll(cli: &Cli, local: &mut Local, server: &str, code: &str) -> Result<u8> 
 fn sync(local: &mut Local, id: &Identity) -> Result<serde_json::Value> {
     let key = local.device_key()?;
     let (mut uploaded, mut flagged) = (0usize, 0usize);
+    let mut after = 0;
     loop {
-        let items = local.pending(UPLOAD_BATCH)?;
-        if items.is_empty() {
+        let items = local.pending(after, UPLOAD_BATCH)?;
+        let Some(last) = items.last().map(|i| i.local_id) else {
             break;
-        }
+        };
+        after = last;
         let seq = local.next_seq()?;
         let upload = Upload {
             device_id: id.device_id,
@@ -315,6 +326,112 @@ fn open_bundle(signed: &Envelope, id: &Identity) -> Result<Bundle> {
         );
     }
     Ok(bundle)
+}
+
+fn export(cli: &Cli, local: &mut Local, file: &std::path::Path) -> Result<u8> {
+    let id = local.require_identity()?;
+    let key = local.device_key()?;
+    let (mut uploads, mut ids, mut after) = (Vec::new(), Vec::new(), 0);
+    loop {
+        let items = local.pending(after, UPLOAD_BATCH)?;
+        let Some(last) = items.last().map(|i| i.local_id) else {
+            break;
+        };
+        after = last;
+        ids.extend(items.iter().map(|i| i.local_id));
+        let upload = Upload {
+            device_id: id.device_id,
+            venue: id.venue.clone(),
+            seq: local.next_seq()?,
+            sent_at_ms: now_ms(),
+            items,
+        };
+        uploads.push(key.seal(&upload).map_err(|e| anyhow!(e))?);
+    }
+    let doc = RedemptionsFile {
+        format: REDEMPTIONS_FILE_FORMAT.into(),
+        device_id: id.device_id,
+        venue: id.venue.clone(),
+        exported_at_ms: now_ms(),
+        uploads,
+    };
+    write_atomically(file, &serde_json::to_vec(&doc)?)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    // Written and synced first: a crash here leaves them waiting, and a second export repeats them.
+    local.mark_exported(&ids)?;
+    if cli.json {
+        println!(
+            "{}",
+            json!({"file": file, "redemptions": ids.len(), "uploads": doc.uploads.len()})
+        );
+    } else {
+        println!(
+            "{} redemptions written to {}: the operator loads it with townpass device import {}",
+            ids.len(),
+            file.display(),
+            file.display()
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn import(cli: &Cli, local: &mut Local, file: &std::path::Path) -> Result<u8> {
+    let id = local.require_identity()?;
+    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let doc: BundleFile = serde_json::from_slice(&text).map_err(|e| {
+        anyhow!(
+            "{} is not a bundle file from townpass device bundle ({e}): nothing applied",
+            file.display()
+        )
+    })?;
+    if doc.format != BUNDLE_FILE_FORMAT {
+        anyhow::bail!(
+            "{}: unknown format '{}' (expected {BUNDLE_FILE_FORMAT}): nothing applied",
+            file.display(),
+            doc.format
+        );
+    }
+    let bundle = open_bundle(&doc.bundle, &id)?;
+    let current = local
+        .stat("bundle_generated_at_ms")?
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    if bundle.generated_at_ms <= current {
+        anyhow::bail!(
+            "{} is older than the bundle this device already has: nothing applied (ask the operator for a new one)",
+            file.display()
+        );
+    }
+    local.apply_bundle(&bundle, now_ms())?;
+    local.prune(now_ms())?;
+    let acknowledged: i64 = bundle.received.iter().map(|(a, b)| b - a + 1).sum();
+    if cli.json {
+        println!(
+            "{}",
+            json!({"revoked": bundle.revoked.len(), "uses": bundle.uses.len(), "keys": bundle.keys.len(),
+                   "products": bundle.products.len(), "acknowledged": acknowledged,
+                   "pending_uploads": local.pending_count()?, "exported_unacknowledged": local.exported_count()?})
+        );
+    } else {
+        println!(
+            "bundle loaded: {} trusted keys, {} revoked passes, {} visits from other devices; {} redemptions confirmed by the server",
+            bundle.keys.len(),
+            bundle.revoked.len(),
+            bundle.uses.len(),
+            acknowledged
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Writes a file whole or not at all (a temporary file beside it, synced, then renamed).
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("partial");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 fn read_token(token: &str) -> Result<String> {
@@ -401,7 +518,7 @@ fn status(cli: &Cli, local: &Local) -> Result<u8> {
     let age_s = synced.map(|s| (now_ms() - s) / 1000);
     let out = json!({
         "device_id": id.device_id, "name": id.device_name, "venue": id.venue, "server": id.server,
-        "bundle_age_s": age_s, "pending_uploads": local.pending_count()?, "trusted_keys": local.count("keys")?,
+        "bundle_age_s": age_s, "pending_uploads": local.pending_count()?, "exported_unacknowledged": local.exported_count()?, "trusted_keys": local.count("keys")?,
         "revoked_serials": local.count("revoked")?, "redemptions_kept": local.count("redemptions")?,
     });
     if cli.json {
@@ -415,7 +532,10 @@ fn status(cli: &Cli, local: &Local) -> Result<u8> {
             Some(a) => println!("bundle: synced {} min ago", a / 60),
             None => println!("bundle: none yet (run townpass-scan sync)"),
         }
-        println!("pending uploads: {}", out["pending_uploads"]);
+        println!(
+            "pending uploads: {} (and {} exported to a file, not yet confirmed)",
+            out["pending_uploads"], out["exported_unacknowledged"]
+        );
         println!(
             "trusted keys: {}, revoked passes: {}",
             out["trusted_keys"], out["revoked_serials"]

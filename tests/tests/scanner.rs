@@ -382,3 +382,156 @@ fn a_screenshot_of_a_pass_is_decoded_and_redeemed_like_a_scan() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The id of the device named `name` (`townpass device list --json`).
+fn device_id(data: &DataDir, name: &str) -> i64 {
+    let out = data.townpass(&["device", "list", "--json"]);
+    let list: Value = serde_json::from_slice(&out.stdout).expect("device list json");
+    list.as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["name"] == name)
+        .and_then(|d| d["id"].as_i64())
+        .expect("device listed")
+}
+
+#[test]
+fn file_sync_without_internet_gives_the_same_result_as_online_sync() {
+    let (data, server, tokens) = setup();
+    let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
+    let (code, _) = a.redeem(&tokens[0]);
+    assert_eq!(code, 0);
+
+    // Gate 1 writes its redemptions to a file; they stay until the server confirms them.
+    let file = a.dir.path().join("visits.json");
+    let out = a.run(&["--json", "export", file.to_str().expect("path")]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exported: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(exported["redemptions"], 1);
+    let status: Value =
+        serde_json::from_slice(&a.run(&["--json", "status"]).stdout).expect("status json");
+    assert_eq!(
+        (
+            status["pending_uploads"].as_i64(),
+            status["exported_unacknowledged"].as_i64()
+        ),
+        (Some(0), Some(1))
+    );
+
+    // A damaged file is refused and stores nothing.
+    let text = std::fs::read_to_string(&file).expect("file");
+    let damaged = a.dir.path().join("damaged.json");
+    std::fs::write(
+        &damaged,
+        text.replacen("scanned_at_ms\\\":", "scanned_at_ms\\\":1", 1),
+    )
+    .expect("write");
+    let out = data.townpass(&["device", "import", damaged.to_str().expect("path")]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("signature"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The operator imports it: stored once, however often it is imported.
+    let import = |path: &std::path::Path| -> Value {
+        let out = data.townpass(&["device", "import", path.to_str().expect("path"), "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let first = import(&file);
+    assert_eq!(
+        (first["stored"].as_u64(), first["flagged"].as_u64()),
+        (Some(1), Some(0)),
+        "{first}"
+    );
+    let again = import(&file);
+    assert_eq!(
+        (again["stored"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(1)),
+        "{again}"
+    );
+
+    // Gate 2 gets a bundle file and refuses the pass, as after an online sync.
+    let bundle_for = |device: &str, scanner: &Scanner| {
+        let path = scanner.dir.path().join("bundle.json");
+        let out = data.townpass(&[
+            "device",
+            "bundle",
+            "--device",
+            &device_id(&data, device).to_string(),
+            "--out",
+            path.to_str().expect("path"),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        path
+    };
+    let path = bundle_for("Gate 2", &b);
+    let out = b.run(&["import", path.to_str().expect("path")]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, verdict) = b.redeem(&tokens[0]);
+    assert_eq!(
+        (code, verdict["code"].as_str()),
+        (1, Some("already_used")),
+        "{verdict}"
+    );
+    assert!(
+        verdict["message"]
+            .as_str()
+            .expect("message")
+            .contains("Gate 1"),
+        "{verdict}"
+    );
+    // The same file again is older than what the device holds: refused, nothing applied.
+    let out = b.run(&["import", path.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    // A bundle file for another device is refused.
+    let other = bundle_for("Gate 1", &b);
+    let out = b.run(&["import", other.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not this one"));
+
+    // Gate 1's own bundle file tells it the server has its visit.
+    let path = bundle_for("Gate 1", &a);
+    let out = a.run(&["import", path.to_str().expect("path")]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status: Value =
+        serde_json::from_slice(&a.run(&["--json", "status"]).stdout).expect("status json");
+    assert_eq!(
+        (
+            status["pending_uploads"].as_i64(),
+            status["exported_unacknowledged"].as_i64()
+        ),
+        (Some(0), Some(0))
+    );
+    // And an online sync afterwards uploads nothing twice.
+    let out = a.run(&["--json", "sync"]);
+    let synced: Value = serde_json::from_slice(&out.stdout).expect("sync json");
+    assert_eq!(synced["uploaded"], 0);
+    drop(server);
+}

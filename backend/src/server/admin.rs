@@ -3,12 +3,15 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
-use axum::extract::State;
-use axum::response::Response;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
 use maud::html;
 
 use super::Shared;
+use super::api::ApiError;
 use super::web::{Ctx, WebError};
 
 pub async fn page(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
@@ -65,13 +68,25 @@ async fn render(
             button type="submit" { "Make an enrolment code" }
         }
         table {
-            tr { th { "venue" } th { "device" } th { "status" } th { "last seen" } th { "clock offset" } }
+            tr { th { "venue" } th { "device" } th { "status" } th { "last seen" } th { "clock offset" } th { "no internet?" } }
             @for d in &devices {
                 tr { td { (d.venue) } td { (d.name) } td { (d.status) }
                      td { (d.last_seen_at.map(|t| crate::present::local_time(t, "UTC")).unwrap_or_else(|| "never".into())) }
-                     td { (d.clock_offset_ms.map(|o| format!("{:+.1} s", o as f64 / 1000.0)).unwrap_or_default()) } }
+                     td { (d.clock_offset_ms.map(|o| format!("{:+.1} s", o as f64 / 1000.0)).unwrap_or_default()) }
+                     td { @if d.status == "active" { a href={ "/admin/devices/" (d.id) "/bundle" } download { "bundle file" } } } }
             }
         }
+        h3 { "Redemptions by file" }
+        p { "For a venue with no internet: load the file written by " code { "townpass-scan export FILE" }
+            ". It is checked like an online upload; loading it twice adds nothing. Then give the device its "
+            "bundle file (above) for " code { "townpass-scan import FILE" } "." }
+        form #import-form method="post" action="/admin/devices/import" data-csrf=(ctx.csrf.as_deref().unwrap_or("")) {
+            label for="import-file" { "Redemptions file" }
+            input #import-file type="file" accept=".json,application/json" required;
+            button type="submit" { "Load redemptions" }
+            p #import-result role="status" {}
+        }
+        script { (maud::PreEscaped(IMPORT_SCRIPT)) }
         h2 { "Issuer keys" }
         table {
             tr { th { "kid" } th { "status" } th { "passes valid until" } }
@@ -87,6 +102,84 @@ async fn render(
         }
     };
     Ok(ctx.page("Operator", body))
+}
+
+/// Sends the chosen file as the request body (no multipart parser on the server) with the
+/// session's CSRF token in a header, and shows the answer.
+const IMPORT_SCRIPT: &str = r#"
+document.getElementById('import-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.target, out = document.getElementById('import-result');
+  const file = document.getElementById('import-file').files[0];
+  if (!file) return;
+  out.textContent = 'Loading…';
+  const r = await fetch(form.action, {method: 'POST', body: file,
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': form.dataset.csrf}});
+  const j = await r.json().catch(() => ({}));
+  out.textContent = r.ok
+    ? `Device ${j.device_id}: ${j.stored} stored (${j.flagged} flagged for review), ${j.duplicates} already held.`
+    : (j.error && j.error.message) || `Refused (${r.status}).`;
+});
+"#;
+
+/// `GET /admin/devices/{id}/bundle`: a signed bundle file for a device with no internet.
+pub async fn bundle_file(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    let file =
+        crate::device_api::bundle_file(&state.store, &state.keys, id, crate::store::now_ms())
+            .await
+            .map_err(|e| match e {
+                crate::device_api::DeviceApiError::UnknownDevice => WebError::NotFound,
+                e => WebError::Internal(e.to_string()),
+            })?;
+    let body = serde_json::to_vec(&file).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"townpass-bundle-device-{id}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `POST /admin/devices/import`: a redemptions file as the body, CSRF token in `X-CSRF-Token`.
+/// Answers JSON (what was stored) or a JSON error; a refused file stores nothing more.
+pub async fn import_file(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = ctx.require(&["admin"]).map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "log in as an operator",
+        )
+    })?;
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    ctx.check_csrf(token).map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf",
+            "the form is stale: reload the page",
+        )
+    })?;
+    let report =
+        crate::device_api::import_redemptions(&state.store, &body, crate::store::now_ms()).await?;
+    tracing::info!(device = report.device_id, stored = report.stored, by = %user.email, "redemptions file imported");
+    Ok(Json(report).into_response())
 }
 
 /// The page again with the form's outcome on top; a refused form answers 422.

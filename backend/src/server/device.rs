@@ -86,7 +86,7 @@ pub async fn enroll(
 
 pub async fn bundle(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let envelope: Envelope = parse(&body)?;
-    let now_ms = crate::store::now() * 1000;
+    let now_ms = crate::store::now_ms();
     Ok(
         Json(device_api::bundle(&state.store, &state.keys, &envelope, now_ms).await?)
             .into_response(),
@@ -95,6 +95,6 @@ pub async fn bundle(State(state): State<Shared>, body: Bytes) -> Result<Response
 
 pub async fn upload(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let envelope: Envelope = parse(&body)?;
-    let now_ms = crate::store::now() * 1000;
+    let now_ms = crate::store::now_ms();
     Ok(Json(device_api::upload(&state.store, &envelope, now_ms).await?).into_response())
 }

@@ -40,6 +40,8 @@ pub type Shared = Arc<AppState>;
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Device uploads carry up to 10,000 redemptions.
 pub const UPLOAD_BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// A redemptions file from a venue with no internet (about 100,000 redemptions).
+pub const FILE_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The route table.
 pub fn router(state: Shared) -> Router {
@@ -59,6 +61,11 @@ pub fn router(state: Shared) -> Router {
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
         .route("/admin/devices", post(admin::add_device))
+        .route(
+            "/admin/devices/import",
+            post(admin::import_file).layer(axum::extract::DefaultBodyLimit::max(FILE_BODY_LIMIT)),
+        )
+        .route("/admin/devices/{id}/bundle", get(admin::bundle_file))
         // Machines
         .route("/api/v1/products", get(api::products))
         .route("/api/v1/orders", post(api::create_order))
@@ -81,6 +88,8 @@ pub fn router(state: Shared) -> Router {
 fn body_limit(path: &str) -> usize {
     if path == "/api/device/v1/upload" {
         UPLOAD_BODY_LIMIT
+    } else if path == "/admin/devices/import" {
+        FILE_BODY_LIMIT
     } else {
         BODY_LIMIT
     }

@@ -391,6 +391,24 @@ impl Store {
         Ok((rows.into_iter().map(|(_, s)| s).collect(), cursor))
     }
 
+    /// The ranges (first, last) of local ids this device's redemptions are stored under.
+    pub async fn received_ranges(&self, device_id: i64) -> Result<Vec<(i64, i64)>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT local_id FROM redemptions WHERE device_id = $1 ORDER BY local_id",
+        )
+        .bind(device_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut ranges: Vec<(i64, i64)> = Vec::new();
+        for id in ids {
+            match ranges.last_mut() {
+                Some((_, last)) if *last + 1 == id => *last = id,
+                _ => ranges.push((id, id)),
+            }
+        }
+        Ok(ranges)
+    }
+
     pub async fn redemption_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM redemptions")
             .fetch_one(&self.pool)
