@@ -87,6 +87,18 @@ enum Command {
         #[arg(long)]
         offer: Option<String>,
     },
+    /// Kiosk mode for a keyboard-wedge QR reader: one token per line from stdin, a full-width
+    /// green or red verdict, holder and category in large letters for the ID check, a bell on
+    /// refusal. Accepted passes are recorded. Syncs in the background when online, never
+    /// delaying a scan. Ends at end of input (Ctrl-D).
+    Run {
+        /// Seconds between background syncs (0: never).
+        #[arg(long, default_value_t = 60)]
+        sync_every: u64,
+        /// Judge this offer for every scan (default: the first open offer at this venue).
+        #[arg(long)]
+        offer: Option<String>,
+    },
     /// The device: venue, bundle age, pending uploads, trusted keys.
     Status,
     /// For venues with no internet: write every redemption the server has not acknowledged to
@@ -217,6 +229,9 @@ fn run(cli: Cli) -> Result<u8> {
             judge(&cli, &mut local, &token, offer.as_deref(), *redeem)
         }
         Command::Status => status(&cli, &local),
+        Command::Run { sync_every, offer } => {
+            kiosk(&cli, &mut local, *sync_every, offer.as_deref())
+        }
         Command::Export { file } => export(&cli, &mut local, file),
         Command::Import { file } => import(&cli, &mut local, file),
     }
@@ -452,17 +467,36 @@ fn judge(
     record: bool,
 ) -> Result<u8> {
     let token = read_token(token)?;
+    let (verdict, message, _) = decide(cli, local, &token, offer, record)?;
+    print_verdict(cli, &verdict, &message);
+    Ok(if verdict.accepted() {
+        EXIT_OK
+    } else {
+        EXIT_REJECTED
+    })
+}
+
+/// Judges a token and, when `record` and accepted, records the visit durably before returning.
+/// Returns the verdict, its sentence, and the product's name.
+fn decide(
+    cli: &Cli,
+    local: &mut Local,
+    token: &str,
+    offer: Option<&str>,
+    record: bool,
+) -> Result<(Verdict, String, Option<String>)> {
     let now = now_ms();
     let zone = |z: &str| jiff::tz::TimeZone::get(z).ok();
-    let (verdict, message) = {
+    let (verdict, message, product_name) = {
         let (world, venue) = local.world(|p| p.rules(zone))?;
-        let verdict = rules::check(&token, &world, &venue, now, offer);
+        let verdict = rules::check(token, &world, &venue, now, offer);
         let product = verdict
             .claims
             .as_ref()
             .and_then(|c| townpass_core::rules::World::product(&world, c.product));
         let message = verdict.message(&cli.lang, &venue, product);
-        (verdict, message)
+        let name = product.map(|p| townpass_core::catalog::pick(&p.name, &cli.lang).to_string());
+        (verdict, message, name)
     };
     if record && verdict.accepted() {
         let claims = verdict
@@ -477,12 +511,102 @@ fn judge(
             claims.exp.map(|e| e as i64),
         )?;
     }
-    print_verdict(cli, &verdict, &message);
-    Ok(if verdict.accepted() {
-        EXIT_OK
+    Ok((verdict, message, product_name))
+}
+
+/// The kiosk loop (`run`).
+fn kiosk(cli: &Cli, local: &mut Local, sync_every: u64, offer: Option<&str>) -> Result<u8> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let id = local.require_identity()?;
+    if sync_every > 0 {
+        // Its own connection and thread: a slow network never holds up the gate.
+        let (dir, id) = (data_dir(cli), id.clone());
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(sync_every));
+                let result = Local::open(&dir).and_then(|mut l| sync(&mut l, &id));
+                match result {
+                    Ok(r) => eprintln!(
+                        "[sync] {} uploaded, {} newly revoked, {} visits from other devices",
+                        r["uploaded"], r["revoked"], r["uses"]
+                    ),
+                    Err(e) => eprintln!("[sync] not now ({e:#}); redemptions stay on this device"),
+                }
+            }
+        });
+    }
+    let tty = std::io::stdout().is_terminal();
+    let width: usize = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(80);
+    if tty && !cli.json {
+        println!(
+            "townpass-scan at {} ({}): scan a pass",
+            id.venue, id.device_name
+        );
+    }
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (verdict, message, product) = match decide(cli, local, &line, offer, true) {
+            Ok(v) => v,
+            Err(e) => {
+                // The gate keeps running; the worker sees why this scan was not judged.
+                eprintln!("\x07error: {e:#}");
+                continue;
+            }
+        };
+        if cli.json || !tty {
+            print_verdict(cli, &verdict, &message);
+        } else {
+            print!(
+                "{}",
+                kiosk_screen(&verdict, &message, product.as_deref(), width)
+            );
+        }
+        std::io::stdout().flush()?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// A verdict for a terminal at the gate: a full-width coloured band, the holder and category in
+/// double-size letters (VT100 double-height lines), and a bell on refusal.
+fn kiosk_screen(v: &Verdict, message: &str, product: Option<&str>, width: usize) -> String {
+    let ok = v.accepted();
+    let colour = if ok { "\x1b[1;30;42m" } else { "\x1b[1;97;41m" };
+    let band = |text: &str| format!("{colour}{text:<width$}\x1b[0m\n");
+    let big = |text: &str| format!("\x1b#3{text}\n\x1b#4{text}\n");
+    let mut out = String::new();
+    out.push_str("\x1b[2J\x1b[H");
+    out.push_str(&band(""));
+    out.push_str(&band(if ok {
+        "  ✔ ACCEPTED"
     } else {
-        EXIT_REJECTED
-    })
+        "  ✘ REFUSED"
+    }));
+    out.push_str(&band(&format!("  {message}")));
+    out.push_str(&band(""));
+    if let Some(c) = &v.claims {
+        if let Some(h) = &c.holder {
+            out.push_str(&big(h));
+        }
+        let category = c
+            .category
+            .builtin_name()
+            .map_or_else(|| format!("category {}", c.category.0), str::to_uppercase);
+        out.push_str(&big(&category));
+        if let Some(p) = product {
+            out.push_str(&format!("{p}\n"));
+        }
+    }
+    if !ok {
+        out.push('\x07');
+    }
+    out
 }
 
 fn print_verdict(cli: &Cli, v: &Verdict, message: &str) {

@@ -535,3 +535,51 @@ fn file_sync_without_internet_gives_the_same_result_as_online_sync() {
     assert_eq!(synced["uploaded"], 0);
     drop(server);
 }
+
+#[test]
+fn kiosk_mode_judges_each_scanned_line_and_syncs_in_the_background() {
+    use std::io::{BufRead, BufReader, Write};
+    let (data, server, tokens) = setup();
+    let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let mut child = std::process::Command::new(bin("townpass-scan"))
+        .arg("--data-dir")
+        .arg(a.dir.path())
+        .args(["--json", "run", "--sync-every", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut scan = |line: &str| -> Value {
+        writeln!(stdin, "{line}").expect("write");
+        stdin.flush().expect("flush");
+        serde_json::from_str(&lines.next().expect("a verdict").expect("line")).expect("json")
+    };
+    // A wedge reader types the code in lower case with a line end.
+    assert_eq!(scan(&tokens[0].to_lowercase())["code"], "ok");
+    assert_eq!(scan(&tokens[0])["code"], "already_used");
+    assert_eq!(scan("hello")["code"], "malformed");
+    assert_eq!(scan(&tokens[1])["code"], "ok");
+    // The background sync uploads both visits without a command.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let out = data.townpass(&["device", "list", "--json"]);
+        let list: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let status: Value =
+            serde_json::from_slice(&a.run(&["--json", "status"]).stdout).expect("status");
+        if status["pending_uploads"] == 0 && list[0]["last_seen_at"].is_i64() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no background sync: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    drop(stdin);
+    let status = child.wait().expect("exits at end of input");
+    assert!(status.success());
+    drop(server);
+}
