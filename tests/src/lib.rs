@@ -104,17 +104,35 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &DataDir) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    /// Starts the server with extra environment variables (e.g. the debug-build test hooks), on a
+    /// new port; its stderr is kept in `<data>/server.log` (appended across restarts).
+    pub fn start_with(data: &DataDir, env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let listen = format!("127.0.0.1:{port}");
+        Server::start_at(data, &format!("127.0.0.1:{port}"), env)
+    }
+
+    /// Starts the server at `listen` (host:port), e.g. again where a killed one ran.
+    pub fn start_at(data: &DataDir, listen: &str, env: &[(&str, &str)]) -> Server {
         let child = Command::new(bin("townpass"))
             .arg("--data-dir")
             .arg(data.path())
-            .args(["serve", "--listen", &listen])
+            .args(["serve", "--listen", listen])
             .env_remove("TOWNPASS_DATABASE_URL")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(data.path().join("server.log"))
+                    .expect("server log"),
+            )
             .spawn()
             .expect("server starts");
         let url = format!("http://{listen}");
@@ -133,6 +151,14 @@ impl Server {
             );
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+}
+
+impl Server {
+    /// SIGKILL: no shutdown, no flushing, as in a power cut.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -583,3 +583,137 @@ fn kiosk_mode_judges_each_scanned_line_and_syncs_in_the_background() {
     assert!(status.success());
     drop(server);
 }
+
+/// Waits until the server's log has said `needle` `times` times.
+fn wait_for_log(data: &DataDir, needle: &str, times: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let log = std::fs::read_to_string(data.path().join("server.log")).unwrap_or_default();
+        if log.matches(needle).count() >= times {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never said '{needle}'"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exactly_once() {
+    let data = DataDir::new();
+    let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    // The debug-build hook pauses storing an upload inside its transaction for 3 s.
+    let stall = [("TOWNPASS_TEST_STALL_UPLOAD_MS", "3000")];
+    let server = Server::start_with(&data, &stall);
+    let listen = server.url.trim_start_matches("http://").to_string();
+    let out = data.townpass(&[
+        "issue",
+        "--product",
+        "bulgaria-72h",
+        "--category",
+        "adult",
+        "--count",
+        "40",
+        "--json",
+    ]);
+    ok(out.clone());
+    let issued: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let tokens: Vec<String> = issued["passes"]
+        .as_array()
+        .expect("passes")
+        .iter()
+        .map(|p| p["token"].as_str().expect("t").to_string())
+        .collect();
+    let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let sync_in_background = |s: &Scanner| {
+        std::process::Command::new(bin("townpass-scan"))
+            .arg("--data-dir")
+            .arg(s.dir.path())
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("sync starts")
+    };
+
+    // 1. The scanner dies (SIGKILL) while the server stores its first 20 visits.
+    for t in &tokens[..20] {
+        assert_eq!(a.redeem(t).0, 0);
+    }
+    let mut sync = sync_in_background(&a);
+    wait_for_log(&data, "upload stalled", 1);
+    sync.kill().expect("kill scanner");
+    sync.wait().expect("reaped");
+    // The server finished storing them, but the scanner never heard: all 20 still pending.
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    let status: Value =
+        serde_json::from_slice(&a.run(&["--json", "status"]).stdout).expect("status");
+    assert_eq!(status["pending_uploads"], 20);
+
+    // 2. The server dies (SIGKILL) in the middle of storing the next batch (20 old + 20 new).
+    for t in &tokens[20..] {
+        assert_eq!(a.redeem(t).0, 0);
+    }
+    let mut sync = sync_in_background(&a);
+    wait_for_log(&data, "upload stalled", 2);
+    server.kill();
+    let cut = sync.wait().expect("sync ends");
+    assert_eq!(cut.code(), Some(3), "server unreachable: nothing lost");
+
+    // 3. Restarted where it was; the scanner retries and everything arrives exactly once.
+    let server = Server::start_at(&data, &listen, &[]);
+    let out = a.run(&["--json", "sync"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let synced: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(synced["uploaded"], 40, "{synced}");
+    let status: Value =
+        serde_json::from_slice(&a.run(&["--json", "status"]).stdout).expect("status");
+    assert_eq!(status["pending_uploads"], 0);
+    // Another gate's first bundle holds every visit the server has: 40, not one more.
+    let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
+    let out = b.run(&["--json", "sync"]);
+    let synced: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        synced["uses"], 0,
+        "already had them from enrolment: {synced}"
+    );
+    let (code, verdict) = b.redeem(&tokens[39]);
+    assert_eq!((code, verdict["code"].as_str()), (1, Some("already_used")));
+    let c = DataDir::new();
+    let made = data.townpass(&[
+        "device",
+        "add",
+        "--venue",
+        "tsarevets",
+        "--name",
+        "Gate 3",
+        "--json",
+    ]);
+    let code = serde_json::from_slice::<Value>(&made.stdout).expect("json")["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let out = std::process::Command::new(bin("townpass-scan"))
+        .arg("--data-dir")
+        .arg(c.path())
+        .args(["--json", "enroll", "--server", &server.url, "--code", &code])
+        .output()
+        .expect("enroll");
+    let enrolled: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        enrolled["sync"]["uses"], 40,
+        "every redemption exactly once: {enrolled}"
+    );
+}
