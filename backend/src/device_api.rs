@@ -366,7 +366,7 @@ struct ServerWorld<'a> {
     keys: &'a KeySet,
     products: &'a HashMap<ProductId, ProductRules>,
     revoked_before_scan: bool,
-    uses: Vec<Use>,
+    uses: &'a [Use],
 }
 
 impl World for ServerWorld<'_> {
@@ -380,7 +380,7 @@ impl World for ServerWorld<'_> {
         self.products.get(&id)
     }
     fn uses(&self, _: &Serial) -> Vec<Use> {
-        self.uses.clone()
+        self.uses.to_vec()
     }
 }
 
@@ -506,7 +506,7 @@ pub async fn upload(
             revoked_before_scan: revoked_at
                 .get(&serial)
                 .is_some_and(|r| r * 1000 <= item.scanned_at_ms),
-            uses: uses.get(&serial).cloned().unwrap_or_default(),
+            uses: uses.get(&serial).map_or(&[], Vec::as_slice),
         };
         let verdict = match decoded {
             Some((token, verified)) => rules::check_token(

@@ -84,6 +84,14 @@ fn upload(
     serde_json::to_vec(&key.seal(&body).expect("seal")).expect("json")
 }
 
+/// Each item's (local id, status, flag), in order.
+fn outcomes(r: &UploadResponse) -> Vec<(i64, &str, Option<&str>)> {
+    r.items
+        .iter()
+        .map(|i| (i.local_id, i.status.as_str(), i.flag.as_deref()))
+        .collect()
+}
+
 fn item(local_id: i64, token: &str, minutes_ago: i64) -> UploadItem {
     UploadItem {
         local_id,
@@ -520,13 +528,8 @@ async fn a_batch_is_judged_in_scan_order_and_a_retry_mixed_with_new_items_stores
         let (status, reply) = post(&app, "/api/device/v1/upload", batch).await;
         assert_eq!(status, 200, "{}: {reply}", app.db.kind);
         let r: UploadResponse = serde_json::from_value(reply).expect("response");
-        let seen: Vec<_> = r
-            .items
-            .iter()
-            .map(|i| (i.local_id, i.status.as_str(), i.flag.as_deref()))
-            .collect();
         assert_eq!(
-            seen,
+            outcomes(&r),
             vec![(1, "stored", None), (2, "stored", Some("already_used"))],
             "{}",
             app.db.kind
@@ -541,13 +544,8 @@ async fn a_batch_is_judged_in_scan_order_and_a_retry_mixed_with_new_items_stores
         );
         let (_, reply) = post(&app, "/api/device/v1/upload", batch).await;
         let r: UploadResponse = serde_json::from_value(reply).expect("response");
-        let seen: Vec<_> = r
-            .items
-            .iter()
-            .map(|i| (i.local_id, i.status.as_str(), i.flag.as_deref()))
-            .collect();
         assert_eq!(
-            seen,
+            outcomes(&r),
             vec![(2, "duplicate", None), (3, "stored", None)],
             "{}",
             app.db.kind

@@ -72,12 +72,12 @@ impl Local {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version < SCHEMA_VERSION {
             // Version 1 kept revoked serials as text: start that list again from the server.
-            conn.execute_batch(
-                "DROP TABLE IF EXISTS revoked; DELETE FROM config WHERE key = 'revoked_cursor';",
-            )
-            .or_else(|_| conn.execute_batch("DROP TABLE IF EXISTS revoked;"))?;
+            conn.execute_batch("DROP TABLE IF EXISTS revoked;")?;
         }
         conn.execute_batch(SCHEMA)?;
+        if version < SCHEMA_VERSION {
+            conn.execute("DELETE FROM config WHERE key = 'revoked_cursor'", [])?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Local {
             conn,

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 use townpass_core::protocol::{
     BUNDLE_FILE_FORMAT, Bundle, BundleFile, EnrollRequest, EnrollResponse, Envelope,
-    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, Upload, UploadResponse, verifier,
+    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, SigningSecret, Upload, UploadResponse, verifier,
 };
 use townpass_core::rules::{self, Verdict};
 
@@ -283,21 +283,7 @@ fn sync(local: &mut Local, id: &Identity) -> Result<serde_json::Value> {
     let key = local.device_key()?;
     let (mut uploaded, mut flagged) = (0usize, 0usize);
     let mut after = 0;
-    loop {
-        let items = local.pending(after, UPLOAD_BATCH)?;
-        let Some(last) = items.last().map(|i| i.local_id) else {
-            break;
-        };
-        after = last;
-        let seq = local.next_seq()?;
-        let upload = Upload {
-            device_id: id.device_id,
-            venue: id.venue.clone(),
-            seq,
-            sent_at_ms: now_ms(),
-            items,
-        };
-        let envelope = key.seal(&upload).map_err(|e| anyhow!(e))?;
+    while let Some((_, envelope)) = next_upload(local, id, &key, &mut after)? {
         let resp: UploadResponse = post(&format!("{}/api/device/v1/upload", id.server), &envelope)?;
         let acknowledged: Vec<i64> = resp.items.iter().map(|i| i.local_id).collect();
         flagged += resp.items.iter().filter(|i| i.flag.is_some()).count();
@@ -327,6 +313,30 @@ fn sync(local: &mut Local, id: &Identity) -> Result<serde_json::Value> {
     )
 }
 
+/// The next signed batch of redemptions the server has not acknowledged, after local id
+/// `after` (moved past it), with its local ids; `None` when there are no more.
+fn next_upload(
+    local: &mut Local,
+    id: &Identity,
+    key: &SigningSecret,
+    after: &mut i64,
+) -> Result<Option<(Vec<i64>, Envelope)>> {
+    let items = local.pending(*after, UPLOAD_BATCH)?;
+    let Some(last) = items.last().map(|i| i.local_id) else {
+        return Ok(None);
+    };
+    *after = last;
+    let ids = items.iter().map(|i| i.local_id).collect();
+    let upload = Upload {
+        device_id: id.device_id,
+        venue: id.venue.clone(),
+        seq: local.next_seq()?,
+        sent_at_ms: now_ms(),
+        items,
+    };
+    Ok(Some((ids, key.seal(&upload).map_err(|e| anyhow!(e))?)))
+}
+
 /// Checks a bundle's signature against the server key learned at enrolment, and that it is for
 /// this device; nothing is applied otherwise.
 fn open_bundle(signed: &Envelope, id: &Identity) -> Result<Bundle> {
@@ -347,21 +357,9 @@ fn export(cli: &Cli, local: &mut Local, file: &std::path::Path) -> Result<u8> {
     let id = local.require_identity()?;
     let key = local.device_key()?;
     let (mut uploads, mut ids, mut after) = (Vec::new(), Vec::new(), 0);
-    loop {
-        let items = local.pending(after, UPLOAD_BATCH)?;
-        let Some(last) = items.last().map(|i| i.local_id) else {
-            break;
-        };
-        after = last;
-        ids.extend(items.iter().map(|i| i.local_id));
-        let upload = Upload {
-            device_id: id.device_id,
-            venue: id.venue.clone(),
-            seq: local.next_seq()?,
-            sent_at_ms: now_ms(),
-            items,
-        };
-        uploads.push(key.seal(&upload).map_err(|e| anyhow!(e))?);
+    while let Some((local_ids, envelope)) = next_upload(local, &id, &key, &mut after)? {
+        ids.extend(local_ids);
+        uploads.push(envelope);
     }
     let doc = RedemptionsFile {
         format: REDEMPTIONS_FILE_FORMAT.into(),

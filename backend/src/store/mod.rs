@@ -174,11 +174,9 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Now in unix seconds.
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    now_ms() / 1000
 }
 
 impl Store {
