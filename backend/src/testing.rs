@@ -45,7 +45,8 @@ pub struct TestDb {
     pub store: Store,
     /// A directory for this test's keys, files and mail.
     pub dir: TempDir,
-    drop_pg: Option<(String, String)>,
+    /// Dropped after `store` (field order), which ends the database.
+    _pg: Option<PgDatabase>,
 }
 
 impl TestDb {
@@ -58,43 +59,20 @@ impl TestDb {
             url,
             store,
             dir,
-            drop_pg: None,
+            _pg: None,
         }
     }
 
     /// A new database on the configured PostgreSQL server, or `None` (with a notice) without one.
     pub async fn postgres() -> Option<TestDb> {
-        let admin = match std::env::var(POSTGRES_URL) {
-            Ok(url) if !url.is_empty() => url,
-            _ => {
-                if std::env::var(REQUIRE_POSTGRES).is_ok_and(|v| v == "1") {
-                    panic!("{REQUIRE_POSTGRES}=1 but {POSTGRES_URL} is not set");
-                }
-                eprintln!(
-                    "notice: {POSTGRES_URL} is not set; the PostgreSQL half of this test is skipped"
-                );
-                return None;
-            }
-        };
-        let mut rnd = [0u8; 6];
-        getrandom::fill(&mut rnd).expect("randomness");
-        let name = format!("townpass_t_{}", hex::encode(rnd));
-        let mut conn = sqlx::PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {POSTGRES_URL}: {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        let _ = conn.close().await;
-        let url = with_database(&admin, &name);
-        let store = Store::open(&url).await.expect("open postgres");
+        let database = PgDatabase::create()?;
+        let store = Store::open(&database.url).await.expect("open postgres");
         Some(TestDb {
             kind: "postgres",
-            url,
+            url: database.url.clone(),
             store,
             dir: TempDir::new("townpass-test"),
-            drop_pg: Some((admin, name)),
+            _pg: Some(database),
         })
     }
 
@@ -110,30 +88,70 @@ impl TestDb {
     }
 }
 
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some((admin, name)) = self.drop_pg.take() else {
-            return;
-        };
-        // Drop runs inside the test's (blocked) runtime: clean up from a thread with its own runtime.
-        // FORCE ends this test's pooled connections server-side; the pool itself is dropped after.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
+/// A fresh, empty database on the PostgreSQL server named by TOWNPASS_TEST_POSTGRES_URL, dropped
+/// (with its connections) on drop. Synchronous, so the end-to-end tests can hand its URL to a real
+/// `townpass serve`.
+#[derive(Debug)]
+pub struct PgDatabase {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// `None` (with a notice) when PostgreSQL is not configured; a panic when CI requires it.
+    pub fn create() -> Option<PgDatabase> {
+        let admin = match std::env::var(POSTGRES_URL) {
+            Ok(url) if !url.is_empty() => url,
+            _ => {
+                if std::env::var(REQUIRE_POSTGRES).is_ok_and(|v| v == "1") {
+                    panic!("{REQUIRE_POSTGRES}=1 but {POSTGRES_URL} is not set");
                 }
-            });
+                eprintln!(
+                    "notice: {POSTGRES_URL} is not set; the PostgreSQL half of this test is skipped"
+                );
+                return None;
+            }
+        };
+        let mut rnd = [0u8; 6];
+        getrandom::fill(&mut rnd).expect("randomness");
+        let name = format!("townpass_t_{}", hex::encode(rnd));
+        let sql = format!("CREATE DATABASE {name}");
+        admin_statement(&admin, &sql)
+            .unwrap_or_else(|e| panic!("cannot create a database at {POSTGRES_URL}: {e}"));
+        Some(PgDatabase {
+            url: with_database(&admin, &name),
+            admin,
+            name,
         })
-        .join();
     }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // FORCE ends connections still open (a killed server's, a test's pool).
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let _ = admin_statement(&self.admin, &sql);
+    }
+}
+
+/// Runs one statement on the admin connection, from a thread with its own runtime, so that it
+/// works both in plain tests and inside a (blocked) async test's runtime.
+fn admin_statement(admin: &str, sql: &str) -> Result<(), sqlx::Error> {
+    let (admin, sql) = (admin.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(sqlx::Error::Io)?;
+        rt.block_on(async move {
+            let mut conn = sqlx::PgConnection::connect(&admin).await?;
+            sqlx::query(&sql).execute(&mut conn).await?;
+            conn.close().await
+        })
+    })
+    .join()
+    .unwrap_or_else(|_| Err(sqlx::Error::PoolClosed))
 }
 
 /// The same server and credentials, another database.

@@ -46,9 +46,22 @@ pub fn vectors() -> serde_json::Value {
     serde_json::from_str(text).expect("tokens.json parses")
 }
 
-/// A temporary data directory for one test, removed afterwards.
+/// Which database a test's `townpass` runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded database, `<data dir>/townpass.db`.
+    Sqlite,
+    /// A fresh database on the PostgreSQL server of TOWNPASS_TEST_POSTGRES_URL.
+    Postgres,
+}
+
+/// A temporary data directory for one test, removed afterwards; for a server, also the database
+/// it runs on (a scratch PostgreSQL database is dropped with it).
 #[derive(Debug)]
-pub struct DataDir(PathBuf);
+pub struct DataDir {
+    path: PathBuf,
+    postgres: Option<townpass::testing::PgDatabase>,
+}
 
 impl DataDir {
     pub fn new() -> DataDir {
@@ -58,23 +71,49 @@ impl DataDir {
         let path =
             std::env::temp_dir().join(format!("townpass-e2e-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&path).expect("create data dir");
-        DataDir(path)
+        DataDir {
+            path,
+            postgres: None,
+        }
+    }
+
+    /// A data directory whose `townpass` commands and server use `backend`; `None` (the test is
+    /// skipped, with a notice) when PostgreSQL is asked for but not configured.
+    pub fn on(backend: Backend) -> Option<DataDir> {
+        let mut dir = DataDir::new();
+        if backend == Backend::Postgres {
+            dir.postgres = Some(townpass::testing::PgDatabase::create()?);
+        }
+        Some(dir)
     }
 
     pub fn path(&self) -> &std::path::Path {
-        &self.0
+        &self.path
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.postgres {
+            Some(_) => Backend::Postgres,
+            None => Backend::Sqlite,
+        }
+    }
+
+    /// `townpass --data-dir DIR ...` on this directory's database.
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(bin("townpass"));
+        cmd.arg("--data-dir")
+            .arg(&self.path)
+            .env_remove("TOWNPASS_KEY_DIR");
+        match &self.postgres {
+            Some(db) => cmd.env("TOWNPASS_DATABASE_URL", &db.url),
+            None => cmd.env_remove("TOWNPASS_DATABASE_URL"),
+        };
+        cmd
     }
 
     /// `townpass --data-dir DIR args...`, with the demo catalogue path at hand.
     pub fn townpass(&self, args: &[&str]) -> std::process::Output {
-        Command::new(bin("townpass"))
-            .arg("--data-dir")
-            .arg(&self.0)
-            .args(args)
-            .env_remove("TOWNPASS_DATABASE_URL")
-            .env_remove("TOWNPASS_KEY_DIR")
-            .output()
-            .expect("townpass runs")
+        self.command().args(args).output().expect("townpass runs")
     }
 }
 
@@ -86,7 +125,7 @@ impl Default for DataDir {
 
 impl Drop for DataDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -119,11 +158,9 @@ impl Server {
 
     /// Starts the server at `listen` (host:port), e.g. again where a killed one ran.
     pub fn start_at(data: &DataDir, listen: &str, env: &[(&str, &str)]) -> Server {
-        let child = Command::new(bin("townpass"))
-            .arg("--data-dir")
-            .arg(data.path())
+        let child = data
+            .command()
             .args(["serve", "--listen", listen])
-            .env_remove("TOWNPASS_DATABASE_URL")
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .stderr(

@@ -4,7 +4,41 @@
 use std::process::Output;
 
 use serde_json::Value;
-use townpass_tests::{DataDir, Server, bin, demo_catalogue_path};
+use townpass_tests::{Backend, DataDir, Server, bin, demo_catalogue_path};
+
+/// Each scenario runs twice: against a server on SQLite and one on PostgreSQL (skipped with a
+/// notice when TOWNPASS_TEST_POSTGRES_URL is not set; CI sets it and requires it).
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                if let Some(data) = super::DataDir::on(super::Backend::Sqlite) {
+                    super::$name(data);
+                }
+            }
+            #[test]
+            fn postgres() {
+                if let Some(data) = super::DataDir::on(super::Backend::Postgres) {
+                    super::$name(data);
+                }
+            }
+        }
+    )*};
+}
+
+on_both_databases!(
+    a_pass_redeemed_at_gate_1_is_refused_at_gate_2_after_both_sync,
+    two_offline_gates_both_admit_and_the_server_keeps_both_and_flags_the_second,
+    without_the_server_a_scanner_still_judges_and_sync_exits_3_keeping_everything,
+    a_72_hour_pass_first_used_in_one_town_expires_on_time_in_another,
+    a_refunded_pass_is_refused_after_the_next_sync,
+    a_revoked_issuer_key_voids_its_passes_after_sync_and_only_those,
+    a_screenshot_of_a_pass_is_decoded_and_redeemed_like_a_scan,
+    file_sync_without_internet_gives_the_same_result_as_online_sync,
+    kiosk_mode_judges_each_scanned_line_and_syncs_in_the_background,
+    killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exactly_once,
+);
 
 /// One scanner: its own data directory, talking to `server`.
 struct Scanner {
@@ -59,8 +93,8 @@ impl Scanner {
     }
 }
 
-fn setup() -> (DataDir, Server, Vec<String>) {
-    let data = DataDir::new();
+/// The demo catalogue on `data`'s database, a server, and two 72-hour passes.
+fn setup(data: DataDir) -> (DataDir, Server, Vec<String>) {
     let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     ok(data.townpass(&[
         "catalog",
@@ -68,6 +102,11 @@ fn setup() -> (DataDir, Server, Vec<String>) {
         demo_catalogue_path().to_str().expect("path"),
     ]));
     let server = Server::start(&data);
+    assert_eq!(
+        data.path().join("townpass.db").exists(),
+        data.backend() == Backend::Sqlite,
+        "the server runs on the database the test asked for"
+    );
     let out = data.townpass(&[
         "issue",
         "--product",
@@ -89,9 +128,8 @@ fn setup() -> (DataDir, Server, Vec<String>) {
     (data, server, tokens)
 }
 
-#[test]
-fn a_pass_redeemed_at_gate_1_is_refused_at_gate_2_after_both_sync() {
-    let (data, server, tokens) = setup();
+fn a_pass_redeemed_at_gate_1_is_refused_at_gate_2_after_both_sync(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
 
@@ -127,9 +165,8 @@ fn a_pass_redeemed_at_gate_1_is_refused_at_gate_2_after_both_sync() {
     assert_eq!(b.redeem(&tokens[1]).0, 0);
 }
 
-#[test]
-fn two_offline_gates_both_admit_and_the_server_keeps_both_and_flags_the_second() {
-    let (data, server, tokens) = setup();
+fn two_offline_gates_both_admit_and_the_server_keeps_both_and_flags_the_second(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
     // Neither has synced since: both let the pass in.
@@ -154,9 +191,8 @@ fn two_offline_gates_both_admit_and_the_server_keeps_both_and_flags_the_second()
     );
 }
 
-#[test]
-fn without_the_server_a_scanner_still_judges_and_sync_exits_3_keeping_everything() {
-    let (data, server, tokens) = setup();
+fn without_the_server_a_scanner_still_judges_and_sync_exits_3_keeping_everything(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     drop(server); // the server goes away
     assert_eq!(a.redeem(&tokens[0]).0, 0, "offline judging works");
@@ -214,9 +250,8 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-#[test]
-fn a_72_hour_pass_first_used_in_one_town_expires_on_time_in_another() {
-    let (data, server, tokens) = setup();
+fn a_72_hour_pass_first_used_in_one_town_expires_on_time_in_another(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let tarnovo = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let sofia = Scanner::enrolled(&server, &data, "nim-boyana", "Entrance");
     let first = now_ms() - 3_600_000; // first used in Veliko Tarnovo an hour ago
@@ -245,9 +280,8 @@ fn a_72_hour_pass_first_used_in_one_town_expires_on_time_in_another() {
     );
 }
 
-#[test]
-fn a_refunded_pass_is_refused_after_the_next_sync() {
-    let (data, server, tokens) = setup();
+fn a_refunded_pass_is_refused_after_the_next_sync(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     assert_eq!(
         verdict(&gate.run(&["--json", "check", &tokens[0]]))["code"],
@@ -289,9 +323,8 @@ fn a_refunded_pass_is_refused_after_the_next_sync() {
     );
 }
 
-#[test]
-fn a_revoked_issuer_key_voids_its_passes_after_sync_and_only_those() {
-    let (data, server, old_tokens) = setup();
+fn a_revoked_issuer_key_voids_its_passes_after_sync_and_only_those(data: DataDir) {
+    let (data, server, old_tokens) = setup(data);
     let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let old_kid = verdict(&data.townpass(&["token", "inspect", "--json", &old_tokens[0]]))["kid"]
         .as_str()
@@ -327,9 +360,8 @@ fn a_revoked_issuer_key_voids_its_passes_after_sync_and_only_those() {
     );
 }
 
-#[test]
-fn a_screenshot_of_a_pass_is_decoded_and_redeemed_like_a_scan() {
-    let (data, server, tokens) = setup();
+fn a_screenshot_of_a_pass_is_decoded_and_redeemed_like_a_scan(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let qr = townpass_core::qr::QrMatrix::encode(&tokens[0]).expect("qr");
     let shot = gate.dir.path().join("screenshot.png");
@@ -395,9 +427,8 @@ fn device_id(data: &DataDir, name: &str) -> i64 {
         .expect("device listed")
 }
 
-#[test]
-fn file_sync_without_internet_gives_the_same_result_as_online_sync() {
-    let (data, server, tokens) = setup();
+fn file_sync_without_internet_gives_the_same_result_as_online_sync(data: DataDir) {
+    let (data, server, tokens) = setup(data);
     let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let b = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
     let (code, _) = a.redeem(&tokens[0]);
@@ -536,10 +567,9 @@ fn file_sync_without_internet_gives_the_same_result_as_online_sync() {
     drop(server);
 }
 
-#[test]
-fn kiosk_mode_judges_each_scanned_line_and_syncs_in_the_background() {
+fn kiosk_mode_judges_each_scanned_line_and_syncs_in_the_background(data: DataDir) {
     use std::io::{BufRead, BufReader, Write};
-    let (data, server, tokens) = setup();
+    let (data, server, tokens) = setup(data);
     let a = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
     let mut child = std::process::Command::new(bin("townpass-scan"))
         .arg("--data-dir")
@@ -598,9 +628,9 @@ fn wait_for_log(data: &DataDir, needle: &str, times: usize) {
     }
 }
 
-#[test]
-fn killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exactly_once() {
-    let data = DataDir::new();
+fn killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exactly_once(
+    data: DataDir,
+) {
     let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     ok(data.townpass(&[
         "catalog",
