@@ -1,5 +1,10 @@
 //! Money: integer minor units with an ISO 4217 currency. No floating point anywhere near it.
-//! Revenue splitting (per_visit, pool, fixed_share) joins this module with the settlement issue.
+//!
+//! Revenue sharing, as pure functions: what one sold pass pays to whom ([`settle_pass`]) under the
+//! three models (`per_visit`, `pool`, `fixed_share`), with the sales point's commission, the
+//! operator's fee and breakage, split by the largest-remainder method ([`split`]) so that every
+//! pass's parts add up to its price, to the minor unit. The backend sums passes into statements;
+//! because each pass balances, every period and currency balances too.
 
 use std::fmt;
 use std::str::FromStr;
@@ -113,6 +118,197 @@ impl fmt::Display for Money {
     }
 }
 
+/// `bp` basis points of `amount` (850 = 8.5 %), rounded to the nearest minor unit, halves away
+/// from zero. Exact for every `i64` amount and `u32` rate (computed in 128 bits).
+pub fn basis_points(amount: i64, bp: u32) -> i64 {
+    let product = i128::from(amount) * i128::from(bp);
+    let rounded = (product.abs() + 5_000) / 10_000;
+    let signed = if product < 0 { -rounded } else { rounded };
+    // |amount * bp / 10000| <= |amount| * 429497: may exceed i64 only for absurd inputs.
+    i64::try_from(signed).unwrap_or(if signed < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// Splits `total` in proportion to `weights` by the largest-remainder method: each part gets the
+/// floor of its exact share, and the minor units left over go one each to the parts with the
+/// largest remainders (ties to the earlier part). The parts always add up to `total` exactly, and
+/// the same input always gives the same parts. A negative total is split as its opposite, negated.
+/// `None` when there is nothing to split by (no weights, or all zero).
+pub fn split(total: i64, weights: &[u64]) -> Option<Vec<i64>> {
+    let sum: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+    if sum == 0 {
+        return None;
+    }
+    let magnitude = u128::from(total.unsigned_abs());
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    let mut given: u128 = 0;
+    for (i, w) in weights.iter().enumerate() {
+        let exact = magnitude * u128::from(*w);
+        let floor = exact / sum;
+        given += floor;
+        parts.push(floor);
+        remainders.push((exact % sum, i));
+    }
+    // Largest remainder first; equal remainders in input order.
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let left = magnitude - given; // < weights.len()
+    for (_, i) in remainders.iter().take(left as usize) {
+        parts[*i] += 1;
+    }
+    Some(
+        parts
+            .into_iter()
+            .map(|p| {
+                // p <= magnitude <= 2^63, so it fits once the sign is applied.
+                let p = p as i128;
+                (if total < 0 { -p } else { p }) as i64
+            })
+            .collect(),
+    )
+}
+
+/// How a product's revenue reaches the partners (the catalogue's `revenue.model`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Model {
+    /// Each paid visit earns the offer's reimbursement for the pass's category; what is left of
+    /// the net revenue (possibly negative: the scheme paid out more than it took) is breakage.
+    PerVisit,
+    /// The net revenue is split over the pass's paid visits weighted by the offers' rack rates
+    /// (equally if every rack rate is zero); a pass never used is all breakage.
+    Pool,
+    /// The net revenue is split by fixed weights, one per share-holder (the caller's order).
+    FixedShare(Vec<u64>),
+}
+
+/// One sold pass, as settlement sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sale {
+    /// The price paid, minor units.
+    pub price: i64,
+    /// The sales point's commission when the pass was sold (0 for the web shop).
+    pub commission_bp: u32,
+    /// The operator's fee for the product.
+    pub operator_fee_bp: u32,
+    /// Refunded in full: the buyer got the price back, so nobody is paid for this pass.
+    pub refunded: bool,
+}
+
+/// One visit made with the pass, in the order they happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Visit {
+    /// Counts for payment: accepted and unflagged (or flagged and accepted on review), and the
+    /// first at its offer that local day (see [`paid_visits`]).
+    pub paid: bool,
+    /// per_visit: what the venue is paid for this category.
+    pub reimbursement: i64,
+    /// pool: the weight, the venue's normal price for this category.
+    pub rack_rate: i64,
+}
+
+/// Where one pass's money goes. `gross - refund` = `commission + operator_fee + sum(visits) +
+/// sum(shares) + breakage`, always (see [`PassSplit::balances`]).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct PassSplit {
+    pub gross: i64,
+    pub refund: i64,
+    pub commission: i64,
+    pub operator_fee: i64,
+    /// Per visit, in the input order (0 for unpaid visits).
+    pub visits: Vec<i64>,
+    /// fixed_share: per share-holder, in the model's order.
+    pub shares: Vec<i64>,
+    /// Unused value, to the product's breakage recipient.
+    pub breakage: i64,
+}
+
+impl PassSplit {
+    /// What was handed out in total.
+    pub fn distributed(&self) -> i128 {
+        i128::from(self.commission)
+            + i128::from(self.operator_fee)
+            + self.visits.iter().map(|v| i128::from(*v)).sum::<i128>()
+            + self.shares.iter().map(|v| i128::from(*v)).sum::<i128>()
+            + i128::from(self.breakage)
+    }
+
+    /// The invariant: everything taken in is handed out, to the minor unit.
+    pub fn balances(&self) -> bool {
+        self.distributed() == i128::from(self.gross) - i128::from(self.refund)
+    }
+}
+
+/// Settles one pass: commission and operator fee are basis points of the price; the rest (the net)
+/// goes to the partners by `model`, and whatever no partner earns is breakage. A refunded pass
+/// pays nobody: its gross and refund cancel out.
+pub fn settle_pass(sale: &Sale, model: &Model, visits: &[Visit]) -> PassSplit {
+    let mut out = PassSplit {
+        gross: sale.price,
+        visits: vec![0; visits.len()],
+        shares: match model {
+            Model::FixedShare(weights) => vec![0; weights.len()],
+            _ => Vec::new(),
+        },
+        ..PassSplit::default()
+    };
+    if sale.refunded {
+        out.refund = sale.price;
+        return out;
+    }
+    out.commission = basis_points(sale.price, sale.commission_bp);
+    out.operator_fee = basis_points(sale.price, sale.operator_fee_bp);
+    let net = sale.price - out.commission - out.operator_fee;
+    match model {
+        Model::PerVisit => {
+            let mut paid_out = 0i64;
+            for (amount, visit) in out.visits.iter_mut().zip(visits) {
+                if visit.paid {
+                    *amount = visit.reimbursement;
+                    paid_out = paid_out.saturating_add(visit.reimbursement);
+                }
+            }
+            out.breakage = net - paid_out;
+        }
+        Model::Pool => {
+            let paid: Vec<usize> = (0..visits.len()).filter(|i| visits[*i].paid).collect();
+            let by_rate: Vec<u64> = paid
+                .iter()
+                .map(|i| visits[*i].rack_rate.max(0).unsigned_abs())
+                .collect();
+            let parts = split(net, &by_rate).or_else(|| split(net, &vec![1; paid.len()]));
+            match parts {
+                Some(parts) => {
+                    for (i, part) in paid.into_iter().zip(parts) {
+                        out.visits[i] = part;
+                    }
+                }
+                None => out.breakage = net,
+            }
+        }
+        Model::FixedShare(weights) => match split(net, weights) {
+            Some(parts) => out.shares = parts,
+            None => out.breakage = net,
+        },
+    }
+    out
+}
+
+/// Which uses of one pass count for payment: at most one per offer and local day, the first
+/// eligible one. `uses` holds (offer, local day, eligible) in the order the visits happened.
+pub fn paid_visits<O: PartialEq, D: PartialEq>(uses: &[(O, D, bool)]) -> Vec<bool> {
+    let mut paid = Vec::with_capacity(uses.len());
+    for (i, (offer, day, eligible)) in uses.iter().enumerate() {
+        let earlier =
+            uses[..i]
+                .iter()
+                .zip(&paid)
+                .any(|((o, d, _), was_paid): (&(O, D, bool), &bool)| {
+                    *was_paid && o == offer && d == day
+                });
+        paid.push(*eligible && !earlier);
+    }
+    paid
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +340,45 @@ mod tests {
             Money::new(1, rsd).checked_add(Money::new(2, rsd)),
             Some(Money::new(3, rsd))
         );
+    }
+
+    #[test]
+    fn basis_points_round_halves_away_from_zero() {
+        assert_eq!(basis_points(4500, 1000), 450); // 10 % of 45.00
+        assert_eq!(basis_points(4500, 850), 383); // 382.5 -> 383
+        assert_eq!(basis_points(-4500, 850), -383);
+        assert_eq!(basis_points(1, 4999), 0); // 0.4999 -> 0
+        assert_eq!(basis_points(1, 5000), 1); // 0.5 -> 1
+        assert_eq!(basis_points(i64::MAX, 10_000), i64::MAX);
+    }
+
+    #[test]
+    fn largest_remainder_gives_the_left_over_cents_to_the_largest_remainders() {
+        // 100 over 1:1:1 = 33.33 each; one cent left, to the first (ties in order).
+        assert_eq!(split(100, &[1, 1, 1]), Some(vec![34, 33, 33]));
+        // 1000 over 3:2:2 = 428.57, 285.71, 285.71 -> floors 428 + 285 + 285 = 998; remainders
+        // .57, .71, .71: the two cents go to the second and third.
+        assert_eq!(split(1000, &[3, 2, 2]), Some(vec![428, 286, 286]));
+        assert_eq!(split(-100, &[1, 1, 1]), Some(vec![-34, -33, -33]));
+        assert_eq!(split(7, &[0, 5]), Some(vec![0, 7]));
+        assert_eq!(split(7, &[0, 0]), None);
+        assert_eq!(split(7, &[]), None);
+        assert_eq!(
+            split(i64::MIN, &[1, 1]),
+            Some(vec![i64::MIN / 2, i64::MIN / 2])
+        );
+    }
+
+    #[test]
+    fn one_paid_visit_per_offer_and_local_day_the_first_eligible_one() {
+        let uses = [
+            ("nim", 1, false), // flagged: not paid, does not use up the day
+            ("nim", 1, true),
+            ("nim", 1, true), // second that day
+            ("nim", 2, true),
+            ("boyana", 1, true),
+        ];
+        assert_eq!(paid_visits(&uses), vec![false, true, false, true, true]);
     }
 
     #[test]
