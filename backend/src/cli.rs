@@ -63,6 +63,25 @@ pub enum Command {
     /// Work with pass tokens (the text inside a pass's QR code).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Share a month's revenue: draft statements per partner, sales point and the operator, per
+    /// currency, for a calendar month in the operator's time zone. Run it as often as you like;
+    /// `--close` issues the statements, and from then on the month never changes.
+    Settle(SettleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    /// The month, YYYY-MM (e.g. 2026-10).
+    #[arg(long)]
+    pub period: String,
+    /// Issue the statements and close the month (only once it is over, and after earlier months).
+    /// Later changes (late uploads, reviewed flags, refunds, accepted disputes) go into the next
+    /// open month as adjustment lines.
+    #[arg(long)]
+    pub close: bool,
+    /// Print the report as JSON (statements with their lines, totals per currency).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +197,10 @@ pub enum PassesCommand {
         serial: String,
         #[arg(long)]
         reason: String,
+        /// The buyer got the price back: settlement then pays nobody for this pass (the refund
+        /// lands in the month it is settled, or as an adjustment if that month is closed).
+        #[arg(long)]
+        refund: bool,
     },
 }
 
@@ -474,7 +497,11 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(EXIT_OK)
         }
-        Command::Passes(PassesCommand::Revoke { serial, reason }) => {
+        Command::Passes(PassesCommand::Revoke {
+            serial,
+            reason,
+            refund,
+        }) => {
             let serial: townpass_core::Serial =
                 serial.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             if reason.trim().is_empty() {
@@ -485,6 +512,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 .revoke_pass(
                     &serial.to_string(),
                     reason.trim(),
+                    refund,
                     "cli",
                     crate::store::now(),
                 )
@@ -518,7 +546,77 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Keys(cmd) => keys_command(s, cmd).await,
         Command::Issue(args) => issue_command(s, args).await,
         Command::Token(TokenCommand::Inspect(args)) => inspect_command(s, args).await,
+        Command::Settle(args) => settle_command(s, args).await,
     }
+}
+
+async fn settle_command(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
+    let store = s.open_store().await?;
+    let bar = if args.json || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} reading passes: {pos} ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let progress = {
+        let bar = bar.clone();
+        move |n: u64| bar.set_position(n)
+    };
+    let by = if args.close { Some("cli") } else { None };
+    let result =
+        crate::settlement::settle(&store, &args.period, crate::store::now(), by, &progress).await;
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(crate::store::StoreError::Conflict(message)) => {
+            eprintln!("townpass settle: {message}");
+            return Ok(EXIT_REFUSED);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(EXIT_OK);
+    }
+    let money = |minor: i64, currency: &str| match currency.parse() {
+        Ok(c) => townpass_core::money::Money::new(minor, c).to_string(),
+        Err(_) => format!("{minor} {currency}"),
+    };
+    println!(
+        "{} ({}): {} passes settled, {} corrected from closed months",
+        report.period, report.status, report.passes_settled, report.passes_corrected
+    );
+    for st in &report.statements {
+        println!(
+            "  {:<32} {:>18}  ({} lines)",
+            st.party,
+            money(st.amount_minor, &st.currency),
+            st.lines.len()
+        );
+    }
+    for (currency, t) in &report.totals {
+        println!(
+            "  {currency}: gross {} - refunds {} = partners {} + commissions {} + operator fees {} + breakage {}  {}",
+            money(t.gross_minor, currency),
+            money(t.refunds_minor, currency),
+            money(t.partner_payables_minor, currency),
+            money(t.commissions_minor, currency),
+            money(t.operator_fees_minor, currency),
+            money(t.breakage_minor, currency),
+            if t.balances() {
+                "balanced"
+            } else {
+                "DOES NOT BALANCE"
+            }
+        );
+    }
+    if report.status == "draft" {
+        println!("  draft: run again with --close once the month is over to issue the statements");
+    }
+    Ok(EXIT_OK)
 }
 
 async fn serve(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {

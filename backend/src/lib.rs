@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod present;
 pub mod sales;
 pub mod server;
+pub mod settlement;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;

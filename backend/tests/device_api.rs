@@ -184,7 +184,7 @@ async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_
         let passes = passes(&app, 2).await;
         app.db
             .store
-            .revoke_pass(&passes[1].0, "refund", "test", townpass::store::now())
+            .revoke_pass(&passes[1].0, "refund", true, "test", townpass::store::now())
             .await
             .expect("revoke");
 
@@ -387,12 +387,12 @@ async fn a_pass_revoked_before_the_scan_is_flagged_and_one_revoked_after_is_not(
         let now = townpass::store::now();
         app.db
             .store
-            .revoke_pass(&passes[0].0, "refund", "test", now - 3600)
+            .revoke_pass(&passes[0].0, "refund", true, "test", now - 3600)
             .await
             .expect("revoke");
         app.db
             .store
-            .revoke_pass(&passes[1].0, "refund", "test", now - 60)
+            .revoke_pass(&passes[1].0, "refund", true, "test", now - 60)
             .await
             .expect("revoke");
         // Both scanned 30 minutes ago, offline: the first was already revoked, the second not yet.

@@ -52,6 +52,7 @@ async fn render(
             input id="serial" name="serial" required pattern="[0-9a-fA-F]{16}" autocomplete="off";
             label for="reason" { "Reason" }
             input id="reason" name="reason" required;
+            label { input type="checkbox" name="refund" value="on"; " The buyer got the price back (refund: nobody is paid for this pass)" }
             button type="submit" { "Revoke" }
         }
         h2 { "Venue devices" }
@@ -220,6 +221,7 @@ pub async fn revoke(
                 .revoke_pass(
                     &serial.to_string(),
                     &reason,
+                    form.get("refund").is_some_and(|v| v == "on"),
                     &user.email,
                     crate::store::now(),
                 )

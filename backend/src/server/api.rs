@@ -5,7 +5,7 @@
 //!   GET  /api/v1/products               what is on sale, with prices per category
 //!   POST /api/v1/orders                 {"lines":[{"product","category","count"?,"holder"?}],"email"?,"language"?}
 //!   GET  /api/v1/orders/{order}         an order of this sales point, with its passes
-//!   POST /api/v1/passes/{serial}/revoke {"reason": "..."}: refund or loss of a pass it sold
+//!   POST /api/v1/passes/{serial}/revoke {"reason": "...", "refund": true}: refund or loss of a pass it sold
 //!
 //! Errors: {"error": {"code": "...", "message": "..."}} with a 4xx status; nothing is stored.
 
@@ -279,6 +279,9 @@ async fn order_json(state: &Shared, order: &OrderRow) -> Result<serde_json::Valu
 #[serde(deny_unknown_fields)]
 struct RevokeBody {
     reason: String,
+    /// The buyer got the price back: settlement pays nobody for the pass.
+    #[serde(default)]
+    refund: bool,
 }
 
 /// A sales point revokes a pass it sold (refund, loss); scanners refuse it after their next sync.
@@ -324,6 +327,7 @@ pub async fn revoke_pass(
         .revoke_pass(
             &serial.to_string(),
             body.reason.trim(),
+            body.refund,
             &by,
             crate::store::now(),
         )

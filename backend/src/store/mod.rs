@@ -9,6 +9,7 @@ mod devices;
 mod keys;
 mod outbox;
 mod sales;
+mod settlement;
 mod users;
 
 use std::path::Path;
@@ -24,6 +25,10 @@ pub use devices::{CodeProblem, DeviceRow, NewRedemption, UseRow};
 pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};
+pub use settlement::{
+    Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass, SettlementCatalogue,
+    SourceRow, Totals,
+};
 pub use users::{NewUser, UserRow};
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

@@ -289,13 +289,22 @@ impl Store {
         Ok(lines)
     }
 
-    /// Revokes a pass (refund, loss, fraud): scanners refuse it after their next sync.
-    pub async fn revoke_pass(&self, serial: &str, reason: &str, by: &str, now: i64) -> Result<()> {
+    /// Revokes a pass (refund, loss, fraud): scanners refuse it after their next sync. With
+    /// `refund`, the buyer also got the price back, and settlement pays nobody for the pass.
+    pub async fn revoke_pass(
+        &self,
+        serial: &str,
+        reason: &str,
+        refund: bool,
+        by: &str,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3 WHERE serial = $1 AND revoked_at IS NULL")
+        let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3, refunded_at = $4 WHERE serial = $1 AND revoked_at IS NULL")
             .bind(serial)
             .bind(now)
             .bind(reason)
+            .bind(refund.then_some(now))
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() != 1 {

@@ -1,0 +1,558 @@
+//! Settlement storage: months (periods), the passes each month settled, the items every statement
+//! line sums, disputes and the audit log. A closed month is protected by the database itself
+//! (triggers in migration 5): no statement here, nor any other, can change it.
+
+use std::collections::HashMap;
+
+use futures_util::stream::BoxStream;
+use sqlx::{Any, Transaction};
+use townpass_core::catalog::{Offer, Product};
+
+use super::{Dialect, Result, Store, StoreError};
+
+/// Items written per statement (one JSON parameter).
+const ITEM_BATCH: usize = 2000;
+
+/// One row of the settlement source: a pass (repeated) with one of its uses, or none.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SourceRow {
+    pub serial: String,
+    pub product_id: i64,
+    pub category_id: i64,
+    pub price_minor: i64,
+    pub currency: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub refunded_at: Option<i64>,
+    pub paid_at: Option<i64>,
+    pub commission_bp: i64,
+    pub sales_point_id: Option<i64>,
+    pub redemption_id: Option<i64>,
+    pub offer_id: Option<i64>,
+    pub scanned_at: Option<i64>,
+    pub flag: Option<String>,
+    pub review: Option<String>,
+    pub reviewed_at: Option<i64>,
+    pub received_at: Option<i64>,
+}
+
+/// The settlement source query, as a macro so that whole statements are `&'static str`.
+macro_rules! select_source {
+    () => {
+        "SELECT p.serial, p.product_id, p.category_id, p.price_minor, p.currency, \
+         p.issued_at, p.expires_at, p.refunded_at, o.paid_at, o.commission_bp, o.sales_point_id, \
+         r.id AS redemption_id, r.offer_id, r.scanned_at, r.flag, r.review, r.reviewed_at, r.received_at \
+         FROM passes p JOIN orders o ON o.id = p.order_id LEFT JOIN redemptions r ON r.serial = p.serial"
+    };
+}
+
+/// (party, currency, kind, product, offer, redemption, sum of amounts)
+type BookedRow = (String, String, String, i64, Option<i64>, Option<i64>, i64);
+
+/// An amount for one party, from one pass (and visit).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    pub party: String,
+    pub currency: String,
+    pub kind: &'static str,
+    pub product_id: i64,
+    pub offer_id: Option<i64>,
+    pub serial: String,
+    pub redemption_id: Option<i64>,
+    pub amount_minor: i64,
+    pub corrects: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A pass's gross and refund as one month counted them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SettledPass {
+    pub serial: String,
+    pub currency: String,
+    pub gross_minor: i64,
+    pub refund_minor: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct PeriodRow {
+    pub period: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub status: String,
+    pub computed_at: i64,
+    pub closed_at: Option<i64>,
+    pub closed_by: Option<String>,
+}
+
+/// What settlement needs of the catalogue, by database id (passes name product versions by id).
+#[derive(Debug, Default)]
+pub struct SettlementCatalogue {
+    pub operator_zone: String,
+    pub products: HashMap<i64, Product>,
+    /// offer id -> (offer, partner code of its venue, the venue's time zone)
+    pub offers: HashMap<i64, (Offer, String, String)>,
+    pub categories: HashMap<i64, String>,
+    pub sales_points: HashMap<i64, String>,
+}
+
+/// One statement line: the items of one party and currency with the same kind, product, offer and
+/// corrected month.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct LineRow {
+    pub party: String,
+    pub currency: String,
+    pub kind: String,
+    pub product_id: i64,
+    pub offer_id: Option<i64>,
+    pub corrects: Option<String>,
+    pub items: i64,
+    pub amount_minor: i64,
+}
+
+/// A month's money per currency.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub gross_minor: i64,
+    pub refunds_minor: i64,
+    pub commissions_minor: i64,
+    pub operator_fees_minor: i64,
+    pub partner_payables_minor: i64,
+    pub breakage_minor: i64,
+}
+
+impl Totals {
+    /// partner payables + commissions + operator fees + breakage = gross - refunds.
+    pub fn balances(&self) -> bool {
+        i128::from(self.partner_payables_minor)
+            + i128::from(self.commissions_minor)
+            + i128::from(self.operator_fees_minor)
+            + i128::from(self.breakage_minor)
+            == i128::from(self.gross_minor) - i128::from(self.refunds_minor)
+    }
+}
+
+/// One visit (or pass) behind a statement, for the CSV.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ItemDetail {
+    pub kind: String,
+    pub serial: String,
+    pub product: String,
+    pub category_id: i64,
+    pub offer: Option<String>,
+    pub venue: Option<String>,
+    pub device: Option<String>,
+    pub scanned_at: Option<i64>,
+    pub venue_zone: Option<String>,
+    pub corrects: Option<String>,
+    pub amount_minor: i64,
+}
+
+impl Store {
+    pub async fn settlement_catalogue(&self) -> Result<SettlementCatalogue> {
+        let mut cat = SettlementCatalogue::default();
+        let op: Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        let op: townpass_core::catalog::Operator = match op {
+            Some(doc) => serde_json::from_str(&doc)
+                .map_err(|e| StoreError::Corrupt(format!("operator: {e}")))?,
+            None => return Err(StoreError::NotFound("catalogue (apply one first)".into())),
+        };
+        cat.operator_zone = op.time_zone;
+        for (id, doc) in sqlx::query_as::<_, (i64, String)>("SELECT id, doc FROM products")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let product = serde_json::from_str(&doc)
+                .map_err(|e| StoreError::Corrupt(format!("product {id}: {e}")))?;
+            cat.products.insert(id, product);
+        }
+        for (id, doc, partner, zone) in sqlx::query_as::<_, (i64, String, String, String)>(
+            "SELECT o.id, o.doc, p.code, t.time_zone FROM offers o JOIN venues v ON v.id = o.venue_id \
+             JOIN partners p ON p.id = v.partner_id JOIN towns t ON t.id = v.town_id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let offer = serde_json::from_str(&doc)
+                .map_err(|e| StoreError::Corrupt(format!("offer {id}: {e}")))?;
+            cat.offers.insert(id, (offer, partner, zone));
+        }
+        cat.categories = sqlx::query_as::<_, (i64, String)>("SELECT id, code FROM categories")
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .collect();
+        cat.sales_points = sqlx::query_as::<_, (i64, String)>("SELECT id, code FROM sales_points")
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(cat)
+    }
+
+    pub async fn period(&self, period: &str) -> Result<Option<PeriodRow>> {
+        Ok(sqlx::query_as(
+            "SELECT period, starts_at, ends_at, status, computed_at, closed_at, closed_by FROM periods WHERE period = $1",
+        )
+        .bind(period)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn periods(&self) -> Result<Vec<PeriodRow>> {
+        Ok(sqlx::query_as(
+            "SELECT period, starts_at, ends_at, status, computed_at, closed_at, closed_by FROM periods ORDER BY period DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Starts recomputing a month: the transaction holds the month as a fresh draft (its earlier
+    /// draft items gone). Refused for a closed month.
+    pub async fn begin_draft(
+        &self,
+        period: &str,
+        starts_at: i64,
+        ends_at: i64,
+        now: i64,
+    ) -> Result<Transaction<'static, Any>> {
+        if let Some(row) = self.period(period).await?
+            && row.status == "closed"
+        {
+            return Err(StoreError::Conflict(format!(
+                "{period} is closed: its statements never change (corrections go into the next open month)"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO periods (period, starts_at, ends_at, status, computed_at) VALUES ($1, $2, $3, 'draft', $4) \
+             ON CONFLICT (period) DO UPDATE SET computed_at = excluded.computed_at",
+        )
+        .bind(period)
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM settlement_items WHERE period = $1")
+            .bind(period)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM settled_passes WHERE period = $1")
+            .bind(period)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Is there a month before `period` still open (draft)?
+    pub async fn earlier_open_period(&self, period: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT MIN(period) FROM periods WHERE period < $1 AND status = 'draft'",
+        )
+        .bind(period)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Passes not settled by another month, issued before `issued_before` (unix s), each with its
+    /// uses, ordered by serial then use: a stream, so memory stays flat however big the month.
+    pub fn unsettled_passes(
+        &self,
+        period: &str,
+        issued_before: i64,
+    ) -> BoxStream<'_, std::result::Result<SourceRow, sqlx::Error>> {
+        sqlx::query_as(concat!(
+            select_source!(),
+            " WHERE o.status = 'paid' AND p.issued_at < $1 AND NOT EXISTS \
+             (SELECT 1 FROM settled_passes s WHERE s.serial = p.serial AND s.period <> $2) \
+             ORDER BY p.serial, r.scanned_at, r.id"
+        ))
+        .bind(issued_before)
+        .bind(period.to_string())
+        .fetch(&self.pool)
+    }
+
+    /// One pass with its uses (for corrections of closed months).
+    pub async fn pass_source(&self, serial: &str) -> Result<Vec<SourceRow>> {
+        Ok(sqlx::query_as(concat!(
+            select_source!(),
+            " WHERE p.serial = $1 ORDER BY r.scanned_at, r.id"
+        ))
+        .bind(serial)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Passes settled in a closed month that changed after it closed: a visit uploaded late, a
+    /// flag reviewed, a refund. With the month that settled each.
+    pub async fn changed_after_close(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT s.serial, MIN(s.period), MIN(m.closed_at) FROM settled_passes s JOIN periods m ON m.period = s.period \
+             WHERE m.status = 'closed' AND (\
+               EXISTS (SELECT 1 FROM redemptions r WHERE r.serial = s.serial \
+                       AND (r.received_at >= m.closed_at OR r.reviewed_at >= m.closed_at)) \
+               OR EXISTS (SELECT 1 FROM passes p WHERE p.serial = s.serial AND p.refunded_at >= m.closed_at)) \
+             GROUP BY s.serial ORDER BY s.serial",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// What months other than `period` have booked for a pass: items summed by what they pay
+    /// (party, currency, kind, product, offer, visit), and gross and refund.
+    pub async fn booked_for_pass(
+        &self,
+        serial: &str,
+        period: &str,
+    ) -> Result<(Vec<(Item, i64)>, i64, i64)> {
+        let rows: Vec<BookedRow> =
+            sqlx::query_as(
+                "SELECT party, currency, kind, product_id, offer_id, redemption_id, CAST(SUM(amount_minor) AS BIGINT) \
+                 FROM settlement_items WHERE serial = $1 AND period <> $2 \
+                 GROUP BY party, currency, kind, product_id, offer_id, redemption_id",
+            )
+            .bind(serial)
+            .bind(period)
+            .fetch_all(&self.pool)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(
+                |(party, currency, kind, product_id, offer_id, redemption_id, sum)| {
+                    (
+                        Item {
+                            party,
+                            currency,
+                            kind: kind_static(&kind),
+                            product_id,
+                            offer_id,
+                            serial: serial.to_string(),
+                            redemption_id,
+                            amount_minor: 0,
+                            corrects: None,
+                            reason: None,
+                        },
+                        sum,
+                    )
+                },
+            )
+            .collect();
+        let (gross, refund): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT CAST(SUM(gross_minor) AS BIGINT), CAST(SUM(refund_minor) AS BIGINT) FROM settled_passes WHERE serial = $1 AND period <> $2",
+        )
+        .bind(serial)
+        .bind(period)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((items, gross.unwrap_or(0), refund.unwrap_or(0)))
+    }
+
+    pub async fn insert_items(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        period: &str,
+        items: &[Item],
+    ) -> Result<()> {
+        let sql = match self.dialect {
+            Dialect::Postgres => {
+                "INSERT INTO settlement_items (period, party, currency, kind, product_id, offer_id, serial, \
+                 redemption_id, amount_minor, corrects, reason) \
+                 SELECT $2, x.party, x.currency, x.kind, x.product_id, x.offer_id, x.serial, x.redemption_id, \
+                 x.amount_minor, x.corrects, x.reason FROM json_to_recordset($1::json) AS x(party text, \
+                 currency text, kind text, product_id bigint, offer_id bigint, serial text, redemption_id bigint, \
+                 amount_minor bigint, corrects text, reason text)"
+            }
+            Dialect::Sqlite => {
+                "INSERT INTO settlement_items (period, party, currency, kind, product_id, offer_id, serial, \
+                 redemption_id, amount_minor, corrects, reason) \
+                 SELECT $2, value ->> 'party', value ->> 'currency', value ->> 'kind', value ->> 'product_id', \
+                 value ->> 'offer_id', value ->> 'serial', value ->> 'redemption_id', value ->> 'amount_minor', \
+                 value ->> 'corrects', value ->> 'reason' FROM json_each($1)"
+            }
+        };
+        for chunk in items.chunks(ITEM_BATCH) {
+            let json = serde_json::to_string(chunk)
+                .map_err(|e| StoreError::Conflict(format!("cannot encode items: {e}")))?;
+            sqlx::query(sql)
+                .bind(json)
+                .bind(period)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn insert_settled(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        period: &str,
+        passes: &[SettledPass],
+    ) -> Result<()> {
+        let sql = match self.dialect {
+            Dialect::Postgres => {
+                "INSERT INTO settled_passes (period, serial, currency, gross_minor, refund_minor) \
+                 SELECT $2, x.serial, x.currency, x.gross_minor, x.refund_minor FROM json_to_recordset($1::json) \
+                 AS x(serial text, currency text, gross_minor bigint, refund_minor bigint)"
+            }
+            Dialect::Sqlite => {
+                "INSERT INTO settled_passes (period, serial, currency, gross_minor, refund_minor) \
+                 SELECT $2, value ->> 'serial', value ->> 'currency', value ->> 'gross_minor', \
+                 value ->> 'refund_minor' FROM json_each($1)"
+            }
+        };
+        for chunk in passes.chunks(ITEM_BATCH) {
+            let json = serde_json::to_string(chunk)
+                .map_err(|e| StoreError::Conflict(format!("cannot encode passes: {e}")))?;
+            sqlx::query(sql)
+                .bind(json)
+                .bind(period)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Closes a month inside the transaction that computed it.
+    pub async fn close_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        period: &str,
+        now: i64,
+        by: &str,
+    ) -> Result<()> {
+        sqlx::query("UPDATE periods SET status = 'closed', closed_at = $2, closed_by = $3 WHERE period = $1")
+            .bind(period)
+            .bind(now)
+            .bind(by)
+            .execute(&mut **tx)
+            .await?;
+        audit_in(tx, now, by, "close_period", period, "statements issued").await
+    }
+
+    /// Statement lines of a month (all parties, or one).
+    pub async fn statement_lines(&self, period: &str, party: Option<&str>) -> Result<Vec<LineRow>> {
+        Ok(sqlx::query_as(
+            "SELECT party, currency, kind, product_id, offer_id, corrects, COUNT(*) AS items, \
+             CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM settlement_items \
+             WHERE period = $1 AND (CAST($2 AS TEXT) IS NULL OR party = $2) \
+             GROUP BY party, currency, kind, product_id, offer_id, corrects \
+             ORDER BY party, currency, kind, product_id, offer_id, corrects",
+        )
+        .bind(period)
+        .bind(party)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A month's totals per currency, from what it stored.
+    pub async fn period_totals(&self, period: &str) -> Result<Vec<(String, Totals)>> {
+        let mut out: std::collections::BTreeMap<String, Totals> = Default::default();
+        for (currency, gross, refunds) in sqlx::query_as::<_, (String, i64, i64)>(
+            "SELECT currency, CAST(SUM(gross_minor) AS BIGINT), CAST(SUM(refund_minor) AS BIGINT) FROM settled_passes WHERE period = $1 GROUP BY currency",
+        )
+        .bind(period)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let t = out.entry(currency).or_default();
+            t.gross_minor = gross;
+            t.refunds_minor = refunds;
+        }
+        for (currency, kind, amount) in sqlx::query_as::<_, (String, String, i64)>(
+            "SELECT currency, kind, CAST(SUM(amount_minor) AS BIGINT) FROM settlement_items WHERE period = $1 GROUP BY currency, kind",
+        )
+        .bind(period)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let t = out.entry(currency).or_default();
+            match kind.as_str() {
+                "commission" => t.commissions_minor += amount,
+                "operator_fee" | "dispute_debit" => t.operator_fees_minor += amount,
+                "breakage" => t.breakage_minor += amount,
+                _ => t.partner_payables_minor += amount,
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Every item behind one statement, with the visit it pays for, in a stable order.
+    pub async fn statement_items(
+        &self,
+        period: &str,
+        party: &str,
+        currency: &str,
+    ) -> Result<Vec<ItemDetail>> {
+        Ok(sqlx::query_as(
+            "SELECT i.kind, i.serial, pr.code AS product, p.category_id, o.code AS offer, v.code AS venue, \
+             d.name AS device, r.scanned_at, t.time_zone AS venue_zone, i.corrects, i.amount_minor \
+             FROM settlement_items i JOIN passes p ON p.serial = i.serial JOIN products pr ON pr.id = i.product_id \
+             LEFT JOIN redemptions r ON r.id = i.redemption_id LEFT JOIN offers o ON o.id = i.offer_id \
+             LEFT JOIN venues v ON v.id = r.venue_id LEFT JOIN towns t ON t.id = v.town_id \
+             LEFT JOIN devices d ON d.id = r.device_id \
+             WHERE i.period = $1 AND i.party = $2 AND i.currency = $3 \
+             ORDER BY r.scanned_at, i.serial, i.kind, i.id",
+        )
+        .bind(period)
+        .bind(party)
+        .bind(currency)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn audit(
+        &self,
+        now: i64,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        audit_in(&mut tx, now, actor, action, subject, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn audit_in(
+    tx: &mut Transaction<'static, Any>,
+    now: i64,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now)
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The item kinds, as stored.
+pub const KINDS: [&str; 7] = [
+    "visit",
+    "pool_share",
+    "fixed_share",
+    "commission",
+    "operator_fee",
+    "breakage",
+    "dispute_credit",
+];
+
+fn kind_static(kind: &str) -> &'static str {
+    KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("unknown")
+}

@@ -1,0 +1,544 @@
+//! Settlement on SQLite and PostgreSQL: a hand-computed October with every model, closing it, the
+//! store refusing any change to a closed month, late data landing in November as adjustments, the
+//! same data giving byte-identical statements, and the balance invariant over random months.
+
+use std::collections::BTreeMap;
+
+use townpass::sales::{self, IssueRequest, LineRequest, OrderRequest};
+use townpass::settlement::{self, Report};
+use townpass::store::{NewRedemption, Store};
+use townpass::testing::TestDb;
+
+/// A small region with round numbers, so the expected statements can be worked out by hand.
+const CATALOGUE: &str = r#"
+[operator]
+name = "Test Region"
+time_zone = "Europe/Sofia"
+email = "ops@example.org"
+
+[[town]]
+code = "sofia"
+name = { en = "Sofia" }
+country = "BG"
+time_zone = "Europe/Sofia"
+
+[[partner]]
+code = "museum-a"
+name = "Museum A"
+currency = "EUR"
+email = "a@example.org"
+
+[[partner]]
+code = "museum-b"
+name = "Museum B"
+currency = "EUR"
+email = "b@example.org"
+
+[[venue]]
+code = "va"
+partner = "museum-a"
+town = "sofia"
+name = { en = "Venue A" }
+
+[[venue]]
+code = "vb"
+partner = "museum-b"
+town = "sofia"
+name = { en = "Venue B" }
+
+[[offer]]
+code = "oa"
+venue = "va"
+kind = "entry"
+limit = "once"
+rack_rate = { adult = 1000 }
+reimbursement = { adult = 600 }
+
+[[offer]]
+code = "ob"
+venue = "vb"
+kind = "entry"
+limit = "daily"
+rack_rate = { adult = 500 }
+reimbursement = { adult = 300 }
+
+[[product]]
+code = "pool-72h"
+kind = "pass"
+name = { en = "Pool 72 h" }
+currency = "EUR"
+time_zone = "Europe/Sofia"
+validity = { hours = 72 }
+expires_after_days = 10
+offers = ["oa", "ob"]
+prices = { adult = 4000 }
+revenue = { model = "pool", operator_fee_bp = 1000, breakage = "operator" }
+
+[[product]]
+code = "visit-24h"
+kind = "pass"
+name = { en = "Per visit 24 h" }
+currency = "EUR"
+time_zone = "Europe/Sofia"
+validity = { hours = 24 }
+expires_after_days = 10
+offers = ["oa", "ob"]
+prices = { adult = 2000 }
+revenue = { model = "per_visit", operator_fee_bp = 500, breakage = "operator" }
+
+[[product]]
+code = "share"
+kind = "booklet"
+name = { en = "Shared booklet" }
+currency = "EUR"
+time_zone = "Europe/Sofia"
+validity = { days = 7 }
+expires_after_days = 30
+offers = ["oa", "ob"]
+prices = { adult = 1000 }
+revenue = { model = "fixed_share", operator_fee_bp = 1500, breakage = "operator", shares = { museum-a = 3, museum-b = 1 } }
+
+[[product]]
+code = "pool-rsd"
+kind = "pass"
+name = { en = "Pool in dinars" }
+currency = "RSD"
+time_zone = "Europe/Belgrade"
+validity = { days = 2 }
+expires_after_days = 10
+offers = ["oa", "ob"]
+prices = { adult = 333333 }
+revenue = { model = "pool", operator_fee_bp = 777, breakage = "museum-b" }
+
+[[sales_point]]
+code = "desk"
+name = "Desk"
+commission_bp = 500
+"#;
+
+/// Unix seconds of a local time in Sofia, e.g. at("2026-10-03 10:00").
+fn at(local: &str) -> i64 {
+    let dt: jiff::civil::DateTime = local.parse().expect("local time");
+    dt.to_zoned(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+        .expect("zoned")
+        .timestamp()
+        .as_second()
+}
+
+struct Region<'a> {
+    db: &'a TestDb,
+    key: townpass_core::IssuerKey,
+    device: i64,
+    venues: BTreeMap<String, i64>,
+    next_local: std::cell::Cell<i64>,
+}
+
+impl<'a> Region<'a> {
+    async fn new(db: &'a TestDb) -> Region<'a> {
+        townpass::catalog::apply(&db.store, CATALOGUE, at("2026-09-01 00:00"))
+            .await
+            .expect("catalogue");
+        let key = db
+            .key_ring()
+            .ensure_active(&db.store, at("2026-09-01 00:00"))
+            .await
+            .expect("key");
+        let (device, _, _) = townpass::devices::add(&db.store, "va", "Gate", 0)
+            .await
+            .expect("device");
+        let venues = sqlx::query_as::<_, (String, i64)>("SELECT code, id FROM venues")
+            .fetch_all(db.store.pool())
+            .await
+            .expect("venues")
+            .into_iter()
+            .collect();
+        Region {
+            db,
+            key,
+            device: device.id,
+            venues,
+            next_local: std::cell::Cell::new(1),
+        }
+    }
+
+    fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    /// One adult pass sold on the web at `when`.
+    async fn web(&self, product: &str, when: i64) -> String {
+        let issued = sales::issue(
+            self.store(),
+            &self.key,
+            &IssueRequest::cli(product, "adult", 1),
+            when,
+            sales::no_progress(),
+        )
+        .await
+        .expect("issue");
+        issued.passes[0].serial.clone()
+    }
+
+    /// One adult pass sold at the desk (5 % commission) at `when`.
+    async fn desk(&self, product: &str, when: i64) -> String {
+        let req = OrderRequest {
+            lines: vec![LineRequest {
+                product: product.into(),
+                category: "adult".into(),
+                holder: None,
+                count: 1,
+            }],
+            email: None,
+            language: "en".into(),
+            channel: "desk",
+            sales_point: Some("desk".into()),
+            payment_provider: "cash".into(),
+        };
+        let order = sales::create_order(self.store(), &req, when)
+            .await
+            .expect("order");
+        sales::pay_order(self.store(), &self.key, &order, None, when)
+            .await
+            .expect("paid");
+        sqlx::query_scalar("SELECT serial FROM passes WHERE order_id = $1")
+            .bind(order.id)
+            .fetch_one(self.store().pool())
+            .await
+            .expect("serial")
+    }
+
+    /// A visit at `offer` scanned at `when`, uploaded at `received`.
+    async fn visit(&self, serial: &str, offer: &str, when: i64, received: i64, flag: Option<&str>) {
+        let local = self.next_local.get();
+        self.next_local.set(local + 1);
+        let venue = if offer == "oa" { "va" } else { "vb" };
+        self.store()
+            .insert_redemptions(&[NewRedemption {
+                device_id: self.device,
+                local_id: local,
+                serial: serial.to_string(),
+                token: String::new(),
+                venue_id: self.venues[venue],
+                offer: Some(offer.to_string()),
+                scanned_at_ms: when * 1000,
+                received_at: received,
+                flag: flag.map(str::to_string),
+                flag_detail: None,
+            }])
+            .await
+            .expect("visit stored");
+    }
+}
+
+/// party -> currency -> (kind -> amount)
+fn by_party(report: &Report) -> BTreeMap<String, BTreeMap<String, i64>> {
+    let mut out: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for s in &report.statements {
+        assert_eq!(
+            s.currency, "EUR",
+            "only euro products are sold in this scenario"
+        );
+        for line in &s.lines {
+            let kind = match &line.corrects {
+                Some(c) => format!("{} (corrects {c})", line.kind),
+                None => line.kind.clone(),
+            };
+            *out.entry(s.party.clone())
+                .or_default()
+                .entry(kind)
+                .or_default() += line.amount_minor;
+        }
+    }
+    out
+}
+
+fn kinds(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+async fn settle(store: &Store, period: &str, now: &str, close: bool) -> Report {
+    settlement::settle(store, period, at(now), close.then_some("test"), &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("settle {period}: {e}"))
+}
+
+#[tokio::test]
+async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
+    for db in TestDb::all().await {
+        let r = Region::new(&db).await;
+        let store = r.store();
+        let upload = at("2026-10-31 20:00");
+
+        // P1: pool, desk, 40.00: commission 5 % = 200, fee 10 % = 400, net 3400, split by rack
+        // rate 1000 : 500 over the two visits: 3400 * 2/3 = 2266.67 -> 2266 (.67), 3400 * 1/3 =
+        // 1133.33 -> 1133 (.33); the cent left goes to the larger remainder: 2267 + 1133 = 3400.
+        let p1 = r.desk("pool-72h", at("2026-10-02 09:00")).await;
+        r.visit(&p1, "oa", at("2026-10-03 10:00"), upload, None)
+            .await;
+        r.visit(&p1, "ob", at("2026-10-03 15:00"), upload, None)
+            .await;
+        // P2: pool, web, 40.00, never used; hard expiry 10 days after sale (12 Oct): fee 400,
+        // breakage 3600 to the operator.
+        let p2 = r.web("pool-72h", at("2026-10-02 09:00")).await;
+        // P3: per visit, web, 20.00: fee 5 % = 100, net 1900. Visits: oa 600, ob 300, ob again the
+        // same day (flagged by the server, not paid). Paid 900; breakage 1900 - 900 = 1000.
+        let p3 = r.web("visit-24h", at("2026-10-05 08:00")).await;
+        r.visit(&p3, "oa", at("2026-10-05 09:00"), upload, None)
+            .await;
+        r.visit(&p3, "ob", at("2026-10-05 10:00"), upload, None)
+            .await;
+        r.visit(
+            &p3,
+            "ob",
+            at("2026-10-05 11:00"),
+            upload,
+            Some("already_used"),
+        )
+        .await;
+        // P4: fixed share, desk, 10.00: commission 50, fee 15 % = 150, net 800 split 3 : 1 =
+        // 600 to museum A, 200 to museum B.
+        r.desk("share", at("2026-10-07 12:00")).await;
+        // P5: pool, web, 40.00, refunded the next day: gross 4000, refund 4000, nobody paid.
+        let p5 = r.web("pool-72h", at("2026-10-07 12:00")).await;
+        store
+            .revoke_pass(&p5, "refund", true, "test", at("2026-10-08 12:00"))
+            .await
+            .expect("refund");
+        // P6: pool, first used 31 Oct 10:00: valid until 3 Nov, so it settles in November.
+        let p6 = r.web("pool-72h", at("2026-10-30 09:00")).await;
+        r.visit(&p6, "oa", at("2026-10-31 10:00"), upload, None)
+            .await;
+
+        let october = settle(store, "2026-10", "2026-11-01 12:00", false).await;
+        assert_eq!(october.status, "draft");
+        assert_eq!(october.passes_settled, 5, "{}: P1-P5, not P6", db.kind);
+        assert_eq!(
+            by_party(&october),
+            BTreeMap::from([
+                (
+                    "operator".to_string(),
+                    kinds(&[
+                        ("operator_fee", 400 + 400 + 100 + 150),
+                        ("breakage", 3600 + 1000)
+                    ])
+                ),
+                (
+                    "partner:museum-a".to_string(),
+                    kinds(&[("pool_share", 2267), ("visit", 600), ("fixed_share", 600)])
+                ),
+                (
+                    "partner:museum-b".to_string(),
+                    kinds(&[("pool_share", 1133), ("visit", 300), ("fixed_share", 200)])
+                ),
+                (
+                    "sales_point:desk".to_string(),
+                    kinds(&[("commission", 200 + 50)])
+                ),
+            ]),
+            "{}",
+            db.kind
+        );
+        // Gross 4000 + 4000 + 2000 + 1000 + 4000 = 15000, refunds 4000; handed out:
+        // 1050 fees + 4600 breakage + 3467 + 1633 + 250 commissions = 11000 = 15000 - 4000.
+        let eur = &october.totals["EUR"];
+        assert_eq!((eur.gross_minor, eur.refunds_minor), (15000, 4000));
+        assert_eq!(
+            (
+                eur.partner_payables_minor,
+                eur.commissions_minor,
+                eur.operator_fees_minor,
+                eur.breakage_minor
+            ),
+            (3467 + 1633, 250, 1050, 4600)
+        );
+        assert!(eur.balances());
+
+        // The same data, settled again: byte-identical statements.
+        let again = settle(store, "2026-10", "2026-11-01 12:00", false).await;
+        assert_eq!(
+            serde_json::to_string(&again).expect("json"),
+            serde_json::to_string(&october).expect("json"),
+            "{}",
+            db.kind
+        );
+
+        // October cannot close before it is over, then closes.
+        let early =
+            settlement::settle(store, "2026-10", at("2026-10-31 23:00"), Some("t"), &|_| {})
+                .await
+                .expect_err("not over yet");
+        assert!(early.to_string().contains("not over yet"), "{early}");
+        let closed = settle(store, "2026-10", "2026-11-01 12:00", true).await;
+        assert_eq!(closed.status, "closed");
+        assert_eq!(by_party(&closed), by_party(&october));
+
+        // Closed means closed: the settlement refuses, and so does the database itself.
+        let refused = settlement::settle(store, "2026-10", at("2026-11-02 12:00"), None, &|_| {})
+            .await
+            .expect_err("closed");
+        assert!(refused.to_string().contains("is closed"), "{refused}");
+        for sql in [
+            "UPDATE settlement_items SET amount_minor = amount_minor + 1 WHERE period = '2026-10'",
+            "DELETE FROM settlement_items WHERE period = '2026-10'",
+            "INSERT INTO settlement_items (period, party, currency, kind, product_id, serial, amount_minor) \
+             VALUES ('2026-10', 'operator', 'EUR', 'breakage', 1, '0000000000000000', 1)",
+            "DELETE FROM settled_passes WHERE period = '2026-10'",
+            "UPDATE periods SET status = 'draft' WHERE period = '2026-10'",
+            "DELETE FROM periods WHERE period = '2026-10'",
+        ] {
+            let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
+            assert!(
+                err.to_string().contains("closed"),
+                "{}: {sql}: {err}",
+                db.kind
+            );
+        }
+
+        // November: a visit with P2 on 4 Oct arrives late (2 Nov); P3's flagged visit is accepted
+        // on review. P6 settles normally: fee 400, its one visit takes the net 3600.
+        r.visit(
+            &p2,
+            "oa",
+            at("2026-10-04 11:00"),
+            at("2026-11-02 09:00"),
+            None,
+        )
+        .await;
+        sqlx::query("UPDATE redemptions SET review = 'accepted', reviewed_at = $1, reviewed_by = 'ops' WHERE flag IS NOT NULL")
+            .bind(at("2026-11-03 09:00"))
+            .execute(store.pool())
+            .await
+            .expect("review");
+        let november = settle(store, "2026-11", "2026-12-01 12:00", false).await;
+        assert_eq!(november.passes_settled, 1, "{}: P6", db.kind);
+        assert_eq!(november.passes_corrected, 1, "{}: P2 only", db.kind);
+        // P2's net 3600 moves from breakage to museum A's pool share, named as correcting October.
+        // P3's reviewed visit stays unpaid: it was the second at ob that day.
+        assert_eq!(
+            by_party(&november),
+            BTreeMap::from([
+                (
+                    "operator".to_string(),
+                    kinds(&[
+                        ("operator_fee", 400),
+                        ("breakage (corrects 2026-10)", -3600)
+                    ])
+                ),
+                (
+                    "partner:museum-a".to_string(),
+                    kinds(&[
+                        ("pool_share", 3600),
+                        ("pool_share (corrects 2026-10)", 3600)
+                    ])
+                ),
+            ]),
+            "{}",
+            db.kind
+        );
+        let eur = &november.totals["EUR"];
+        assert_eq!((eur.gross_minor, eur.refunds_minor), (4000, 0));
+        assert!(eur.balances(), "{eur:?}");
+        // October is untouched.
+        let october_now =
+            settlement::report(store, &store.period("2026-10").await.unwrap().unwrap())
+                .await
+                .expect("report");
+        assert_eq!(by_party(&october_now), by_party(&october));
+    }
+}
+
+/// A tiny deterministic generator (no dependency): xorshift64*.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[tokio::test]
+async fn random_months_balance_to_the_cent_in_every_currency() {
+    // Property test against the real store: random sales (web or desk, three models), refunds,
+    // visits (clean, flagged, reviewed either way, same-day repeats), settled for two months with
+    // late uploads in between; every month's statements must balance, and statement lines must
+    // add up to the totals.
+    for seed in 1..=3u64 {
+        for db in TestDb::all().await {
+            let r = Region::new(&db).await;
+            let store = r.store();
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let products = ["pool-72h", "visit-24h", "share", "pool-rsd"];
+            let mut serials = Vec::new();
+            for _ in 0..40 {
+                let product = products[rng.below(4) as usize];
+                let when = at("2026-10-01 08:00") + rng.below(29 * 86_400) as i64;
+                let serial = if rng.below(2) == 0 {
+                    r.web(product, when).await
+                } else {
+                    r.desk(product, when).await
+                };
+                for _ in 0..rng.below(5) {
+                    let offer = if rng.below(2) == 0 { "oa" } else { "ob" };
+                    let scanned = when + 3600 + rng.below(5 * 86_400) as i64;
+                    let received = scanned + rng.below(20 * 86_400) as i64;
+                    let flag = (rng.below(4) == 0).then_some("already_used");
+                    r.visit(&serial, offer, scanned, received, flag).await;
+                }
+                if rng.below(8) == 0 {
+                    let refund_at = when + rng.below(40 * 86_400) as i64;
+                    store
+                        .revoke_pass(&serial, "refund", true, "test", refund_at)
+                        .await
+                        .expect("refund");
+                }
+                serials.push(serial);
+            }
+            for (period, now, close) in [
+                ("2026-10", "2026-11-01 06:00", true),
+                ("2026-11", "2026-12-01 06:00", false),
+            ] {
+                if period == "2026-11" {
+                    // Reviews after October closed.
+                    sqlx::query("UPDATE redemptions SET review = CASE WHEN id % 2 = 0 THEN 'accepted' ELSE 'rejected' END, reviewed_at = $1 WHERE flag IS NOT NULL")
+                        .bind(at("2026-11-05 09:00"))
+                        .execute(store.pool())
+                        .await
+                        .expect("reviews");
+                }
+                let report = settle(store, period, now, close).await;
+                assert!(
+                    report.totals.len() == 2 || period == "2026-11",
+                    "{} seed {seed}: both currencies settle in October: {:?}",
+                    db.kind,
+                    report.totals.keys()
+                );
+                for (currency, totals) in &report.totals {
+                    assert!(
+                        totals.balances(),
+                        "{} seed {seed} {period} {currency}: {totals:?}",
+                        db.kind
+                    );
+                    let lines: i64 = report
+                        .statements
+                        .iter()
+                        .filter(|s| &s.currency == currency)
+                        .map(|s| s.amount_minor)
+                        .sum();
+                    assert_eq!(
+                        i128::from(lines),
+                        i128::from(totals.gross_minor) - i128::from(totals.refunds_minor),
+                        "{} seed {seed} {period}",
+                        db.kind
+                    );
+                }
+            }
+        }
+    }
+}
