@@ -613,6 +613,11 @@ async fn settle_command(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
             }
         );
     }
+    if report.status == "closed" {
+        println!(
+            "  closed: these statements are issued and never change; corrections go into the next open month"
+        );
+    }
     if report.status == "draft" {
         println!("  draft: run again with --close once the month is over to issue the statements");
     }
@@ -713,6 +718,14 @@ async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
         store.upsert_user(&user, now).await?;
         users.push((email, role, password));
     }
+    let key = s.key_ring().ensure_active(&store, now).await?;
+    let settled = crate::demo::seed_settled_month(&store, &key, now)
+        .await
+        .context("seeding last month's settlement")?;
+    let settled_note = match settled {
+        Some(month) => format!("{month} (seeded and closed now)"),
+        None => "see the admin page".to_string(),
+    };
     let mut codes = Vec::new();
     for (venue, name) in [
         ("tsarevets", "Gate 1"),
@@ -750,7 +763,11 @@ async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
         for (venue, name, code) in &codes {
             println!("  {venue:<12} {name:<9} {code}");
         }
-        println!("  (the scanner's `townpass-scan enroll` that uses them is not built yet)");
+        println!("  on a device: townpass-scan enroll --server {base} --code CODE");
+        println!();
+        println!("settlement: last month's statements, {settled_note}");
+        println!("  townpass settle --period YYYY-MM     (draft statements; --close issues them)");
+        println!("  {base}/admin/settlement");
     })
     .await
 }

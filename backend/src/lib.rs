@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod device_api;
 pub mod devices;
 pub mod i18n;

@@ -90,6 +90,7 @@ pub struct Report {
 
 /// Computes (and with `close_by`, closes) a month's statements. `now` is unix seconds: passes
 /// whose use has not ended by then wait for a later month. `progress` hears the passes read.
+/// A month closed already is not touched: its issued statements come back as they are.
 pub async fn settle(
     store: &Store,
     label: &str,
@@ -100,6 +101,12 @@ pub async fn settle(
     let cat = store.settlement_catalogue().await?;
     let month = Month::parse(label, &cat.operator_zone)?;
     let label = month.label.as_str();
+    // A closed month is never recomputed: its issued statements are what it is.
+    if let Some(row) = store.period(label).await?
+        && row.status == "closed"
+    {
+        return report(store, &row).await;
+    }
     let earlier_open = store.earlier_open_period(label).await?;
     if close_by.is_some() {
         if now < month.ends_at {
@@ -119,9 +126,33 @@ pub async fn settle(
     let cutoff = month.ends_at.min(now);
     let mut engine = Engine::new(&cat);
 
-    let mut tx = store
+    let tx = store
         .begin_draft(label, month.starts_at, month.ends_at, now)
         .await?;
+    // Writing runs in its own task, so reading and judging the next passes overlaps storing the
+    // last ones; the channel holds at most two chunks, so memory stays bounded.
+    let (chunks, mut pending) = tokio::sync::mpsc::channel::<(Vec<Item>, Vec<SettledPass>)>(2);
+    let writer = {
+        let store = store.clone();
+        let label = label.to_string();
+        tokio::spawn(async move {
+            let mut tx = tx;
+            while let Some((items, settled)) = pending.recv().await {
+                store.insert_items(&mut tx, &label, &items).await?;
+                store.insert_settled(&mut tx, &label, &settled).await?;
+            }
+            Ok::<_, StoreError>(tx)
+        })
+    };
+    let send = |items: Vec<Item>, settled: Vec<SettledPass>| {
+        let chunks = chunks.clone();
+        async move {
+            chunks
+                .send((items, settled))
+                .await
+                .map_err(|_| StoreError::Conflict("the settlement writer stopped".into()))
+        }
+    };
     let mut items: Vec<Item> = Vec::new();
     let mut settled: Vec<SettledPass> = Vec::new();
     let mut passes_settled = 0u64;
@@ -149,10 +180,7 @@ pub async fn settle(
                 }
                 current.clear();
                 if items.len() >= FLUSH_AT {
-                    store.insert_items(&mut tx, label, &items).await?;
-                    store.insert_settled(&mut tx, label, &settled).await?;
-                    items.clear();
-                    settled.clear();
+                    send(std::mem::take(&mut items), std::mem::take(&mut settled)).await?;
                 }
             }
             match next {
@@ -195,8 +223,16 @@ pub async fn settle(
             passes_corrected += 1;
         }
     }
-    store.insert_items(&mut tx, label, &items).await?;
-    store.insert_settled(&mut tx, label, &settled).await?;
+    send(items, settled).await?;
+    drop(chunks);
+    let mut tx = match writer.await {
+        Ok(result) => result?,
+        Err(e) => {
+            return Err(StoreError::Conflict(format!(
+                "the settlement writer failed: {e}"
+            )));
+        }
+    };
     if let Some(by) = close_by {
         store.close_in(&mut tx, label, now, by).await?;
     }
@@ -531,5 +567,98 @@ fn local_time(at: i64, zone: &str) -> String {
     match (jiff::Timestamp::from_second(at), TimeZone::get(zone)) {
         (Ok(t), Ok(tz)) => format!("{} ({zone})", t.to_zoned(tz).strftime("%Y-%m-%d %H:%M")),
         _ => at.to_string(),
+    }
+}
+
+/// The CSV of every item behind one statement: one row per visit (or per pass, for commissions,
+/// fees, shares and breakage), with the pass serial, the visit's local time in the venue's zone,
+/// venue, device, offer, category and amount. The amounts add up to the statement's total.
+pub async fn statement_csv(
+    store: &Store,
+    period: &str,
+    party: &str,
+    currency: &str,
+) -> Result<String, StoreError> {
+    let categories: HashMap<i64, String> = store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| (i64::from(c.id), c.code))
+        .collect();
+    let exponent = currency
+        .parse::<townpass_core::money::Currency>()
+        .map_or(2, |c| c.exponent());
+    let mut zones: HashMap<String, TimeZone> = HashMap::new();
+    let mut out = String::from(
+        "pass_serial,local_time,venue,device,offer,category,kind,product,corrects,amount,amount_minor,currency\n",
+    );
+    for item in store.statement_items(period, party, currency).await? {
+        let local = match (item.scanned_at, item.venue_zone.as_deref()) {
+            (Some(ms), Some(zone)) => {
+                let tz = match zones.get(zone) {
+                    Some(tz) => tz.clone(),
+                    None => {
+                        let tz = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
+                        zones.insert(zone.to_string(), tz.clone());
+                        tz
+                    }
+                };
+                jiff::Timestamp::from_millisecond(ms)
+                    .map(|t| t.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        let fields = [
+            item.serial.as_str(),
+            &local,
+            item.venue.as_deref().unwrap_or(""),
+            item.device.as_deref().unwrap_or(""),
+            item.offer.as_deref().unwrap_or(""),
+            categories
+                .get(&item.category_id)
+                .map(String::as_str)
+                .unwrap_or(""),
+            &item.kind,
+            &item.product,
+            item.corrects.as_deref().unwrap_or(""),
+            &decimal(item.amount_minor, exponent),
+            &item.amount_minor.to_string(),
+            currency,
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// "12.34" from 1234 and exponent 2; "-0.05"; "1200" for exponent 0.
+pub fn decimal(minor: i64, exponent: u32) -> String {
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let unit = 10u64.pow(exponent);
+    let abs = minor.unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / unit,
+        abs % unit,
+        width = exponent as usize
+    )
+}
+
+/// Quotes a field when it holds a comma, quote or line break; neutralises spreadsheet formulas.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
     }
 }

@@ -372,10 +372,14 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
         assert_eq!(closed.status, "closed");
         assert_eq!(by_party(&closed), by_party(&october));
 
-        // Closed means closed: the settlement refuses, and so does the database itself.
-        let refused = settlement::settle(store, "2026-10", at("2026-11-02 12:00"), None, &|_| {})
+        // Closed means closed: settling it again gives back the issued statements, and the store
+        // refuses every change, whoever asks.
+        let Err(refused) = store
+            .begin_draft("2026-10", 0, 0, at("2026-11-02 12:00"))
             .await
-            .expect_err("closed");
+        else {
+            panic!("a closed month cannot become a draft again");
+        };
         assert!(refused.to_string().contains("is closed"), "{refused}");
         for sql in [
             "UPDATE settlement_items SET amount_minor = amount_minor + 1 WHERE period = '2026-10'",
@@ -412,6 +416,12 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
         let november = settle(store, "2026-11", "2026-12-01 12:00", false).await;
         assert_eq!(november.passes_settled, 1, "{}: P6", db.kind);
         assert_eq!(november.passes_corrected, 1, "{}: P2 only", db.kind);
+        let october_again = settle(store, "2026-10", "2026-12-01 12:00", true).await;
+        assert_eq!(
+            serde_json::to_string(&october_again.statements).expect("json"),
+            serde_json::to_string(&closed.statements).expect("json"),
+            "a closed month settles to what it issued, late data or not"
+        );
         // P2's net 3600 moves from breakage to museum A's pool share, named as correcting October.
         // P3's reviewed visit stays unpaid: it was the second at ob that day.
         assert_eq!(

@@ -79,26 +79,40 @@ CREATE TABLE audit_log (
     detail  TEXT NOT NULL
 );
 
--- A closed month never changes.
-CREATE FUNCTION townpass_refuse_closed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    p TEXT;
+-- A closed month never changes. Statement-level triggers with transition tables: one check per
+-- statement, not per row, so writing a month of a million items stays fast.
+CREATE FUNCTION townpass_refuse_closed_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN p := NEW.period; ELSE p := OLD.period; END IF;
-    IF EXISTS (SELECT 1 FROM periods WHERE period = p AND status = 'closed') THEN
-        RAISE EXCEPTION 'settlement period % is closed and cannot change', p;
+    IF EXISTS (SELECT 1 FROM new_rows n JOIN periods p ON p.period = n.period WHERE p.status = 'closed') THEN
+        RAISE EXCEPTION 'settlement period is closed and cannot change';
     END IF;
-    IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM periods WHERE period = NEW.period AND status = 'closed') THEN
-        RAISE EXCEPTION 'settlement period % is closed and cannot change', NEW.period;
-    END IF;
-    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-    RETURN NEW;
+    RETURN NULL;
 END $$;
 
-CREATE TRIGGER settlement_items_closed BEFORE INSERT OR UPDATE OR DELETE ON settlement_items
-    FOR EACH ROW EXECUTE FUNCTION townpass_refuse_closed();
-CREATE TRIGGER settled_passes_closed BEFORE INSERT OR UPDATE OR DELETE ON settled_passes
-    FOR EACH ROW EXECUTE FUNCTION townpass_refuse_closed();
+CREATE FUNCTION townpass_refuse_closed_old() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM old_rows o JOIN periods p ON p.period = o.period WHERE p.status = 'closed') THEN
+        RAISE EXCEPTION 'settlement period is closed and cannot change';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER settlement_items_closed_insert AFTER INSERT ON settlement_items
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_new();
+CREATE TRIGGER settlement_items_closed_update_new AFTER UPDATE ON settlement_items
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_new();
+CREATE TRIGGER settlement_items_closed_update_old AFTER UPDATE ON settlement_items
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_old();
+CREATE TRIGGER settlement_items_closed_delete AFTER DELETE ON settlement_items
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_old();
+CREATE TRIGGER settled_passes_closed_insert AFTER INSERT ON settled_passes
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_new();
+CREATE TRIGGER settled_passes_closed_update_new AFTER UPDATE ON settled_passes
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_new();
+CREATE TRIGGER settled_passes_closed_update_old AFTER UPDATE ON settled_passes
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_old();
+CREATE TRIGGER settled_passes_closed_delete AFTER DELETE ON settled_passes
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION townpass_refuse_closed_old();
 
 CREATE FUNCTION townpass_refuse_closed_period() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -7,6 +7,7 @@ mod api;
 mod desk;
 mod device;
 mod orders;
+mod settle;
 mod shop;
 pub mod web;
 mod wellknown;
@@ -60,6 +61,11 @@ pub fn router(state: Shared) -> Router {
         .route("/desk/sell", post(desk::sell))
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
+        .route("/admin/settlement", get(settle::index).post(settle::run))
+        .route("/admin/settlement/{period}", get(settle::month))
+        .route("/admin/settlement/{period}/csv", get(settle::csv))
+        .route("/admin/flags", get(settle::flags))
+        .route("/admin/flags/{id}", post(settle::review))
         .route("/admin/devices", post(admin::add_device))
         .route(
             "/admin/devices/import",

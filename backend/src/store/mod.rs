@@ -26,8 +26,8 @@ pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};
 pub use settlement::{
-    Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass, SettlementCatalogue,
-    SourceRow, Totals,
+    AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass,
+    SettlementCatalogue, SourceRow, Totals,
 };
 pub use users::{NewUser, UserRow};
 

@@ -147,6 +147,28 @@ pub struct ItemDetail {
     pub amount_minor: i64,
 }
 
+/// A flagged redemption waiting for the operator.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct FlaggedRow {
+    pub id: i64,
+    pub serial: String,
+    pub venue: String,
+    pub device: String,
+    pub offer: Option<String>,
+    pub scanned_at: i64,
+    pub flag: String,
+    pub flag_detail: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct AuditRow {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
 impl Store {
     pub async fn settlement_catalogue(&self) -> Result<SettlementCatalogue> {
         let mut cat = SettlementCatalogue::default();
@@ -498,6 +520,62 @@ impl Store {
         .bind(period)
         .bind(party)
         .bind(currency)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Flagged redemptions not reviewed yet, oldest first.
+    pub async fn flagged_redemptions(&self, limit: i64) -> Result<Vec<FlaggedRow>> {
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.serial, v.code AS venue, d.name AS device, o.code AS offer, r.scanned_at, \
+             r.flag, r.flag_detail FROM redemptions r JOIN venues v ON v.id = r.venue_id \
+             JOIN devices d ON d.id = r.device_id LEFT JOIN offers o ON o.id = r.offer_id \
+             WHERE r.flag IS NOT NULL AND r.review IS NULL ORDER BY r.scanned_at, r.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The operator accepts a flagged redemption for payout or rejects it, with a reason; the
+    /// decision and the reason go to the audit log in the same transaction.
+    pub async fn review_redemption(
+        &self,
+        id: i64,
+        accept: bool,
+        reason: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<()> {
+        let decision = if accept { "accepted" } else { "rejected" };
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE redemptions SET review = $2, reviewed_at = $3, reviewed_by = $4 \
+             WHERE id = $1 AND flag IS NOT NULL AND review IS NULL",
+        )
+        .bind(id)
+        .bind(decision)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "redemption {id} is not a flagged redemption waiting for review"
+            )));
+        }
+        let subject = format!("redemption {id}");
+        audit_in(&mut tx, now, by, decision, &subject, reason).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The latest audit log entries, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }

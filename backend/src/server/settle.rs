@@ -1,0 +1,378 @@
+//! The operator's settlement pages: compute or close a month, read its statements line by line,
+//! download the CSV behind any statement, and review flagged redemptions (every decision, with its
+//! reason, goes to the audit log).
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::Shared;
+use super::web::{Ctx, WebError};
+use crate::settlement::{self, Report};
+use crate::store::{StatementLineRow, StoreError};
+
+/// "12.34 EUR" from minor units.
+pub fn money(minor: i64, currency: &str) -> String {
+    match currency.parse() {
+        Ok(c) => townpass_core::money::Money::new(minor, c).to_string(),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
+/// What a statement line is, in words.
+pub fn line_label(
+    line: &StatementLineRow,
+    products: &HashMap<i64, String>,
+    offers: &HashMap<i64, String>,
+) -> String {
+    let what = match line.kind.as_str() {
+        "visit" => "Visits (per-visit reimbursement)",
+        "pool_share" => "Visits (share of the pool)",
+        "fixed_share" => "Fixed share of net revenue",
+        "commission" => "Sales commission",
+        "operator_fee" => "Operator fee",
+        "breakage" => "Breakage (value not used)",
+        "dispute_credit" => "Dispute credit",
+        other => other,
+    };
+    let mut label = what.to_string();
+    if let Some(p) = products.get(&line.product_id) {
+        label.push_str(" · ");
+        label.push_str(p);
+    }
+    if let Some(o) = line.offer_id.and_then(|o| offers.get(&o)) {
+        label.push_str(" · ");
+        label.push_str(o);
+    }
+    if let Some(c) = &line.corrects {
+        label.push_str(" · adjustment for ");
+        label.push_str(c);
+    }
+    label
+}
+
+/// Product and offer codes by id, for line labels.
+pub async fn names(
+    state: &Shared,
+) -> Result<(HashMap<i64, String>, HashMap<i64, String>), WebError> {
+    let cat = state.store.settlement_catalogue().await?;
+    Ok((
+        cat.products
+            .into_iter()
+            .map(|(id, p)| (id, p.code))
+            .collect(),
+        cat.offers
+            .into_iter()
+            .map(|(id, o)| (id, o.0.code))
+            .collect(),
+    ))
+}
+
+pub async fn index(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render_index(&state, &ctx, None).await
+}
+
+async fn render_index(
+    state: &Shared,
+    ctx: &Ctx,
+    message: Option<String>,
+) -> Result<Response, WebError> {
+    let periods = state.store.periods().await?;
+    let flagged = state.store.flagged_redemptions(1000).await?.len();
+    let body = html! {
+        @if let Some(m) = &message { p.error role="alert" { (m) } }
+        p { "A month's statements are drafts until the month is closed; a draft can be recomputed at any time. "
+            "Closing issues them: from then on the month never changes, and late uploads, reviewed flags, "
+            "refunds and accepted disputes land in the next open month as adjustment lines." }
+        p { a href="/admin/flags" { "Flagged redemptions waiting for review: " (flagged) } }
+        form method="post" action="/admin/settlement" {
+            (ctx.csrf_field())
+            label for="period" { "Month (YYYY-MM)" }
+            input id="period" name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
+            button type="submit" name="action" value="draft" { "Compute draft" }
+            button type="submit" name="action" value="close" { "Close and issue" }
+        }
+        h2 { "Months" }
+        @if periods.is_empty() { p { "No month settled yet." } }
+        @else {
+            table {
+                thead { tr { th { "Month" } th { "Status" } th { "Closed by" } } }
+                tbody {
+                    @for p in &periods {
+                        tr {
+                            td { a href={ "/admin/settlement/" (p.period) } { (p.period) } }
+                            td { (p.status) }
+                            td { (p.closed_by.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut response = ctx.page("Settlement", body);
+    if message.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+pub async fn run(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let user = ctx.require(&["admin"])?;
+    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let period = form
+        .get("period")
+        .map(|p| p.trim().to_string())
+        .unwrap_or_default();
+    let close = form.get("action").is_some_and(|a| a == "close");
+    let by = format!("admin:{}", user.email);
+    match settlement::settle(
+        &state.store,
+        &period,
+        crate::store::now(),
+        close.then_some(by.as_str()),
+        &|_| {},
+    )
+    .await
+    {
+        Ok(report) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/settlement/{}",
+            report.period
+        ))
+        .into_response()),
+        Err(StoreError::Conflict(m)) => render_index(&state, &ctx, Some(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn month(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(period): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    let row = state
+        .store
+        .period(&period)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let report = settlement::report(&state.store, &row).await?;
+    let (products, offers) = names(&state).await?;
+    Ok(ctx.page(
+        &format!("Settlement {period}"),
+        month_body(&report, &products, &offers, |party, currency| {
+            format!("/admin/settlement/{period}/csv?party={party}&currency={currency}")
+        }),
+    ))
+}
+
+/// A month's totals and statements; `csv` makes each statement's CSV link.
+pub fn month_body(
+    report: &Report,
+    products: &HashMap<i64, String>,
+    offers: &HashMap<i64, String>,
+    csv: impl Fn(&str, &str) -> String,
+) -> Markup {
+    html! {
+        p { "Status: " strong { (report.status) } }
+        h2 { "Totals" }
+        table {
+            thead { tr { th { "Currency" } th { "Gross" } th { "Refunds" } th { "Partners" } th { "Commissions" } th { "Operator fees" } th { "Breakage" } th { "Balanced" } } }
+            tbody {
+                @for (c, t) in &report.totals {
+                    tr {
+                        td { (c) }
+                        td.num { (money(t.gross_minor, c)) }
+                        td.num { (money(t.refunds_minor, c)) }
+                        td.num { (money(t.partner_payables_minor, c)) }
+                        td.num { (money(t.commissions_minor, c)) }
+                        td.num { (money(t.operator_fees_minor, c)) }
+                        td.num { (money(t.breakage_minor, c)) }
+                        td { @if t.balances() { "yes" } @else { strong { "NO" } } }
+                    }
+                }
+            }
+        }
+        h2 { "Statements" }
+        @for s in &report.statements {
+            section.statement {
+                h3 { (s.party) " · " (money(s.amount_minor, &s.currency)) }
+                table {
+                    thead { tr { th { "Line" } th { "Items" } th { "Amount" } } }
+                    tbody {
+                        @for line in &s.lines {
+                            tr {
+                                td { (line_label(line, products, offers)) }
+                                td.num { (line.items) }
+                                td.num { (money(line.amount_minor, &line.currency)) }
+                            }
+                        }
+                    }
+                }
+                p { a href=(csv(&s.party, &s.currency)) download { "CSV of every visit behind this statement" } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CsvQuery {
+    party: String,
+    currency: String,
+}
+
+pub async fn csv(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(period): Path<String>,
+    Query(q): Query<CsvQuery>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    state
+        .store
+        .period(&period)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    csv_response(&state, &period, &q.party, &q.currency).await
+}
+
+/// The statement CSV as a download named after the month, party and currency.
+pub async fn csv_response(
+    state: &Shared,
+    period: &str,
+    party: &str,
+    currency: &str,
+) -> Result<Response, WebError> {
+    let body = settlement::statement_csv(&state.store, period, party, currency).await?;
+    let file = format!(
+        "statement-{period}-{}-{currency}.csv",
+        party.replace(':', "-")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn flags(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render_flags(&state, &ctx, None).await
+}
+
+async fn render_flags(
+    state: &Shared,
+    ctx: &Ctx,
+    message: Option<Result<String, String>>,
+) -> Result<Response, WebError> {
+    let flagged = state.store.flagged_redemptions(200).await?;
+    let log = state.store.audit_log(50).await?;
+    let zone = state
+        .store
+        .settlement_catalogue()
+        .await
+        .map(|c| c.operator_zone)
+        .unwrap_or_else(|_| "UTC".into());
+    let failed = matches!(message, Some(Err(_)));
+    let body = html! {
+        @match &message {
+            Some(Ok(m)) => p.ok role="status" { (m) },
+            Some(Err(m)) => p.error role="alert" { (m) },
+            None => {},
+        }
+        p { "Redemptions the server flagged (used twice, used after validity, revoked before the scan) are left out "
+            "of payouts until you accept or reject them. Say why: the reason goes to the audit log." }
+        @if flagged.is_empty() { p { "Nothing waits for review." } }
+        @for f in &flagged {
+            form.review method="post" action={ "/admin/flags/" (f.id) } {
+                (ctx.csrf_field())
+                p {
+                    strong { (f.flag) } " · pass " code { (f.serial) } " · " (f.venue) " (" (f.device) ") · "
+                    (crate::present::local_time(f.scanned_at / 1000, &zone))
+                    @if let Some(o) = &f.offer { " · " (o) }
+                    @if let Some(d) = &f.flag_detail { br; small { (d) } }
+                }
+                label for={ "reason-" (f.id) } { "Reason" }
+                input id={ "reason-" (f.id) } name="reason" required;
+                button type="submit" name="decision" value="accept" { "Accept for payout" }
+                button type="submit" name="decision" value="reject" { "Reject" }
+            }
+        }
+        h2 { "Audit log" }
+        table {
+            thead { tr { th { "When" } th { "Who" } th { "What" } th { "Subject" } th { "Why" } } }
+            tbody {
+                @for a in &log {
+                    tr {
+                        td { (crate::present::local_time(a.at, &zone)) }
+                        td { (a.actor) } td { (a.action) } td { (a.subject) } td { (a.detail) }
+                    }
+                }
+            }
+        }
+    };
+    let mut response = ctx.page("Flagged redemptions", body);
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+pub async fn review(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let user = ctx.require(&["admin"])?;
+    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let reason = form
+        .get("reason")
+        .map(|r| r.trim().to_string())
+        .unwrap_or_default();
+    let accept = match form.get("decision").map(String::as_str) {
+        Some("accept") => true,
+        Some("reject") => false,
+        _ => return render_flags(&state, &ctx, Some(Err("choose accept or reject".into()))).await,
+    };
+    if reason.is_empty() {
+        return render_flags(
+            &state,
+            &ctx,
+            Some(Err("say why: the reason goes to the audit log".into())),
+        )
+        .await;
+    }
+    let by = format!("admin:{}", user.email);
+    let outcome = match state
+        .store
+        .review_redemption(id, accept, &reason, &by, crate::store::now())
+        .await
+    {
+        Ok(()) => Ok(format!(
+            "Redemption {id} {}. It counts in the next settlement (an adjustment if its month is closed).",
+            if accept {
+                "accepted for payout"
+            } else {
+                "rejected"
+            }
+        )),
+        Err(StoreError::Conflict(m)) => Err(m),
+        Err(e) => return Err(e.into()),
+    };
+    render_flags(&state, &ctx, Some(outcome)).await
+}
