@@ -146,7 +146,14 @@ pub fn new_api_key() -> Result<(String, String, String), AuthError> {
 }
 
 /// The sales point an API key speaks for, if the key is genuine and not revoked.
-pub async fn check_api_key(store: &Store, presented: &str) -> Result<Option<i64>, AuthError> {
+/// Whose systems an API key belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiCaller {
+    SalesPoint(i64),
+    Partner(i64),
+}
+
+pub async fn check_api_key(store: &Store, presented: &str) -> Result<Option<ApiCaller>, AuthError> {
     let Some((prefix, secret)) = presented
         .trim()
         .strip_prefix("tp_")
@@ -165,10 +172,13 @@ pub async fn check_api_key(store: &Store, presented: &str) -> Result<Option<i64>
             .zip(hash.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0;
-    Ok(if same && row.revoked_at.is_none() {
-        row.sales_point_id
-    } else {
-        None
+    if !same || row.revoked_at.is_some() {
+        return Ok(None);
+    }
+    Ok(match (row.sales_point_id, row.partner_id) {
+        (Some(sp), _) => Some(ApiCaller::SalesPoint(sp)),
+        (None, Some(partner)) => Some(ApiCaller::Partner(partner)),
+        (None, None) => None,
     })
 }
 

@@ -175,10 +175,13 @@ pub enum DeviceCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ApiKeysCommand {
-    /// Make a key for a sales point; it is printed once and stored only as a hash.
+    /// Make a key for a sales point's system (sells passes) or a partner's (reads its statements
+    /// and visits); it is printed once and stored only as a hash.
     Add {
+        #[arg(long, required_unless_present = "partner", conflicts_with = "partner")]
+        sales_point: Option<String>,
         #[arg(long)]
-        sales_point: String,
+        partner: Option<String>,
         /// What the key is for, e.g. "Hotel Balkan booking system".
         #[arg(long)]
         name: String,
@@ -459,13 +462,30 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::ApiKeys(cmd) => {
             let store = s.open_store().await?;
             match cmd {
-                ApiKeysCommand::Add { sales_point, name } => {
+                ApiKeysCommand::Add {
+                    sales_point,
+                    partner,
+                    name,
+                } => {
                     let (key, prefix, hash) = crate::auth::new_api_key()?;
-                    store
-                        .insert_api_key(&prefix, &hash, &name, &sales_point, crate::store::now())
-                        .await?;
+                    let now = crate::store::now();
+                    let whose = match (sales_point, partner) {
+                        (Some(sp), _) => {
+                            store
+                                .insert_api_key(&prefix, &hash, &name, &sp, now)
+                                .await?;
+                            sp
+                        }
+                        (None, Some(partner)) => {
+                            store
+                                .insert_partner_api_key(&prefix, &hash, &name, &partner, now)
+                                .await?;
+                            partner
+                        }
+                        (None, None) => anyhow::bail!("say --sales-point CODE or --partner CODE"),
+                    };
                     println!(
-                        "API key for {sales_point} ({name}):\n  {key}\nshown once: store it in the sales point's system now"
+                        "API key for {whose} ({name}):\n  {key}\nshown once: store it in their system now"
                     );
                 }
                 ApiKeysCommand::List => {

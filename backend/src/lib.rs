@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod consortium;
 pub mod demo;
 pub mod device_api;
 pub mod devices;

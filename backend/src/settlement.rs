@@ -223,6 +223,35 @@ pub async fn settle(
             passes_corrected += 1;
         }
     }
+    // Accepted disputes are credited once, in the earliest open month computed after the answer;
+    // the operator carries the credit.
+    if lower.is_none() {
+        let credited = store.credited_disputes(label).await?;
+        for d in store.accepted_credits().await? {
+            let key = format!("dispute-{}", d.id);
+            if credited.contains(&key) {
+                continue;
+            }
+            let credit = d.credit_minor.unwrap_or(0);
+            for (party, kind, amount) in [
+                (d.party.clone(), "dispute_credit", credit),
+                ("operator".to_string(), "dispute_debit", -credit),
+            ] {
+                items.push(Item {
+                    party,
+                    currency: d.currency.clone(),
+                    kind,
+                    product_id: 0,
+                    offer_id: None,
+                    serial: key.clone(),
+                    redemption_id: None,
+                    amount_minor: amount,
+                    corrects: Some(d.period.clone()),
+                    reason: Some(format!("dispute {}: {}", d.id, d.comment)),
+                });
+            }
+        }
+    }
     send(items, settled).await?;
     drop(chunks);
     let mut tx = match writer.await {
@@ -615,12 +644,12 @@ pub async fn statement_csv(
             item.venue.as_deref().unwrap_or(""),
             item.device.as_deref().unwrap_or(""),
             item.offer.as_deref().unwrap_or(""),
-            categories
-                .get(&item.category_id)
+            item.category_id
+                .and_then(|c| categories.get(&c))
                 .map(String::as_str)
                 .unwrap_or(""),
             &item.kind,
-            &item.product,
+            item.product.as_deref().unwrap_or(""),
             item.corrects.as_deref().unwrap_or(""),
             &decimal(item.amount_minor, exponent),
             &item.amount_minor.to_string(),

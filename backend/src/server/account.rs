@@ -63,6 +63,12 @@ pub async fn login(
     {
         Ok(session) => {
             tracing::info!(user = %session.user.email, role = %session.user.role, "logged in");
+            // Partners land on their portal unless a page sent them to log in.
+            let next = if session.user.role == "partner" && next == "/desk" {
+                "/partner".to_string()
+            } else {
+                next
+            };
             let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
             let value = session_cookie(&session.token, auth::SESSION_TTL, ctx.secure_cookies);
             r.headers_mut().append(

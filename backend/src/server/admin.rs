@@ -44,7 +44,7 @@ async fn render(
             Some(Err(m)) => p.error role="alert" { (m) },
             None => {},
         }
-        p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } }
+        p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } }
         h2 { "Revoke a pass" }
         p { "Refund, loss or fraud: scanners refuse the pass after their next sync." }
         form method="post" action="/admin/revoke" {

@@ -97,8 +97,23 @@ impl From<SalesError> for ApiError {
     }
 }
 
-/// The sales point behind the request's API key.
+/// The sales point behind the request's API key (a partner's key is refused here).
 async fn caller(state: &Shared, headers: &HeaderMap) -> Result<i64, ApiError> {
+    match any_caller(state, headers).await? {
+        auth::ApiCaller::SalesPoint(sp) => Ok(sp),
+        auth::ApiCaller::Partner(_) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this is a partner's key: it reads statements and visits, it does not sell",
+        )),
+    }
+}
+
+/// Whoever the request's API key belongs to.
+pub(super) async fn any_caller(
+    state: &Shared,
+    headers: &HeaderMap,
+) -> Result<auth::ApiCaller, ApiError> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -111,7 +126,7 @@ async fn caller(state: &Shared, headers: &HeaderMap) -> Result<i64, ApiError> {
             )
         })?;
     match auth::check_api_key(&state.store, presented).await {
-        Ok(Some(sales_point)) => Ok(sales_point),
+        Ok(Some(caller)) => Ok(caller),
         Ok(None) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

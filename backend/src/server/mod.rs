@@ -7,6 +7,8 @@ mod api;
 mod desk;
 mod device;
 mod orders;
+mod partner;
+mod partner_api;
 mod settle;
 mod shop;
 pub mod web;
@@ -66,6 +68,29 @@ pub fn router(state: Shared) -> Router {
         .route("/admin/settlement/{period}/csv", get(settle::csv))
         .route("/admin/flags", get(settle::flags))
         .route("/admin/flags/{id}", post(settle::review))
+        .route("/admin/disputes", get(settle::disputes))
+        .route("/admin/disputes/{id}", post(settle::resolve_dispute))
+        .route("/admin/consortium", get(settle::consortium))
+        // Partners
+        .route("/partner", get(partner::dashboard))
+        .route("/partner/visits", get(partner::visits))
+        .route("/partner/statements", get(partner::statements))
+        .route(
+            "/partner/statements/{period}/{currency}",
+            get(partner::statement),
+        )
+        .route(
+            "/partner/statements/{period}/{currency}/csv",
+            get(partner::csv),
+        )
+        .route(
+            "/partner/statements/{period}/{currency}/pdf",
+            get(partner::pdf),
+        )
+        .route(
+            "/partner/statements/{period}/{currency}/disputes",
+            post(partner::dispute),
+        )
         .route("/admin/devices", post(admin::add_device))
         .route(
             "/admin/devices/import",
@@ -77,6 +102,17 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/orders", post(api::create_order))
         .route("/api/v1/orders/{id}", get(api::get_order))
         .route("/api/v1/passes/{serial}/revoke", post(api::revoke_pass))
+        .route("/api/v1/statements", get(partner_api::statements))
+        .route(
+            "/api/v1/statements/{period}/{currency}",
+            get(partner_api::statement),
+        )
+        .route(
+            "/api/v1/statements/{period}/{currency}/items",
+            get(partner_api::items),
+        )
+        .route("/api/v1/visits", get(partner_api::visits))
+        .route("/api/v1/openapi.json", get(partner_api::openapi))
         .route("/api/device/v1/enroll", post(device::enroll))
         .route("/api/device/v1/bundle", post(device::bundle))
         .route(

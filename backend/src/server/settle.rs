@@ -37,6 +37,7 @@ pub fn line_label(
         "operator_fee" => "Operator fee",
         "breakage" => "Breakage (value not used)",
         "dispute_credit" => "Dispute credit",
+        "dispute_debit" => "Dispute credits paid to partners",
         other => other,
     };
     let mut label = what.to_string();
@@ -375,4 +376,275 @@ pub async fn review(
         Err(e) => return Err(e.into()),
     };
     render_flags(&state, &ctx, Some(outcome)).await
+}
+
+pub async fn disputes(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render_disputes(&state, &ctx, None).await
+}
+
+async fn render_disputes(
+    state: &Shared,
+    ctx: &Ctx,
+    message: Option<Result<String, String>>,
+) -> Result<Response, WebError> {
+    let all = state.store.disputes().await?;
+    let zone = state
+        .store
+        .operator_zone()
+        .await
+        .unwrap_or_else(|_| "UTC".into());
+    let failed = matches!(message, Some(Err(_)));
+    let body = html! {
+        @match &message {
+            Some(Ok(m)) => p.ok role="status" { (m) },
+            Some(Err(m)) => p.error role="alert" { (m) },
+            None => {},
+        }
+        p { "Partners dispute lines of issued statements. Accept with a credit (paid in the next open month, "
+            "carried by the operator) or reject; either way, answer them. Every answer goes to the audit log." }
+        @if all.is_empty() { p { "No dispute." } }
+        @for d in &all {
+            section.statement {
+                p {
+                    strong { "Dispute " (d.id) } " · " (d.party) " · " (d.period) " " (d.currency) " · " (d.status)
+                    br; small { "Line " code { (d.line_key) } " · opened by " (d.opened_by) " on " (crate::present::local_time(d.opened_at, &zone)) }
+                }
+                blockquote { (d.comment) }
+                @if d.status == "open" {
+                    form method="post" action={ "/admin/disputes/" (d.id) } {
+                        (ctx.csrf_field())
+                        label for={ "credit-" (d.id) } { "Credit if accepted (" (d.currency) ", e.g. 12.50)" }
+                        input id={ "credit-" (d.id) } name="credit" inputmode="decimal";
+                        label for={ "answer-" (d.id) } { "Answer to the partner" }
+                        input id={ "answer-" (d.id) } name="answer" required;
+                        button type="submit" name="decision" value="accept" { "Accept" }
+                        button type="submit" name="decision" value="reject" { "Reject" }
+                    }
+                } @else {
+                    p { "Answer: " (d.answer.as_deref().unwrap_or("")) @if let Some(c) = d.credit_minor { " · credit " (money(c, &d.currency)) } }
+                }
+            }
+        }
+    };
+    let mut response = ctx.page("Disputes", body);
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// "12.50" in a currency's minor units (1250); "12" and "12.5" too. `None` if it is not an amount.
+pub fn parse_amount(text: &str, exponent: u32) -> Option<i64> {
+    let text = text.trim().replace(',', ".");
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty() && frac.is_empty()
+        || frac.len() > exponent as usize
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let unit = 10i64.checked_pow(exponent)?;
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let frac_minor: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse::<i64>().ok()? * 10i64.pow(exponent - frac.len() as u32)
+    };
+    whole.checked_mul(unit)?.checked_add(frac_minor)
+}
+
+pub async fn resolve_dispute(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let user = ctx.require(&["admin"])?;
+    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let answer = form
+        .get("answer")
+        .map(|a| a.trim().to_string())
+        .unwrap_or_default();
+    let accept = match form.get("decision").map(String::as_str) {
+        Some("accept") => true,
+        Some("reject") => false,
+        _ => {
+            return render_disputes(&state, &ctx, Some(Err("choose accept or reject".into())))
+                .await;
+        }
+    };
+    if answer.is_empty() {
+        return render_disputes(
+            &state,
+            &ctx,
+            Some(Err("write an answer to the partner".into())),
+        )
+        .await;
+    }
+    let currency = state
+        .store
+        .disputes()
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .map(|d| d.currency)
+        .ok_or(WebError::NotFound)?;
+    let exponent = currency
+        .parse::<townpass_core::money::Currency>()
+        .map_or(2, |c| c.exponent());
+    let credit = match form
+        .get("credit")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        None => None,
+        Some(text) => match parse_amount(text, exponent) {
+            Some(minor) => Some(minor),
+            None => {
+                return render_disputes(
+                    &state,
+                    &ctx,
+                    Some(Err(format!(
+                        "'{text}' is not an amount in {currency}, e.g. 12.50"
+                    ))),
+                )
+                .await;
+            }
+        },
+    };
+    let by = format!("admin:{}", user.email);
+    let outcome = match state
+        .store
+        .resolve_dispute(id, accept, credit, &answer, &by, crate::store::now())
+        .await
+    {
+        Ok(()) => Ok(format!("Dispute {id} answered.")),
+        Err(StoreError::Conflict(m)) => Err(m),
+        Err(e) => return Err(e.into()),
+    };
+    render_disputes(&state, &ctx, Some(outcome)).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct MonthQuery {
+    period: Option<String>,
+}
+
+pub async fn consortium(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    let zone = state.store.operator_zone().await?;
+    let label = match q.period.filter(|p| !p.trim().is_empty()) {
+        Some(p) => p,
+        None => {
+            let tz =
+                jiff::tz::TimeZone::get(&zone).map_err(|e| WebError::Internal(e.to_string()))?;
+            jiff::Zoned::now()
+                .with_time_zone(tz)
+                .strftime("%Y-%m")
+                .to_string()
+        }
+    };
+    let month = match settlement::Month::parse(&label, &zone) {
+        Ok(m) => m,
+        Err(StoreError::Conflict(m)) => return Err(WebError::BadRequest(m)),
+        Err(e) => return Err(e.into()),
+    };
+    let figures =
+        crate::consortium::figures(&state.store, month.starts_at * 1000, month.ends_at * 1000)
+            .await?;
+    let sales = state
+        .store
+        .sales_by_town(month.starts_at, month.ends_at)
+        .await?;
+    let payouts = match state.store.period(&month.label).await? {
+        Some(row) => Some(settlement::report(&state.store, &row).await?),
+        None => None,
+    };
+    let towns: Vec<&String> = figures.visits_by_town.keys().collect();
+    let body = html! {
+        form.filters method="get" action="/admin/consortium" {
+            label { "Month " input name="period" value=(month.label) pattern="[0-9]{4}-[0-9]{2}"; }
+            button type="submit" { "Show" }
+        }
+        h2 { "Does the joint pass work?" }
+        ul {
+            li { "Passes used: " strong { (figures.passes_used) } }
+            li { "Towns per pass (average): " strong { (format!("{:.2}", figures.average_towns_per_pass)) } }
+            li { "Venues per pass (average): " strong { (format!("{:.2}", figures.average_venues_per_pass)) } }
+            li { "Hours between first and last use (average): " strong { (format!("{:.1}", figures.average_hours_first_to_last)) } }
+            @if let Some(b) = &figures.busiest_town {
+                li { "Visits outside the busiest town (" (b) "): " strong { (format!("{:.1} %", figures.share_outside_busiest * 100.0)) } }
+            }
+        }
+        h2 { "Town to town" }
+        p { "Passes used in the row's town that were also used in the column's town (the diagonal: passes used there)." }
+        div.scroll { table {
+            thead { tr { th { "" } @for t in &towns { th.num { (t) } } } }
+            tbody {
+                @for a in &towns {
+                    tr {
+                        th { (a) }
+                        @for b in &towns {
+                            @let key = if a <= b { ((*a).clone(), (*b).clone()) } else { ((*b).clone(), (*a).clone()) };
+                            td.num { (figures.town_pairs.get(&key).copied().unwrap_or(0)) }
+                        }
+                    }
+                }
+            }
+        } }
+        h2 { "Sales by town" }
+        div.scroll { table {
+            thead { tr { th { "Sold at" } th.num { "Passes" } th.num { "Gross" } } }
+            tbody { @for (town, currency, n, gross) in &sales { tr { td { (town) } td.num { (n) } td.num { (money(*gross, currency)) } } } }
+        } }
+        h2 { "Visits by town and partner" }
+        div.scroll { table {
+            thead { tr { th { "Town" } th.num { "Visits" } } }
+            tbody { @for (t, n) in &figures.visits_by_town { tr { td { (t) } td.num { (n) } } } }
+        } }
+        div.scroll { table {
+            thead { tr { th { "Partner" } th.num { "Visits" } } }
+            tbody { @for (p, n) in &figures.visits_by_partner { tr { td { (p) } td.num { (n) } } } }
+        } }
+        h2 { "Payouts" }
+        @match &payouts {
+            None => p { "This month is not settled yet: " a href="/admin/settlement" { "compute it" } "." },
+            Some(r) => {
+                p { "Statements " (r.status) ": " a href={ "/admin/settlement/" (r.period) } { "details" } }
+                div.scroll { table {
+                    thead { tr { th { "Party" } th.num { "Amount" } } }
+                    tbody { @for s in &r.statements { tr { td { (s.party) } td.num { (money(s.amount_minor, &s.currency)) } } } }
+                } }
+            }
+        }
+    };
+    Ok(ctx.page(&format!("Consortium · {}", month.label), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_amount;
+
+    #[test]
+    fn amounts_are_read_exactly_into_minor_units() {
+        assert_eq!(parse_amount("12.50", 2), Some(1250));
+        assert_eq!(parse_amount("12,5", 2), Some(1250));
+        assert_eq!(parse_amount("12", 2), Some(1200));
+        assert_eq!(parse_amount(".05", 2), Some(5));
+        assert_eq!(parse_amount("1200", 0), Some(1200));
+        assert_eq!(parse_amount("1.234", 2), None);
+        assert_eq!(parse_amount("-3", 2), None);
+        assert_eq!(parse_amount("abc", 2), None);
+        assert_eq!(parse_amount("", 2), None);
+    }
 }

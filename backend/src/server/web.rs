@@ -134,6 +134,9 @@ impl Ctx {
                             @if self.user.as_ref().is_some_and(|u| u.role == "admin") {
                                 a href="/admin" { "Admin" }
                             }
+                            @if self.user.as_ref().is_some_and(|u| u.role == "partner") {
+                                a href="/partner" { "Partner portal" }
+                            }
                             @if self.user.is_some() {
                                 form.inline method="post" action="/logout" {
                                     (self.csrf_field())
@@ -279,4 +282,9 @@ button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underl
 .pass{background:#fff;border-radius:.6rem;padding:1rem;margin:1rem 0;box-shadow:0 1px 3px #0002;display:grid;grid-template-columns:minmax(0,20rem) minmax(0,1fr);gap:1rem}.pass>*{min-width:0}
 .pass .qr svg{width:100%;height:auto;display:block}@media(max-width:40rem){.pass{grid-template-columns:minmax(0,1fr)}}
 .code{font-family:ui-monospace,monospace;font-size:1.2rem;letter-spacing:.05rem;overflow-wrap:anywhere}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left}
+.scroll{overflow-x:auto;max-width:100%}td.num,th.num{text-align:right;white-space:nowrap}tbody tr:nth-child(even){background:#0000000a}
+.chart svg{width:100%;height:auto;display:block;background:#fff;border-radius:.4rem}.chart rect{fill:#0b6b3a}.chart text{font-size:9px;fill:#555}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}.filters label{margin:0}.filters input,.filters select{width:auto}
+section.statement{background:#fff;border-radius:.6rem;padding:.6rem 1rem;margin:1rem 0;box-shadow:0 1px 3px #0002}
+details.dispute{margin:.2rem 0}details.dispute textarea{height:4rem}
 "#;

@@ -13,12 +13,12 @@ pub struct ApiKeyRow {
     pub secret_hash: String,
     pub name: String,
     pub sales_point_id: Option<i64>,
+    pub partner_id: Option<i64>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
 }
 
-const SELECT_KEY: &str =
-    "SELECT id, prefix, secret_hash, name, sales_point_id, created_at, revoked_at FROM api_keys";
+const SELECT_KEY: &str = "SELECT id, prefix, secret_hash, name, sales_point_id, partner_id, created_at, revoked_at FROM api_keys";
 
 impl Store {
     pub async fn insert_api_key(
@@ -35,6 +35,31 @@ impl Store {
             .bind(secret_hash)
             .bind(name)
             .bind(sales_point_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A key for a partner's systems: its statements and visits over /api/v1.
+    pub async fn insert_partner_api_key(
+        &self,
+        prefix: &str,
+        secret_hash: &str,
+        name: &str,
+        partner: &str,
+        now: i64,
+    ) -> Result<()> {
+        let partner_id: i64 = sqlx::query_scalar("SELECT id FROM partners WHERE code = $1")
+            .bind(partner)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("partner '{partner}'")))?;
+        sqlx::query("INSERT INTO api_keys (prefix, secret_hash, name, partner_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(prefix)
+            .bind(secret_hash)
+            .bind(name)
+            .bind(partner_id)
             .bind(now)
             .execute(&self.pool)
             .await?;

@@ -8,6 +8,7 @@ mod catalog;
 mod devices;
 mod keys;
 mod outbox;
+mod portal;
 mod sales;
 mod settlement;
 mod users;
@@ -24,6 +25,7 @@ pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use devices::{CodeProblem, DeviceRow, NewRedemption, UseRow};
 pub use keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
+pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};
 pub use settlement::{
     AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass,

@@ -136,8 +136,8 @@ impl Totals {
 pub struct ItemDetail {
     pub kind: String,
     pub serial: String,
-    pub product: String,
-    pub category_id: i64,
+    pub product: Option<String>,
+    pub category_id: Option<i64>,
     pub offer: Option<String>,
     pub venue: Option<String>,
     pub device: Option<String>,
@@ -510,7 +510,7 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT i.kind, i.serial, pr.code AS product, p.category_id, o.code AS offer, v.code AS venue, \
              d.name AS device, r.scanned_at, t.time_zone AS venue_zone, i.corrects, i.amount_minor \
-             FROM settlement_items i JOIN passes p ON p.serial = i.serial JOIN products pr ON pr.id = i.product_id \
+             FROM settlement_items i LEFT JOIN passes p ON p.serial = i.serial LEFT JOIN products pr ON pr.id = i.product_id \
              LEFT JOIN redemptions r ON r.id = i.redemption_id LEFT JOIN offers o ON o.id = i.offer_id \
              LEFT JOIN venues v ON v.id = r.venue_id LEFT JOIN towns t ON t.id = v.town_id \
              LEFT JOIN devices d ON d.id = r.device_id \
@@ -617,7 +617,7 @@ async fn audit_in(
 }
 
 /// The item kinds, as stored.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "visit",
     "pool_share",
     "fixed_share",
@@ -625,6 +625,7 @@ pub const KINDS: [&str; 7] = [
     "operator_fee",
     "breakage",
     "dispute_credit",
+    "dispute_debit",
 ];
 
 fn kind_static(kind: &str) -> &'static str {

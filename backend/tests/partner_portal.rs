@@ -1,0 +1,359 @@
+//! The partner portal and the partner API over real HTTP, on SQLite and PostgreSQL: a partner's
+//! dashboard, visits and statements; the CSV behind a statement adds up to it; a PDF; a dispute the
+//! operator accepts, credited in the next month; and every attempt to reach another partner's
+//! statement, line, venue or data through a page or an API route answers 404.
+
+use serde_json::Value;
+use townpass::testing::{TestApp, TestDb};
+
+const PASSWORD: &str = "partner password 1234";
+
+async fn user(app: &TestApp, email: &str, role: &str, partner: Option<&str>) {
+    let hash = townpass::auth::hash_password(PASSWORD).expect("hash");
+    app.db
+        .store
+        .upsert_user(
+            &townpass::store::NewUser {
+                email,
+                name: email,
+                password_hash: &hash,
+                role,
+                sales_point: None,
+                partner,
+            },
+            0,
+        )
+        .await
+        .expect("user");
+}
+
+async fn partner_key(app: &TestApp, partner: &str) -> String {
+    let (key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+    app.db
+        .store
+        .insert_partner_api_key(&prefix, &hash, "statements", partner, 0)
+        .await
+        .expect("key");
+    key
+}
+
+async fn api(app: &TestApp, path: &str, key: &str) -> (u16, Value) {
+    let reply = app
+        .get_with(path, &[("authorization", &format!("Bearer {key}"))])
+        .await;
+    (
+        reply.status,
+        serde_json::from_slice(&reply.body).unwrap_or(Value::Null),
+    )
+}
+
+fn csv_total(body: &str) -> (i64, Vec<Vec<String>>) {
+    let mut lines = body.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let at = header
+        .iter()
+        .position(|h| *h == "amount_minor")
+        .expect("column");
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    (
+        rows.iter()
+            .map(|r| r[at].parse::<i64>().expect("minor"))
+            .sum(),
+        rows,
+    )
+}
+
+#[tokio::test]
+async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let store = app.db.store.clone();
+        let now = townpass::store::now();
+        let key = app
+            .db
+            .key_ring()
+            .ensure_active(&store, now)
+            .await
+            .expect("key");
+        let month = townpass::demo::seed_settled_month(&store, &key, now)
+            .await
+            .expect("history")
+            .expect("seeded");
+        // A statement only another partner has: rim-vt in dinars, in a closed month of its own.
+        sqlx::query("INSERT INTO periods (period, starts_at, ends_at, status, computed_at) VALUES ('2020-01', 0, 1, 'draft', 0)")
+            .execute(store.pool())
+            .await
+            .expect("period");
+        sqlx::query("INSERT INTO settlement_items (period, party, currency, kind, product_id, serial, amount_minor) \
+                     VALUES ('2020-01', 'partner:rim-vt', 'RSD', 'fixed_share', 1, 'ffffffffffffffff', 5000)")
+            .execute(store.pool())
+            .await
+            .expect("item");
+        sqlx::query("UPDATE periods SET status = 'closed', closed_at = 1 WHERE period = '2020-01'")
+            .execute(store.pool())
+            .await
+            .expect("closed");
+        user(&app, "museum@nim.test", "partner", Some("nim")).await;
+        user(&app, "ops@demo.test", "admin", None).await;
+
+        // Logging in lands a partner on its portal.
+        let login = app.login("museum@nim.test", PASSWORD).await;
+        assert_eq!(
+            login.location.as_deref(),
+            Some("/partner"),
+            "{}",
+            app.db.kind
+        );
+        let dash = app
+            .get(&format!("/partner?from={month}-01&to={month}-28"))
+            .await;
+        assert_eq!(dash.status, 200, "{}", dash.text());
+        let text = dash.text();
+        assert!(
+            text.contains("<svg") && text.contains("Visits per day"),
+            "{text}"
+        );
+        assert!(
+            text.contains("nim-boyana") || text.contains("boyana-church"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("tsarevets"),
+            "another partner's venue: {text}"
+        );
+        let visits = app
+            .get(&format!("/partner/visits?from={month}-01&to={month}-28"))
+            .await;
+        assert_eq!(visits.status, 200);
+        assert!(!visits.text().contains("tsarevets"));
+
+        // The statement, its CSV (adds up, only NIM's venues) and its PDF.
+        let base = format!("/partner/statements/{month}/EUR");
+        let page = app.get(&base).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let total: i64 = {
+            let t = page.text();
+            let at = t.find("data-minor=\"").expect("total") + 12;
+            t[at..]
+                .split('"')
+                .next()
+                .expect("value")
+                .parse()
+                .expect("minor")
+        };
+        let csv = app.get(&format!("{base}/csv")).await;
+        assert_eq!(csv.status, 200);
+        let (sum, rows) = csv_total(&csv.text());
+        assert_eq!(
+            sum, total,
+            "{}: the CSV adds up to the statement",
+            app.db.kind
+        );
+        assert!(
+            rows.iter()
+                .all(|r| r[2].is_empty() || r[2] == "nim-boyana" || r[2] == "boyana-church"),
+            "only NIM's venues: {rows:?}"
+        );
+        let pdf = app.get(&format!("{base}/pdf")).await;
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.body.starts_with(b"%PDF"));
+
+        // Nothing of anyone else, through any page.
+        for path in [
+            "/partner/statements/2020-01/RSD".to_string(),
+            "/partner/statements/2020-01/RSD/csv".to_string(),
+            "/partner/statements/2020-01/RSD/pdf".to_string(),
+            format!("/partner/statements/{month}/RSD"),
+            "/partner/statements/1999-01/EUR".to_string(),
+            "/partner/visits?venue=tsarevets".to_string(),
+        ] {
+            assert_eq!(app.get(&path).await.status, 404, "{}: {path}", app.db.kind);
+        }
+        let csrf = page.field("csrf").expect("csrf");
+        let foreign = app
+            .post_form(
+                "/partner/statements/2020-01/RSD/disputes",
+                &[
+                    ("csrf", &csrf),
+                    ("line", "fixed_share|1||"),
+                    ("comment", "mine?"),
+                ],
+            )
+            .await;
+        assert_eq!(foreign.status, 404);
+        let wrong_line = app
+            .post_form(
+                &format!("{base}/disputes"),
+                &[
+                    ("csrf", &csrf),
+                    ("line", "fixed_share|999||"),
+                    ("comment", "mine?"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            wrong_line.status, 404,
+            "a line that is not on the statement"
+        );
+        // Not the operator's pages either.
+        assert_eq!(app.get("/admin/settlement").await.status, 403);
+
+        // A dispute on a real line, answered by the operator, credited next month.
+        let line = {
+            let t = page.text();
+            let at = t.find("name=\"line\" value=\"").expect("a dispute form") + 19;
+            t[at..].split('"').next().expect("key").to_string()
+        };
+        let empty = app
+            .post_form(
+                &format!("{base}/disputes"),
+                &[("csrf", &csrf), ("line", &line), ("comment", "  ")],
+            )
+            .await;
+        assert_eq!(empty.status, 422);
+        let sent = app
+            .post_form(
+                &format!("{base}/disputes"),
+                &[
+                    ("csrf", &csrf),
+                    ("line", &line),
+                    ("comment", "Two school groups are missing"),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.text());
+        assert!(sent.text().contains("Two school groups are missing"));
+        app.logout_locally();
+        app.login("ops@demo.test", PASSWORD).await;
+        let disputes = app.get("/admin/disputes").await;
+        assert!(disputes.text().contains("Two school groups are missing"));
+        let ops_csrf = disputes.field("csrf").expect("csrf");
+        let id: i64 = sqlx::query_scalar("SELECT id FROM disputes")
+            .fetch_one(store.pool())
+            .await
+            .expect("dispute");
+        let bad = app
+            .post_form(
+                &format!("/admin/disputes/{id}"),
+                &[
+                    ("csrf", &ops_csrf),
+                    ("decision", "accept"),
+                    ("credit", "12.345"),
+                    ("answer", "ok"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422, "three decimals are not euros");
+        let ok = app
+            .post_form(
+                &format!("/admin/disputes/{id}"),
+                &[
+                    ("csrf", &ops_csrf),
+                    ("decision", "accept"),
+                    ("credit", "12.50"),
+                    ("answer", "Confirmed by the gate log"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, 200, "{}", ok.text());
+        let this_month = jiff::Timestamp::from_second(now)
+            .expect("now")
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+            .strftime("%Y-%m")
+            .to_string();
+        let next = townpass::settlement::settle(&store, &this_month, now, None, &|_| {})
+            .await
+            .expect("settle");
+        let nim = next
+            .statements
+            .iter()
+            .find(|s| s.party == "partner:nim")
+            .expect("NIM is credited");
+        assert!(
+            nim.lines.iter().any(|l| l.kind == "dispute_credit"
+                && l.amount_minor == 1250
+                && l.corrects.as_deref() == Some(month.as_str())),
+            "{nim:?}"
+        );
+        assert!(
+            next.totals.values().all(|t| t.balances()),
+            "{:?}",
+            next.totals
+        );
+        let consortium = app.get(&format!("/admin/consortium?period={month}")).await;
+        assert_eq!(consortium.status, 200);
+        assert!(consortium.text().contains("Town to town"));
+
+        // The partner API: own statements only, with lines and items that add up.
+        let nim_key = partner_key(&app, "nim").await;
+        let (status, list) = api(&app, "/api/v1/statements", &nim_key).await;
+        assert_eq!(status, 200, "{list}");
+        assert!(
+            list["statements"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .all(|s| s["period"] != "2020-01")
+        );
+        let (status, one) = api(&app, &format!("/api/v1/statements/{month}/EUR"), &nim_key).await;
+        assert_eq!(status, 200, "{one}");
+        assert_eq!(one["total_minor"], total);
+        let (status, items) = api(
+            &app,
+            &format!("/api/v1/statements/{month}/EUR/items"),
+            &nim_key,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let sum: i64 = items["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["amount_minor"].as_i64().expect("minor"))
+            .sum();
+        assert_eq!(sum, total);
+        for path in [
+            "/api/v1/statements/2020-01/RSD",
+            "/api/v1/statements/2020-01/RSD/items",
+            "/api/v1/visits?venue=tsarevets",
+        ] {
+            let (status, body) = api(&app, path, &nim_key).await;
+            assert_eq!(status, 404, "{path}: {body}");
+        }
+        let (status, visits) = api(&app, "/api/v1/visits?from=0", &nim_key).await;
+        assert_eq!(status, 200);
+        assert!(
+            visits["visits"]
+                .as_array()
+                .expect("visits")
+                .iter()
+                .all(|v| v["venue"] == "nim-boyana" || v["venue"] == "boyana-church")
+        );
+        // A partner's key does not sell; a sales point's key does not read statements.
+        let (status, _) = api(&app, "/api/v1/products", &nim_key).await;
+        assert_eq!(status, 403);
+        let (k, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        store
+            .insert_api_key(&prefix, &hash, "desk", "sofia-tic", 0)
+            .await
+            .expect("key");
+        let (status, _) = api(&app, "/api/v1/statements", &k).await;
+        assert_eq!(status, 403);
+        let (status, _) = api(&app, "/api/v1/statements", "tp_nope_nope").await;
+        assert_eq!(status, 401);
+        // The OpenAPI document names every partner route.
+        let doc = app.get("/api/v1/openapi.json").await;
+        let doc: Value = serde_json::from_slice(&doc.body).expect("json");
+        for route in [
+            "/api/v1/statements",
+            "/api/v1/statements/{period}/{currency}",
+            "/api/v1/statements/{period}/{currency}/items",
+            "/api/v1/visits",
+            "/api/v1/orders",
+        ] {
+            assert!(doc["paths"].get(route).is_some(), "{route} documented");
+        }
+    }
+}
