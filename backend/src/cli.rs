@@ -36,8 +36,9 @@ pub enum Command {
     /// Run the web server (shop, pass pages, desk, /.well-known/townpass/keys) and the mail worker.
     Serve(ServeArgs),
     /// Seed a demo region (five Bulgarian towns, three products, demo users) and serve it on SQLite.
-    /// Uses ./townpass-demo unless --data-dir is given; prints the URLs and passwords.
-    Demo(ServeArgs),
+    /// Uses ./townpass-demo unless --data-dir is given; prints the URLs and passwords. The first
+    /// start also seeds last month's sales and visits and closes its settlement.
+    Demo(DemoArgs),
     /// Bring the database schema up to date (the server also does this at start).
     Migrate,
     /// The catalogue: towns, partners, venues, offers, products, as a TOML file.
@@ -82,6 +83,15 @@ pub struct SettleArgs {
     /// Print the report as JSON (statements with their lines, totals per currency).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Seed the demo data and exit without serving (e.g. to prepare a database for tests).
+    #[arg(long)]
+    pub seed_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -699,7 +709,7 @@ fn readable_password() -> anyhow::Result<String> {
     Ok(crate::auth::readable_secret(4)?)
 }
 
-async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
+async fn demo(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
     let mut s = s.clone();
     if s.data_dir.is_none() && s.database_url.is_none() {
         s.data_dir = Some(PathBuf::from("townpass-demo"));
@@ -761,7 +771,17 @@ async fn demo(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
     } else {
         "already there"
     };
-    run_server(&s, store, args, move |base| {
+    if args.seed_only {
+        println!(
+            "demo data seeded in {} ({catalogue_note}); settlement: {settled_note}",
+            data_dir.display()
+        );
+        for (email, role, password) in &users {
+            println!("  {role:<8} {email:<24} {password}");
+        }
+        return Ok(EXIT_OK);
+    }
+    run_server(&s, store, args.serve, move |base| {
         println!();
         println!("townpass demo: Sofia, Plovdiv, Veliko Tarnovo, Koprivshtitsa, Rila Monastery ({catalogue_note})");
         println!("  data directory   {}", data_dir.display());

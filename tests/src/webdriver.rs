@@ -98,6 +98,38 @@ impl Browser {
         v["value"].clone()
     }
 
+    /// Lets the page download files into `dir` (a click on a download link saves the file there).
+    pub fn download_to(&self, dir: &std::path::Path) {
+        self.call(
+            "POST",
+            "/chromium/send_command",
+            Some(json!({"cmd": "Page.setDownloadBehavior",
+                        "params": {"behavior": "allow", "downloadPath": dir.display().to_string()}})),
+        );
+    }
+
+    /// Waits (up to 20 s) for a finished download in `dir` and returns its bytes.
+    pub fn wait_download(dir: &std::path::Path, suffix: &str) -> Vec<u8> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(path) = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().ends_with(suffix))
+            {
+                return std::fs::read(path).expect("downloaded file");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {suffix} download in {} after 20 s",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn goto(&self, url: &str) {
         self.call("POST", "/url", Some(json!({"url": url})));
     }

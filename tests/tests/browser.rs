@@ -106,3 +106,76 @@ fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page
         let _ = std::fs::write(std::path::Path::new(&dir).join("order-page.png"), png);
     }
 }
+
+#[test]
+fn a_partner_opens_a_statement_downloads_its_csv_and_the_csv_adds_up_to_the_statement() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    // The demo's last month, sold, visited, settled and closed.
+    ok(data.townpass(&["demo", "--seed-only"]));
+    ok(data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "museum@nim.test",
+        "--role",
+        "partner",
+        "--partner",
+        "nim",
+        "--password",
+        DESK_PASSWORD,
+    ]));
+    let server = Server::start(&data);
+    let browser = Browser::start();
+    let downloads = data.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads dir");
+    browser.download_to(&downloads);
+
+    browser.goto(&format!("{}/login?lang=en", server.url));
+    browser.fill("#email", "museum@nim.test");
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.ends_with("/partner"));
+    assert_eq!(browser.find_all(".chart svg").len(), 1, "the visits chart");
+    browser.click("a[href^='/partner/statements/']");
+    browser.wait_url(|u| u.contains("/partner/statements/"));
+    let total: i64 = browser
+        .attribute("#statement-total", "data-minor")
+        .expect("the statement's total")
+        .parse()
+        .expect("minor units");
+    assert!(total > 0, "NIM earned something last month");
+    browser.click("a#csv");
+    let csv = String::from_utf8(Browser::wait_download(&downloads, ".csv")).expect("utf-8");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let at = header
+        .iter()
+        .position(|h| *h == "amount_minor")
+        .expect("amount_minor column");
+    let sum: i64 = lines
+        .map(|l| {
+            l.split(',')
+                .nth(at)
+                .expect("field")
+                .parse::<i64>()
+                .expect("minor")
+        })
+        .sum();
+    assert_eq!(sum, total, "the CSV adds up to the statement: {csv}");
+    if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join("partner-statement.png"),
+            browser.screenshot(),
+        );
+    }
+}
