@@ -402,6 +402,21 @@ impl TestApp {
         }
     }
 
+    /// Seeds the demo's last month (sales, visits) and closes its settlement; returns "YYYY-MM".
+    pub async fn with_settled_month(&self) -> String {
+        let now = crate::store::now();
+        let key = self
+            .db
+            .key_ring()
+            .ensure_active(&self.db.store, now)
+            .await
+            .expect("key");
+        crate::demo::seed_settled_month(&self.db.store, &key, now)
+            .await
+            .expect("history")
+            .expect("a month was seeded")
+    }
+
     /// Adds a user with this password.
     pub async fn add_user(
         &self,

@@ -71,16 +71,7 @@ async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else
         let app = TestApp::start(db).await;
         let store = app.db.store.clone();
         let now = townpass::store::now();
-        let key = app
-            .db
-            .key_ring()
-            .ensure_active(&store, now)
-            .await
-            .expect("key");
-        let month = townpass::demo::seed_settled_month(&store, &key, now)
-            .await
-            .expect("history")
-            .expect("seeded");
+        let month = app.with_settled_month().await;
         // A statement only another partner has: rim-vt in dinars, in a closed month of its own.
         sqlx::query("INSERT INTO periods (period, starts_at, ends_at, status, computed_at) VALUES ('2020-01', 0, 1, 'draft', 0)")
             .execute(store.pool())

@@ -14,16 +14,7 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
         let app = TestApp::start(db).await;
         let store = app.db.store.clone();
         let now = townpass::store::now();
-        let key = app
-            .db
-            .key_ring()
-            .ensure_active(&store, now)
-            .await
-            .expect("key");
-        let month = townpass::demo::seed_settled_month(&store, &key, now)
-            .await
-            .expect("history")
-            .expect("a month was seeded");
+        let month = app.with_settled_month().await;
         app.add_user("admin@demo.test", "admin", None, PASSWORD)
             .await;
         app.add_user("desk@demo.test", "desk", Some("sofia-tic"), PASSWORD)

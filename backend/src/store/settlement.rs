@@ -394,16 +394,7 @@ impl Store {
                  value ->> 'corrects', value ->> 'reason' FROM json_each($1)"
             }
         };
-        for chunk in items.chunks(ITEM_BATCH) {
-            let json = serde_json::to_string(chunk)
-                .map_err(|e| StoreError::Conflict(format!("cannot encode items: {e}")))?;
-            sqlx::query(sql)
-                .bind(json)
-                .bind(period)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
+        insert_json_chunks(tx, sql, items, period).await
     }
 
     pub async fn insert_settled(
@@ -424,16 +415,7 @@ impl Store {
                  value ->> 'refund_minor' FROM json_each($1)"
             }
         };
-        for chunk in passes.chunks(ITEM_BATCH) {
-            let json = serde_json::to_string(chunk)
-                .map_err(|e| StoreError::Conflict(format!("cannot encode passes: {e}")))?;
-            sqlx::query(sql)
-                .bind(json)
-                .bind(period)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
+        insert_json_chunks(tx, sql, passes, period).await
     }
 
     /// Closes a month inside the transaction that computed it.
@@ -593,6 +575,25 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Runs `sql` once per chunk of rows, the chunk as one JSON parameter ($1) and `period` as $2.
+async fn insert_json_chunks<T: serde::Serialize>(
+    tx: &mut Transaction<'static, Any>,
+    sql: &str,
+    rows: &[T],
+    period: &str,
+) -> Result<()> {
+    for chunk in rows.chunks(ITEM_BATCH) {
+        let json = serde_json::to_string(chunk)
+            .map_err(|e| StoreError::Conflict(format!("cannot encode rows: {e}")))?;
+        sqlx::query(sql)
+            .bind(json)
+            .bind(period)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn audit_in(
