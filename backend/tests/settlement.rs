@@ -277,6 +277,15 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
             .await;
         r.visit(&p1, "ob", at("2026-10-03 15:00"), upload, None)
             .await;
+        // ... and oa again on 4 Oct: flagged by the server (oa is once per pass), so not paid.
+        r.visit(
+            &p1,
+            "oa",
+            at("2026-10-04 11:00"),
+            upload,
+            Some("already_used"),
+        )
+        .await;
         // P2: pool, web, 40.00, never used; hard expiry 10 days after sale (12 Oct): fee 400,
         // breakage 3600 to the operator.
         let p2 = r.web("pool-72h", at("2026-10-02 09:00")).await;
@@ -297,7 +306,7 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
         .await;
         // P4: fixed share, desk, 10.00: commission 50, fee 15 % = 150, net 800 split 3 : 1 =
         // 600 to museum A, 200 to museum B.
-        r.desk("share", at("2026-10-07 12:00")).await;
+        let p4 = r.desk("share", at("2026-10-07 12:00")).await;
         // P5: pool, web, 40.00, refunded the next day: gross 4000, refund 4000, nobody paid.
         let p5 = r.web("pool-72h", at("2026-10-07 12:00")).await;
         store
@@ -398,8 +407,9 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
             );
         }
 
-        // November: a visit with P2 on 4 Oct arrives late (2 Nov); P3's flagged visit is accepted
-        // on review. P6 settles normally: fee 400, its one visit takes the net 3600.
+        // November: a visit with P2 on 4 Oct arrives late (2 Nov); the flagged visits of P1 and P3
+        // are accepted on review (3 Nov); P4 is refunded (4 Nov). P6 settles normally: fee 400,
+        // its one visit takes the net 3600.
         r.visit(
             &p2,
             "oa",
@@ -413,17 +423,27 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
             .execute(store.pool())
             .await
             .expect("review");
+        store
+            .revoke_pass(&p4, "refund", true, "test", at("2026-11-04 10:00"))
+            .await
+            .expect("refund after close");
         let november = settle(store, "2026-11", "2026-12-01 12:00", false).await;
         assert_eq!(november.passes_settled, 1, "{}: P6", db.kind);
-        assert_eq!(november.passes_corrected, 1, "{}: P2 only", db.kind);
+        assert_eq!(november.passes_corrected, 3, "{}: P1, P2, P4", db.kind);
         let october_again = settle(store, "2026-10", "2026-12-01 12:00", true).await;
         assert_eq!(
             serde_json::to_string(&october_again.statements).expect("json"),
             serde_json::to_string(&closed.statements).expect("json"),
             "a closed month settles to what it issued, late data or not"
         );
-        // P2's net 3600 moves from breakage to museum A's pool share, named as correcting October.
-        // P3's reviewed visit stays unpaid: it was the second at ob that day.
+        // Each correction names October:
+        // - P2's net 3600 moves from breakage to museum A's pool share;
+        // - P1's accepted visit (oa, 4 Oct, another day) joins the pool: 3400 over rack rates
+        //   1000 : 500 : 1000 = 1360 / 680 / 1360, against 2267 / 1133 booked: museum A
+        //   -907 + 1360 = +453, museum B -453;
+        // - P4's refund takes back everything it paid: commission -50, fee -150, shares -600 / -200,
+        //   and counts a refund of 1000;
+        // - P3's reviewed visit stays unpaid: it was the second at ob that day.
         assert_eq!(
             by_party(&november),
             BTreeMap::from([
@@ -431,22 +451,43 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
                     "operator".to_string(),
                     kinds(&[
                         ("operator_fee", 400),
-                        ("breakage (corrects 2026-10)", -3600)
+                        ("breakage (corrects 2026-10)", -3600),
+                        ("operator_fee (corrects 2026-10)", -150),
                     ])
                 ),
                 (
                     "partner:museum-a".to_string(),
                     kinds(&[
                         ("pool_share", 3600),
-                        ("pool_share (corrects 2026-10)", 3600)
+                        ("pool_share (corrects 2026-10)", 3600 + 453),
+                        ("fixed_share (corrects 2026-10)", -600),
                     ])
+                ),
+                (
+                    "partner:museum-b".to_string(),
+                    kinds(&[
+                        ("pool_share (corrects 2026-10)", -453),
+                        ("fixed_share (corrects 2026-10)", -200),
+                    ])
+                ),
+                (
+                    "sales_point:desk".to_string(),
+                    kinds(&[("commission (corrects 2026-10)", -50)])
                 ),
             ]),
             "{}",
             db.kind
         );
+        let reasons: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT reason FROM settlement_items WHERE period = '2026-11' AND reason IS NOT NULL ORDER BY reason",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("reasons");
+        assert_eq!(reasons, ["flag reviewed", "refund", "visit uploaded late"]);
         let eur = &november.totals["EUR"];
-        assert_eq!((eur.gross_minor, eur.refunds_minor), (4000, 0));
+        // Gross 4000 (P6), refunds 1000 (P4): 3000 handed out.
+        assert_eq!((eur.gross_minor, eur.refunds_minor), (4000, 1000));
         assert!(eur.balances(), "{eur:?}");
         // October is untouched.
         let october_now =
