@@ -195,3 +195,68 @@ fn a_device_enrolment_code_is_readable_one_time_and_valid_for_a_day() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("venue 'louvre' not found"));
 }
+
+/// `townpass settle` from the command line, on SQLite and on PostgreSQL: the demo's closed month
+/// comes back as issued and balanced; the current month is a draft that cannot be closed yet; a
+/// bad month is refused with a hint.
+fn settle_from_the_command_line(data: DataDir) {
+    let seeded = stdout(&data.townpass(&["demo", "--seed-only"]));
+    let month = seeded
+        .split("settlement: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the seeded month")
+        .to_string();
+    let report: Value = serde_json::from_str(&stdout(
+        &data.townpass(&["settle", "--period", &month, "--json"]),
+    ))
+    .expect("json");
+    assert_eq!(report["status"], "closed", "{report}");
+    let eur = &report["totals"]["EUR"];
+    let gross = eur["gross_minor"].as_i64().expect("gross");
+    let handed_out: i64 = [
+        "partner_payables_minor",
+        "commissions_minor",
+        "operator_fees_minor",
+        "breakage_minor",
+    ]
+    .iter()
+    .map(|k| eur[k].as_i64().expect("amount"))
+    .sum();
+    assert!(gross > 0);
+    assert_eq!(
+        handed_out,
+        gross - eur["refunds_minor"].as_i64().expect("refunds")
+    );
+    let text = stdout(&data.townpass(&["settle", "--period", &month]));
+    assert!(
+        text.contains("balanced") && text.contains("closed"),
+        "{text}"
+    );
+
+    let bad = data.townpass(&["settle", "--period", "2026-13"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM"));
+    // A month from the far future is not over yet.
+    let early = data.townpass(&["settle", "--period", "2099-01", "--close"]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("not over yet"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+}
+
+#[test]
+fn settle_on_sqlite() {
+    if let Some(data) = DataDir::on(townpass_tests::Backend::Sqlite) {
+        settle_from_the_command_line(data);
+    }
+}
+
+#[test]
+fn settle_on_postgres() {
+    if let Some(data) = DataDir::on(townpass_tests::Backend::Postgres) {
+        settle_from_the_command_line(data);
+    }
+}
