@@ -807,7 +807,8 @@ async fn demo(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         println!();
         println!("settlement: last month's statements, {settled_note}");
         println!("  townpass settle --period YYYY-MM     (draft statements; --close issues them)");
-        println!("  {base}/admin/settlement");
+        println!("  {base}/admin/settlement   (operator: statements, flags, disputes, consortium figures)");
+        println!("  {base}/partner            (log in as partner@nim.demo: statements, CSV, PDF, disputes)");
     })
     .await
 }
