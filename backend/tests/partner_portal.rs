@@ -114,6 +114,12 @@ async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else
             !text.contains("tsarevets"),
             "another partner's venue: {text}"
         );
+        let bg = app.get("/partner?lang=bg").await;
+        assert!(
+            bg.text().contains("Посещения по дни"),
+            "the portal speaks Bulgarian too"
+        );
+        let _ = app.get("/partner?lang=en").await;
         let visits = app
             .get(&format!("/partner/visits?from={month}-01&to={month}-28"))
             .await;

@@ -141,49 +141,52 @@ pub async fn dashboard(
     let statements = state.store.party_statements(&party).await?;
     let body = html! {
         form.filters method="get" action="/partner" {
-            label { "From " input type="date" name="from" value=(from); }
-            label { "To " input type="date" name="to" value=(to); }
-            button type="submit" { "Show" }
+            label { (ctx.t("range_from")) " " input type="date" name="from" value=(from); }
+            label { (ctx.t("range_to")) " " input type="date" name="to" value=(to); }
+            button type="submit" { (ctx.t("range_show")) }
         }
-        h2 { "Visits per day" }
-        p { (total) " visits from " (from) " to " (to) "." }
+        h2 { (ctx.t("portal_per_day")) }
+        p { (ctx.tf("portal_range", &[("n", &total.to_string()), ("from", &from.to_string()), ("to", &to.to_string())])) }
         (chart(&per_day))
-        h2 { "By venue" }
+        h2 { (ctx.t("portal_by_venue")) }
         div.scroll { table {
-            thead { tr { th { "Venue" } th.num { "Visits" } } }
+            thead { tr { th { (ctx.t("col_venue")) } th.num { (ctx.t("col_visits")) } } }
             tbody { @for (v, n) in &per_venue { tr { td { a href={ "/partner/visits?venue=" (v) "&from=" (from) "&to=" (to) } { (v) } } td.num { (n) } } } }
         } }
-        h2 { "By category" }
+        h2 { (ctx.t("portal_by_category")) }
         div.scroll { table {
-            thead { tr { th { "Category" } th.num { "Visits" } } }
+            thead { tr { th { (ctx.t("col_category")) } th.num { (ctx.t("col_visits")) } } }
             tbody { @for (c, n) in &per_category { tr { td { (c) } td.num { (n) } } } }
         } }
-        h2 { "Statements" }
-        @if statements.is_empty() { p { "No statement yet." } }
+        h2 { (ctx.t("portal_statements")) }
+        @if statements.is_empty() { p { (ctx.t("portal_no_statement")) } }
         @else {
             div.scroll { table {
-                thead { tr { th { "Month" } th { "Status" } th.num { "Amount" } } }
+                thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("col_status")) } th.num { (ctx.t("col_amount")) } } }
                 tbody {
                     @for s in &statements {
                         tr {
                             td { a href={ "/partner/statements/" (s.period) "/" (s.currency) } { (s.period) } }
-                            td { (status_word(&s.status)) }
+                            td { (status_word(ctx.lang, &s.status)) }
                             td.num { (money(s.amount_minor, &s.currency)) }
                         }
                     }
                 }
             } }
         }
-        p { a href="/partner/visits" { "All visits" } }
+        p { a href="/partner/visits" { (ctx.t("portal_all_visits")) } }
     };
-    Ok(ctx.page("Your visits and statements", body))
+    Ok(ctx.page(&ctx.t("portal_title"), body))
 }
 
-fn status_word(status: &str) -> &'static str {
-    match status {
-        "closed" => "issued",
-        _ => "draft (may change)",
-    }
+fn status_word(lang: &str, status: &str) -> String {
+    crate::i18n::t(
+        lang,
+        match status {
+            "closed" => "status_issued",
+            _ => "status_draft",
+        },
+    )
 }
 
 /// Bars per day, scaled to the busiest day; each bar carries its date and count as a tooltip.
@@ -239,28 +242,28 @@ pub async fn visits(
     };
     let body = html! {
         form.filters method="get" action="/partner/visits" {
-            label { "From " input type="date" name="from" value=(from); }
-            label { "To " input type="date" name="to" value=(to); }
-            label { "Venue "
+            label { (ctx.t("range_from")) " " input type="date" name="from" value=(from); }
+            label { (ctx.t("range_to")) " " input type="date" name="to" value=(to); }
+            label { (ctx.t("col_venue")) " "
                 select name="venue" {
-                    option value="" { "all" }
+                    option value="" { (ctx.t("filter_all")) }
                     @for (v, _) in &venues {
                         option value=(v) selected[filter.venue.as_deref() == Some(v.as_str())] { (v) }
                     }
                 }
             }
-            label { "Status "
+            label { (ctx.t("col_status")) " "
                 select name="status" {
-                    option value="" { "all" }
-                    option value="clean" selected[q.status.as_deref() == Some("clean")] { "accepted" }
-                    option value="flagged" selected[q.status.as_deref() == Some("flagged")] { "flagged" }
+                    option value="" { (ctx.t("filter_all")) }
+                    option value="clean" selected[q.status.as_deref() == Some("clean")] { (ctx.t("filter_accepted")) }
+                    option value="flagged" selected[q.status.as_deref() == Some("flagged")] { (ctx.t("filter_flagged")) }
                 }
             }
-            button type="submit" { "Filter" }
+            button type="submit" { (ctx.t("filter_button")) }
         }
-        p { (total) " visits · page " (page) " of " (pages) }
+        p { (ctx.tf("visits_count", &[("total", &total.to_string()), ("page", &page.to_string()), ("pages", &pages.to_string())])) }
         div.scroll { table {
-            thead { tr { th { "Local time" } th { "Venue" } th { "Device" } th { "Pass" } th { "Offer" } th { "Category" } th { "Status" } } }
+            thead { tr { th { (ctx.t("col_time")) } th { (ctx.t("col_venue")) } th { (ctx.t("col_device")) } th { (ctx.t("col_pass")) } th { (ctx.t("col_offer")) } th { (ctx.t("col_category")) } th { (ctx.t("col_status")) } } }
             tbody {
                 @for v in &rows {
                     tr {
@@ -271,43 +274,43 @@ pub async fn visits(
                         td { (v.offer.as_deref().unwrap_or("")) }
                         td { (v.category_id.and_then(|c| categories.get(&c)).map(String::as_str).unwrap_or("")) }
                         td { @match (&v.flag, v.review.as_deref()) {
-                            (None, _) => "accepted",
-                            (Some(f), Some("accepted")) => { (f) ", accepted on review" },
-                            (Some(f), Some("rejected")) => { (f) ", rejected on review" },
-                            (Some(f), _) => { (f) ", waiting for review" },
+                            (None, _) => (ctx.t("visit_accepted")),
+                            (Some(f), Some("accepted")) => (ctx.tf("visit_review_accepted", &[("flag", f)])),
+                            (Some(f), Some("rejected")) => (ctx.tf("visit_review_rejected", &[("flag", f)])),
+                            (Some(f), _) => (ctx.tf("visit_review_waiting", &[("flag", f)])),
                         } }
                     }
                 }
             }
         } }
         p {
-            @if page > 1 { a href=(link(page - 1)) rel="prev" { "← newer" } " " }
-            @if page < pages { a href=(link(page + 1)) rel="next" { "older →" } }
+            @if page > 1 { a href=(link(page - 1)) rel="prev" { (ctx.t("page_newer")) } " " }
+            @if page < pages { a href=(link(page + 1)) rel="next" { (ctx.t("page_older")) } }
         }
     };
-    Ok(ctx.page("Visits", body))
+    Ok(ctx.page(&ctx.t("visits_title"), body))
 }
 
 pub async fn statements(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
     let (_, party) = whoami(&state, &ctx).await?;
     let rows = state.store.party_statements(&party).await?;
     let body = html! {
-        @if rows.is_empty() { p { "No statement yet." } }
+        @if rows.is_empty() { p { (ctx.t("portal_no_statement")) } }
         div.scroll { table {
-            thead { tr { th { "Month" } th { "Currency" } th { "Status" } th.num { "Amount" } } }
+            thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("col_currency")) } th { (ctx.t("col_status")) } th.num { (ctx.t("col_amount")) } } }
             tbody {
                 @for s in &rows {
                     tr {
                         td { a href={ "/partner/statements/" (s.period) "/" (s.currency) } { (s.period) } }
                         td { (s.currency) }
-                        td { (status_word(&s.status)) }
+                        td { (status_word(ctx.lang, &s.status)) }
                         td.num { (money(s.amount_minor, &s.currency)) }
                     }
                 }
             }
         } }
     };
-    Ok(ctx.page("Statements", body))
+    Ok(ctx.page(&ctx.t("portal_statements"), body))
 }
 
 /// The lines of this partner's statement, or 404 when it has none (not its statement).
@@ -364,29 +367,29 @@ async fn statement_page(
             Some(Err(m)) => p.error role="alert" { (m) },
             None => {},
         }
-        p { "Status: " strong { (status_word(&status)) } }
-        p.total { "Total: " strong id="statement-total" data-minor=(total) { (money(total, currency)) } }
+        p { (ctx.t("statement_status")) " " strong { (status_word(ctx.lang, &status)) } }
+        p.total { (ctx.t("statement_total")) " " strong id="statement-total" data-minor=(total) { (money(total, currency)) } }
         p {
-            a id="csv" href={ (base) "/csv" } download { "CSV of every visit behind this statement" }
-            " · " a href={ (base) "/pdf" } { "PDF statement" }
+            a id="csv" href={ (base) "/csv" } download { (ctx.t("statement_csv")) }
+            " · " a href={ (base) "/pdf" } { (ctx.t("statement_pdf")) }
         }
         div.scroll { table {
-            thead { tr { th { "Line" } th.num { "Items" } th.num { "Amount" } @if status == "closed" { th { "" } } } }
+            thead { tr { th { (ctx.t("col_line")) } th.num { (ctx.t("col_items")) } th.num { (ctx.t("col_amount")) } @if status == "closed" { th { "" } } } }
             tbody {
                 @for line in &lines {
                     tr {
-                        td { (line_label(line, &products, &offers)) }
+                        td { (line_label(ctx.lang, line, &products, &offers)) }
                         td.num { (line.items) }
                         td.num { (money(line.amount_minor, currency)) }
                         @if status == "closed" {
                             td {
                                 details.dispute {
-                                    summary { "Dispute" }
+                                    summary { (ctx.t("dispute")) }
                                     form method="post" action={ (base) "/disputes" } {
                                         (ctx.csrf_field())
                                         input type="hidden" name="line" value=(line_key(line));
-                                        label { "What is wrong?" textarea name="comment" required maxlength="2000" {} }
-                                        button type="submit" { "Send to the operator" }
+                                        label { (ctx.t("dispute_what")) textarea name="comment" required maxlength="2000" {} }
+                                        button type="submit" { (ctx.t("dispute_send")) }
                                     }
                                 }
                             }
@@ -395,11 +398,11 @@ async fn statement_page(
                 }
             }
         } }
-        @if status != "closed" { p.note { "A draft may still change; you can dispute a line once the month is closed." } }
+        @if status != "closed" { p.note { (ctx.t("dispute_draft_note")) } }
         @if !disputes.is_empty() {
-            h2 { "Disputes" }
+            h2 { (ctx.t("disputes_title")) }
             div.scroll { table {
-                thead { tr { th { "Line" } th { "Your comment" } th { "Status" } th { "Answer" } } }
+                thead { tr { th { (ctx.t("col_line")) } th { (ctx.t("col_comment")) } th { (ctx.t("col_status")) } th { (ctx.t("col_answer")) } } }
                 tbody {
                     @for d in &disputes {
                         tr {
@@ -413,7 +416,13 @@ async fn statement_page(
             } }
         }
     };
-    let mut response = ctx.page(&format!("Statement {period} · {currency}"), body);
+    let mut response = ctx.page(
+        &ctx.tf(
+            "statement_title",
+            &[("period", period), ("currency", currency)],
+        ),
+        body,
+    );
     if failed {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -443,14 +452,18 @@ pub async fn pdf(
         .iter()
         .map(|l| {
             (
-                format!("{} ({} items)", line_label(l, &products, &offers), l.items),
+                format!(
+                    "{} ({} items)",
+                    line_label(ctx.lang, l, &products, &offers),
+                    l.items
+                ),
                 money(l.amount_minor, &currency),
             )
         })
         .collect();
     let heading = vec![
         format!("{party}, {period}, {currency}"),
-        format!("Status: {}", status_word(&status)),
+        format!("Status: {}", status_word(ctx.lang, &status)),
         "Every line is traceable to its visits: see the CSV in the partner portal.".to_string(),
     ];
     let bytes = crate::pdf::statement_pdf(
@@ -489,9 +502,9 @@ pub async fn dispute(
     }
     let comment = form.get("comment").map(|c| c.trim()).unwrap_or("");
     let outcome = if status != "closed" {
-        Err("This month is still a draft; dispute a line once it is closed.".to_string())
+        Err(ctx.t("dispute_still_draft"))
     } else if comment.is_empty() || comment.chars().count() > 2000 {
-        Err("Say what is wrong (up to 2,000 characters).".to_string())
+        Err(ctx.t("dispute_say_what"))
     } else {
         let by = ctx
             .user
@@ -513,9 +526,7 @@ pub async fn dispute(
             )
             .await
         {
-            Ok(id) => Ok(format!(
-                "Dispute {id} sent. The operator answers here; an accepted credit is paid with the next statement."
-            )),
+            Ok(id) => Ok(ctx.tf("dispute_sent", &[("id", &id.to_string())])),
             Err(StoreError::Conflict(m)) => Err(m),
             Err(e) => return Err(e.into()),
         }

@@ -23,24 +23,20 @@ pub fn money(minor: i64, currency: &str) -> String {
     }
 }
 
-/// What a statement line is, in words.
+/// What a statement line is, in words, in `lang`.
 pub fn line_label(
+    lang: &str,
     line: &StatementLineRow,
     products: &HashMap<i64, String>,
     offers: &HashMap<i64, String>,
 ) -> String {
-    let what = match line.kind.as_str() {
-        "visit" => "Visits (per-visit reimbursement)",
-        "pool_share" => "Visits (share of the pool)",
-        "fixed_share" => "Fixed share of net revenue",
-        "commission" => "Sales commission",
-        "operator_fee" => "Operator fee",
-        "breakage" => "Breakage (value not used)",
-        "dispute_credit" => "Dispute credit",
-        "dispute_debit" => "Dispute credits paid to partners",
-        other => other,
+    let mut label = match line.kind.as_str() {
+        kind @ ("visit" | "pool_share" | "fixed_share" | "commission" | "operator_fee"
+        | "breakage" | "dispute_credit" | "dispute_debit") => {
+            crate::i18n::t(lang, &format!("line_{kind}"))
+        }
+        other => other.to_string(),
     };
-    let mut label = what.to_string();
     if let Some(p) = products.get(&line.product_id) {
         label.push_str(" · ");
         label.push_str(p);
@@ -50,8 +46,8 @@ pub fn line_label(
         label.push_str(o);
     }
     if let Some(c) = &line.corrects {
-        label.push_str(" · adjustment for ");
-        label.push_str(c);
+        label.push_str(" · ");
+        label.push_str(&crate::i18n::tf(lang, "line_adjustment", &[("month", c)]));
     }
     label
 }
@@ -169,7 +165,7 @@ pub async fn month(
     let (products, offers) = names(&state).await?;
     Ok(ctx.page(
         &format!("Settlement {period}"),
-        month_body(&report, &products, &offers, |party, currency| {
+        month_body(ctx.lang, &report, &products, &offers, |party, currency| {
             format!("/admin/settlement/{period}/csv?party={party}&currency={currency}")
         }),
     ))
@@ -177,6 +173,7 @@ pub async fn month(
 
 /// A month's totals and statements; `csv` makes each statement's CSV link.
 pub fn month_body(
+    lang: &str,
     report: &Report,
     products: &HashMap<i64, String>,
     offers: &HashMap<i64, String>,
@@ -211,7 +208,7 @@ pub fn month_body(
                     tbody {
                         @for line in &s.lines {
                             tr {
-                                td { (line_label(line, products, offers)) }
+                                td { (line_label(lang, line, products, offers)) }
                                 td.num { (line.items) }
                                 td.num { (money(line.amount_minor, &line.currency)) }
                             }

@@ -135,7 +135,7 @@ impl Ctx {
                                 a href="/admin" { "Admin" }
                             }
                             @if self.user.as_ref().is_some_and(|u| u.role == "partner") {
-                                a href="/partner" { "Partner portal" }
+                                a href="/partner" { (self.t("nav_partner")) }
                             }
                             @if self.user.is_some() {
                                 form.inline method="post" action="/logout" {
