@@ -126,6 +126,59 @@ async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else
         assert_eq!(visits.status, 200);
         assert!(!visits.text().contains("tsarevets"));
 
+        // Paging: 60 more visits at NIM's church today make two pages of 50.
+        let venue: i64 = sqlx::query_scalar("SELECT id FROM venues WHERE code = 'boyana-church'")
+            .fetch_one(store.pool())
+            .await
+            .expect("venue");
+        let device: i64 = sqlx::query_scalar("SELECT MIN(id) FROM devices")
+            .fetch_one(store.pool())
+            .await
+            .expect("device");
+        let rows: Vec<townpass::store::NewRedemption> = (0..60)
+            .map(|i| townpass::store::NewRedemption {
+                device_id: device,
+                local_id: 500_000 + i,
+                serial: format!("{:016x}", 0xabc0_0000 + i),
+                token: String::new(),
+                venue_id: venue,
+                offer: Some("boyana-entry".into()),
+                scanned_at_ms: (now - 60 + i) * 1000,
+                received_at: now,
+                flag: None,
+                flag_detail: None,
+            })
+            .collect();
+        store.insert_redemptions(&rows).await.expect("visits");
+        // From yesterday: none of the demo's visits (days 1-25 of last month) fall in the range.
+        let yesterday = jiff::Timestamp::from_second(now - 86_400)
+            .expect("time")
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+            .strftime("%Y-%m-%d")
+            .to_string();
+        let first = app
+            .get(&format!(
+                "/partner/visits?venue=boyana-church&from={yesterday}"
+            ))
+            .await;
+        assert_eq!(first.status, 200);
+        assert!(
+            first.text().contains("page 1 of 2") && first.text().contains("rel=\"next\""),
+            "{}",
+            first.text()
+        );
+        let second = app
+            .get(&format!(
+                "/partner/visits?venue=boyana-church&from={yesterday}&page=2"
+            ))
+            .await;
+        assert!(second.text().contains("page 2 of 2") && second.text().contains("rel=\"prev\""));
+        assert_eq!(
+            second.text().matches("<code>").count(),
+            10,
+            "the last 10 of 60 visits"
+        );
+
         // The statement, its CSV (adds up, only NIM's venues) and its PDF.
         let base = format!("/partner/statements/{month}/EUR");
         let page = app.get(&base).await;
