@@ -611,10 +611,7 @@ async fn settle_command(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(EXIT_OK);
     }
-    let money = |minor: i64, currency: &str| match currency.parse() {
-        Ok(c) => townpass_core::money::Money::new(minor, c).to_string(),
-        Err(_) => format!("{minor} {currency}"),
-    };
+    use crate::present::money;
     println!(
         "{} ({}): {} passes settled, {} corrected from closed months",
         report.period, report.status, report.passes_settled, report.passes_corrected

@@ -118,6 +118,14 @@ pub fn name(names: &Names, lang: &str) -> String {
 }
 
 /// "2027-11-21 10:15" in the zone given (the product's), with the zone's abbreviation.
+/// "12.34 EUR" from minor units and a stored currency code (shown raw if the code is not one).
+pub fn money(minor: i64, currency: &str) -> String {
+    match currency.parse() {
+        Ok(c) => townpass_core::money::Money::new(minor, c).to_string(),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
 pub fn local_time(unix: i64, zone: &str) -> String {
     let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_second(unix)

@@ -112,7 +112,7 @@ pub async fn settle(
         if now < month.ends_at {
             return Err(StoreError::Conflict(format!(
                 "{label} is not over yet: it can be closed from {} on",
-                local_time(month.ends_at, &cat.operator_zone)
+                crate::present::local_time(month.ends_at, &cat.operator_zone)
             )));
         }
         if let Some(earlier) = &earlier_open {
@@ -144,15 +144,6 @@ pub async fn settle(
             Ok::<_, StoreError>(tx)
         })
     };
-    let send = |items: Vec<Item>, settled: Vec<SettledPass>| {
-        let chunks = chunks.clone();
-        async move {
-            chunks
-                .send((items, settled))
-                .await
-                .map_err(|_| StoreError::Conflict("the settlement writer stopped".into()))
-        }
-    };
     let mut items: Vec<Item> = Vec::new();
     let mut settled: Vec<SettledPass> = Vec::new();
     let mut passes_settled = 0u64;
@@ -180,7 +171,10 @@ pub async fn settle(
                 }
                 current.clear();
                 if items.len() >= FLUSH_AT {
-                    send(std::mem::take(&mut items), std::mem::take(&mut settled)).await?;
+                    let chunk = (std::mem::take(&mut items), std::mem::take(&mut settled));
+                    if chunks.send(chunk).await.is_err() {
+                        return Err(writer_failed(writer.await));
+                    }
                 }
             }
             match next {
@@ -191,8 +185,53 @@ pub async fn settle(
     }
     progress(read);
 
-    // Corrections of closed months.
-    let mut passes_corrected = 0u64;
+    let passes_corrected = corrections(store, &mut engine, label, &mut items, &mut settled).await?;
+    if lower.is_none() {
+        items.extend(dispute_credits(store, label).await?);
+    }
+    let last = chunks.send((items, settled)).await;
+    drop(chunks);
+    let mut tx = match (last, writer.await) {
+        (Ok(()), Ok(Ok(tx))) => tx,
+        (_, done) => return Err(writer_failed(done)),
+    };
+    if let Some(by) = close_by {
+        store.close_in(&mut tx, label, now, by).await?;
+    }
+    tx.commit().await?;
+
+    let row = store
+        .period(label)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("period {label}")))?;
+    let mut report = report(store, &row).await?;
+    report.passes_settled = passes_settled;
+    report.passes_corrected = passes_corrected;
+    Ok(report)
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Why the writer task stopped: its own error (the database's), or how it died.
+fn writer_failed(done: Result<Result<Tx, StoreError>, tokio::task::JoinError>) -> StoreError {
+    match done {
+        Ok(Err(e)) => e,
+        Ok(Ok(_)) => StoreError::Conflict("the settlement writer stopped early".into()),
+        Err(e) => StoreError::Conflict(format!("the settlement writer failed: {e}")),
+    }
+}
+
+/// Passes a closed month settled that changed since (late visit, reviewed flag, refund): the
+/// difference between what they pay now and what was booked, as adjustment items naming the month
+/// they correct. Returns how many passes needed one.
+async fn corrections(
+    store: &Store,
+    engine: &mut Engine<'_>,
+    label: &str,
+    items: &mut Vec<Item>,
+    settled: &mut Vec<SettledPass>,
+) -> Result<u64, StoreError> {
+    let mut corrected = 0u64;
     for (serial, corrects, closed_at) in store.changed_after_close().await? {
         let rows = store.pass_source(&serial).await?;
         let reason = reason(&rows, closed_at);
@@ -220,61 +259,42 @@ pub async fn settle(
             });
         }
         if items.len() > before || gross_diff != 0 || refund_diff != 0 {
-            passes_corrected += 1;
+            corrected += 1;
         }
     }
-    // Accepted disputes are credited once, in the earliest open month computed after the answer;
-    // the operator carries the credit.
-    if lower.is_none() {
-        let credited = store.credited_disputes(label).await?;
-        for d in store.accepted_credits().await? {
-            let key = format!("dispute-{}", d.id);
-            if credited.contains(&key) {
-                continue;
-            }
-            let credit = d.credit_minor.unwrap_or(0);
-            for (party, kind, amount) in [
-                (d.party.clone(), "dispute_credit", credit),
-                ("operator".to_string(), "dispute_debit", -credit),
-            ] {
-                items.push(Item {
-                    party,
-                    currency: d.currency.clone(),
-                    kind,
-                    product_id: 0,
-                    offer_id: None,
-                    serial: key.clone(),
-                    redemption_id: None,
-                    amount_minor: amount,
-                    corrects: Some(d.period.clone()),
-                    reason: Some(format!("dispute {}: {}", d.id, d.comment)),
-                });
-            }
-        }
-    }
-    send(items, settled).await?;
-    drop(chunks);
-    let mut tx = match writer.await {
-        Ok(result) => result?,
-        Err(e) => {
-            return Err(StoreError::Conflict(format!(
-                "the settlement writer failed: {e}"
-            )));
-        }
-    };
-    if let Some(by) = close_by {
-        store.close_in(&mut tx, label, now, by).await?;
-    }
-    tx.commit().await?;
+    Ok(corrected)
+}
 
-    let row = store
-        .period(label)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("period {label}")))?;
-    let mut report = report(store, &row).await?;
-    report.passes_settled = passes_settled;
-    report.passes_corrected = passes_corrected;
-    Ok(report)
+/// Accepted disputes not credited in another month: the partner's credit and the operator's debit.
+/// Booked only by the earliest open month, so each is paid once.
+async fn dispute_credits(store: &Store, label: &str) -> Result<Vec<Item>, StoreError> {
+    let credited = store.credited_disputes(label).await?;
+    let mut items = Vec::new();
+    for d in store.accepted_credits().await? {
+        let key = format!("dispute-{}", d.id);
+        if credited.contains(&key) {
+            continue;
+        }
+        let credit = d.credit_minor.unwrap_or(0);
+        for (party, kind, amount) in [
+            (d.party.clone(), "dispute_credit", credit),
+            ("operator".to_string(), "dispute_debit", -credit),
+        ] {
+            items.push(Item {
+                party,
+                currency: d.currency.clone(),
+                kind,
+                product_id: 0,
+                offer_id: None,
+                serial: key.clone(),
+                redemption_id: None,
+                amount_minor: amount,
+                corrects: Some(d.period.clone()),
+                reason: Some(format!("dispute {}: {}", d.id, d.comment)),
+            });
+        }
+    }
+    Ok(items)
 }
 
 /// A stored month's statements and totals.
@@ -552,7 +572,7 @@ impl<'a> Engine<'a> {
             RevenueModel::PerVisit => "visit",
             _ => "pool_share",
         };
-        for ((r, amount), _) in uses.iter().zip(&split.visits).zip(&paid) {
+        for (r, amount) in uses.iter().zip(&split.visits) {
             if let Some((_, partner, _)) = r.offer_id.and_then(|o| self.cat.offers.get(&o)) {
                 add(
                     format!("partner:{partner}"),
@@ -591,14 +611,6 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// "2026-11-01 00:00 (Europe/Sofia)".
-fn local_time(at: i64, zone: &str) -> String {
-    match (jiff::Timestamp::from_second(at), TimeZone::get(zone)) {
-        (Ok(t), Ok(tz)) => format!("{} ({zone})", t.to_zoned(tz).strftime("%Y-%m-%d %H:%M")),
-        _ => at.to_string(),
-    }
-}
-
 /// The CSV of every item behind one statement: one row per visit (or per pass, for commissions,
 /// fees, shares and breakage), with the pass serial, the visit's local time in the venue's zone,
 /// venue, device, offer, category and amount. The amounts add up to the statement's total.
@@ -614,9 +626,9 @@ pub async fn statement_csv(
         .into_iter()
         .map(|c| (i64::from(c.id), c.code))
         .collect();
-    let exponent = currency
-        .parse::<townpass_core::money::Currency>()
-        .map_or(2, |c| c.exponent());
+    let currency_code: townpass_core::money::Currency = currency
+        .parse()
+        .map_err(|e: String| StoreError::Corrupt(format!("statement currency: {e}")))?;
     let mut zones: HashMap<String, TimeZone> = HashMap::new();
     let mut out = String::from(
         "pass_serial,local_time,venue,device,offer,category,kind,product,corrects,amount,amount_minor,currency\n",
@@ -651,7 +663,7 @@ pub async fn statement_csv(
             &item.kind,
             item.product.as_deref().unwrap_or(""),
             item.corrects.as_deref().unwrap_or(""),
-            &decimal(item.amount_minor, exponent),
+            &townpass_core::money::Money::new(item.amount_minor, currency_code).decimal(),
             &item.amount_minor.to_string(),
             currency,
         ];
@@ -660,22 +672,6 @@ pub async fn statement_csv(
         out.push('\n');
     }
     Ok(out)
-}
-
-/// "12.34" from 1234 and exponent 2; "-0.05"; "1200" for exponent 0.
-pub fn decimal(minor: i64, exponent: u32) -> String {
-    if exponent == 0 {
-        return minor.to_string();
-    }
-    let unit = 10u64.pow(exponent);
-    let abs = minor.unsigned_abs();
-    let sign = if minor < 0 { "-" } else { "" };
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / unit,
-        abs % unit,
-        width = exponent as usize
-    )
 }
 
 /// Quotes a field when it holds a comma, quote or line break; neutralises spreadsheet formulas.

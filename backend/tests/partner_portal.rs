@@ -119,7 +119,6 @@ async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else
             bg.text().contains("Посещения по дни"),
             "the portal speaks Bulgarian too"
         );
-        let _ = app.get("/partner?lang=en").await;
         let visits = app
             .get(&format!("/partner/visits?from={month}-01&to={month}-28"))
             .await;

@@ -97,24 +97,29 @@ impl Money {
     }
 }
 
-/// "45.00 EUR", "-3.50 EUR", "1200 JPY": exact, from the integer.
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Money {
+    /// The amount without its currency, exact from the integer: "45.00", "-3.50", "1200" (JPY).
+    pub fn decimal(&self) -> String {
         let exp = self.currency.exponent();
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
         if exp == 0 {
-            return write!(f, "{sign}{abs} {}", self.currency);
+            return format!("{sign}{abs}");
         }
         let unit = 10u64.pow(exp);
-        write!(
-            f,
-            "{sign}{}.{:0width$} {}",
+        format!(
+            "{sign}{}.{:0width$}",
             abs / unit,
             abs % unit,
-            self.currency,
             width = exp as usize
         )
+    }
+}
+
+/// "45.00 EUR", "-3.50 EUR", "1200 JPY": exact, from the integer.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.decimal(), self.currency)
     }
 }
 

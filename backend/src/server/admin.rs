@@ -39,11 +39,7 @@ async fn render(
         .filter(|m| m.sent_at.is_none() && m.last_error.is_some())
         .collect();
     let body = html! {
-        @match &message {
-            Some(Ok(m)) => p.ok role="status" { (m) },
-            Some(Err(m)) => p.error role="alert" { (m) },
-            None => {},
-        }
+        (super::web::outcome(&message))
         p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } }
         h2 { "Revoke a pass" }
         p { "Refund, loss or fraud: scanners refuse the pass after their next sync." }

@@ -14,8 +14,9 @@ use jiff::tz::TimeZone;
 use maud::{Markup, html};
 
 use super::Shared;
-use super::settle::{line_label, money, names};
+use super::settle::{line_label, names};
 use super::web::{Ctx, WebError};
+use crate::present::money;
 use crate::store::{StatementLineRow, StoreError, VisitFilter};
 
 /// Visits per page.
@@ -362,11 +363,7 @@ async fn statement_page(
     let base = format!("/partner/statements/{period}/{currency}");
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
-        @match &message {
-            Some(Ok(m)) => p.ok role="status" { (m) },
-            Some(Err(m)) => p.error role="alert" { (m) },
-            None => {},
-        }
+        (super::web::outcome(&message))
         p { (ctx.t("statement_status")) " " strong { (status_word(ctx.lang, &status)) } }
         p.total { (ctx.t("statement_total")) " " strong id="statement-total" data-minor=(total) { (money(total, currency)) } }
         p {
@@ -416,17 +413,11 @@ async fn statement_page(
             } }
         }
     };
-    let mut response = ctx.page(
-        &ctx.tf(
-            "statement_title",
-            &[("period", period), ("currency", currency)],
-        ),
-        body,
+    let title = ctx.tf(
+        "statement_title",
+        &[("period", period), ("currency", currency)],
     );
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(ctx.answer_page(&title, body, failed))
 }
 
 pub async fn csv(

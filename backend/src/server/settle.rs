@@ -11,17 +11,10 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::Shared;
-use super::web::{Ctx, WebError};
+use super::web::{Ctx, WebError, form_text};
+use crate::present::money;
 use crate::settlement::{self, Report};
 use crate::store::{StatementLineRow, StoreError};
-
-/// "12.34 EUR" from minor units.
-pub fn money(minor: i64, currency: &str) -> String {
-    match currency.parse() {
-        Ok(c) => townpass_core::money::Money::new(minor, c).to_string(),
-        Err(_) => format!("{minor} {currency}"),
-    }
-}
 
 /// What a statement line is, in words, in `lang`.
 pub fn line_label(
@@ -80,7 +73,7 @@ async fn render_index(
     message: Option<String>,
 ) -> Result<Response, WebError> {
     let periods = state.store.periods().await?;
-    let flagged = state.store.flagged_redemptions(1000).await?.len();
+    let flagged = state.store.flagged_waiting().await?;
     let body = html! {
         @if let Some(m) = &message { p.error role="alert" { (m) } }
         p { "A month's statements are drafts until the month is closed; a draft can be recomputed at any time. "
@@ -111,11 +104,7 @@ async fn render_index(
             }
         }
     };
-    let mut response = ctx.page("Settlement", body);
-    if message.is_some() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(ctx.answer_page("Settlement", body, message.is_some()))
 }
 
 pub async fn run(
@@ -125,10 +114,7 @@ pub async fn run(
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
     ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let period = form
-        .get("period")
-        .map(|p| p.trim().to_string())
-        .unwrap_or_default();
+    let period = form_text(&form, "period");
     let close = form.get("action").is_some_and(|a| a == "close");
     let by = format!("admin:{}", user.email);
     match settlement::settle(
@@ -281,17 +267,12 @@ async fn render_flags(
     let log = state.store.audit_log(50).await?;
     let zone = state
         .store
-        .settlement_catalogue()
+        .operator_zone()
         .await
-        .map(|c| c.operator_zone)
         .unwrap_or_else(|_| "UTC".into());
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
-        @match &message {
-            Some(Ok(m)) => p.ok role="status" { (m) },
-            Some(Err(m)) => p.error role="alert" { (m) },
-            None => {},
-        }
+        (super::web::outcome(&message))
         p { "Redemptions the server flagged (used twice, used after validity, revoked before the scan) are left out "
             "of payouts until you accept or reject them. Say why: the reason goes to the audit log." }
         @if flagged.is_empty() { p { "Nothing waits for review." } }
@@ -323,11 +304,7 @@ async fn render_flags(
             }
         }
     };
-    let mut response = ctx.page("Flagged redemptions", body);
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(ctx.answer_page("Flagged redemptions", body, failed))
 }
 
 pub async fn review(
@@ -338,23 +315,11 @@ pub async fn review(
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
     ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let reason = form
-        .get("reason")
-        .map(|r| r.trim().to_string())
-        .unwrap_or_default();
-    let accept = match form.get("decision").map(String::as_str) {
-        Some("accept") => true,
-        Some("reject") => false,
-        _ => return render_flags(&state, &ctx, Some(Err("choose accept or reject".into()))).await,
-    };
-    if reason.is_empty() {
-        return render_flags(
-            &state,
-            &ctx,
-            Some(Err("say why: the reason goes to the audit log".into())),
-        )
-        .await;
-    }
+    let (accept, reason) =
+        match decision(&form, "reason", "say why: the reason goes to the audit log") {
+            Ok(d) => d,
+            Err(m) => return render_flags(&state, &ctx, Some(Err(m))).await,
+        };
     let by = format!("admin:{}", user.email);
     let outcome = match state
         .store
@@ -393,11 +358,7 @@ async fn render_disputes(
         .unwrap_or_else(|_| "UTC".into());
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
-        @match &message {
-            Some(Ok(m)) => p.ok role="status" { (m) },
-            Some(Err(m)) => p.error role="alert" { (m) },
-            None => {},
-        }
+        (super::web::outcome(&message))
         p { "Partners dispute lines of issued statements. Accept with a credit (paid in the next open month, "
             "carried by the operator) or reject; either way, answer them. Every answer goes to the audit log." }
         @if all.is_empty() { p { "No dispute." } }
@@ -424,11 +385,25 @@ async fn render_disputes(
             }
         }
     };
-    let mut response = ctx.page("Disputes", body);
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(ctx.answer_page("Disputes", body, failed))
+}
+
+/// An accept/reject form with a required text field: (accepted, text), or what the user must fix.
+fn decision(
+    form: &HashMap<String, String>,
+    field: &str,
+    missing: &str,
+) -> Result<(bool, String), String> {
+    let accept = match form.get("decision").map(String::as_str) {
+        Some("accept") => true,
+        Some("reject") => false,
+        _ => return Err("choose accept or reject".into()),
+    };
+    let text = form_text(form, field);
+    if text.is_empty() {
+        return Err(missing.to_string());
     }
-    Ok(response)
+    Ok((accept, text))
 }
 
 /// "12.50" in a currency's minor units (1250); "12" and "12.5" too. `None` if it is not an amount.
@@ -464,42 +439,21 @@ pub async fn resolve_dispute(
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
     ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let answer = form
-        .get("answer")
-        .map(|a| a.trim().to_string())
-        .unwrap_or_default();
-    let accept = match form.get("decision").map(String::as_str) {
-        Some("accept") => true,
-        Some("reject") => false,
-        _ => {
-            return render_disputes(&state, &ctx, Some(Err("choose accept or reject".into())))
-                .await;
-        }
+    let (accept, answer) = match decision(&form, "answer", "write an answer to the partner") {
+        Ok(d) => d,
+        Err(m) => return render_disputes(&state, &ctx, Some(Err(m))).await,
     };
-    if answer.is_empty() {
-        return render_disputes(
-            &state,
-            &ctx,
-            Some(Err("write an answer to the partner".into())),
-        )
-        .await;
-    }
     let currency = state
         .store
-        .disputes()
+        .dispute(id)
         .await?
-        .into_iter()
-        .find(|d| d.id == id)
-        .map(|d| d.currency)
-        .ok_or(WebError::NotFound)?;
+        .ok_or(WebError::NotFound)?
+        .currency;
     let exponent = currency
         .parse::<townpass_core::money::Currency>()
         .map_or(2, |c| c.exponent());
-    let credit = match form
-        .get("credit")
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-    {
+    let credit_text = form_text(&form, "credit");
+    let credit = match Some(credit_text.as_str()).filter(|c| !c.is_empty()) {
         None => None,
         Some(text) => match parse_amount(text, exponent) {
             Some(minor) => Some(minor),

@@ -111,6 +111,15 @@ impl Ctx {
         html! { input type="hidden" name="csrf" value=(self.csrf.as_deref().unwrap_or("")); }
     }
 
+    /// A page that answers a form: 422 when the form was refused, so scripts and tests see it.
+    pub fn answer_page(&self, title: &str, body: Markup, refused: bool) -> Response {
+        let mut response = self.page(title, body);
+        if refused {
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        }
+        response
+    }
+
     /// A full page in the site layout.
     pub fn page(&self, title: &str, body: Markup) -> Response {
         let markup = html! {
@@ -288,3 +297,21 @@ button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underl
 section.statement{background:#fff;border-radius:.6rem;padding:.6rem 1rem;margin:1rem 0;box-shadow:0 1px 3px #0002}
 details.dispute{margin:.2rem 0}details.dispute textarea{height:4rem}
 "#;
+
+/// What became of a form, above the page: a status line, or an alert.
+pub fn outcome(message: &Option<Result<String, String>>) -> Markup {
+    html! {
+        @match message {
+            Some(Ok(m)) => p.ok role="status" { (m) },
+            Some(Err(m)) => p.error role="alert" { (m) },
+            None => {},
+        }
+    }
+}
+
+/// A form field, trimmed; empty when missing.
+pub fn form_text(form: &std::collections::HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
+}

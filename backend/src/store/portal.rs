@@ -208,6 +208,13 @@ impl Store {
         .await?)
     }
 
+    pub async fn dispute(&self, id: i64) -> Result<Option<DisputeRow>> {
+        Ok(sqlx::query_as(&format!("{SELECT_DISPUTE} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     /// Every dispute, open ones first.
     pub async fn disputes(&self) -> Result<Vec<DisputeRow>> {
         Ok(sqlx::query_as(&format!(
@@ -259,14 +266,8 @@ impl Store {
             Some(c) if accept => format!("credit {c} minor units: {answer}"),
             _ => answer.to_string(),
         };
-        sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
-            .bind(now)
-            .bind(by)
-            .bind(format!("dispute_{status}"))
-            .bind(format!("dispute {id}"))
-            .bind(detail)
-            .execute(&mut *tx)
-            .await?;
+        let (action, subject) = (format!("dispute_{status}"), format!("dispute {id}"));
+        super::settlement::audit_in(&mut tx, now, by, &action, &subject, &detail).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -506,6 +506,15 @@ impl Store {
         .await?)
     }
 
+    /// How many flagged redemptions wait for review.
+    pub async fn flagged_waiting(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM redemptions WHERE flag IS NOT NULL AND review IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Flagged redemptions not reviewed yet, oldest first.
     pub async fn flagged_redemptions(&self, limit: i64) -> Result<Vec<FlaggedRow>> {
         Ok(sqlx::query_as(
@@ -561,20 +570,6 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
-
-    pub async fn audit(
-        &self,
-        now: i64,
-        actor: &str,
-        action: &str,
-        subject: &str,
-        detail: &str,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        audit_in(&mut tx, now, actor, action, subject, detail).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Runs `sql` once per chunk of rows, the chunk as one JSON parameter ($1) and `period` as $2.
@@ -596,7 +591,7 @@ async fn insert_json_chunks<T: serde::Serialize>(
     Ok(())
 }
 
-async fn audit_in(
+pub(super) async fn audit_in(
     tx: &mut Transaction<'static, Any>,
     now: i64,
     actor: &str,
