@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use townpass::device_api;
+use townpass::devices::sync;
 use townpass::sales::{self, IssueRequest};
 use townpass::testing::{TestDb, demo_catalogue};
 use townpass_core::protocol::{SigningSecret, Upload, UploadItem};
@@ -43,7 +43,7 @@ fn main() {
                 .await
                 .expect("code");
             let device = SigningSecret::from_seed(&[9; 32]);
-            let enrolled = device_api::enroll(
+            let enrolled = sync::enroll(
                 &db.store,
                 &db.key_ring(),
                 &townpass_core::protocol::EnrollRequest {
@@ -85,7 +85,7 @@ fn main() {
             let started = Instant::now();
             let mut flagged = 0;
             for b in &batches {
-                let r = device_api::upload(&db.store, b, now * 1000)
+                let r = sync::upload(&db.store, b, now * 1000)
                     .await
                     .expect("upload");
                 flagged += r.items.iter().filter(|i| i.flag.is_some()).count();
@@ -97,7 +97,7 @@ fn main() {
 
             let started = Instant::now();
             for b in &batches {
-                let r = device_api::upload(&db.store, b, now * 1000)
+                let r = sync::upload(&db.store, b, now * 1000)
                     .await
                     .expect("re-upload");
                 assert!(r.items.iter().all(|i| i.status == "duplicate"));

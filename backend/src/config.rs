@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::keys::KeyRing;
+use crate::issuer_keys::KeyRing;
 use crate::store::{Store, StoreError};
 
 #[derive(Clone, Args)]

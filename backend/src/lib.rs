@@ -1,24 +1,20 @@
-//! townpass backend: the operator CLI today; the server (shop, pass pages, partner portal, device
-//! API) joins it module by module. `main.rs` only parses the command line and calls in here.
+//! townpass backend: the web server (shop, pass pages, desk, operator pages, partner portal, JSON
+//! APIs, device API) and the operator CLI. One folder per area of the product, each with its service
+//! code and its HTTP handlers side by side; SQL only under `store/`, mirroring the same areas;
+//! `http/` holds the route table and what every request shares. ARCHITECTURE.md draws the map.
 
-pub mod auth;
+pub mod accounts;
+pub mod admin;
 pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod consortium;
-pub mod demo;
-pub mod device_api;
 pub mod devices;
+pub mod http;
 pub mod i18n;
-pub mod inspect;
-pub mod keys;
-pub mod mail;
-pub mod payment;
-pub mod pdf;
-pub mod present;
+pub mod issuer_keys;
+pub mod portal;
 pub mod sales;
-pub mod server;
 pub mod settlement;
 pub mod store;
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 pub mod testing;

@@ -83,8 +83,8 @@ impl TestDb {
         dbs
     }
 
-    pub fn key_ring(&self) -> crate::keys::KeyRing {
-        crate::keys::KeyRing::new(self.dir.path().join("keys"))
+    pub fn key_ring(&self) -> crate::issuer_keys::KeyRing {
+        crate::issuer_keys::KeyRing::new(self.dir.path().join("keys"))
     }
 }
 
@@ -194,6 +194,8 @@ pub struct Reply {
     pub content_type: String,
     pub body: Vec<u8>,
     pub set_cookies: Vec<String>,
+    /// The `x-request-id` the server answered with.
+    pub request_id: Option<String>,
 }
 
 impl Reply {
@@ -223,13 +225,13 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = std::sync::Arc::new(crate::server::AppState {
+        let state = std::sync::Arc::new(crate::http::AppState {
             store: db.store.clone(),
             keys: db.key_ring(),
             base_url: base.clone(),
-            payments: std::sync::Arc::new(crate::payment::PayAtPickup),
+            payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
         });
-        tokio::spawn(crate::server::serve(listener, state));
+        tokio::spawn(crate::http::serve(listener, state));
         let agent = ureq::Agent::config_builder()
             .max_redirects(0)
             .http_status_as_error(false)
@@ -253,6 +255,7 @@ impl TestApp {
         };
         let location = header("location");
         let content_type = header("content-type").unwrap_or_default();
+        let request_id = header("x-request-id");
         let set_cookies: Vec<String> = resp
             .headers()
             .get_all("set-cookie")
@@ -278,6 +281,7 @@ impl TestApp {
             content_type,
             body,
             set_cookies,
+            request_id,
         }
     }
 
@@ -411,7 +415,7 @@ impl TestApp {
             .ensure_active(&self.db.store, now)
             .await
             .expect("key");
-        crate::demo::seed_settled_month(&self.db.store, &key, now)
+        crate::cli::demo::seed_settled_month(&self.db.store, &key, now)
             .await
             .expect("history")
             .expect("a month was seeded")
@@ -425,7 +429,7 @@ impl TestApp {
         sales_point: Option<&str>,
         password: &str,
     ) {
-        let hash = crate::auth::hash_password(password).expect("hash");
+        let hash = crate::accounts::hash_password(password).expect("hash");
         let user = crate::store::NewUser {
             email,
             name: email,

@@ -8,7 +8,7 @@ async fn apps_with_key() -> Vec<(TestApp, String)> {
     let mut out = Vec::new();
     for db in TestDb::all().await {
         let app = TestApp::start(db).await;
-        let (key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        let (key, prefix, hash) = townpass::accounts::new_api_key().expect("key");
         app.db
             .store
             .insert_api_key(&prefix, &hash, "Hotel Balkan system", "hotel-balkan", 0)
@@ -95,7 +95,7 @@ async fn a_sales_point_system_sells_passes_that_verify_and_earns_its_commission(
         );
         let passes = body["passes"].as_array().expect("passes");
         assert_eq!(passes.len(), 3);
-        let keys = townpass::keys::trusted_keys(&app.db.store)
+        let keys = townpass::issuer_keys::trusted_keys(&app.db.store)
             .await
             .expect("keys");
         for p in passes {
@@ -225,7 +225,7 @@ async fn a_sales_point_cannot_read_another_sales_points_order() {
     let app = TestApp::start(TestDb::sqlite().await).await;
     let mut keys = Vec::new();
     for sp in ["hotel-balkan", "sofia-tic"] {
-        let (key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        let (key, prefix, hash) = townpass::accounts::new_api_key().expect("key");
         app.db
             .store
             .insert_api_key(&prefix, &hash, sp, sp, 0)
@@ -258,7 +258,7 @@ async fn a_sales_point_revokes_a_pass_it_sold_but_not_anothers() {
             .to_string()
             .into_bytes();
 
-        let (other_key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        let (other_key, prefix, hash) = townpass::accounts::new_api_key().expect("key");
         app.db
             .store
             .insert_api_key(&prefix, &hash, "TIC", "sofia-tic", 0)

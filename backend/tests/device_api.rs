@@ -189,7 +189,7 @@ async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_
             .expect("revoke");
 
         let ask = |revoked_after: i64, uses_after: i64| {
-            let req = townpass::device_api::BundleRequest {
+            let req = townpass::devices::sync::BundleRequest {
                 device_id,
                 revoked_after,
                 uses_after,
@@ -277,7 +277,7 @@ async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_
         );
 
         let forged = SigningSecret::from_seed(&[9; 32]);
-        let req = townpass::device_api::BundleRequest {
+        let req = townpass::devices::sync::BundleRequest {
             device_id,
             revoked_after: 0,
             uses_after: 0,

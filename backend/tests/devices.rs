@@ -40,7 +40,11 @@ async fn a_new_code_for_the_same_device_keeps_one_device_and_stores_only_hashes(
                     .any(|h| h.contains(&devices::normalise_code(code))),
                 "no plain code stored"
             );
-            assert!(stored.contains(&townpass::auth::sha256_hex(&devices::normalise_code(code))));
+            assert!(
+                stored.contains(&townpass::accounts::sha256_hex(&devices::normalise_code(
+                    code
+                )))
+            );
         }
         let e = devices::add(&db.store, "louvre", "Gate 1", NOW)
             .await

@@ -598,3 +598,98 @@ async fn an_admin_makes_a_device_enrolment_code_on_the_admin_page() {
         assert_eq!(refused.status, 403, "a desk user cannot make device codes");
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_the_one_a_proxy_sent() {
+    for app in apps().await {
+        let first = app.get("/healthz").await;
+        let second = app.get("/").await;
+        let (a, b) = (first.request_id.clone(), second.request_id.clone());
+        assert!(
+            a.as_deref().is_some_and(|id| id.len() >= 16),
+            "{}: {a:?}",
+            app.db.kind
+        );
+        assert_ne!(a, b, "{}: each request has its own id", app.db.kind);
+        let proxied = app
+            .get_with("/healthz", &[("x-request-id", "edge-7f3a")])
+            .await;
+        assert_eq!(
+            proxied.request_id.as_deref(),
+            Some("edge-7f3a"),
+            "{}",
+            app.db.kind
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_staff_form_refuses_a_foreign_form_token_and_changes_nothing() {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let forged = "0123456789abcdef0123456789abcdef";
+        let paid = format!("/desk/orders/{}/paid", &order[3..]);
+        let forms: [(&str, Vec<(&str, &str)>); 8] = [
+            (
+                "/admin/revoke",
+                vec![("serial", "0011223344556677"), ("reason", "fraud")],
+            ),
+            (
+                "/admin/devices",
+                vec![("venue", "nim-boyana"), ("name", "Gate 9")],
+            ),
+            (
+                "/admin/settlement",
+                vec![("period", "2026-10"), ("action", "close")],
+            ),
+            (
+                "/admin/flags/1",
+                vec![("decision", "accept"), ("reason", "seen")],
+            ),
+            (
+                "/admin/disputes/1",
+                vec![("decision", "accept"), ("answer", "ok")],
+            ),
+            (
+                "/desk/sell",
+                vec![
+                    ("product", "sofia-24h"),
+                    ("category", "adult"),
+                    ("count", "1"),
+                ],
+            ),
+            (paid.as_str(), vec![]),
+            ("/logout", vec![]),
+        ];
+        for (path, fields) in &forms {
+            for token in [None, Some(forged)] {
+                let mut sent = fields.clone();
+                if let Some(t) = token {
+                    sent.push(("csrf", t));
+                }
+                let reply = app.post_form(path, &sent).await;
+                assert_eq!(
+                    reply.status, 403,
+                    "{}: POST {path} with token {token:?}",
+                    app.db.kind
+                );
+                assert!(
+                    reply.text().contains("form expired"),
+                    "{path}: {}",
+                    reply.text()
+                );
+            }
+        }
+        let store = &app.db.store;
+        assert!(store.devices().await.expect("devices").is_empty());
+        assert_eq!(
+            store.count_passes().await.expect("count"),
+            0,
+            "nothing sold or paid"
+        );
+        assert_eq!(app.get("/admin").await.status, 200, "still logged in");
+    }
+}

@@ -1,6 +1,6 @@
 //! Issuer keys and bulk issuing, on SQLite and PostgreSQL.
 
-use townpass::keys::{self, KeyError};
+use townpass::issuer_keys::{self, KeyError};
 use townpass::sales::{self, IssueRequest, SalesError};
 use townpass::store::ApplyAction;
 use townpass::testing::{TestDb, demo_catalogue};
@@ -95,7 +95,7 @@ async fn rotation_retires_the_old_key_whose_passes_still_verify() {
             .await
             .expect("rotate");
         assert_ne!(old.kid(), new.kid());
-        let trusted = keys::trusted_keys(&db.store).await.expect("trusted");
+        let trusted = issuer_keys::trusted_keys(&db.store).await.expect("trusted");
         assert_eq!(
             trusted.get(old.kid()).map(|(_, s)| s),
             Some(KeyStatus::Retired),
@@ -117,8 +117,8 @@ async fn rotation_retires_the_old_key_whose_passes_still_verify() {
             "{}",
             db.kind
         );
-        assert!(keys::still_needed(&old_row, NOW + 20));
-        assert!(!keys::still_needed(&old_row, issued.expires_at + 1));
+        assert!(issuer_keys::still_needed(&old_row, NOW + 20));
+        assert!(!issuer_keys::still_needed(&old_row, issued.expires_at + 1));
     }
 }
 
@@ -131,7 +131,7 @@ async fn a_revoked_key_is_reported_revoked_and_cannot_be_revoked_twice() {
             .revoke_key(&kid, "laptop stolen", NOW + 1)
             .await
             .expect("revoke");
-        let trusted = keys::trusted_keys(&db.store).await.expect("trusted");
+        let trusted = issuer_keys::trusted_keys(&db.store).await.expect("trusted");
         assert_eq!(
             trusted.get(key.kid()).map(|(_, s)| s),
             Some(KeyStatus::Revoked),
@@ -203,7 +203,7 @@ async fn bulk_issue_stores_every_pass_with_a_token_that_verifies_and_says_what_w
             "{}",
             db.kind
         );
-        let trusted = keys::trusted_keys(&db.store).await.expect("keys");
+        let trusted = issuer_keys::trusted_keys(&db.store).await.expect("keys");
         let serials: std::collections::BTreeSet<_> =
             issued.passes.iter().map(|p| p.serial.clone()).collect();
         assert_eq!(serials.len(), 1200, "serials are unique");

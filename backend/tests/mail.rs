@@ -2,7 +2,7 @@
 //! without losing it. On SQLite and PostgreSQL.
 
 use mail_parser::MimeHeaders;
-use townpass::mail::{self, Mailer};
+use townpass::sales::mail::{self, Mailer};
 use townpass::sales::{self, IssueRequest};
 use townpass::testing::{SmtpSink, TestDb, demo_catalogue};
 

@@ -9,7 +9,7 @@ use townpass::testing::{TestApp, TestDb};
 const PASSWORD: &str = "partner password 1234";
 
 async fn user(app: &TestApp, email: &str, role: &str, partner: Option<&str>) {
-    let hash = townpass::auth::hash_password(PASSWORD).expect("hash");
+    let hash = townpass::accounts::hash_password(PASSWORD).expect("hash");
     app.db
         .store
         .upsert_user(
@@ -28,7 +28,7 @@ async fn user(app: &TestApp, email: &str, role: &str, partner: Option<&str>) {
 }
 
 async fn partner_key(app: &TestApp, partner: &str) -> String {
-    let (key, prefix, hash) = townpass::auth::new_api_key().expect("key");
+    let (key, prefix, hash) = townpass::accounts::new_api_key().expect("key");
     app.db
         .store
         .insert_partner_api_key(&prefix, &hash, "statements", partner, 0)
@@ -383,7 +383,7 @@ async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else
         // A partner's key does not sell; a sales point's key does not read statements.
         let (status, _) = api(&app, "/api/v1/products", &nim_key).await;
         assert_eq!(status, 403);
-        let (k, prefix, hash) = townpass::auth::new_api_key().expect("key");
+        let (k, prefix, hash) = townpass::accounts::new_api_key().expect("key");
         store
             .insert_api_key(&prefix, &hash, "desk", "sofia-tic", 0)
             .await

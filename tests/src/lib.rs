@@ -13,22 +13,23 @@ pub fn bin(name: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        cmd.current_dir(root).args([
-            "build",
-            "--quiet",
-            "-p",
-            "townpass",
-            "-p",
-            "townpass-scan",
-            "--bins",
-        ]);
-        if !cfg!(debug_assertions) {
-            cmd.arg("--release");
+        // townpass with the features `cargo test` builds it with (the crash tests' stall hook),
+        // so this never rebuilds it differently; then the scanner.
+        for args in [
+            &["-p", "townpass", "--features", "testing"][..],
+            &["-p", "townpass-scan"][..],
+        ] {
+            let mut cmd = Command::new(&cargo);
+            cmd.current_dir(root)
+                .args(["build", "--quiet", "--bins"])
+                .args(args);
+            if !cfg!(debug_assertions) {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("cargo runs");
+            assert!(status.success(), "building the binaries failed");
         }
-        let status = cmd.status().expect("cargo runs");
-        assert!(status.success(), "building the binaries failed");
     });
     let exe = std::env::current_exe().expect("test executable path");
     let profile_dir = exe

@@ -3,15 +3,14 @@
 //! standard SQL) and runs on both, so the two databases cannot drift apart; the few places where
 //! they differ ask `Dialect`. Every store test runs on both databases.
 
-mod api_keys;
+mod accounts;
 mod catalog;
 mod devices;
-mod keys;
+mod issuer_keys;
 mod outbox;
 mod portal;
 mod sales;
 mod settlement;
-mod users;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -20,10 +19,10 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use api_keys::ApiKeyRow;
+pub use accounts::{ApiKeyRow, NewUser, UserRow};
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use devices::{CodeProblem, DeviceRow, NewRedemption, UseRow};
-pub use keys::KeyRow;
+pub use issuer_keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};
@@ -31,7 +30,6 @@ pub use settlement::{
     AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass,
     SettlementCatalogue, SourceRow, Totals,
 };
-pub use users::{NewUser, UserRow};
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

@@ -1,0 +1,194 @@
+//! Passwords (argon2id), session and CSRF tokens, and the login rate limit. The store keeps only
+//! hashes: a database dump reveals no password, session or API secret.
+
+pub mod pages;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::store::{Store, StoreError, UserRow};
+
+/// Failed logins allowed per e-mail, and per client address, within the window.
+pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+pub const FAILURE_WINDOW: i64 = 15 * 60;
+/// How long a session lasts.
+pub const SESSION_TTL: i64 = 12 * 3600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("wrong e-mail or password")]
+    WrongCredentials,
+    #[error("too many failed attempts; wait 15 minutes")]
+    Throttled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("no randomness from the operating system: {0}")]
+    Random(String),
+}
+
+pub fn random_hex(bytes: usize) -> Result<String, AuthError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| AuthError::Random(e.to_string()))?;
+    Ok(hex::encode(buf))
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// An argon2id PHC string with a random salt.
+pub fn hash_password(password: &str) -> Result<String, AuthError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AuthError::Random(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AuthError::Hash(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AuthError::Hash(e.to_string()))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A hash to compare against when the e-mail is unknown, so the answer takes as long either way.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that never matches").unwrap_or_default())
+}
+
+/// A new session: (cookie token, CSRF token).
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+    pub user: UserRow,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("user", &self.user.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks the password (rate-limited per e-mail and per client address) and opens a session.
+pub async fn login(
+    store: &Store,
+    email: &str,
+    password: &str,
+    address: &str,
+    now: i64,
+) -> Result<NewSession, AuthError> {
+    let email = email.trim().to_lowercase();
+    let subjects = [format!("email:{email}"), format!("ip:{address}")];
+    let since = now - FAILURE_WINDOW;
+    if store.login_failures_since(&subjects[0], since).await? >= MAX_FAILURES_PER_EMAIL
+        || store.login_failures_since(&subjects[1], since).await? >= MAX_FAILURES_PER_ADDRESS
+    {
+        return Err(AuthError::Throttled);
+    }
+    let user = store
+        .user_by_email(&email)
+        .await?
+        .filter(|u| u.disabled_at.is_none());
+    let hash = user
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
+    let ok = tokio::task::spawn_blocking({
+        let password = password.to_string();
+        move || verify_password(&password, &hash)
+    })
+    .await
+    .unwrap_or(false);
+    let Some(user) = user.filter(|_| ok) else {
+        store.record_login_failure(&subjects, now).await?;
+        return Err(AuthError::WrongCredentials);
+    };
+    store.clear_login_failures(&subjects[0]).await?;
+    let token = random_hex(32)?;
+    let csrf = random_hex(16)?;
+    store
+        .create_session(&sha256_hex(&token), user.id, &csrf, now, SESSION_TTL)
+        .await?;
+    Ok(NewSession { token, csrf, user })
+}
+
+/// Groups of four letters and digits without look-alikes (no 0/o, 1/l/i): easy to read out and
+/// type; each group carries about 20 bits.
+pub fn readable_secret(groups: usize) -> Result<String, AuthError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = vec![0u8; groups * 4];
+    getrandom::fill(&mut bytes).map_err(|e| AuthError::Random(e.to_string()))?;
+    // 256 is not a multiple of 31: the first 8 letters are 1/256 likelier, which costs < 0.1 bit.
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+/// A new API key: (the whole key, shown once; its prefix; the hash to store).
+pub fn new_api_key() -> Result<(String, String, String), AuthError> {
+    let prefix = random_hex(4)?;
+    let secret = random_hex(20)?;
+    Ok((format!("tp_{prefix}_{secret}"), prefix, sha256_hex(&secret)))
+}
+
+/// The sales point an API key speaks for, if the key is genuine and not revoked.
+/// Whose systems an API key belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiCaller {
+    SalesPoint(i64),
+    Partner(i64),
+}
+
+pub async fn check_api_key(store: &Store, presented: &str) -> Result<Option<ApiCaller>, AuthError> {
+    let Some((prefix, secret)) = presented
+        .trim()
+        .strip_prefix("tp_")
+        .and_then(|k| k.split_once('_'))
+    else {
+        return Ok(None);
+    };
+    let Some(row) = store.api_key(prefix).await? else {
+        return Ok(None);
+    };
+    let hash = sha256_hex(secret);
+    let same: bool = row.secret_hash.as_bytes().ct_eq(hash.as_bytes()).into();
+    if !same || row.revoked_at.is_some() {
+        return Ok(None);
+    }
+    Ok(match (row.sales_point_id, row.partner_id) {
+        (Some(sp), _) => Some(ApiCaller::SalesPoint(sp)),
+        (None, Some(partner)) => Some(ApiCaller::Partner(partner)),
+        (None, None) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_argon2id_hash_and_nothing_else() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct horse ", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+}

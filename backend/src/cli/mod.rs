@@ -1,0 +1,151 @@
+//! The `townpass` command line: the table of commands here, one file per command group, each a
+//! thin call into the area that does the work.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::StoreArgs;
+use crate::store::Store;
+
+/// Exit codes shared by every command.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_REFUSED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+mod api_keys;
+mod catalog;
+pub mod demo;
+mod devices;
+mod issue;
+mod keys;
+mod passes;
+mod serve;
+mod settle;
+mod token;
+mod users;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "townpass",
+    version,
+    about = "townpass: multi-town visitor passes and discount booklets, signed, scanned offline, settled fairly",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (shop, pass pages, desk, /.well-known/townpass/keys) and the mail worker.
+    Serve(serve::ServeArgs),
+    /// Seed a demo region (five Bulgarian towns, three products, demo users) and serve it on SQLite.
+    /// Uses ./townpass-demo unless --data-dir is given; prints the URLs and passwords. The first
+    /// start also seeds last month's sales and visits and closes its settlement.
+    Demo(demo::DemoArgs),
+    /// Bring the database schema up to date (the server also does this at start).
+    Migrate,
+    /// The catalogue: towns, partners, venues, offers, products, as a TOML file.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
+    /// Issuer keys: list, rotate, revoke.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Issue paid passes in bulk (tour operators, printing). Prints the order and the tokens.
+    Issue(issue::IssueArgs),
+    /// People who log in: admins, sales desks, partners.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// Passes already sold.
+    #[command(subcommand)]
+    Passes(passes::PassesCommand),
+    /// Venue devices (scanners): enrolment codes, list.
+    #[command(subcommand)]
+    Device(devices::DeviceCommand),
+    /// API keys for sales points' systems (the JSON sales API at /api/v1).
+    #[command(subcommand, name = "api-keys")]
+    ApiKeys(api_keys::ApiKeysCommand),
+    /// Work with pass tokens (the text inside a pass's QR code).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Share a month's revenue: draft statements per partner, sales point and the operator, per
+    /// currency, for a calendar month in the operator's time zone. Run it as often as you like;
+    /// `--close` issues the statements, and from then on the month never changes.
+    Settle(settle::SettleArgs),
+}
+
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve(_)) {
+        init_tracing();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOWNPASS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let s = &cli.store;
+    match cli.command {
+        Command::Serve(args) => serve::run(s, args).await,
+        Command::Demo(args) => demo::run(s, args).await,
+        Command::Migrate => {
+            let store = Store::connect(&s.database_url()).await?;
+            let n = store.migrate().await?;
+            println!("database up to date ({n} migration(s) applied)");
+            Ok(EXIT_OK)
+        }
+        Command::Catalog(cmd) => catalog::run(s, cmd).await,
+        Command::Keys(cmd) => keys::run(s, cmd).await,
+        Command::Issue(args) => issue::run(s, args).await,
+        Command::Users(cmd) => users::run(s, cmd).await,
+        Command::Passes(cmd) => passes::run(s, cmd).await,
+        Command::Device(cmd) => devices::run(s, cmd).await,
+        Command::ApiKeys(cmd) => api_keys::run(s, cmd).await,
+        Command::Token(token::TokenCommand::Inspect(args)) => token::inspect(s, args).await,
+        Command::Settle(args) => settle::run(s, args).await,
+    }
+}
+
+/// "2026-11-21 09:30" in UTC.
+pub(crate) fn date_time(unix: i64) -> String {
+    jiff::Timestamp::from_second(unix).map_or_else(
+        |_| unix.to_string(),
+        |t| t.strftime("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+/// Writes a file whole or not at all (a temporary file beside it, synced, then renamed).
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("partial");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,86 @@
+//! `townpass serve`: the web server and the mail worker.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::EXIT_OK;
+use crate::config::StoreArgs;
+use crate::http as server;
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TOWNPASS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Public base URL used in links (e-mails, PDFs). Default: http://LISTEN.
+    #[arg(long, env = "TOWNPASS_BASE_URL")]
+    pub base_url: Option<String>,
+    /// SMTP server for outgoing mail: smtp://user:password@host:587?tls=required or smtps://host.
+    /// Without it, mail is written to DATA_DIR/mail as .eml files.
+    #[arg(long, env = "TOWNPASS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "TOWNPASS_MAIL_FROM",
+        default_value = "townpass <passes@townpass.localhost>"
+    )]
+    pub mail_from: String,
+    /// Seconds between outbox rounds.
+    #[arg(long, env = "TOWNPASS_MAIL_INTERVAL", default_value_t = 5)]
+    pub mail_interval: u64,
+}
+
+pub async fn run(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
+    let store = s.open_store().await.context("opening the database")?;
+    run_server(s, store, args, |_| {}).await
+}
+
+/// Starts the server and the mail worker; `ready` sees the base URL once listening.
+pub async fn run_server(
+    s: &StoreArgs,
+    store: Store,
+    args: ServeArgs,
+    ready: impl FnOnce(&str),
+) -> anyhow::Result<u8> {
+    let ring = s.key_ring();
+    let key = ring.ensure_active(&store, crate::store::now()).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another townpass running? use --listen)",
+                args.listen
+            )
+        })?;
+    let addr = listener.local_addr()?;
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_string();
+    let mail_dir = s.data_dir().join("mail");
+    let mailer =
+        crate::sales::mail::Mailer::new(args.smtp_url.as_deref(), mail_dir, &args.mail_from)
+            .map_err(anyhow::Error::msg)?;
+    tracing::info!(%addr, kid = %key.kid(), database = %crate::config::redact_url(&s.database_url()), mail = ?mailer, "townpass serving");
+    crate::sales::mail::spawn_worker(
+        store.clone(),
+        mailer,
+        base_url.clone(),
+        std::time::Duration::from_secs(args.mail_interval.max(1)),
+    );
+    println!("townpass listening on http://{addr} (public URL {base_url})");
+    ready(&base_url);
+    let state = Arc::new(server::AppState {
+        store,
+        keys: ring,
+        base_url,
+        payments: Arc::new(crate::sales::payment::PayAtPickup),
+    });
+    server::serve(listener, state).await?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,94 @@
+//! `townpass settle`: a month's statements (draft, or closed with --close), with progress.
+
+use std::io::IsTerminal;
+
+use clap::Args;
+
+use super::{EXIT_OK, EXIT_REFUSED};
+use crate::config::StoreArgs;
+
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    /// The month, YYYY-MM (e.g. 2026-10).
+    #[arg(long)]
+    pub period: String,
+    /// Issue the statements and close the month (only once it is over, and after earlier months).
+    /// Later changes (late uploads, reviewed flags, refunds, accepted disputes) go into the next
+    /// open month as adjustment lines.
+    #[arg(long)]
+    pub close: bool,
+    /// Print the report as JSON (statements with their lines, totals per currency).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
+    let store = s.open_store().await?;
+    let bar = if args.json || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} reading passes: {pos} ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let progress = {
+        let bar = bar.clone();
+        move |n: u64| bar.set_position(n)
+    };
+    let by = if args.close { Some("cli") } else { None };
+    let result =
+        crate::settlement::settle(&store, &args.period, crate::store::now(), by, &progress).await;
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(crate::store::StoreError::Conflict(message)) => {
+            eprintln!("townpass settle: {message}");
+            return Ok(EXIT_REFUSED);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(EXIT_OK);
+    }
+    use crate::i18n::present::money;
+    println!(
+        "{} ({}): {} passes settled, {} corrected from closed months",
+        report.period, report.status, report.passes_settled, report.passes_corrected
+    );
+    for st in &report.statements {
+        println!(
+            "  {:<32} {:>18}  ({} lines)",
+            st.party,
+            money(st.amount_minor, &st.currency),
+            st.lines.len()
+        );
+    }
+    for (currency, t) in &report.totals {
+        println!(
+            "  {currency}: gross {} - refunds {} = partners {} + commissions {} + operator fees {} + breakage {}  {}",
+            money(t.gross_minor, currency),
+            money(t.refunds_minor, currency),
+            money(t.partner_payables_minor, currency),
+            money(t.commissions_minor, currency),
+            money(t.operator_fees_minor, currency),
+            money(t.breakage_minor, currency),
+            if t.balances() {
+                "balanced"
+            } else {
+                "DOES NOT BALANCE"
+            }
+        );
+    }
+    if report.status == "closed" {
+        println!(
+            "  closed: these statements are issued and never change; corrections go into the next open month"
+        );
+    }
+    if report.status == "draft" {
+        println!("  draft: run again with --close once the month is over to issue the statements");
+    }
+    Ok(EXIT_OK)
+}

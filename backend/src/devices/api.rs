@@ -1,0 +1,97 @@
+//! The device API (see `crate::devices::sync` and `townpass_core::protocol`):
+//!
+//!   POST /api/device/v1/enroll   {"code", "public_key"}  -> device id, venue, server bundle key
+//!   POST /api/device/v1/bundle   signed {device_id, revoked_after, uses_after, device_time_ms} -> signed bundle
+//!   POST /api/device/v1/upload   signed upload -> each item's outcome
+//!
+//! Errors are JSON ({"error": {"code", "message"}}) and change nothing.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use townpass_core::protocol::{EnrollRequest, Envelope};
+
+use super::sync::{self, DeviceApiError};
+use crate::http::Shared;
+use crate::http::api::ApiError;
+
+/// Failed enrolments allowed per client address in 15 minutes.
+const MAX_ENROL_FAILURES: i64 = 10;
+
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("the body is not valid: {e}"),
+        )
+    })
+}
+
+impl From<DeviceApiError> for ApiError {
+    fn from(e: DeviceApiError) -> Self {
+        let (status, code) = match &e {
+            DeviceApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            DeviceApiError::CodeUnknown => (StatusCode::FORBIDDEN, "code_unknown"),
+            DeviceApiError::CodeUsed => (StatusCode::FORBIDDEN, "code_used"),
+            DeviceApiError::CodeExpired => (StatusCode::FORBIDDEN, "code_expired"),
+            DeviceApiError::UnknownDevice => (StatusCode::UNAUTHORIZED, "unknown_device"),
+            DeviceApiError::BadSignature => (StatusCode::UNAUTHORIZED, "bad_signature"),
+            DeviceApiError::WrongVenue { .. } => (StatusCode::FORBIDDEN, "wrong_venue"),
+            DeviceApiError::Store(_) | DeviceApiError::Keys(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+pub async fn enroll(
+    State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let now = crate::store::now();
+    let subject = format!("enrol-ip:{}", peer.ip());
+    let failures = state
+        .store
+        .login_failures_since(&subject, now - crate::accounts::FAILURE_WINDOW)
+        .await?;
+    if failures >= MAX_ENROL_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            "too many failed enrolments: wait 15 minutes",
+        ));
+    }
+    let req: EnrollRequest = parse(&body)?;
+    match sync::enroll(&state.store, &state.keys, &req, now).await {
+        Ok(resp) => Ok(Json(resp).into_response()),
+        Err(
+            e @ (DeviceApiError::CodeUnknown
+            | DeviceApiError::CodeUsed
+            | DeviceApiError::CodeExpired),
+        ) => {
+            state.store.record_login_failure(&[subject], now).await?;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn bundle(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+    let envelope: Envelope = parse(&body)?;
+    let now_ms = crate::store::now_ms();
+    Ok(Json(sync::bundle(&state.store, &state.keys, &envelope, now_ms).await?).into_response())
+}
+
+pub async fn upload(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+    let envelope: Envelope = parse(&body)?;
+    let now_ms = crate::store::now_ms();
+    Ok(Json(sync::upload(&state.store, &envelope, now_ms).await?).into_response())
+}

@@ -1,0 +1,591 @@
+//! The server's side of the device protocol (`townpass_core::protocol`): enrolment with a one-time
+//! code, the signed bundle a device judges passes with, and uploads of redemptions. An upload is
+//! checked (enrolled, active device; its signature; its venue), then every item is stored once on
+//! (device, local_id) and judged again with `core::rules` and everything the server knows: a
+//! conflict is stored with a flag, never dropped.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::tz::TimeZone;
+use townpass_core::protocol::{
+    BUNDLE_FILE_FORMAT, Bundle, BundleFile, BundleKey, BundleOffer, BundleProduct, BundleUse,
+    BundleVenue, EnrollRequest, EnrollResponse, Envelope, ItemOutcome, PackedSerials,
+    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, Upload, UploadItem, UploadResponse, verifier,
+};
+use townpass_core::rules::{self, ProductRules, Use, Venue, World};
+use townpass_core::{KeySet, KeyStatus, ProductId, Serial, Token, TokenError};
+
+use crate::issuer_keys::{KeyError, KeyRing};
+use crate::store::{CodeProblem, DeviceRow, NewRedemption, Store, StoreError};
+
+/// Most revoked serials in one bundle (10.7 MB packed); a device asks again for the rest.
+pub const REVOKED_PAGE: i64 = 1_500_000;
+/// Most uses by other devices in one bundle (about 100 bytes each).
+pub const USES_PAGE: i64 = 50_000;
+/// Most items in one upload.
+pub const MAX_UPLOAD_ITEMS: usize = 10_000;
+/// The serial a redemption is stored under when its token cannot be read at all.
+pub const MALFORMED_SERIAL: &str = "0000000000000000";
+
+/// A decoded token and what its signature check said; `None` when it does not decode.
+type Checked = Option<(Token, Result<KeyStatus, TokenError>)>;
+
+/// Verifies decoded tokens against `keys`: batch verification, split over the cores.
+fn verify_all(keys: &KeySet, decoded: Vec<Option<Token>>) -> Vec<Checked> {
+    type Answer = Result<KeyStatus, TokenError>;
+    let part = |tokens: &[Option<Token>]| -> Vec<Answer> {
+        let good: Vec<&Token> = tokens.iter().flatten().collect();
+        keys.verify_tokens(&good)
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let answers: Vec<Answer> = if cores == 1 || decoded.len() < 64 {
+        part(&decoded)
+    } else {
+        let per = decoded.len().div_ceil(cores);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = decoded
+                .chunks(per)
+                .map(|chunk| scope.spawn(move || part(chunk)))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let mut answers = answers.into_iter();
+    decoded
+        .into_iter()
+        .map(|d| d.and_then(|t| answers.next().map(|v| (t, v))))
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceApiError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("this enrolment code is not known: check it, or ask the operator for a new one")]
+    CodeUnknown,
+    #[error("this enrolment code was used already: ask the operator for a new one")]
+    CodeUsed,
+    #[error(
+        "this enrolment code has expired (codes are valid 24 h): ask the operator for a new one"
+    )]
+    CodeExpired,
+    #[error("unknown or disabled device: enrol it again")]
+    UnknownDevice,
+    #[error("the upload's signature does not match the device's key")]
+    BadSignature,
+    #[error("the device is enrolled at {actual}, not at {claimed}")]
+    WrongVenue { claimed: String, actual: String },
+}
+
+pub async fn enroll(
+    store: &Store,
+    ring: &KeyRing,
+    req: &EnrollRequest,
+    now: i64,
+) -> Result<EnrollResponse, DeviceApiError> {
+    verifier(&req.public_key)
+        .map_err(|e| DeviceApiError::BadRequest(format!("public_key: {e}")))?;
+    let hash = crate::accounts::sha256_hex(&crate::devices::normalise_code(&req.code));
+    let device = match store
+        .enroll_device(&hash, &req.public_key.to_lowercase(), now)
+        .await
+    {
+        Ok(Ok(d)) => d,
+        Ok(Err(CodeProblem::Unknown)) => return Err(DeviceApiError::CodeUnknown),
+        Ok(Err(CodeProblem::Used)) => return Err(DeviceApiError::CodeUsed),
+        Ok(Err(CodeProblem::Expired)) => return Err(DeviceApiError::CodeExpired),
+        Err(e) if e.is_unique_violation() => {
+            return Err(DeviceApiError::BadRequest(
+                "this public key belongs to another device: make a new key".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(device = device.id, venue = %device.venue, name = %device.name, "device enrolled");
+    Ok(EnrollResponse {
+        device_id: device.id,
+        device_name: device.name,
+        venue: device.venue,
+        server_key: ring.bundle_key()?.public_hex(),
+    })
+}
+
+/// The active, enrolled device with this id, or `UnknownDevice`.
+async fn active_device(
+    store: &Store,
+    device_id: i64,
+) -> Result<(DeviceRow, String), DeviceApiError> {
+    let device = match store.device(device_id).await {
+        Ok(d) => d,
+        Err(StoreError::NotFound(_)) => return Err(DeviceApiError::UnknownDevice),
+        Err(e) => return Err(e.into()),
+    };
+    match (&device.status[..], &device.public_key) {
+        ("active", Some(key)) => {
+            let key = key.clone();
+            Ok((device, key))
+        }
+        _ => Err(DeviceApiError::UnknownDevice),
+    }
+}
+
+/// A signed request for a bundle: who asks, from which cursors, and the device's clock.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleRequest {
+    pub device_id: i64,
+    pub revoked_after: i64,
+    pub uses_after: i64,
+    pub device_time_ms: i64,
+}
+
+/// The bundle for the device that signed `request`.
+pub async fn bundle(
+    store: &Store,
+    ring: &KeyRing,
+    request: &Envelope,
+    now_ms: i64,
+) -> Result<Envelope, DeviceApiError> {
+    let claimed: BundleRequest = request
+        .peek()
+        .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
+    let (device, public) = active_device(store, claimed.device_id).await?;
+    let req: BundleRequest = request
+        .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
+        .map_err(|_| DeviceApiError::BadSignature)?;
+    store
+        .record_contact(device.id, now_ms / 1000, req.device_time_ms - now_ms)
+        .await?;
+    let body = build_bundle(
+        store,
+        &device,
+        req.revoked_after,
+        req.uses_after,
+        now_ms,
+        false,
+    )
+    .await?;
+    ring.bundle_key()?
+        .seal(&body)
+        .map_err(|e| DeviceApiError::BadRequest(e.to_string()))
+}
+
+/// The bundle for `device` after the given cursors. A bundle for a file holds every use (the
+/// device cannot ask for the next page) and the local ids the server holds from the device.
+#[tracing::instrument(name = "bundle", skip_all, fields(device = device.id, revoked_after, uses_after, for_file))]
+pub async fn build_bundle(
+    store: &Store,
+    device: &DeviceRow,
+    revoked_after: i64,
+    uses_after: i64,
+    now_ms: i64,
+    for_file: bool,
+) -> Result<Bundle, DeviceApiError> {
+    let venue_id = store.device_venue_id(device.id).await?;
+    let (venue_doc, town_zone) = store.venue_with_zone(venue_id).await?;
+    let keys = store
+        .keys()
+        .await?
+        .into_iter()
+        .map(|k| BundleKey {
+            public: k.public_key,
+            status: k.status,
+        })
+        .collect();
+    let mut products = Vec::new();
+    for id in store.products_at_venue(venue_id).await? {
+        products.push(bundle_product(store, id).await?);
+    }
+    let (revoked, revoked_cursor) = store
+        .revocations_since(revoked_after.max(0), REVOKED_PAGE)
+        .await?;
+    let (uses, uses_cursor) = store
+        .uses_since(
+            uses_after.max(0),
+            now_ms / 1000,
+            if for_file { i64::MAX } else { USES_PAGE },
+        )
+        .await?;
+    let received = if for_file {
+        store.received_ranges(device.id).await?
+    } else {
+        Vec::new()
+    };
+    let more =
+        revoked.len() as i64 == REVOKED_PAGE || (!for_file && uses.len() as i64 == USES_PAGE);
+    // Serials in the store are always 16 hex digits (a forged one is never revoked).
+    let revoked = PackedSerials(revoked.iter().filter_map(|s| s.parse().ok()).collect());
+    Ok(Bundle {
+        device_id: device.id,
+        venue: BundleVenue {
+            code: venue_doc.code.clone(),
+            name: venue_doc.name.clone(),
+            time_zone: town_zone,
+        },
+        generated_at_ms: now_ms,
+        keys,
+        products,
+        revoked_after,
+        revoked_cursor,
+        revoked,
+        uses_after,
+        uses_cursor,
+        uses: uses
+            .into_iter()
+            .map(|u| BundleUse {
+                serial: u.serial,
+                offer: u.offer,
+                venue: u.venue,
+                at_ms: u.at_ms,
+                place: u.place,
+            })
+            .collect(),
+        more,
+        received,
+    })
+}
+
+/// What importing a redemptions file did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub device_id: i64,
+    pub uploads: usize,
+    pub stored: usize,
+    pub duplicates: usize,
+    pub flagged: usize,
+}
+
+/// Takes a redemptions file (`townpass-scan export`): each signed upload in it is checked and
+/// stored exactly as if the device had sent it online, so importing a file twice adds nothing.
+#[tracing::instrument(name = "import_file", skip_all, fields(bytes = bytes.len()))]
+pub async fn import_redemptions(
+    store: &Store,
+    bytes: &[u8],
+    now_ms: i64,
+) -> Result<ImportReport, DeviceApiError> {
+    let file: RedemptionsFile = serde_json::from_slice(bytes).map_err(|e| {
+        DeviceApiError::BadRequest(format!(
+            "not a redemptions file from townpass-scan export ({e})"
+        ))
+    })?;
+    if file.format != REDEMPTIONS_FILE_FORMAT {
+        return Err(DeviceApiError::BadRequest(format!(
+            "unknown file format '{}' (expected {REDEMPTIONS_FILE_FORMAT})",
+            file.format
+        )));
+    }
+    let mut report = ImportReport {
+        device_id: file.device_id,
+        ..ImportReport::default()
+    };
+    for envelope in &file.uploads {
+        let claimed: Upload = envelope
+            .peek()
+            .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
+        if claimed.device_id != file.device_id {
+            return Err(DeviceApiError::BadRequest(format!(
+                "the file says device {} but holds an upload from device {}",
+                file.device_id, claimed.device_id
+            )));
+        }
+        let answer = upload(store, envelope, now_ms).await?;
+        report.uploads += 1;
+        for item in answer.items {
+            if item.status == "stored" {
+                report.stored += 1;
+            } else {
+                report.duplicates += 1;
+            }
+            report.flagged += usize::from(item.flag.is_some());
+        }
+    }
+    Ok(report)
+}
+
+/// A signed bundle file for a device that syncs only by file.
+pub async fn bundle_file(
+    store: &Store,
+    ring: &KeyRing,
+    device_id: i64,
+    now_ms: i64,
+) -> Result<BundleFile, DeviceApiError> {
+    let (device, _) = active_device(store, device_id).await?;
+    let body = build_bundle(store, &device, 0, 0, now_ms, true).await?;
+    Ok(BundleFile {
+        format: BUNDLE_FILE_FORMAT.into(),
+        device_id,
+        bundle: ring
+            .bundle_key()?
+            .seal(&body)
+            .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?,
+    })
+}
+
+async fn bundle_product(store: &Store, id: i64) -> Result<BundleProduct, DeviceApiError> {
+    let p = store.product_by_id(id).await?;
+    let offers = store
+        .product_venues(id)
+        .await?
+        .into_iter()
+        .map(|(_, venue, o)| BundleOffer {
+            code: o.code,
+            venue: venue.code,
+            name: if o.name.is_empty() {
+                venue.name
+            } else {
+                o.name
+            },
+            limit: o.limit,
+            from: o.from,
+            until: o.until,
+            hours: o.hours,
+        })
+        .collect();
+    Ok(BundleProduct {
+        id: id as u32,
+        name: p.product.name,
+        validity: p.product.validity,
+        time_zone: p.product.time_zone,
+        choose: p.product.choose,
+        offers,
+    })
+}
+
+/// A bundle product as the rules need it; `None` if a zone or date is not understood.
+pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
+    p.rules(|zone| TimeZone::get(zone).ok())
+}
+
+/// What the server knows, for judging one uploaded item.
+struct ServerWorld<'a> {
+    keys: &'a KeySet,
+    products: &'a HashMap<ProductId, ProductRules>,
+    revoked_before_scan: bool,
+    uses: &'a [Use],
+}
+
+impl World for ServerWorld<'_> {
+    fn keys(&self) -> &KeySet {
+        self.keys
+    }
+    fn is_revoked(&self, _: &Serial) -> bool {
+        self.revoked_before_scan
+    }
+    fn product(&self, id: ProductId) -> Option<&ProductRules> {
+        self.products.get(&id)
+    }
+    fn uses(&self, _: &Serial) -> Vec<Use> {
+        self.uses.to_vec()
+    }
+}
+
+/// Stores a signed upload; every item's outcome is returned, and a retry changes nothing.
+#[tracing::instrument(name = "upload", skip_all, fields(device, seq, items))]
+pub async fn upload(
+    store: &Store,
+    envelope: &Envelope,
+    now_ms: i64,
+) -> Result<UploadResponse, DeviceApiError> {
+    let claimed: Upload = envelope
+        .peek()
+        .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
+    let (device, public) = active_device(store, claimed.device_id).await?;
+    let up: Upload = envelope
+        .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
+        .map_err(|_| DeviceApiError::BadSignature)?;
+    if up.venue != device.venue {
+        return Err(DeviceApiError::WrongVenue {
+            claimed: up.venue,
+            actual: device.venue,
+        });
+    }
+    if up.items.len() > MAX_UPLOAD_ITEMS {
+        return Err(DeviceApiError::BadRequest(format!(
+            "at most {MAX_UPLOAD_ITEMS} items per upload"
+        )));
+    }
+    let venue_id = store.device_venue_id(device.id).await?;
+    let (venue_doc, zone) = store.venue_with_zone(venue_id).await?;
+    let venue = Venue {
+        code: venue_doc.code.clone(),
+        name: venue_doc.name.clone(),
+        time_zone: TimeZone::get(&zone)
+            .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?,
+    };
+    let keys = crate::issuer_keys::trusted_keys(store).await?;
+    let span = tracing::Span::current();
+    span.record("device", device.id);
+    span.record("seq", up.seq);
+    span.record("items", up.items.len());
+
+    // 1. Items this device sent before (a retry after a lost answer) are acknowledged again as
+    //    duplicates and not judged twice; so is a local id repeated inside the batch.
+    let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
+    let held = store.held_local_ids(device.id, &ids).await?;
+    let mut seen = HashSet::with_capacity(up.items.len());
+    let fresh: Vec<&UploadItem> = up
+        .items
+        .iter()
+        .filter(|i| !held.contains(&i.local_id) && seen.insert(i.local_id))
+        .collect();
+
+    // 2. Decode every token (cheap), then verify the signatures on all cores (most of the work)
+    //    while the store is read.
+    let decoded: Vec<Option<Token>> = fresh.iter().map(|i| Token::decode(&i.token).ok()).collect();
+    let serials: Vec<String> = decoded
+        .iter()
+        .map(|d| match d {
+            Some(t) => t.claims.serial.to_string(),
+            None => MALFORMED_SERIAL.to_string(),
+        })
+        .collect();
+    let mut product_ids: Vec<ProductId> =
+        decoded.iter().flatten().map(|t| t.claims.product).collect();
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    let verifying = tokio::task::spawn_blocking(move || {
+        let checked = verify_all(&keys, decoded);
+        (keys, checked)
+    });
+
+    // 3. What the server knows about these passes: products, revocations, earlier uses.
+    let mut distinct: Vec<&str> = serials.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let revoked_at = store.revoked_at_of(&distinct).await?;
+    let mut uses: HashMap<String, Vec<Use>> = store
+        .uses_of_serials(&distinct)
+        .await?
+        .into_iter()
+        .map(|(serial, rows)| {
+            let uses = rows
+                .into_iter()
+                .map(|u| Use {
+                    offer: u.offer.unwrap_or_default(),
+                    venue: u.venue,
+                    at_ms: u.at_ms,
+                    place: u.place,
+                })
+                .collect();
+            (serial, uses)
+        })
+        .collect();
+    let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
+    for id in product_ids {
+        match bundle_product(store, i64::from(id.0)).await {
+            Ok(p) => {
+                if let Some(rules) = product_rules(&p) {
+                    products.insert(id, rules);
+                }
+            }
+            // A product this server never sold: the rules say unknown_product.
+            Err(DeviceApiError::Store(StoreError::NotFound(_))) => {}
+            Err(e) => return Err(e),
+        }
+    }
+
+    let (keys, decoded) = verifying
+        .await
+        .map_err(|e| DeviceApiError::BadRequest(format!("verification failed: {e}")))?;
+
+    // 4. Judge each item in scan order against everything before it, this batch included, so two
+    //    uses of one pass in one batch are judged against each other.
+    let mut rows = Vec::with_capacity(fresh.len());
+    for ((item, serial), decoded) in fresh.iter().zip(serials).zip(decoded) {
+        let world = ServerWorld {
+            keys: &keys,
+            products: &products,
+            // A pass revoked after the scan was valid when it was let in.
+            revoked_before_scan: revoked_at
+                .get(&serial)
+                .is_some_and(|r| r * 1000 <= item.scanned_at_ms),
+            uses: uses.get(&serial).map_or(&[], Vec::as_slice),
+        };
+        let verdict = match decoded {
+            Some((token, verified)) => rules::check_token(
+                &token,
+                verified,
+                &world,
+                &venue,
+                item.scanned_at_ms,
+                item.offer.as_deref(),
+            ),
+            None => rules::check(
+                &item.token,
+                &world,
+                &venue,
+                item.scanned_at_ms,
+                item.offer.as_deref(),
+            ),
+        };
+        let flag = (!verdict.accepted()).then(|| verdict.code.as_str().to_string());
+        let detail = flag.as_ref().map(|_| {
+            let product = verdict
+                .claims
+                .as_ref()
+                .and_then(|c| world.products.get(&c.product));
+            verdict.message("en", &venue, product)
+        });
+        let offer = verdict.offer.clone().or_else(|| item.offer.clone());
+        uses.entry(serial.clone()).or_default().push(Use {
+            offer: offer.clone().unwrap_or_default(),
+            venue: venue.code.clone(),
+            at_ms: item.scanned_at_ms,
+            place: device.name.clone(),
+        });
+        rows.push(NewRedemption {
+            device_id: device.id,
+            local_id: item.local_id,
+            serial,
+            token: item.token.clone(),
+            venue_id,
+            offer,
+            scanned_at_ms: item.scanned_at_ms,
+            received_at: now_ms / 1000,
+            flag,
+            flag_detail: detail,
+        });
+    }
+
+    // 5. Store them all in one transaction; answer every item.
+    let stored = store.insert_redemptions(&rows).await?;
+    let flags: HashMap<i64, Option<String>> =
+        rows.into_iter().map(|r| (r.local_id, r.flag)).collect();
+    let outcomes: Vec<ItemOutcome> = up
+        .items
+        .iter()
+        .map(|item| {
+            let new = stored.contains(&item.local_id);
+            ItemOutcome {
+                local_id: item.local_id,
+                status: if new { "stored" } else { "duplicate" }.into(),
+                flag: if new {
+                    flags.get(&item.local_id).cloned().flatten()
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    let duplicates = outcomes.iter().filter(|o| o.status == "duplicate").count();
+    store
+        .record_contact(device.id, now_ms / 1000, up.sent_at_ms - now_ms)
+        .await?;
+    tracing::info!(
+        duplicates,
+        flagged = outcomes.iter().filter(|o| o.flag.is_some()).count(),
+        "upload stored"
+    );
+    Ok(UploadResponse {
+        seq: up.seq,
+        server_time_ms: now_ms,
+        items: outcomes,
+    })
+}

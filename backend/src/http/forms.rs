@@ -1,0 +1,67 @@
+//! Forms that change state. `CsrfForm<T>` checks the session's CSRF token before the handler runs,
+//! so a new handler cannot forget it, and hands over the fields typed (`T`) instead of a map.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use super::Shared;
+use super::web::{Ctx, WebError};
+
+/// A urlencoded form from a logged-in session whose `csrf` field matches the session's token.
+/// Anonymous requests are sent to log in (as `Ctx::require` would); a missing or wrong token is
+/// refused with "the form expired"; fields that do not fit `T` are a 400 that names them.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+/// A form with nothing but its CSRF token (log out, mark paid).
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+#[derive(Deserialize)]
+struct Token {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<Shared> for CsrfForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &Shared) -> Result<Self, WebError> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        if ctx.user.is_none() {
+            return Err(WebError::Login(ctx.path.clone()));
+        }
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(WebError::BadRequest(
+                "send the form as application/x-www-form-urlencoded".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| WebError::BadRequest(e.body_text()))?;
+        let token: Token = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::Csrf)?;
+        ctx.check_csrf(&token.csrf)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|e| WebError::BadRequest(format!("the form is not complete: {e}")))
+    }
+}
+
+/// A text field without the spaces around it (`#[serde(default, deserialize_with = "trimmed")]`).
+pub fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(d)?.trim().to_string())
+}
+
+/// A checkbox with `value="on"`: ticked when sent.
+pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.is_some_and(|v| v == "on"))
+}

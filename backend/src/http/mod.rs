@@ -1,0 +1,237 @@
+//! The HTTP server: one route table, shared state, the layers every request passes. Handlers live
+//! with their area (`sales::shop`, `devices::api`, ...); SQL stays in the store, words in `i18n`.
+
+pub mod api;
+pub mod forms;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+use crate::issuer_keys::KeyRing;
+use crate::sales::payment::PaymentProvider;
+use crate::store::Store;
+use crate::{accounts, admin, devices, issuer_keys, portal, sales, settlement};
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub keys: KeyRing,
+    /// The public base URL, e.g. https://pass.example.org (links in e-mails and PDFs).
+    pub base_url: String,
+    pub payments: Arc<dyn PaymentProvider>,
+}
+
+pub type Shared = Arc<AppState>;
+
+/// Request bodies larger than this are refused with 413 before any handler runs.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Device uploads carry up to 10,000 redemptions.
+pub const UPLOAD_BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// A redemptions file from a venue with no internet (about 100,000 redemptions).
+pub const FILE_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The route table.
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        // Shop and delivery (tourists)
+        .route("/", get(sales::shop::index))
+        .route("/p/{code}", get(sales::shop::product))
+        .route("/p/{code}/buy", post(sales::shop::buy))
+        .route("/o/{id}", get(sales::orders::page))
+        .route("/o/{id}/passes.pdf", get(sales::orders::pdf))
+        // Staff
+        .route(
+            "/login",
+            get(accounts::pages::login_page).post(accounts::pages::login),
+        )
+        .route("/logout", post(accounts::pages::logout))
+        .route("/desk", get(sales::desk::page))
+        .route("/desk/orders/{id}/paid", post(sales::desk::mark_paid))
+        .route("/desk/sell", post(sales::desk::sell))
+        .route("/admin", get(admin::page))
+        .route("/admin/revoke", post(admin::revoke))
+        .route(
+            "/admin/settlement",
+            get(settlement::pages::index).post(settlement::pages::run),
+        )
+        .route("/admin/settlement/{period}", get(settlement::pages::month))
+        .route(
+            "/admin/settlement/{period}/csv",
+            get(settlement::pages::csv),
+        )
+        .route("/admin/flags", get(settlement::flags::flags))
+        .route("/admin/flags/{id}", post(settlement::flags::review))
+        .route("/admin/disputes", get(settlement::disputes::disputes))
+        .route(
+            "/admin/disputes/{id}",
+            post(settlement::disputes::resolve_dispute),
+        )
+        .route("/admin/consortium", get(settlement::pages::consortium))
+        // Partners
+        .route("/partner", get(portal::pages::dashboard))
+        .route("/partner/visits", get(portal::pages::visits))
+        .route("/partner/statements", get(portal::pages::statements))
+        .route(
+            "/partner/statements/{period}/{currency}",
+            get(portal::pages::statement),
+        )
+        .route(
+            "/partner/statements/{period}/{currency}/csv",
+            get(portal::pages::csv),
+        )
+        .route(
+            "/partner/statements/{period}/{currency}/pdf",
+            get(portal::pages::pdf),
+        )
+        .route(
+            "/partner/statements/{period}/{currency}/disputes",
+            post(portal::pages::dispute),
+        )
+        .route("/admin/devices", post(admin::add_device))
+        .route(
+            "/admin/devices/import",
+            post(devices::files::import_file)
+                .layer(axum::extract::DefaultBodyLimit::max(FILE_BODY_LIMIT)),
+        )
+        .route(
+            "/admin/devices/{id}/bundle",
+            get(devices::files::bundle_file),
+        )
+        // Machines
+        .route("/api/v1/products", get(sales::api::products))
+        .route("/api/v1/orders", post(sales::api::create_order))
+        .route("/api/v1/orders/{id}", get(sales::api::get_order))
+        .route(
+            "/api/v1/passes/{serial}/revoke",
+            post(sales::api::revoke_pass),
+        )
+        .route("/api/v1/statements", get(portal::api::statements))
+        .route(
+            "/api/v1/statements/{period}/{currency}",
+            get(portal::api::statement),
+        )
+        .route(
+            "/api/v1/statements/{period}/{currency}/items",
+            get(portal::api::items),
+        )
+        .route("/api/v1/visits", get(portal::api::visits))
+        .route("/api/v1/openapi.json", get(portal::api::openapi))
+        .route("/api/device/v1/enroll", post(devices::api::enroll))
+        .route("/api/device/v1/bundle", post(devices::api::bundle))
+        .route(
+            "/api/device/v1/upload",
+            post(devices::api::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/healthz", get(healthz))
+        .route(
+            "/.well-known/townpass/keys",
+            get(issuer_keys::wellknown::keys),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
+        // Outermost first: every request gets an id (or keeps the one a proxy sent), a span that
+        // names it, and the id back in its answer, so a partner's complaint finds its log lines.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The span of one request: method, path (never the query: it may carry a token) and request id.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+}
+
+/// The largest body a route accepts.
+fn body_limit(path: &str) -> usize {
+    if path == "/api/device/v1/upload" {
+        UPLOAD_BODY_LIMIT
+    } else if path == "/admin/devices/import" {
+        FILE_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
+/// Answers 413 at once when the announced Content-Length is over the route's limit, instead of
+/// reading megabytes first (the streaming limit above still guards bodies without a length).
+async fn refuse_announced_oversize(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let limit = body_limit(req.uri().path());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is over the limit of {limit} bytes\n"),
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// Serves until ctrl-c / SIGTERM, finishing requests in flight.
+pub async fn serve(listener: TcpListener, state: Shared) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Liveness and database reachability, for load balancers and for tests waiting on start-up.
+async fn healthz(State(state): State<Shared>) -> (StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! E-mail: the outbox worker renders each queued message (link + PDF of the passes) and hands it
+//! to SMTP (`TOWNPASS_SMTP_URL`) or, without SMTP, writes it into a folder so a demo shows it.
+//! A failure is retried with exponential backoff; nothing queued is ever dropped.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::i18n::present;
+use crate::i18n::{t, tf};
+use crate::store::{OutboxRow, Store};
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+        url_for_logs: String,
+    },
+    Folder {
+        dir: PathBuf,
+        from: Mailbox,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mailer::Smtp { url_for_logs, .. } => write!(f, "Mailer::Smtp({url_for_logs})"),
+            Mailer::Folder { dir, .. } => write!(f, "Mailer::Folder({})", dir.display()),
+        }
+    }
+}
+
+impl Mailer {
+    /// SMTP when a URL is given (smtp://user:pass@host:587?tls=required, smtps://host), else a folder.
+    pub fn new(smtp_url: Option<&str>, folder: PathBuf, from: &str) -> Result<Mailer, String> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("the sender address '{from}' is not valid: {e}"))?;
+        match smtp_url.filter(|u| !u.is_empty()) {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("TOWNPASS_SMTP_URL is not a valid SMTP URL: {e}"))?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build();
+                Ok(Mailer::Smtp {
+                    transport,
+                    from,
+                    url_for_logs: crate::config::redact_url(url),
+                })
+            }
+            None => Ok(Mailer::Folder { dir: folder, from }),
+        }
+    }
+
+    fn from(&self) -> &Mailbox {
+        match self {
+            Mailer::Smtp { from, .. } | Mailer::Folder { from, .. } => from,
+        }
+    }
+
+    pub async fn send(&self, message: Message, id: i64) -> Result<(), String> {
+        match self {
+            Mailer::Smtp { transport, .. } => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Mailer::Folder { dir, .. } => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                let name = format!("{}-{id:06}.eml", crate::store::now());
+                let tmp = dir.join(format!(".{name}.tmp"));
+                tokio::fs::write(&tmp, message.formatted())
+                    .await
+                    .map_err(|e| format!("{}: {e}", tmp.display()))?;
+                tokio::fs::rename(&tmp, dir.join(&name))
+                    .await
+                    .map_err(|e| format!("{}: {e}", dir.display()))
+            }
+        }
+    }
+}
+
+/// The e-mail for a paid order: greeting, link to the order page, the passes as a PDF.
+pub async fn render_order_mail(
+    store: &Store,
+    row: &OutboxRow,
+    base_url: &str,
+    from: &Mailbox,
+) -> Result<Message, String> {
+    let order = store
+        .order_by_id(row.order_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let lang = crate::i18n::supported(&row.language).unwrap_or("en");
+    let code = present::order_code(&order.public_id);
+    let url = format!("{}/o/{}", base_url.trim_end_matches('/'), order.public_id);
+    let pdf = crate::sales::pdf::order_pdf(store, &order, lang, base_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = format!(
+        "{}\n\n{}\n{url}\n\n{}\n\n{}: {code}\n",
+        t(lang, "mail_greeting"),
+        t(lang, "mail_body"),
+        t(lang, "mail_show_qr"),
+        t(lang, "order_code")
+    );
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("recipient '{}': {e}", row.recipient))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(tf(lang, "mail_subject", &[("code", &code)]))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(text))
+                .singlepart(Attachment::new(format!("townpass-{code}.pdf")).body(
+                    pdf,
+                    ContentType::parse("application/pdf").map_err(|e| e.to_string())?,
+                )),
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... at most an hour.
+pub fn backoff(attempts: i64) -> i64 {
+    (30i64 << attempts.clamp(1, 8).saturating_sub(1)).min(3600)
+}
+
+/// Sends every message that is due now; returns how many went out.
+pub async fn deliver_due(
+    store: &Store,
+    mailer: &Mailer,
+    base_url: &str,
+    now: i64,
+) -> Result<usize, crate::store::StoreError> {
+    let mut sent = 0;
+    while let Some(row) = store.claim_mail(now).await? {
+        if deliver_one(store, mailer, base_url, &row, now).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Renders and sends one claimed message; a failure is recorded with its next attempt time.
+#[tracing::instrument(name = "mail_send", skip_all, fields(id = row.id, attempt = row.attempts + 1))]
+async fn deliver_one(
+    store: &Store,
+    mailer: &Mailer,
+    base_url: &str,
+    row: &OutboxRow,
+    now: i64,
+) -> Result<bool, crate::store::StoreError> {
+    let result = match render_order_mail(store, row, base_url, mailer.from()).await {
+        Ok(message) => mailer.send(message, row.id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            store.mark_mail_sent(row.id, crate::store::now()).await?;
+            tracing::info!(to = %row.recipient, "mail sent");
+            Ok(true)
+        }
+        Err(e) => {
+            let retry = now + backoff(row.attempts);
+            tracing::warn!(error = %e, retry_in_s = retry - now, "mail not sent; will retry");
+            store.mark_mail_failed(row.id, &e, retry).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Runs the outbox worker until the process ends: a round every `every`.
+pub fn spawn_worker(
+    store: Store,
+    mailer: Mailer,
+    base_url: String,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&store, &mailer, &base_url, crate::store::now()).await {
+                tracing::error!(error = %e, "outbox round failed");
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_30_seconds_to_at_most_an_hour() {
+        assert_eq!(backoff(1), 30);
+        assert_eq!(backoff(2), 60);
+        assert_eq!(backoff(3), 120);
+        assert_eq!(backoff(9), 3600);
+        assert_eq!(backoff(1000), 3600);
+    }
+}

@@ -1,0 +1,138 @@
+//! The order page (at an unguessable URL): every pass with its QR code, holder, category, validity,
+//! included venues by town and what has been used; the PDF of the passes.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{PreEscaped, html};
+use townpass_core::catalog::pick;
+use townpass_core::money::Money;
+use townpass_core::qr::QrMatrix;
+
+use crate::http::Shared;
+use crate::http::web::{Ctx, WebError};
+use crate::i18n::present;
+
+/// An order id is 32 hex digits; anything else is not looked up at all.
+fn valid_public_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+pub async fn page(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if !valid_public_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let lang = ctx.lang;
+    let order = state.store.order_by_public_id(&id).await?;
+    let passes = state.store.passes_of_order(order.id).await?;
+    let categories = state.store.categories().await?;
+    let currency = order.currency.parse().map_err(WebError::Internal)?;
+    let mut cards = Vec::new();
+    for pass in &passes {
+        let product = state.store.product_by_id(pass.product_id).await?;
+        let rows = state.store.product_venues(pass.product_id).await?;
+        let uses = state.store.uses_of_pass(&pass.serial).await?;
+        let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
+        let category = categories
+            .iter()
+            .find(|c| i64::from(c.id) == pass.category_id)
+            .map(|c| pick(&c.name, lang).to_string());
+        cards.push(html! {
+            article.pass data-serial=(pass.serial) {
+                div.qr { (PreEscaped(qr.to_svg())) }
+                div {
+                    h2 { (present::name(&product.product.name, lang)) }
+                    @if pass.revoked_at.is_some() { p.error { (ctx.t("pass_revoked")) } }
+                    table {
+                        @if let Some(h) = &pass.holder { tr { th { (ctx.t("pass_holder")) } td { (h) } } }
+                        tr { th { (ctx.t("pass_category")) } td { (category.unwrap_or_default()) } }
+                        tr { th { (ctx.t("pass_expires")) } td { (present::local_time(pass.expires_at, &product.product.time_zone)) } }
+                        tr { th { (ctx.t("pass_serial")) } td.code { (pass.serial) } }
+                        tr {
+                            th { (ctx.t("pass_used")) }
+                            td.uses {
+                                @if uses.is_empty() { (ctx.t("pass_used_none")) }
+                                @for u in &uses {
+                                    div.use {
+                                        (present::name(&u.venue.name, lang)) ", "
+                                        (present::local_time(u.scanned_at_ms.div_euclid(1000), &product.product.time_zone))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p { (present::validity(lang, &product.product)) }
+                    details {
+                        summary { (ctx.t("included_title")) }
+                        @for (town, venues) in present::by_town(lang, &rows, product.product.currency) {
+                            h3 { (town) }
+                            ul.venues { @for (venue, offers) in venues { li { strong { (venue) } ": " (offers.join("; ")) } } }
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let body = html! {
+        p { (ctx.t("order_code")) ": " span.code #order-code { (present::order_code(&order.public_id)) } }
+        p { (ctx.t("order_total")) ": " strong { (Money::new(order.total_minor, currency).to_string()) } }
+        @match order.status.as_str() {
+            "pending" => { p.note #status data-status="pending" { (state.payments.instructions(lang)) } },
+            "paid" => {
+                p.ok #status data-status="paid" { (ctx.t("order_paid")) }
+                p { a.button href={ "/o/" (order.public_id) "/passes.pdf" } { (ctx.t("order_pdf")) } }
+            },
+            other => { p.error #status data-status=(other) { (other) } },
+        }
+        @for card in &cards { (card) }
+        p { small { (ctx.t("order_keep_link")) } }
+    };
+    let mut response = ctx.page(&ctx.t("order_title"), body);
+    // The URL is the secret: keep it out of shared caches and referrers.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
+}
+
+pub async fn pdf(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if !valid_public_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let order = state.store.order_by_public_id(&id).await?;
+    if order.status != "paid" {
+        return Err(WebError::NotFound);
+    }
+    let bytes = crate::sales::pdf::order_pdf(&state.store, &order, ctx.lang, &state.base_url)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let name = format!("townpass-{}.pdf", present::order_code(&order.public_id));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

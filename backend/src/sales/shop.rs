@@ -1,0 +1,213 @@
+//! The shop: products by town, a product page with what it includes, and the buy form.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use townpass_core::catalog::pick;
+use townpass_core::money::Money;
+
+use crate::http::Shared;
+use crate::http::web::{Ctx, WebError};
+use crate::i18n::present;
+use crate::sales::{self, LineRequest, OrderRequest, SalesError};
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ShopQuery {
+    town: Option<String>,
+}
+
+pub async fn index(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<ShopQuery>,
+) -> Result<Response, WebError> {
+    let lang = ctx.lang;
+    let mut cards = Vec::new();
+    let mut towns: Vec<(String, String)> = Vec::new();
+    for p in state.store.products_on_sale().await? {
+        let rows = state.store.product_venues(p.id).await?;
+        for (town, _, _) in &rows {
+            if !towns.iter().any(|(c, _)| *c == town.code) {
+                towns.push((town.code.clone(), pick(&town.name, lang).to_string()));
+            }
+        }
+        if let Some(t) = &q.town
+            && !rows.iter().any(|(town, _, _)| &town.code == t)
+        {
+            continue;
+        }
+        let from = p.product.prices.values().min().copied().unwrap_or(0);
+        cards.push(html! {
+            article.card {
+                small { (present::kind(lang, &p.product)) }
+                h2 { a href={ "/p/" (p.product.code) } { (present::name(&p.product.name, lang)) } }
+                p { (present::name(&p.product.description, lang)) }
+                p.chips { @for t in present::town_names(lang, &rows) { span { (t) } } }
+                p { (present::validity(lang, &p.product)) }
+                p.price { (ctx.tf("from_price", &[("price", &Money::new(from, p.product.currency).to_string())])) }
+                a.button href={ "/p/" (p.product.code) } { (ctx.t("buy_title")) }
+            }
+        });
+    }
+    let body = html! {
+        p { (ctx.t("shop_intro")) }
+        nav.chips aria-label=(ctx.t("shop_towns")) {
+            @if q.town.is_none() { span { strong { (ctx.t("shop_all_towns")) } } } @else { span { a href="/" { (ctx.t("shop_all_towns")) } } }
+            @for (code, name) in &towns {
+                @if q.town.as_deref() == Some(code.as_str()) { span { strong { (name) } } }
+                @else { span { a href={ "/?town=" (code) } { (name) } } }
+            }
+        }
+        div.cards { @for c in cards { (c) } }
+    };
+    Ok(ctx.page(&ctx.t("shop_title"), body))
+}
+
+pub async fn product(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let p = state.store.product_by_code(&code).await?;
+    if !p.on_sale {
+        return Err(WebError::NotFound);
+    }
+    product_page(&state, &ctx, &p, None).await
+}
+
+async fn product_page(
+    state: &Shared,
+    ctx: &Ctx,
+    p: &crate::store::ProductRow,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let lang = ctx.lang;
+    let rows = state.store.product_venues(p.id).await?;
+    let categories = state.store.categories().await?;
+    let priced: Vec<_> = categories
+        .iter()
+        .filter_map(|c| p.product.prices.get(&c.code).map(|price| (c, *price)))
+        .collect();
+    let body = html! {
+        @if let Some(e) = &error { p.error role="alert" { (e) } }
+        p { (present::name(&p.product.description, lang)) }
+        p { strong { (present::validity(lang, &p.product)) } }
+        @if let Some(n) = p.product.choose { p { (ctx.tf("choose_n", &[("n", &n.to_string())])) } }
+        h2 { (ctx.t("included_title")) }
+        @for (town, venues) in present::by_town(lang, &rows, p.product.currency) {
+            section.town {
+                h3 { (town) }
+                ul.venues { @for (venue, offers) in venues { li { strong { (venue) } ": " (offers.join("; ")) } } }
+            }
+        }
+        h2 { (ctx.t("buy_title")) }
+        form method="post" action={ "/p/" (p.product.code) "/buy" } {
+            table {
+                tr { th { (ctx.t("prices_title")) } th {} th { (ctx.t("buy_quantity")) } }
+                @for (c, price) in &priced {
+                    tr {
+                        td { label for={ "qty_" (c.code) } { (pick(&c.name, lang)) } }
+                        td.price { (Money::new(*price, p.product.currency).to_string()) }
+                        td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" value="0"; }
+                    }
+                }
+            }
+            label for="email" { (ctx.t("buy_email")) }
+            input type="email" id="email" name="email" required autocomplete="email";
+            label for="names" { (ctx.t("buy_names")) }
+            textarea id="names" name="names" rows="3" {}
+            p { small { (ctx.t("buy_names_hint")) } }
+            p.note { (ctx.t("buy_pay_note")) }
+            button type="submit" { (ctx.t("buy_submit")) }
+        }
+    };
+    let mut response = ctx.page(&present::name(&p.product.name, lang), body);
+    if error.is_some() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// The buy form: quantities per category, e-mail, optional names (one per pass, in order).
+pub async fn buy(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let p = state.store.product_by_code(&code).await?;
+    if !p.on_sale {
+        return Err(WebError::NotFound);
+    }
+    let mut names = form
+        .get("names")
+        .map(String::as_str)
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let mut lines = Vec::new();
+    // Prices are a BTreeMap: categories come in code order.
+    for cat in p.product.prices.keys() {
+        let count: u32 = match form
+            .get(&format!("qty_{cat}"))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        {
+            None => 0,
+            Some(v) => v.parse().ok().filter(|n| *n <= 50).ok_or_else(|| {
+                WebError::BadRequest(format!("'{v}' is not a quantity from 0 to 50"))
+            })?,
+        };
+        let mut unnamed = 0;
+        for _ in 0..count {
+            match names.next() {
+                Some(n) => lines.push(LineRequest {
+                    product: code.clone(),
+                    category: cat.clone(),
+                    holder: Some(n.to_string()),
+                    count: 1,
+                }),
+                None => unnamed += 1,
+            }
+        }
+        if unnamed > 0 {
+            lines.push(LineRequest {
+                product: code.clone(),
+                category: cat.clone(),
+                holder: None,
+                count: unnamed,
+            });
+        }
+    }
+    if lines.is_empty() {
+        return product_page(&state, &ctx, &p, Some(ctx.t("error_nothing_chosen"))).await;
+    }
+    let req = OrderRequest {
+        lines,
+        email: form.get("email").cloned(),
+        language: ctx.lang.to_string(),
+        channel: "web",
+        sales_point: None,
+        payment_provider: state.payments.name().to_string(),
+    };
+    match sales::create_order(&state.store, &req, crate::store::now()).await {
+        Ok(order) => {
+            tracing::info!(order = %present::order_code(&order.public_id), "web order created");
+            Ok((
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, format!("/o/{}", order.public_id))],
+            )
+                .into_response())
+        }
+        Err(e @ (SalesError::BadEmail(_) | SalesError::Sign(_) | SalesError::NoPrice { .. })) => {
+            product_page(&state, &ctx, &p, Some(e.to_string())).await
+        }
+        Err(SalesError::Store(e)) => Err(e.into()),
+        Err(e) => Err(WebError::Internal(e.to_string())),
+    }
+}

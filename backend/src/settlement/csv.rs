@@ -1,0 +1,127 @@
+//! The CSV behind a statement: every item with its visit (pass serial, time, device), as a file.
+
+use std::collections::HashMap;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::tz::TimeZone;
+
+use crate::http::Shared;
+use crate::http::web::WebError;
+use crate::store::{Store, StoreError};
+
+const HEADER: [&str; 12] = [
+    "pass_serial",
+    "local_time",
+    "venue",
+    "device",
+    "offer",
+    "category",
+    "kind",
+    "product",
+    "corrects",
+    "amount",
+    "amount_minor",
+    "currency",
+];
+
+/// The CSV of every item behind one statement: one row per visit (or per pass, for commissions,
+/// fees, shares and breakage), with the pass serial, the visit's local time in the venue's zone,
+/// venue, device, offer, category and amount. The amounts add up to the statement's total.
+pub async fn statement_csv(
+    store: &Store,
+    period: &str,
+    party: &str,
+    currency: &str,
+) -> Result<String, StoreError> {
+    let categories: HashMap<i64, String> = store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| (i64::from(c.id), c.code))
+        .collect();
+    let currency_code: townpass_core::money::Currency = currency
+        .parse()
+        .map_err(|e: String| StoreError::Corrupt(format!("statement currency: {e}")))?;
+    let mut zones: HashMap<String, TimeZone> = HashMap::new();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(HEADER).map_err(csv_failed)?;
+    for item in store.statement_items(period, party, currency).await? {
+        let local = match (item.scanned_at, item.venue_zone.as_deref()) {
+            (Some(ms), Some(zone)) => {
+                let tz = match zones.get(zone) {
+                    Some(tz) => tz.clone(),
+                    None => {
+                        let tz = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
+                        zones.insert(zone.to_string(), tz.clone());
+                        tz
+                    }
+                };
+                jiff::Timestamp::from_millisecond(ms)
+                    .map(|t| t.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        let fields = [
+            item.serial.as_str(),
+            &local,
+            item.venue.as_deref().unwrap_or(""),
+            item.device.as_deref().unwrap_or(""),
+            item.offer.as_deref().unwrap_or(""),
+            item.category_id
+                .and_then(|c| categories.get(&c))
+                .map(String::as_str)
+                .unwrap_or(""),
+            &item.kind,
+            item.product.as_deref().unwrap_or(""),
+            item.corrects.as_deref().unwrap_or(""),
+            &townpass_core::money::Money::new(item.amount_minor, currency_code).decimal(),
+            &item.amount_minor.to_string(),
+            currency,
+        ];
+        out.write_record(fields.iter().map(|f| no_formula(f).into_owned()))
+            .map_err(csv_failed)?;
+    }
+    let bytes = out.into_inner().map_err(|e| csv_failed(e.into_error()))?;
+    String::from_utf8(bytes).map_err(|e| StoreError::Corrupt(format!("statement CSV: {e}")))
+}
+
+fn csv_failed(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("statement CSV: {e}"))
+}
+
+/// A spreadsheet runs a cell that starts with `=`, `+` or `@` as a formula: a venue or device
+/// name could carry one, so such a cell is prefixed with a quote. (`-` stays: amounts are negative.)
+fn no_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '@']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+/// The statement CSV as a download named after the month, party and currency.
+pub async fn csv_response(
+    state: &Shared,
+    period: &str,
+    party: &str,
+    currency: &str,
+) -> Result<Response, WebError> {
+    let body = statement_csv(&state.store, period, party, currency).await?;
+    let file = format!(
+        "statement-{period}-{}-{currency}.csv",
+        party.replace(':', "-")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,294 @@
+//! The operator's settlement pages: compute or close a month, read its statements line by line,
+//! download the CSV behind any statement, and the consortium figures. Flags and disputes have
+//! their own pages (`flags`, `disputes`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use crate::http::Shared;
+use crate::http::forms::{CsrfForm, trimmed};
+use crate::http::web::{Ctx, WebError};
+use crate::i18n::present::money;
+use crate::settlement::{self, Report};
+use crate::store::StoreError;
+
+use super::labels::{line_label, names};
+
+pub async fn index(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render_index(&state, &ctx, None).await
+}
+
+async fn render_index(
+    state: &Shared,
+    ctx: &Ctx,
+    message: Option<String>,
+) -> Result<Response, WebError> {
+    let periods = state.store.periods().await?;
+    let flagged = state.store.flagged_waiting().await?;
+    let body = html! {
+        @if let Some(m) = &message { p.error role="alert" { (m) } }
+        p { "A month's statements are drafts until the month is closed; a draft can be recomputed at any time. "
+            "Closing issues them: from then on the month never changes, and late uploads, reviewed flags, "
+            "refunds and accepted disputes land in the next open month as adjustment lines." }
+        p { a href="/admin/flags" { "Flagged redemptions waiting for review: " (flagged) } }
+        form method="post" action="/admin/settlement" {
+            (ctx.csrf_field())
+            label for="period" { "Month (YYYY-MM)" }
+            input id="period" name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
+            button type="submit" name="action" value="draft" { "Compute draft" }
+            button type="submit" name="action" value="close" { "Close and issue" }
+        }
+        h2 { "Months" }
+        @if periods.is_empty() { p { "No month settled yet." } }
+        @else {
+            table {
+                thead { tr { th { "Month" } th { "Status" } th { "Closed by" } } }
+                tbody {
+                    @for p in &periods {
+                        tr {
+                            td { a href={ "/admin/settlement/" (p.period) } { (p.period) } }
+                            td { (p.status) }
+                            td { (p.closed_by.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ctx.answer_page("Settlement", body, message.is_some()))
+}
+
+/// Compute a month (a draft), or close it (`action=close`).
+#[derive(Debug, serde::Deserialize)]
+pub struct RunForm {
+    #[serde(default, deserialize_with = "trimmed")]
+    period: String,
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn run(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    CsrfForm(RunForm { period, action }): CsrfForm<RunForm>,
+) -> Result<Response, WebError> {
+    let user = ctx.require(&["admin"])?;
+    let close = action == "close";
+    let by = format!("admin:{}", user.email);
+    match settlement::settle(
+        &state.store,
+        &period,
+        crate::store::now(),
+        close.then_some(by.as_str()),
+        &|_| {},
+    )
+    .await
+    {
+        Ok(report) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/settlement/{}",
+            report.period
+        ))
+        .into_response()),
+        Err(StoreError::Conflict(m)) => render_index(&state, &ctx, Some(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn month(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(period): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    let row = state
+        .store
+        .period(&period)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let report = settlement::report(&state.store, &row).await?;
+    let (products, offers) = names(&state.store).await?;
+    Ok(ctx.page(
+        &format!("Settlement {period}"),
+        month_body(ctx.lang, &report, &products, &offers, |party, currency| {
+            format!("/admin/settlement/{period}/csv?party={party}&currency={currency}")
+        }),
+    ))
+}
+
+/// A month's totals and statements; `csv` makes each statement's CSV link.
+pub fn month_body(
+    lang: &str,
+    report: &Report,
+    products: &HashMap<i64, String>,
+    offers: &HashMap<i64, String>,
+    csv: impl Fn(&str, &str) -> String,
+) -> Markup {
+    html! {
+        p { "Status: " strong { (report.status) } }
+        h2 { "Totals" }
+        table {
+            thead { tr { th { "Currency" } th { "Gross" } th { "Refunds" } th { "Partners" } th { "Commissions" } th { "Operator fees" } th { "Breakage" } th { "Balanced" } } }
+            tbody {
+                @for (c, t) in &report.totals {
+                    tr {
+                        td { (c) }
+                        td.num { (money(t.gross_minor, c)) }
+                        td.num { (money(t.refunds_minor, c)) }
+                        td.num { (money(t.partner_payables_minor, c)) }
+                        td.num { (money(t.commissions_minor, c)) }
+                        td.num { (money(t.operator_fees_minor, c)) }
+                        td.num { (money(t.breakage_minor, c)) }
+                        td { @if t.balances() { "yes" } @else { strong { "NO" } } }
+                    }
+                }
+            }
+        }
+        h2 { "Statements" }
+        @for s in &report.statements {
+            section.statement {
+                h3 { (s.party) " · " (money(s.amount_minor, &s.currency)) }
+                table {
+                    thead { tr { th { "Line" } th { "Items" } th { "Amount" } } }
+                    tbody {
+                        @for line in &s.lines {
+                            tr {
+                                td { (line_label(lang, line, products, offers)) }
+                                td.num { (line.items) }
+                                td.num { (money(line.amount_minor, &line.currency)) }
+                            }
+                        }
+                    }
+                }
+                p { a href=(csv(&s.party, &s.currency)) download { "CSV of every visit behind this statement" } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CsvQuery {
+    party: String,
+    currency: String,
+}
+
+pub async fn csv(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(period): Path<String>,
+    Query(q): Query<CsvQuery>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    state
+        .store
+        .period(&period)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    super::csv::csv_response(&state, &period, &q.party, &q.currency).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct MonthQuery {
+    period: Option<String>,
+}
+
+pub async fn consortium(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    let zone = state.store.operator_zone().await?;
+    let label = match q.period.filter(|p| !p.trim().is_empty()) {
+        Some(p) => p,
+        None => {
+            let tz =
+                jiff::tz::TimeZone::get(&zone).map_err(|e| WebError::Internal(e.to_string()))?;
+            jiff::Zoned::now()
+                .with_time_zone(tz)
+                .strftime("%Y-%m")
+                .to_string()
+        }
+    };
+    let month = match settlement::Month::parse(&label, &zone) {
+        Ok(m) => m,
+        Err(StoreError::Conflict(m)) => return Err(WebError::BadRequest(m)),
+        Err(e) => return Err(e.into()),
+    };
+    let figures = crate::settlement::consortium::figures(
+        &state.store,
+        month.starts_at * 1000,
+        month.ends_at * 1000,
+    )
+    .await?;
+    let sales = state
+        .store
+        .sales_by_town(month.starts_at, month.ends_at)
+        .await?;
+    let payouts = match state.store.period(&month.label).await? {
+        Some(row) => Some(settlement::report(&state.store, &row).await?),
+        None => None,
+    };
+    let towns: Vec<&String> = figures.visits_by_town.keys().collect();
+    let body = html! {
+        form.filters method="get" action="/admin/consortium" {
+            label { "Month " input name="period" value=(month.label) pattern="[0-9]{4}-[0-9]{2}"; }
+            button type="submit" { "Show" }
+        }
+        h2 { "Does the joint pass work?" }
+        ul {
+            li { "Passes used: " strong { (figures.passes_used) } }
+            li { "Towns per pass (average): " strong { (format!("{:.2}", figures.average_towns_per_pass)) } }
+            li { "Venues per pass (average): " strong { (format!("{:.2}", figures.average_venues_per_pass)) } }
+            li { "Hours between first and last use (average): " strong { (format!("{:.1}", figures.average_hours_first_to_last)) } }
+            @if let Some(b) = &figures.busiest_town {
+                li { "Visits outside the busiest town (" (b) "): " strong { (format!("{:.1} %", figures.share_outside_busiest * 100.0)) } }
+            }
+        }
+        h2 { "Town to town" }
+        p { "Passes used in the row's town that were also used in the column's town (the diagonal: passes used there)." }
+        div.scroll { table {
+            thead { tr { th { "" } @for t in &towns { th.num { (t) } } } }
+            tbody {
+                @for a in &towns {
+                    tr {
+                        th { (a) }
+                        @for b in &towns {
+                            @let key = if a <= b { ((*a).clone(), (*b).clone()) } else { ((*b).clone(), (*a).clone()) };
+                            td.num { (figures.town_pairs.get(&key).copied().unwrap_or(0)) }
+                        }
+                    }
+                }
+            }
+        } }
+        h2 { "Sales by town" }
+        div.scroll { table {
+            thead { tr { th { "Sold at" } th.num { "Passes" } th.num { "Gross" } } }
+            tbody { @for (town, currency, n, gross) in &sales { tr { td { (town) } td.num { (n) } td.num { (money(*gross, currency)) } } } }
+        } }
+        h2 { "Visits by town and partner" }
+        div.scroll { table {
+            thead { tr { th { "Town" } th.num { "Visits" } } }
+            tbody { @for (t, n) in &figures.visits_by_town { tr { td { (t) } td.num { (n) } } } }
+        } }
+        div.scroll { table {
+            thead { tr { th { "Partner" } th.num { "Visits" } } }
+            tbody { @for (p, n) in &figures.visits_by_partner { tr { td { (p) } td.num { (n) } } } }
+        } }
+        h2 { "Payouts" }
+        @match &payouts {
+            None => p { "This month is not settled yet: " a href="/admin/settlement" { "compute it" } "." },
+            Some(r) => {
+                p { "Statements " (r.status) ": " a href={ "/admin/settlement/" (r.period) } { "details" } }
+                div.scroll { table {
+                    thead { tr { th { "Party" } th.num { "Amount" } } }
+                    tbody { @for s in &r.statements { tr { td { (s.party) } td.num { (money(s.amount_minor, &s.currency)) } } } }
+                } }
+            }
+        }
+    };
+    Ok(ctx.page(&format!("Consortium · {}", month.label), body))
+}
