@@ -317,6 +317,23 @@ impl TestApp {
         self.finish(resp)
     }
 
+    /// A request with `method` (get, post, put, patch, delete) and no body: what the route table
+    /// answers to that method.
+    pub async fn request(&self, method: &str, path: &str) -> Reply {
+        let (agent, url, method) = (self.agent.clone(), self.url(path), method.to_string());
+        let resp = tokio::task::spawn_blocking(move || match method.as_str() {
+            "get" => agent.get(&url).call(),
+            "delete" => agent.delete(&url).call(),
+            "post" => agent.post(&url).send_empty(),
+            "put" => agent.put(&url).send_empty(),
+            "patch" => agent.patch(&url).send_empty(),
+            other => panic!("no helper for method {other}"),
+        })
+        .await
+        .expect("join");
+        self.finish(resp)
+    }
+
     /// POST a form.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let (agent, url, cookie) = (self.agent.clone(), self.url(path), self.cookie());

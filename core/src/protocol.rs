@@ -14,6 +14,8 @@ use crate::token::Serial;
 
 /// A signed JSON document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"body": "{\"device_id\":7,\"revoked_after\":0,\"uses_after\":0,\"device_time_ms\":1790000000000}", "sig": "9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c9f3c"})))]
 pub struct Envelope {
     /// The signed JSON document, as text (a JSON string inside the envelope).
     pub body: String,
@@ -97,13 +99,19 @@ impl Envelope {
 
 /// `POST /api/device/v1/enroll`: a one-time code and the device's new public key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"code": "K7PM-2QXD-9HTW", "public_key": "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"})))]
 #[serde(deny_unknown_fields)]
 pub struct EnrollRequest {
+    /// The one-time enrolment code the operator made (`townpass device add`).
     pub code: String,
+    /// The device's new Ed25519 public key, 64 hex digits.
     pub public_key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"device_id": 7, "device_name": "Gate 2", "venue": "nim-boyana", "server_key": "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"})))]
 pub struct EnrollResponse {
     pub device_id: i64,
     pub device_name: String,
@@ -116,14 +124,18 @@ pub struct EnrollResponse {
 // The bundle
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleVenue {
     pub code: String,
+    /// By language code.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub name: Names,
     /// IANA zone name.
     pub time_zone: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleKey {
     /// 64 hex digits.
     pub public: String,
@@ -132,9 +144,12 @@ pub struct BundleKey {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleOffer {
     pub code: String,
     pub venue: String,
+    /// By language code.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub name: Names,
     pub limit: Limit,
     pub from: Option<String>,
@@ -143,8 +158,11 @@ pub struct BundleOffer {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleProduct {
     pub id: u32,
+    /// By language code.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub name: Names,
     pub validity: Validity,
     pub time_zone: String,
@@ -154,6 +172,7 @@ pub struct BundleProduct {
 
 /// A use of a pass recorded by another device (or by this one, echoed back).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleUse {
     pub serial: String,
     pub offer: Option<String>,
@@ -165,6 +184,7 @@ pub struct BundleUse {
 /// What a device needs to judge passes offline. Keys and products are always complete; revoked
 /// serials and uses are the changes after the device's cursors (`full` when from zero).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bundle {
     pub device_id: i64,
     pub venue: BundleVenue,
@@ -174,6 +194,7 @@ pub struct Bundle {
     /// Revoked pass serials after `revoked_after`, up to `revoked_cursor`.
     pub revoked_after: i64,
     pub revoked_cursor: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub revoked: PackedSerials,
     /// Uses after `uses_after`, up to `uses_cursor`.
     pub uses_after: i64,
@@ -185,6 +206,7 @@ pub struct Bundle {
     /// In a bundle file: the ranges (first, last) of this device's local ids the server holds,
     /// so a device that syncs only by file learns what arrived.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<i64>>))]
     pub received: Vec<(i64, i64)>,
 }
 
@@ -316,6 +338,7 @@ pub fn parse_hours(s: &str) -> Option<(jiff::civil::Time, jiff::civil::Time)> {
 
 /// One redemption as the device recorded it; `local_id` is the device's own number for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UploadItem {
     pub local_id: i64,
@@ -326,6 +349,8 @@ pub struct UploadItem {
 
 /// A batch of redemptions, signed by the device. `seq` numbers the device's batches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"device_id": 7, "venue": "nim-boyana", "seq": 12, "sent_at_ms": 1790000300000_i64, "items": [{"local_id": 41, "token": "TP1:6BFOXN*TS0BI$ZDFRH", "offer": null, "scanned_at_ms": 1790000000000_i64}]})))]
 #[serde(deny_unknown_fields)]
 pub struct Upload {
     pub device_id: i64,
@@ -338,6 +363,7 @@ pub struct Upload {
 
 /// What became of one uploaded item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemOutcome {
     pub local_id: i64,
     /// "stored" (new) or "duplicate" (already held: a retry).
@@ -347,6 +373,8 @@ pub struct ItemOutcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"seq": 12, "server_time_ms": 1790000301000_i64, "items": [{"local_id": 41, "status": "stored", "flag": null}]})))]
 pub struct UploadResponse {
     pub seq: i64,
     pub server_time_ms: i64,

@@ -14,11 +14,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use townpass_core::protocol::{EnrollRequest, Envelope};
+use townpass_core::protocol::{EnrollRequest, EnrollResponse, Envelope, UploadResponse};
 
 use super::sync::{self, DeviceApiError};
 use crate::http::Shared;
-use crate::http::api::ApiError;
+use crate::http::api::{ApiError, ErrorBody};
 
 /// Failed enrolments allowed per client address in 15 minutes.
 const MAX_ENROL_FAILURES: i64 = 10;
@@ -51,6 +51,15 @@ impl From<DeviceApiError> for ApiError {
     }
 }
 
+/// Trade a one-time enrolment code for the device's registration.
+#[utoipa::path(post, path = "/api/device/v1/enroll", tag = "devices",
+    request_body = EnrollRequest,
+    responses(
+        (status = 200, description = "Enrolled: the device's id, venue and the key bundles are signed with", body = EnrollResponse),
+        (status = 400, description = "Not an enrolment request, or not a public key", body = ErrorBody),
+        (status = 403, description = "The code is unknown, used or expired", body = ErrorBody),
+        (status = 429, description = "Too many failed codes from this address: wait 15 minutes", body = ErrorBody),
+    ))]
 pub async fn enroll(
     State(state): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -84,12 +93,32 @@ pub async fn enroll(
     }
 }
 
+/// The bundle a device judges passes with, from its cursors on.
+///
+/// The request's `body` is a signed `BundleRequest` (JSON text), the answer's a signed `Bundle`
+/// (signed by the server's bundle key from the enrolment).
+#[utoipa::path(post, path = "/api/device/v1/bundle", tag = "devices",
+    request_body(content = Envelope, description = "`body`: a BundleRequest as JSON text, signed by the device key"),
+    responses(
+        (status = 200, description = "`body`: a Bundle as JSON text, signed by the server's bundle key", body = Envelope),
+        (status = 400, description = "Not a signed bundle request", body = ErrorBody),
+        (status = 401, description = "Unknown or retired device, or a bad signature", body = ErrorBody),
+    ))]
 pub async fn bundle(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let envelope: Envelope = parse(&body)?;
     let now_ms = crate::store::now_ms();
     Ok(Json(sync::bundle(&state.store, &state.keys, &envelope, now_ms).await?).into_response())
 }
 
+/// Redemptions recorded offline, stored once each on (device, local id) and judged again.
+#[utoipa::path(post, path = "/api/device/v1/upload", tag = "devices",
+    request_body(content = Envelope, description = "`body`: an Upload as JSON text, signed by the device key"),
+    responses(
+        (status = 200, description = "What became of each item; a conflict is stored and flagged, never dropped", body = UploadResponse),
+        (status = 400, description = "Not a signed upload, or over 10,000 items", body = ErrorBody),
+        (status = 401, description = "Unknown or retired device, or a bad signature", body = ErrorBody),
+        (status = 403, description = "The upload names another venue than the device's", body = ErrorBody),
+    ))]
 pub async fn upload(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let envelope: Envelope = parse(&body)?;
     let now_ms = crate::store::now_ms();

@@ -137,12 +137,16 @@ async fn active_device(
 }
 
 /// A signed request for a bundle: who asks, from which cursors, and the device's clock.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"device_id": 7, "revoked_after": 0, "uses_after": 0, "device_time_ms": 1790000000000_i64}))]
 #[serde(deny_unknown_fields)]
 pub struct BundleRequest {
     pub device_id: i64,
+    /// The revocations cursor of the last bundle (0 at first).
     pub revoked_after: i64,
+    /// The uses cursor of the last bundle (0 at first).
     pub uses_after: i64,
+    /// The device's clock, to record its offset.
     pub device_time_ms: i64,
 }
 

@@ -4,11 +4,38 @@
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::Shared;
 use crate::accounts;
 use crate::store::StoreError;
+
+/// Every refusal of a JSON route: a stable code for programs, a sentence for people. A 4xx
+/// changes nothing.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid_order", "message": "unknown category 'pensioner' for sofia-24h"}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// e.g. `unauthorized`, `forbidden`, `not_found`, `bad_json`, `invalid_order`, `throttled`.
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorBody {
+    fn new(code: &str, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message: message.into(),
+            },
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -31,14 +58,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {
             tracing::error!(error = %self.message, "API request failed");
-            let body = json!({"error": {"code": "internal", "message": "internal error; try again later"}});
+            let body = ErrorBody::new("internal", "internal error; try again later");
             return (self.status, Json(body)).into_response();
         }
-        (
-            self.status,
-            Json(json!({"error": {"code": self.code, "message": self.message}})),
-        )
-            .into_response()
+        (self.status, Json(ErrorBody::new(self.code, self.message))).into_response()
     }
 }
 

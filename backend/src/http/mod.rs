@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod forms;
+pub mod openapi;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -110,7 +111,7 @@ pub fn router(state: Shared) -> Router {
         // Machines
         .route("/api/v1/products", get(sales::api::products))
         .route("/api/v1/orders", post(sales::api::create_order))
-        .route("/api/v1/orders/{id}", get(sales::api::get_order))
+        .route("/api/v1/orders/{order}", get(sales::api::get_order))
         .route(
             "/api/v1/passes/{serial}/revoke",
             post(sales::api::revoke_pass),
@@ -125,7 +126,7 @@ pub fn router(state: Shared) -> Router {
             get(portal::api::items),
         )
         .route("/api/v1/visits", get(portal::api::visits))
-        .route("/api/v1/openapi.json", get(portal::api::openapi))
+        .route("/api/v1/openapi.json", get(openapi::openapi))
         .route("/api/device/v1/enroll", post(devices::api::enroll))
         .route("/api/device/v1/bundle", post(devices::api::bundle))
         .route(

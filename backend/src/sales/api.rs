@@ -14,12 +14,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use townpass_core::catalog::{ProductKind, Validity};
+use utoipa::ToSchema;
 
 use crate::accounts;
 use crate::http::Shared;
-use crate::http::api::{ApiError, any_caller};
+use crate::http::api::{ApiError, ErrorBody, any_caller};
 use crate::i18n::present;
 use crate::sales::{self, LineRequest, OrderRequest, SalesError};
 use crate::store::{OrderRow, StoreError};
@@ -57,6 +60,42 @@ async fn caller(state: &Shared, headers: &HeaderMap) -> Result<i64, ApiError> {
     }
 }
 
+/// Everything on sale now.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"products": [{"code": "sofia-24h", "product_id": 2, "version": 1, "kind": "pass",
+    "name": {"en": "Sofia 24 h", "bg": "София 24 ч"}, "currency": "EUR", "prices": {"adult": 2500, "child": 1200},
+    "validity": {"hours": 24}, "towns": ["sofia"]}]}))]
+pub struct ProductsAnswer {
+    pub products: Vec<ProductOnSale>,
+}
+
+/// A product on sale: what to put in an order line, and what it costs.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProductOnSale {
+    /// The code an order line names.
+    pub code: String,
+    /// The product number signed into its passes (a new version gets a new number).
+    pub product_id: i64,
+    pub version: i64,
+    pub kind: ProductKind,
+    /// The name by language code.
+    pub name: BTreeMap<String, String>,
+    /// ISO 4217.
+    pub currency: String,
+    /// The price in minor units, by category code (`adult`, `child`, ...).
+    pub prices: BTreeMap<String, i64>,
+    pub validity: Validity,
+    /// Town codes, in catalogue order.
+    pub towns: Vec<String>,
+}
+
+/// Products on sale, with prices per category.
+#[utoipa::path(get, path = "/api/v1/products", tag = "sales", security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Every product on sale", body = ProductsAnswer),
+        (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
+        (status = 403, description = "A partner's key: it reads statements, it does not sell", body = ErrorBody),
+    ))]
 pub async fn products(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -65,39 +104,87 @@ pub async fn products(
     let mut out = Vec::new();
     for p in state.store.products_on_sale().await? {
         let rows = state.store.product_venues(p.id).await?;
-        let towns: Vec<&str> = {
-            let mut t: Vec<&str> = rows.iter().map(|(town, _, _)| town.code.as_str()).collect();
-            t.dedup();
-            t
-        };
-        out.push(json!({
-            "code": p.product.code, "product_id": p.id, "version": p.version, "kind": p.product.kind,
-            "name": p.product.name, "currency": p.product.currency, "prices": p.product.prices,
-            "validity": p.product.validity, "towns": towns,
-        }));
+        let mut towns: Vec<String> = rows.iter().map(|(town, _, _)| town.code.clone()).collect();
+        towns.dedup();
+        out.push(ProductOnSale {
+            currency: p.product.currency.to_string(),
+            code: p.product.code,
+            product_id: p.id,
+            version: p.version,
+            kind: p.product.kind,
+            name: p.product.name,
+            prices: p.product.prices,
+            validity: p.product.validity,
+            towns,
+        });
     }
-    Ok(Json(json!({ "products": out })).into_response())
+    Ok(Json(ProductsAnswer { products: out }).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// A sale by a sales point's system: paid at once (the sales point collected the money).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"lines": [{"product": "sofia-24h", "category": "adult", "count": 2, "holder": "Maria Petrova"}],
+    "email": "guest@example.org", "language": "bg"}))]
 #[serde(deny_unknown_fields)]
-struct OrderBody {
-    lines: Vec<LineBody>,
+pub struct OrderBody {
+    pub lines: Vec<LineBody>,
+    /// Where the passes are e-mailed (optional: the answer holds them too).
     #[serde(default)]
-    email: Option<String>,
+    pub email: Option<String>,
+    /// The language of the e-mail and the order page: en, bg, ... (default en).
     #[serde(default)]
-    language: Option<String>,
+    pub language: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Passes of one product and category.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LineBody {
-    product: String,
-    category: String,
+pub struct LineBody {
+    /// A product code from `/api/v1/products`.
+    pub product: String,
+    /// A category code from the product's prices.
+    pub category: String,
+    /// How many passes (default 1; at most 1000 per order).
     #[serde(default = "one")]
-    count: u32,
+    #[schema(default = 1, minimum = 1)]
+    pub count: u32,
+    /// The holder's name printed on each pass (optional).
     #[serde(default)]
-    holder: Option<String>,
+    pub holder: Option<String>,
+}
+
+/// An order with its passes.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"order": "4f7c1b9e0d2a4c6e8f0a1b2c3d4e5f60", "code": "4F7C-1B9E", "url": "https://pass.example.org/o/4f7c1b9e0d2a4c6e8f0a1b2c3d4e5f60",
+    "status": "paid", "currency": "EUR", "total_minor": 5000, "passes": [{"serial": "8e2f6a0c4b1d3e5f", "token": "TP1:6BFOXN*TS0BI$ZDFRH",
+    "product_id": 2, "category": 1, "holder": "Maria Petrova", "expires_at": 1821536000, "revoked": false}]}))]
+pub struct OrderAnswer {
+    /// The order's id in URLs.
+    pub order: String,
+    /// The short code a desk reads out.
+    pub code: String,
+    /// The order page: the passes as QR codes, the PDF.
+    pub url: String,
+    /// `pending` or `paid`.
+    pub status: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub passes: Vec<PassAnswer>,
+}
+
+/// One pass: the token is what its QR code holds.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PassAnswer {
+    /// 16 hex digits.
+    pub serial: String,
+    pub token: String,
+    pub product_id: i64,
+    /// The category number (1 adult, 2 child, 3 senior, 4 student, or the catalogue's own).
+    pub category: i64,
+    pub holder: Option<String>,
+    /// Unix seconds: the hard expiry.
+    pub expires_at: i64,
+    pub revoked: bool,
 }
 
 fn one() -> u32 {
@@ -107,6 +194,16 @@ fn one() -> u32 {
 /// Orders above this many passes go through `townpass issue` (bulk, with a progress bar).
 const API_MAX_PASSES: u32 = 1000;
 
+/// Sell passes: the order is paid at once and the passes are in the answer.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "sales", security(("api_key" = [])),
+    request_body = OrderBody,
+    responses(
+        (status = 201, description = "Sold; `Location` is the order", body = OrderAnswer),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
+        (status = 403, description = "A partner's key: it reads statements, it does not sell", body = ErrorBody),
+        (status = 422, description = "Unknown product or category, too many passes, a bad e-mail address or name", body = ErrorBody),
+    ))]
 pub async fn create_order(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -173,6 +270,14 @@ pub async fn create_order(
         .into_response())
 }
 
+/// One of this sales point's orders (another's answers 404).
+#[utoipa::path(get, path = "/api/v1/orders/{order}", tag = "sales", security(("api_key" = [])),
+    params(("order" = String, Path, description = "The order's id from its answer or URL")),
+    responses(
+        (status = 200, description = "The order with its passes", body = OrderAnswer),
+        (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
+        (status = 404, description = "No such order of this sales point", body = ErrorBody),
+    ))]
 pub async fn get_order(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -191,32 +296,62 @@ pub async fn get_order(
     Ok(Json(order_json(&state, &order).await?).into_response())
 }
 
-async fn order_json(state: &Shared, order: &OrderRow) -> Result<serde_json::Value, ApiError> {
+async fn order_json(state: &Shared, order: &OrderRow) -> Result<OrderAnswer, ApiError> {
     let passes = state.store.passes_of_order(order.id).await?;
-    Ok(json!({
-        "order": order.public_id,
-        "code": present::order_code(&order.public_id),
-        "url": format!("{}/o/{}", state.base_url, order.public_id),
-        "status": order.status,
-        "currency": order.currency,
-        "total_minor": order.total_minor,
-        "passes": passes.iter().map(|p| json!({
-            "serial": p.serial, "token": p.token, "product_id": p.product_id, "category": p.category_id,
-            "holder": p.holder, "expires_at": p.expires_at, "revoked": p.revoked_at.is_some(),
-        })).collect::<Vec<_>>(),
-    }))
+    Ok(OrderAnswer {
+        order: order.public_id.clone(),
+        code: present::order_code(&order.public_id),
+        url: format!("{}/o/{}", state.base_url, order.public_id),
+        status: order.status.clone(),
+        currency: order.currency.clone(),
+        total_minor: order.total_minor,
+        passes: passes
+            .into_iter()
+            .map(|p| PassAnswer {
+                revoked: p.revoked_at.is_some(),
+                serial: p.serial,
+                token: p.token,
+                product_id: p.product_id,
+                category: p.category_id,
+                holder: p.holder,
+                expires_at: p.expires_at,
+            })
+            .collect(),
+    })
 }
 
-#[derive(Debug, Deserialize)]
+/// Why a pass is revoked.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "guest cancelled the trip", "refund": true}))]
 #[serde(deny_unknown_fields)]
-struct RevokeBody {
-    reason: String,
+pub struct RevokeBody {
+    pub reason: String,
     /// The buyer got the price back: settlement pays nobody for the pass.
     #[serde(default)]
-    refund: bool,
+    pub refund: bool,
+}
+
+/// A revoked pass: scanners refuse it after their next sync.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"serial": "8e2f6a0c4b1d3e5f", "revoked": true}))]
+pub struct RevokeAnswer {
+    pub serial: String,
+    pub revoked: bool,
 }
 
 /// A sales point revokes a pass it sold (refund, loss); scanners refuse it after their next sync.
+#[utoipa::path(post, path = "/api/v1/passes/{serial}/revoke", tag = "sales", security(("api_key" = [])),
+    params(("serial" = String, Path, description = "The pass number, 16 hex digits")),
+    request_body = RevokeBody,
+    responses(
+        (status = 200, description = "Revoked", body = RevokeAnswer),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
+        (status = 403, description = "A partner's key: it reads statements, it does not sell", body = ErrorBody),
+        (status = 404, description = "No such pass sold by this sales point", body = ErrorBody),
+        (status = 409, description = "Already revoked", body = ErrorBody),
+        (status = 422, description = "No reason given", body = ErrorBody),
+    ))]
 pub async fn revoke_pass(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -265,7 +400,11 @@ pub async fn revoke_pass(
         )
         .await
     {
-        Ok(()) => Ok(Json(json!({"serial": serial.to_string(), "revoked": true})).into_response()),
+        Ok(()) => Ok(Json(RevokeAnswer {
+            serial: serial.to_string(),
+            revoked: true,
+        })
+        .into_response()),
         Err(StoreError::Conflict(m)) => {
             Err(ApiError::new(StatusCode::CONFLICT, "already_revoked", m))
         }

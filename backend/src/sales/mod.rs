@@ -166,7 +166,7 @@ pub fn new_public_id() -> Result<String, SalesError> {
     Ok(hex::encode(random_bytes(16)?))
 }
 
-/// A light check that catches typing mistakes; delivery is the real test.
+/// An address the mailer can send to (checked with its own parser), with a dotted domain.
 pub fn parse_email(raw: &str) -> Result<String, SalesError> {
     let e = raw.trim();
     // The mailer's own parser (lettre), so an address the shop takes is one the outbox can send
