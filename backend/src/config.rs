@@ -42,6 +42,31 @@ impl fmt::Debug for StoreArgs {
     }
 }
 
+/// A secret from the command line or the environment (a password, an SMTP URL with its password):
+/// usable as text, never shown by `Debug`, so it cannot reach a log line or a panic message.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
 /// Hides the password in a database URL: postgres://user:***@host/db.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

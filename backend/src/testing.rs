@@ -196,11 +196,21 @@ pub struct Reply {
     pub set_cookies: Vec<String>,
     /// The `x-request-id` the server answered with.
     pub request_id: Option<String>,
+    /// Every header of the answer, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The first value of header `name`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The value of the first `name="..." value="..."` hidden field.
@@ -214,6 +224,39 @@ impl Reply {
 impl TestApp {
     /// Serves `db` with the demo catalogue applied and an active key.
     pub async fn start(db: TestDb) -> TestApp {
+        TestApp::start_at(db, None, crate::http::REQUEST_TIMEOUT, Vec::new()).await
+    }
+
+    /// [`TestApp::start`] behind a reverse proxy on 127.0.0.1: a request's `x-forwarded-for`
+    /// names its client, so a test can speak for several clients.
+    pub async fn start_behind_local_proxy(db: TestDb) -> TestApp {
+        let local = std::net::IpAddr::from([127, 0, 0, 1]);
+        TestApp::start_at(db, None, crate::http::REQUEST_TIMEOUT, vec![local]).await
+    }
+
+    /// [`TestApp::start`] with a request time limit of `timeout`.
+    pub async fn start_with_timeout(db: TestDb, timeout: std::time::Duration) -> TestApp {
+        TestApp::start_at(db, None, timeout, Vec::new()).await
+    }
+
+    /// [`TestApp::start`] with the server told that its public URL is `public_url` (say behind an
+    /// https proxy); requests still go to the local port.
+    pub async fn start_behind(db: TestDb, public_url: &str) -> TestApp {
+        TestApp::start_at(
+            db,
+            Some(public_url),
+            crate::http::REQUEST_TIMEOUT,
+            Vec::new(),
+        )
+        .await
+    }
+
+    async fn start_at(
+        db: TestDb,
+        public_url: Option<&str>,
+        timeout: std::time::Duration,
+        trusted: Vec<std::net::IpAddr>,
+    ) -> TestApp {
         crate::catalog::apply(&db.store, crate::catalog::DEMO, crate::store::now())
             .await
             .expect("catalogue");
@@ -228,13 +271,20 @@ impl TestApp {
         let state = std::sync::Arc::new(crate::http::AppState {
             store: db.store.clone(),
             keys: db.key_ring(),
-            base_url: base.clone(),
+            base_url: public_url.map_or_else(|| base.clone(), str::to_string),
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
+            request_timeout: timeout,
+            proxies: crate::http::client::TrustedProxies {
+                addresses: trusted,
+                ..Default::default()
+            },
         });
         tokio::spawn(crate::http::serve(listener, state));
+        // No test waits for ever on a server that never answers.
         let agent = ureq::Agent::config_builder()
             .max_redirects(0)
             .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(60)))
             .build()
             .new_agent();
         TestApp {
@@ -256,6 +306,11 @@ impl TestApp {
         let location = header("location");
         let content_type = header("content-type").unwrap_or_default();
         let request_id = header("x-request-id");
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
         let set_cookies: Vec<String> = resp
             .headers()
             .get_all("set-cookie")
@@ -282,6 +337,7 @@ impl TestApp {
             body,
             set_cookies,
             request_id,
+            headers,
         }
     }
 
@@ -455,9 +511,7 @@ impl TestApp {
             sales_point,
             partner: None,
         };
-        self.db
-            .store
-            .upsert_user(&user, crate::store::now())
+        crate::accounts::save_user(&self.db.store, &user, crate::store::now())
             .await
             .expect("user");
     }

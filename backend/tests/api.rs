@@ -312,3 +312,81 @@ async fn a_sales_point_revokes_a_pass_it_sold_but_not_anothers() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_holder_name_too_long_for_a_pass_is_refused_before_anything_is_stored() {
+    for (app, key) in apps_with_key().await {
+        let long = "Mariya-Aleksandrova ".repeat(40);
+        let body =
+            json!({"lines": [{"product": "sofia-24h", "category": "adult", "holder": long}]});
+        let (status, answer) = call(
+            &app,
+            "POST",
+            "/api/v1/orders",
+            &key,
+            Some(serde_json::to_vec(&body).expect("json")),
+        )
+        .await;
+        assert_eq!(status, 422, "{}: {answer}", app.db.kind);
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("at most 100 characters")),
+            "{answer}"
+        );
+        assert_eq!(
+            orders(&app).await,
+            0,
+            "{}: no pending order left behind",
+            app.db.kind
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_shop_says_next_to_the_names_field_that_a_name_is_too_long_and_keeps_what_was_typed() {
+    for (app, _) in apps_with_key().await {
+        let long = "Мария-Александрова ".repeat(10);
+        let reply = app
+            .post_form(
+                "/p/sofia-24h/buy",
+                &[
+                    ("qty_adult", "1"),
+                    ("email", "maria@example.org"),
+                    ("names", &long),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, 422, "{}", app.db.kind);
+        let page = reply.text();
+        let at_field = page
+            .split("id=\"names-error\"")
+            .nth(1)
+            .expect("a message next to the names field");
+        assert!(at_field.contains("at most 100 characters"), "{page}");
+        assert!(
+            page.contains("value=\"maria@example.org\""),
+            "the e-mail is kept"
+        );
+        assert_eq!(orders(&app).await, 0, "{}: nothing stored", app.db.kind);
+    }
+}
+
+#[tokio::test]
+async fn every_refusal_on_a_json_route_is_json() {
+    for (app, key) in apps_with_key().await {
+        for (method, path) in [
+            ("GET", "/api/v1/visits?page=abc"),
+            ("GET", "/api/v1/no-such-route"),
+            ("POST", "/api/v1/products"),
+        ] {
+            let (status, body) = call(&app, method, path, &key, Some(b"{}".to_vec())).await;
+            assert!((400..500).contains(&status), "{method} {path}: {status}");
+            assert!(
+                body["error"]["code"].is_string() && body["error"]["message"].is_string(),
+                "{}: {method} {path} answered {status} {body}",
+                app.db.kind
+            );
+        }
+    }
+}

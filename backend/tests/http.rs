@@ -620,6 +620,13 @@ async fn every_answer_carries_a_request_id_and_keeps_the_one_a_proxy_sent() {
             "{}",
             app.db.kind
         );
+        // Not an id: replaced, so nobody writes what they like into the log.
+        let long = "x".repeat(6000);
+        for forged in ["fake id=1 status=500 method=DELETE", long.as_str()] {
+            let reply = app.get_with("/healthz", &[("x-request-id", forged)]).await;
+            let id = reply.request_id.expect("an id");
+            assert!(id != forged && id.len() <= 64, "{}: {id}", app.db.kind);
+        }
     }
 }
 
@@ -696,12 +703,16 @@ async fn every_staff_form_refuses_a_foreign_form_token_and_changes_nothing() {
 
 #[tokio::test]
 async fn the_shop_refuses_addresses_the_mailer_could_never_send_to() {
-    // Each was taken by the shop's own check before, then refused by the mailer at every retry.
+    // Each was taken by the shop at some point, then refused by the outbox at every retry.
     for app in apps().await {
         for address in [
             "a@b@example.org",
             "ana..petrova@example.org",
             "ana(x)@example.org",
+            "\"a b\"@example.org",
+            "\"a@b\"@example.org",
+            "a@[1.2.3.4]",
+            "Ana <ana@example.org>",
         ] {
             let reply = app
                 .post_form(
@@ -723,4 +734,326 @@ async fn the_shop_refuses_addresses_the_mailer_could_never_send_to() {
         .await;
         assert!(ok.starts_with("/o/"));
     }
+}
+
+#[tokio::test]
+async fn after_login_only_a_path_of_this_site_is_followed() {
+    for app in apps().await {
+        // What a browser could read as another host, or a header that cannot be sent.
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: tp_session=planted",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "/\u{a0}/evil.example",
+            "",
+        ] {
+            let reply = app
+                .post_form(
+                    "/login",
+                    &[
+                        ("email", "desk@sofia-tic.test"),
+                        ("password", DESK_PASSWORD),
+                        ("next", next),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                (reply.status, reply.location.as_deref()),
+                (303, Some("/desk")),
+                "{}: next={next:?}",
+                app.db.kind
+            );
+            app.logout_locally();
+        }
+        let page = app.get("/login?next=/%09/evil.example").await;
+        assert_eq!(
+            page.field("next").as_deref(),
+            Some("/desk"),
+            "{}",
+            app.db.kind
+        );
+        let kept = app
+            .post_form(
+                "/login",
+                &[
+                    ("email", "desk@sofia-tic.test"),
+                    ("password", DESK_PASSWORD),
+                    ("next", "/desk?order=4F7C-1B9E"),
+                ],
+            )
+            .await;
+        assert_eq!(kept.location.as_deref(), Some("/desk?order=4F7C-1B9E"));
+    }
+}
+
+/// The security headers every answer must carry.
+fn assert_guarded(reply: &townpass::testing::Reply, what: &str) {
+    let csp = reply
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"));
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap_or_else(|| panic!("{what}: no script-src in {csp}"));
+    assert!(!script_src.contains("unsafe-inline"), "{what}: {csp}");
+    assert_eq!(
+        reply.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert!(reply.header("referrer-policy").is_some(), "{what}");
+}
+
+#[tokio::test]
+async fn every_page_carries_security_headers_and_staff_pages_are_never_cached() {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        for path in ["/", "/p/sofia-24h", order.as_str(), "/login", "/nowhere"] {
+            let reply = app.get(path).await;
+            assert_guarded(&reply, path);
+            assert!(
+                reply.header("strict-transport-security").is_none(),
+                "{path}: http"
+            );
+        }
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let month = app.with_settled_month().await;
+        for path in [
+            "/admin".to_string(),
+            "/desk".to_string(),
+            format!("/admin/settlement/{month}"),
+            format!("/admin/settlement/{month}/csv?party=operator&currency=EUR"),
+        ] {
+            let reply = app.get(&path).await;
+            assert_eq!(reply.status, 200, "{}: {path}", app.db.kind);
+            assert_guarded(&reply, &path);
+            assert_eq!(reply.header("cache-control"), Some("no-store"), "{path}");
+        }
+        // The one inline script (the admin page's file upload) is allowed by its hash, so it runs.
+        let admin = app.get("/admin").await.text();
+        let csp = townpass::http::headers::content_security_policy();
+        let script = admin
+            .split("<script>")
+            .nth(1)
+            .and_then(|s| s.split("</script>").next())
+            .expect("the admin page's script");
+        use base64::Engine;
+        use sha2::Digest;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+        assert!(csp.contains(&hash), "the inline script is not in {csp}");
+    }
+}
+
+#[tokio::test]
+async fn behind_https_every_cookie_is_secure_and_hsts_is_sent() {
+    let app = TestApp::start_behind(TestDb::sqlite().await, "https://pass.example.org").await;
+    app.add_user(
+        "desk@sofia-tic.test",
+        "desk",
+        Some("sofia-tic"),
+        DESK_PASSWORD,
+    )
+    .await;
+    let home = app.get("/?lang=bg").await;
+    assert!(
+        home.header("strict-transport-security")
+            .is_some_and(|v| v.contains("max-age=")),
+        "{:?}",
+        home.headers
+    );
+    let login = app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+    let cookies: Vec<&String> = home.set_cookies.iter().chain(&login.set_cookies).collect();
+    assert!(cookies.len() >= 2, "{cookies:?}");
+    for c in cookies {
+        assert!(c.contains("Secure"), "{c}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_past_the_time_limit_answers_503_and_changes_nothing() {
+    for db in TestDb::all().await {
+        let app = TestApp::start_with_timeout(db, std::time::Duration::from_secs(1)).await;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        app.add_user(
+            "desk@sofia-tic.test",
+            "desk",
+            Some("sofia-tic"),
+            DESK_PASSWORD,
+        )
+        .await;
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "a@example.org")]).await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        pay_at_desk(&app, &order).await;
+        let serial = first_pass(&app, &order).await.serial;
+        app.logout_locally();
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let csrf = app.get("/admin").await.field("csrf").expect("csrf");
+
+        // Another connection holds the passes table, so the revocation waits for it.
+        let pool = app.db.store.pool().clone();
+        let mut blocker = pool.acquire().await.expect("connection");
+        use sqlx::Executor;
+        match app.db.store.dialect() {
+            townpass::store::Dialect::Postgres => {
+                blocker.execute("BEGIN").await.expect("begin");
+                blocker
+                    .execute("LOCK TABLE passes IN EXCLUSIVE MODE")
+                    .await
+                    .expect("lock");
+            }
+            _ => {
+                blocker.execute("BEGIN IMMEDIATE").await.expect("begin");
+            }
+        }
+        let started = std::time::Instant::now();
+        let reply = app
+            .post_form(
+                "/admin/revoke",
+                &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+            )
+            .await;
+        assert_eq!(reply.status, 503, "{}: {}", app.db.kind, reply.text());
+        assert!(reply.text().contains("nothing was changed"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        blocker.execute("ROLLBACK").await.expect("rollback");
+        drop(blocker);
+
+        let pass = app.db.store.pass(&serial).await.expect("pass");
+        assert!(
+            pass.revoked_at.is_none(),
+            "{}: nothing changed",
+            app.db.kind
+        );
+        assert_eq!(app.get("/healthz").await.status, 200);
+        let again = app
+            .post_form(
+                "/admin/revoke",
+                &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+            )
+            .await;
+        assert_eq!(again.status, 200, "{}: {}", app.db.kind, again.text());
+    }
+}
+
+#[tokio::test]
+async fn logging_out_of_an_ended_session_goes_home_and_a_doubled_field_is_named() {
+    for app in apps().await {
+        let gone = app.post_form("/logout", &[("csrf", "whatever")]).await;
+        assert_eq!((gone.status, gone.location.as_deref()), (303, Some("/")));
+
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        let csrf = app.get("/desk").await.field("csrf").expect("csrf");
+        let doubled = app
+            .post_form(
+                "/desk/sell",
+                &[
+                    ("csrf", &csrf),
+                    ("product", "sofia-24h"),
+                    ("product", "bulgaria-72h"),
+                    ("category", "adult"),
+                    ("count", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(doubled.status, 400, "{}", app.db.kind);
+        assert!(
+            doubled.text().contains("'product' twice"),
+            "{}",
+            doubled.text()
+        );
+        assert_eq!(app.db.store.count_passes().await.expect("count"), 0);
+    }
+}
+
+/// Logs in as `client` (its address, as a trusted proxy names it): (status, Retry-After).
+async fn login_from(
+    app: &TestApp,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> (u16, Option<u64>) {
+    let body =
+        serde_urlencoded::to_string([("email", email), ("password", password), ("next", "/desk")])
+            .expect("form");
+    let reply = app
+        .post_bytes_with(
+            "/login",
+            "application/x-www-form-urlencoded",
+            &[("x-forwarded-for", client)],
+            body.into_bytes(),
+        )
+        .await;
+    let retry = reply.header("retry-after").and_then(|v| v.parse().ok());
+    (reply.status, retry)
+}
+
+#[tokio::test]
+async fn nobody_can_lock_an_account_out_by_guessing_its_password() {
+    for db in TestDb::all().await {
+        let app = TestApp::start_behind_local_proxy(db).await;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let (attacker, owner) = ("198.51.100.66", "192.0.2.10");
+        for _ in 0..5 {
+            let (status, _) = login_from(&app, attacker, "admin@demo.test", "guess").await;
+            assert_eq!(status, 401, "{}", app.db.kind);
+        }
+        // The guesser now waits, longer after each further failure...
+        let (status, first) = login_from(&app, attacker, "admin@demo.test", "guess").await;
+        assert_eq!(status, 429, "{}", app.db.kind);
+        let first = first.expect("Retry-After");
+        assert!((1..=2).contains(&first), "{}: {first} s", app.db.kind);
+        tokio::time::sleep(std::time::Duration::from_secs(first + 1)).await;
+        let (status, _) = login_from(&app, attacker, "admin@demo.test", "guess").await;
+        assert_eq!(status, 401, "{}: after the wait, one more try", app.db.kind);
+        let (status, second) = login_from(&app, attacker, "admin@demo.test", DESK_PASSWORD).await;
+        assert_eq!(
+            status, 429,
+            "{}: even the right password waits",
+            app.db.kind
+        );
+        let second = second.expect("Retry-After");
+        assert!(
+            (3..=4).contains(&second),
+            "{}: the wait doubles: {second} s",
+            app.db.kind
+        );
+
+        // ... while the owner, from anywhere else, logs in at once.
+        let (status, _) = login_from(&app, owner, "admin@demo.test", DESK_PASSWORD).await;
+        assert_eq!(status, 303, "{}: the owner is not locked out", app.db.kind);
+
+        // A reset lets a client that locked itself out back in at once.
+        for _ in 0..6 {
+            login_from(&app, owner, "admin@demo.test", "forgotten").await;
+        }
+        let (status, _) = login_from(&app, owner, "admin@demo.test", DESK_PASSWORD).await;
+        assert_eq!(status, 429, "{}", app.db.kind);
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let (status, _) = login_from(&app, owner, "admin@demo.test", DESK_PASSWORD).await;
+        assert_eq!(status, 303, "{}: the reset lifted the wait", app.db.kind);
+    }
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forwarded_address_is_ignored() {
+    let app = TestApp::start(TestDb::sqlite().await).await;
+    app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+        .await;
+    for i in 0..5 {
+        let client = format!("198.51.100.{i}");
+        let (status, _) = login_from(&app, &client, "admin@demo.test", "guess").await;
+        assert_eq!(status, 401);
+    }
+    let (status, _) = login_from(&app, "203.0.113.1", "admin@demo.test", "guess").await;
+    assert_eq!(status, 429, "a made-up address does not buy more guesses");
 }

@@ -277,7 +277,7 @@ async fn issuing_refuses_unknown_products_missing_prices_and_oversized_names_and
         let e = sales::issue(&db.store, &key, &long, NOW, sales::no_progress())
             .await
             .expect_err("too long");
-        assert!(matches!(e, SalesError::Sign(_)), "{e}");
+        assert!(matches!(e, SalesError::HolderTooLong { .. }), "{e}");
         let e = sales::issue(
             &db.store,
             &key,

@@ -406,3 +406,61 @@ async fn a_partner_sees_its_own_statements_and_visits_and_nothing_of_anyone_else
         }
     }
 }
+
+#[tokio::test]
+async fn absurd_date_ranges_get_a_clear_400_and_never_hold_the_server() {
+    for app in TestDb::all().await {
+        let app = TestApp::start(app).await;
+        user(&app, "museum@nim.test", "partner", Some("nim")).await;
+        app.post_form(
+            "/login",
+            &[
+                ("email", "museum@nim.test"),
+                ("password", PASSWORD),
+                ("next", "/partner"),
+            ],
+        )
+        .await;
+        for query in [
+            "to=9999-12-31",
+            "from=0001-01-01",
+            "from=0001-01-01&to=9999-12-31",
+            "from=-009999-01-01",
+            "from=2020-01-01&to=2026-01-01",
+            "from=2026-02-01&to=2026-01-01",
+        ] {
+            for page in ["/partner", "/partner/visits"] {
+                let started = std::time::Instant::now();
+                let reply = app.get(&format!("{page}?{query}")).await;
+                assert_eq!(reply.status, 400, "{}: {page}?{query}", app.db.kind);
+                assert!(
+                    reply.text().contains("2000-01-01") || reply.text().contains("starts after"),
+                    "{page}?{query}: {}",
+                    reply.text()
+                );
+                assert!(reply.body.len() < 20_000, "{page}?{query}: a small page");
+                assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            }
+        }
+        let huge_page = app.get("/partner/visits?page=9223372036854775807").await;
+        assert_eq!(huge_page.status, 200, "{}", app.db.kind);
+        assert_eq!(
+            app.get("/healthz").await.status,
+            200,
+            "the server still answers"
+        );
+
+        let key = partner_key(&app, "nim").await;
+        for path in [
+            "/api/v1/visits?to=253402300799000",
+            "/api/v1/visits?from=-5",
+            "/api/v1/visits?from=1790000000000&to=1780000000000",
+        ] {
+            let (status, body) = api(&app, path, &key).await;
+            assert_eq!(status, 400, "{path}: {body}");
+            assert_eq!(body["error"]["code"], "bad_range");
+        }
+        let (status, _) = api(&app, "/api/v1/visits?page=9223372036854775807", &key).await;
+        assert_eq!(status, 200);
+    }
+}

@@ -147,7 +147,7 @@ impl Server {
         Server::start_with(data, &[])
     }
 
-    /// Starts the server with extra environment variables (e.g. the debug-build test hooks), on a
+    /// Starts the server with extra environment variables (e.g. the test hooks of a debug build with the `testing` feature), on a
     /// new port; its stderr is kept in `<data>/server.log` (appended across restarts).
     pub fn start_with(data: &DataDir, env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")

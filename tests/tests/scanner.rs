@@ -637,7 +637,7 @@ fn killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exac
         "apply",
         demo_catalogue_path().to_str().expect("path"),
     ]));
-    // The debug-build hook pauses storing an upload inside its transaction for 3 s.
+    // The test hook (debug build, `testing` feature) pauses storing an upload inside its transaction for 3 s.
     let stall = [("TOWNPASS_TEST_STALL_UPLOAD_MS", "3000")];
     let server = Server::start_with(&data, &stall);
     let listen = server.url.trim_start_matches("http://").to_string();

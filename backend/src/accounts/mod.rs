@@ -8,12 +8,42 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::store::{Store, StoreError, UserRow};
+use crate::store::{NewUser, Store, StoreError, UserRow};
 
-/// Failed logins allowed per e-mail, and per client address, within the window.
-pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+/// Failed logins for one account from one client address that cost nothing; after them each try
+/// waits, twice as long as the one before (2 s, 4 s, 8 s, ... up to `MAX_DELAY`; failures are
+/// stamped in whole seconds, so the first wait is at least one full second). Failures from other
+/// addresses never slow this one down, so nobody can lock an account out by guessing.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest wait between two tries.
+pub const MAX_DELAY: i64 = 15 * 60;
+/// Failed logins one client address may make over all accounts within the window.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// Failures older than this are forgotten.
 pub const FAILURE_WINDOW: i64 = 15 * 60;
+
+/// How long a client that has failed `failures` times for one account must wait after its last
+/// failure before the next try.
+pub fn delay_after(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - FREE_FAILURES).min(20) as u32;
+    (2i64 << doublings).min(MAX_DELAY)
+}
+
+/// The failure subject of one account from one client address.
+fn pair_subject(email: &str, address: &str) -> String {
+    format!("login:{email}|{address}")
+}
+
+/// All failure subjects of one account, whatever the address: `login:EMAIL|` up to (not
+/// including) `login:EMAIL}` (`}` sorts right after `|`), so no pattern characters in an e-mail
+/// address can widen the match.
+pub fn account_subjects(email: &str) -> (String, String) {
+    let email = email.trim().to_lowercase();
+    (format!("login:{email}|"), format!("login:{email}}}"))
+}
 /// How long a session lasts.
 pub const SESSION_TTL: i64 = 12 * 3600;
 
@@ -21,8 +51,8 @@ pub const SESSION_TTL: i64 = 12 * 3600;
 pub enum AuthError {
     #[error("wrong e-mail or password")]
     WrongCredentials,
-    #[error("too many failed attempts; wait 15 minutes")]
-    Throttled,
+    #[error("too many failed attempts; wait {wait_s} s")]
+    Throttled { wait_s: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("password hashing failed: {0}")]
@@ -66,6 +96,15 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password that never matches").unwrap_or_default())
 }
 
+/// Adds a user, or resets the password and role of an existing one; a reset also forgets the
+/// account's failed logins, so a locked-out owner is back in at once.
+pub async fn save_user(store: &Store, user: &NewUser<'_>, now: i64) -> Result<(), AuthError> {
+    store.upsert_user(user, now).await?;
+    let (from, until) = account_subjects(user.email);
+    store.clear_login_failures_between(&from, &until).await?;
+    Ok(())
+}
+
 /// A new session: (cookie token, CSRF token).
 pub struct NewSession {
     pub token: String,
@@ -81,7 +120,8 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
-/// Checks the password (rate-limited per e-mail and per client address) and opens a session.
+/// Checks the password (throttled per account and client address, and per address) and opens a
+/// session. A success clears that client's failures for the account.
 pub async fn login(
     store: &Store,
     email: &str,
@@ -90,12 +130,17 @@ pub async fn login(
     now: i64,
 ) -> Result<NewSession, AuthError> {
     let email = email.trim().to_lowercase();
-    let subjects = [format!("email:{email}"), format!("ip:{address}")];
+    let subjects = [pair_subject(&email, address), format!("ip:{address}")];
     let since = now - FAILURE_WINDOW;
-    if store.login_failures_since(&subjects[0], since).await? >= MAX_FAILURES_PER_EMAIL
-        || store.login_failures_since(&subjects[1], since).await? >= MAX_FAILURES_PER_ADDRESS
-    {
-        return Err(AuthError::Throttled);
+    let (failures, last) = store.login_failures_of(&subjects[0], since).await?;
+    let wait = last.map_or(0, |last| last + delay_after(failures) - now);
+    if wait > 0 {
+        return Err(AuthError::Throttled { wait_s: wait });
+    }
+    if store.login_failures_since(&subjects[1], since).await? >= MAX_FAILURES_PER_ADDRESS {
+        return Err(AuthError::Throttled {
+            wait_s: FAILURE_WINDOW,
+        });
     }
     let user = store
         .user_by_email(&email)

@@ -2,23 +2,32 @@
 //! is HttpOnly, SameSite=Lax, and Secure when the public URL is https.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
 use crate::accounts::{self, AuthError, sha256_hex};
 use crate::http::Shared;
-use crate::http::forms::{CsrfForm, NoFields};
+use crate::http::client::ClientIp;
+use crate::http::forms::{CsrfForm, NoFields, trimmed};
 use crate::http::web::{Ctx, SESSION_COOKIE, WebError, cookie, session_cookie};
 
-/// Only local paths, so a crafted link cannot send people elsewhere after logging in.
-fn safe_next(next: Option<&String>) -> String {
+/// Where to go after logging in: only a path of this site, else the default page. A browser drops
+/// tabs and line breaks from a `Location` and reads `\` like `/`, so `/\t/evil.example` would leave
+/// the site: anything but printable ASCII, a `\`, or a second leading `/` is refused outright.
+fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+                && n.parse::<axum::http::uri::PathAndQuery>().is_ok() =>
+        {
+            n.to_string()
+        }
         _ => "/desk".to_string(),
     }
 }
@@ -41,23 +50,49 @@ fn login_form(ctx: &Ctx, next: &str, error: Option<String>, status: StatusCode) 
 }
 
 pub async fn login_page(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Response {
-    login_form(&ctx, &safe_next(q.get("next")), None, StatusCode::OK)
+    login_form(
+        &ctx,
+        &safe_next(q.get("next").map(String::as_str)),
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// The login form: the one staff form without `CsrfForm`, as there is no session yet to bind a
+/// token to. (A pre-session token against login CSRF belongs with the login hardening, issue 11.)
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default, deserialize_with = "trimmed")]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// The password never reaches `Debug` output (logs, panics).
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .field("next", &self.next)
+            .finish()
+    }
 }
 
 pub async fn login(
     State(state): State<Shared>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     ctx: Ctx,
-    Form(form): Form<HashMap<String, String>>,
+    Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let next = safe_next(form.get("next"));
-    let email = form.get("email").map(String::as_str).unwrap_or("");
-    let password = form.get("password").map(String::as_str).unwrap_or("");
+    let next = safe_next(form.next.as_deref());
     match accounts::login(
         &state.store,
-        email,
-        password,
-        &peer.ip().to_string(),
+        &form.email,
+        &form.password,
+        &client.to_string(),
         crate::store::now(),
     )
     .await
@@ -84,12 +119,18 @@ pub async fn login(
             Some(ctx.t("login_failed")),
             StatusCode::UNAUTHORIZED,
         )),
-        Err(AuthError::Throttled) => Ok(login_form(
-            &ctx,
-            &next,
-            Some(ctx.t("login_throttled")),
-            StatusCode::TOO_MANY_REQUESTS,
-        )),
+        Err(AuthError::Throttled { wait_s }) => {
+            let mut r = login_form(
+                &ctx,
+                &next,
+                Some(ctx.tf("login_throttled", &[("seconds", &wait_s.to_string())])),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            if let Ok(v) = HeaderValue::from_str(&wait_s.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(r)
+        }
         Err(e) => Err(WebError::Internal(e.to_string())),
     }
 }
@@ -98,8 +139,13 @@ pub async fn logout(
     State(state): State<Shared>,
     ctx: Ctx,
     headers: axum::http::HeaderMap,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    form: Result<CsrfForm<NoFields>, WebError>,
 ) -> Result<Response, WebError> {
+    // Logging out of a session that has already ended: there is nothing to do but go home.
+    if ctx.user.is_none() {
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
+    }
+    let CsrfForm(NoFields {}) = form?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&sha256_hex(&token)).await?;
     }

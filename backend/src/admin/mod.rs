@@ -101,7 +101,7 @@ async fn render(
 
 /// Sends the chosen file as the request body (no multipart parser on the server) with the
 /// session's CSRF token in a header, and shows the answer.
-const IMPORT_SCRIPT: &str = r#"
+pub const IMPORT_SCRIPT: &str = r#"
 document.getElementById('import-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const form = e.target, out = document.getElementById('import-result');

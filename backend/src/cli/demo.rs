@@ -36,12 +36,7 @@ pub async fn seed_settled_month(
     let month = Month::parse(&label, &cat.operator_zone)?;
 
     // Offers with their venue, for the visits.
-    let offers: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT o.code, v.code, v.id FROM offers o JOIN venues v ON v.id = o.venue_id ORDER BY o.id",
-    )
-    .fetch_all(store.pool())
-    .await
-    .map_err(StoreError::from)?;
+    let offers = store.offer_venues().await?;
     let (device, _, _) = crate::devices::add(store, "tsarevets", "History gate", now).await?;
     let mut local_id = 0i64;
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;
@@ -90,12 +85,13 @@ pub async fn seed_settled_month(
             };
             let order = sales::create_order(store, &req, sold).await?;
             sales::pay_order(store, key, &order, None, sold).await?;
-            let serial: String =
-                sqlx::query_scalar("SELECT serial FROM passes WHERE order_id = $1")
-                    .bind(order.id)
-                    .fetch_one(store.pool())
-                    .await
-                    .map_err(StoreError::from)?;
+            let serial = store
+                .passes_of_order(order.id)
+                .await?
+                .into_iter()
+                .next()
+                .map(|p| p.serial)
+                .ok_or_else(|| StoreError::NotFound("the demo order's pass".into()))?;
             let included: Vec<String> = store.product_by_code(product).await?.product.offers;
             let mut rows = Vec::new();
             for visit in 0..(1 + next(4)) {

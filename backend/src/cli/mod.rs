@@ -78,7 +78,8 @@ pub enum Command {
 
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Serve(_)) {
+    // The commands that run the server log; the others print their own answers.
+    if matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
         init_tracing();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -106,6 +107,7 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -148,4 +150,48 @@ pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io:
     f.write_all(bytes)?;
     f.sync_all()?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_on_the_command_line_never_reach_debug_output() {
+        let serve = Cli::try_parse_from([
+            "townpass",
+            "serve",
+            "--smtp-url",
+            "smtp://mailer:hunter2-smtp@mail.example.org:587",
+        ])
+        .expect("parses");
+        let users = Cli::try_parse_from([
+            "townpass",
+            "--database-url",
+            "postgres://tp:hunter2-db@db.example.org/townpass",
+            "users",
+            "add",
+            "--email",
+            "a@example.org",
+            "--role",
+            "admin",
+            "--password",
+            "hunter2-password",
+        ])
+        .expect("parses");
+        for debug in [format!("{serve:?}"), format!("{users:?}")] {
+            assert!(!debug.contains("hunter2"), "{debug}");
+        }
+        let row = crate::store::UserRow {
+            id: 1,
+            email: "a@example.org".into(),
+            name: "A".into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$hunter2-hash".into(),
+            role: "admin".into(),
+            sales_point_id: None,
+            partner_id: None,
+            disabled_at: None,
+        };
+        assert!(!format!("{row:?}").contains("hunter2"));
+    }
 }

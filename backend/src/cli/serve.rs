@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::EXIT_OK;
-use crate::config::StoreArgs;
+use crate::config::{Secret, StoreArgs};
 use crate::http as server;
 use crate::store::Store;
 
@@ -21,7 +21,7 @@ pub struct ServeArgs {
     /// SMTP server for outgoing mail: smtp://user:password@host:587?tls=required or smtps://host.
     /// Without it, mail is written to DATA_DIR/mail as .eml files.
     #[arg(long, env = "TOWNPASS_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     /// Sender of outgoing mail.
     #[arg(
         long,
@@ -32,6 +32,21 @@ pub struct ServeArgs {
     /// Seconds between outbox rounds.
     #[arg(long, env = "TOWNPASS_MAIL_INTERVAL", default_value_t = 5)]
     pub mail_interval: u64,
+    /// The longest a request may run, in seconds; past it the answer is 503 and nothing is changed.
+    #[arg(long, env = "TOWNPASS_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
+    /// A reverse proxy in front of the server (repeat, or separate with commas): only requests
+    /// from these addresses may name the client's address, in --client-ip-header.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TOWNPASS_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The header a trusted proxy puts the client's address in.
+    #[arg(long, env = "TOWNPASS_CLIENT_IP_HEADER", default_value = "x-forwarded-for", value_parser = clap::value_parser!(axum::http::HeaderName))]
+    pub client_ip_header: axum::http::HeaderName,
 }
 
 pub async fn run(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
@@ -63,9 +78,12 @@ pub async fn run_server(
         .trim_end_matches('/')
         .to_string();
     let mail_dir = s.data_dir().join("mail");
-    let mailer =
-        crate::sales::mail::Mailer::new(args.smtp_url.as_deref(), mail_dir, &args.mail_from)
-            .map_err(anyhow::Error::msg)?;
+    let mailer = crate::sales::mail::Mailer::new(
+        args.smtp_url.as_ref().map(Secret::expose),
+        mail_dir,
+        &args.mail_from,
+    )
+    .map_err(anyhow::Error::msg)?;
     tracing::info!(%addr, kid = %key.kid(), database = %crate::config::redact_url(&s.database_url()), mail = ?mailer, "townpass serving");
     crate::sales::mail::spawn_worker(
         store.clone(),
@@ -80,6 +98,11 @@ pub async fn run_server(
         keys: ring,
         base_url,
         payments: Arc::new(crate::sales::payment::PayAtPickup),
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        proxies: crate::http::client::TrustedProxies {
+            addresses: args.trusted_proxies,
+            header: args.client_ip_header,
+        },
     });
     server::serve(listener, state).await?;
     Ok(EXIT_OK)

@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::EXIT_OK;
 use super::demo::readable_password;
-use crate::config::StoreArgs;
+use crate::config::{Secret, StoreArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
@@ -25,7 +25,7 @@ pub enum UsersCommand {
         partner: Option<String>,
         /// The password; default: a random one, printed once.
         #[arg(long, env = "TOWNPASS_NEW_PASSWORD", hide_env_values = true)]
-        password: Option<String>,
+        password: Option<Secret>,
     },
 }
 
@@ -42,7 +42,7 @@ pub async fn run(s: &StoreArgs, cmd: UsersCommand) -> anyhow::Result<u8> {
             let store = s.open_store().await?;
             let generated = password.is_none();
             let password = match password {
-                Some(p) => p,
+                Some(p) => p.expose().to_string(),
                 None => readable_password()?,
             };
             if password.chars().count() < 10 {
@@ -57,7 +57,7 @@ pub async fn run(s: &StoreArgs, cmd: UsersCommand) -> anyhow::Result<u8> {
                 sales_point: sales_point.as_deref(),
                 partner: partner.as_deref(),
             };
-            store.upsert_user(&user, crate::store::now()).await?;
+            crate::accounts::save_user(&store, &user, crate::store::now()).await?;
             println!("user {email} ({role}) saved");
             if generated {
                 println!(

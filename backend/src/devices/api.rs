@@ -6,11 +6,9 @@
 //!
 //! Errors are JSON ({"error": {"code", "message"}}) and change nothing.
 
-use std::net::SocketAddr;
-
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -19,6 +17,7 @@ use townpass_core::protocol::{EnrollRequest, EnrollResponse, Envelope, UploadRes
 use super::sync::{self, DeviceApiError};
 use crate::http::Shared;
 use crate::http::api::{ApiError, ErrorBody};
+use crate::http::client::ClientIp;
 
 /// Failed enrolments allowed per client address in 15 minutes.
 const MAX_ENROL_FAILURES: i64 = 10;
@@ -62,11 +61,11 @@ impl From<DeviceApiError> for ApiError {
     ))]
 pub async fn enroll(
     State(state): State<Shared>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let now = crate::store::now();
-    let subject = format!("enrol-ip:{}", peer.ip());
+    let subject = format!("enrol-ip:{client}");
     let failures = state
         .store
         .login_failures_since(&subject, now - crate::accounts::FAILURE_WINDOW)

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use crate::http::Shared;
@@ -26,17 +26,13 @@ pub async fn bundle_file(
                 e => WebError::Internal(e.to_string()),
             })?;
     let body = serde_json::to_vec(&file).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"townpass-bundle-device-{id}.json\""),
-            ),
-        ],
+    let name = format!("townpass-bundle-device-{id}.json");
+    Ok(crate::http::web::file(
+        "application/json",
+        "attachment",
+        &name,
         body,
-    )
-        .into_response())
+    ))
 }
 
 /// `POST /admin/devices/import`: a redemptions file as the body, CSRF token in `X-CSRF-Token`.

@@ -183,7 +183,7 @@ pub async fn bundle(
 
 /// The bundle for `device` after the given cursors. A bundle for a file holds every use (the
 /// device cannot ask for the next page) and the local ids the server holds from the device.
-#[tracing::instrument(name = "bundle", skip_all, fields(device = device.id, revoked_after, uses_after, for_file))]
+#[tracing::instrument(name = "bundle", skip_all, fields(device = device.id, revoked_after = revoked_after, uses_after = uses_after, for_file = for_file))]
 pub async fn build_bundle(
     store: &Store,
     device: &DeviceRow,

@@ -15,11 +15,13 @@ use crate::store::StoreError;
 /// changes nothing.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"error": {"code": "invalid_order", "message": "unknown category 'pensioner' for sofia-24h"}}))]
+#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErrorDetail {
     /// e.g. `unauthorized`, `forbidden`, `not_found`, `bad_json`, `invalid_order`, `throttled`.
     pub code: String,
@@ -111,4 +113,52 @@ pub async fn any_caller(
             e.to_string(),
         )),
     }
+}
+
+/// Every answer of a JSON route is JSON: a refusal made before a handler runs (an unknown path, a
+/// method the route does not take, a query that does not parse, a body over the limit, the time
+/// limit) is rewritten into `{"error": {"code", "message"}}` with its status kept.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let json_route = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json_route || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_server_error() => "internal",
+        _ => "refused",
+    };
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = if text.is_empty() || status.is_server_error() {
+        status
+            .canonical_reason()
+            .unwrap_or("refused")
+            .to_lowercase()
+    } else {
+        text
+    };
+    let mut rewritten = (status, Json(ErrorBody::new(code, message))).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rewritten.headers_mut().append(name, value.clone());
+        }
+    }
+    rewritten
 }

@@ -33,7 +33,18 @@ impl<T: DeserializeOwned> FromRequest<Shared> for CsrfForm<T> {
         let (mut parts, body) = req.into_parts();
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         if ctx.user.is_none() {
-            return Err(WebError::Login(ctx.path.clone()));
+            // Back to the page the form was on after logging in: the form's own address only
+            // takes a POST.
+            let back = parts
+                .headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| r.parse::<axum::http::Uri>().ok())
+                .filter(|u| u.host().is_none_or(|h| Some(h) == host(&parts.headers)))
+                .map(|u| u.path().to_string())
+                .filter(|p| p.starts_with('/') && p != &ctx.path)
+                .unwrap_or_else(|| "/".to_string());
+            return Err(WebError::Login(back));
         }
         let is_form = parts
             .headers
@@ -47,12 +58,34 @@ impl<T: DeserializeOwned> FromRequest<Shared> for CsrfForm<T> {
         }
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|e| WebError::BadRequest(e.body_text()))?;
+            .map_err(|e| match e.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
+                _ => WebError::BadRequest(e.body_text()),
+            })?;
         let token: Token = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::Csrf)?;
         ctx.check_csrf(&token.csrf)?;
         serde_urlencoded::from_bytes(&bytes)
             .map(CsrfForm)
-            .map_err(|e| WebError::BadRequest(format!("the form is not complete: {e}")))
+            .map_err(|e| WebError::BadRequest(form_problem(&e.to_string())))
+    }
+}
+
+/// The host the request was sent to.
+fn host(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h))
+}
+
+/// What was wrong with a form's fields, in words a person can act on.
+fn form_problem(serde: &str) -> String {
+    match serde.strip_prefix("duplicate field `") {
+        Some(rest) => format!(
+            "The form sent the field '{}' twice. Reload the page and send it again.",
+            rest.trim_end_matches('`')
+        ),
+        None => format!("The form is not complete ({serde}). Reload the page and send it again."),
     }
 }
 

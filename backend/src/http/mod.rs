@@ -2,7 +2,9 @@
 //! with their area (`sales::shop`, `devices::api`, ...); SQL stays in the store, words in `i18n`.
 
 pub mod api;
+pub mod client;
 pub mod forms;
+pub mod headers;
 pub mod openapi;
 pub mod web;
 
@@ -30,7 +32,15 @@ pub struct AppState {
     /// The public base URL, e.g. https://pass.example.org (links in e-mails and PDFs).
     pub base_url: String,
     pub payments: Arc<dyn PaymentProvider>,
+    /// No request runs longer than this: it is answered 503 and its work is dropped (a
+    /// transaction in flight rolls back).
+    pub request_timeout: std::time::Duration,
+    /// Reverse proxies whose header names the client's address (none by default).
+    pub proxies: client::TrustedProxies,
 }
+
+/// The default time limit of one request.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub type Shared = Arc<AppState>;
 
@@ -141,8 +151,18 @@ pub fn router(state: Shared) -> Router {
         )
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_announced_oversize))
-        // Outermost first: every request gets an id (or keeps the one a proxy sent), a span that
-        // names it, and the id back in its answer, so a partner's complaint finds its log lines.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            time_limit,
+        ))
+        .layer(axum::middleware::from_fn(api::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
+        // Layers run from the last one added inwards. A request id a proxy sent is kept if it looks
+        // like one (else replaced); every request gets an id, a span that names it, and the id back
+        // in its answer, so a partner's complaint finds its log lines.
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -150,7 +170,28 @@ pub fn router(state: Shared) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_odd_request_id))
         .with_state(state)
+}
+
+/// Forgets an incoming `x-request-id` that is not 1 to 64 letters, digits, `-`, `_` or `.`, so a
+/// client cannot write what it likes into the log.
+async fn drop_odd_request_id(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let odd = req.headers().get("x-request-id").is_some_and(|v| {
+        let v = v.as_bytes();
+        v.is_empty()
+            || v.len() > 64
+            || !v
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
+    if odd {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
 }
 
 /// The span of one request: method, path (never the query: it may carry a token) and request id.
@@ -195,6 +236,29 @@ async fn refuse_announced_oversize(
             .into_response();
     }
     next.run(req).await
+}
+
+/// Answers 503 when a request runs past the time limit, and drops its work, so that no request
+/// can hold a worker (or a database connection) for good.
+async fn time_limit(
+    State(state): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    match tokio::time::timeout(state.request_timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(%method, %path, limit_s = state.request_timeout.as_secs_f64(), "request over the time limit: answered 503, its work dropped");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(axum::http::header::RETRY_AFTER, "5")],
+                "The server took too long to answer; nothing was changed. Try again in a moment.\n",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Serves until ctrl-c / SIGTERM, finishing requests in flight.

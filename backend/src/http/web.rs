@@ -183,6 +183,7 @@ impl Ctx {
                 .path("/")
                 .max_age(cookie::time::Duration::days(365))
                 .same_site(SameSite::Lax)
+                .secure(self.secure_cookies)
                 .build()
                 .to_string();
             if let Ok(v) = HeaderValue::from_str(&value) {
@@ -220,6 +221,8 @@ pub enum WebError {
     Csrf,
     #[error("too many attempts")]
     Throttled,
+    #[error("too large")]
+    TooLarge,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -257,6 +260,11 @@ impl IntoResponse for WebError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many failed attempts. Wait 15 minutes and try again.".to_string(),
             ),
+            WebError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The form is larger than this page ever sends. Reload the page and try again."
+                    .to_string(),
+            ),
             WebError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -288,7 +296,7 @@ pub fn url_escape(s: &str) -> String {
     utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
-const CSS: &str = r#"
+pub const CSS: &str = r#"
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f6f4ef}
 header{background:#14324a;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}
 header a{color:#fff}.brand{font-weight:700;font-size:1.2rem;text-decoration:none}.tagline{opacity:.8;font-size:.9rem}
@@ -313,6 +321,26 @@ button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underl
 section.statement{background:#fff;border-radius:.6rem;padding:.6rem 1rem;margin:1rem 0;box-shadow:0 1px 3px #0002}
 details.dispute{margin:.2rem 0}details.dispute textarea{height:4rem}
 "#;
+
+/// A file to download (`attachment`) or to open in the browser (`inline`).
+pub fn file(
+    content_type: &str,
+    disposition: &str,
+    name: &str,
+    body: impl IntoResponse,
+) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
 
 /// What became of a form, above the page: a status line, or an alert.
 pub fn outcome(message: &Option<Result<String, String>>) -> Markup {

@@ -62,6 +62,7 @@ impl StatementStatus {
 /// Every statement of the key's partner.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"party": "partner:nim", "statements": [{"period": "2026-10", "currency": "EUR", "status": "issued", "amount_minor": 128450}]}))]
+#[serde(deny_unknown_fields)]
 pub struct StatementList {
     /// `partner:CODE`.
     pub party: String,
@@ -70,6 +71,7 @@ pub struct StatementList {
 
 /// One month and currency of a partner's money.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatementSummary {
     /// YYYY-MM, in the operator's time zone.
     pub period: String,
@@ -109,7 +111,8 @@ pub async fn statements(
 /// One statement with its lines.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"period": "2026-10", "currency": "EUR", "party": "partner:nim", "status": "issued", "total_minor": 4000,
-    "lines": [{"key": "visit:2:5:", "kind": "visit", "product_id": 2, "offer_id": 5, "corrects": null, "items": 4, "amount_minor": 4000}]}))]
+    "lines": [{"key": "visit|2|5|", "kind": "visit", "product_id": 2, "offer_id": 5, "corrects": null, "items": 4, "amount_minor": 4000}]}))]
+#[serde(deny_unknown_fields)]
 pub struct StatementAnswer {
     pub period: String,
     pub currency: String,
@@ -122,6 +125,7 @@ pub struct StatementAnswer {
 
 /// A sum of items of one kind, product and offer.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatementLine {
     /// Names the line in a dispute.
     pub key: String,
@@ -142,6 +146,7 @@ pub struct StatementLine {
 #[schema(example = json!({"period": "2026-10", "currency": "EUR", "items": [{"kind": "visit", "pass_serial": "8e2f6a0c4b1d3e5f",
     "product": "sofia-24h", "category_id": 1, "offer": "nim-entry", "venue": "nim-boyana", "device": "Gate 2",
     "scanned_at_ms": 1790000000000_i64, "corrects": null, "amount_minor": 1000}]}))]
+#[serde(deny_unknown_fields)]
 pub struct StatementItems {
     pub period: String,
     pub currency: String,
@@ -150,6 +155,7 @@ pub struct StatementItems {
 
 /// One visit (or, for shares, fees and breakage, one pass) and what it pays.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatementItem {
     pub kind: String,
     pub pass_serial: String,
@@ -169,6 +175,7 @@ pub struct StatementItem {
 #[schema(example = json!({"from": 1787400000000_i64, "to": 1790000000000_i64, "page": 1, "per_page": 200, "total": 1,
     "visits": [{"id": 31, "serial": "8e2f6a0c4b1d3e5f", "venue": "nim-boyana", "device": "Gate 2", "offer": "nim-entry",
     "category_id": 1, "scanned_at": 1790000000000_i64, "venue_zone": "Europe/Sofia", "flag": null, "review": null}]}))]
+#[serde(deny_unknown_fields)]
 pub struct VisitsAnswer {
     /// Unix ms, inclusive.
     pub from: i64,
@@ -183,6 +190,7 @@ pub struct VisitsAnswer {
 
 /// A visit at one of the partner's venues.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Visit {
     pub id: i64,
     pub serial: String,
@@ -333,6 +341,7 @@ pub struct VisitsQuery {
         (status = 200, description = "A page of visits", body = VisitsAnswer),
         (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
         (status = 403, description = "A sales point's key: statements are read with a partner's key", body = ErrorBody),
+        (status = 400, description = "from or to out of range", body = ErrorBody),
         (status = 404, description = "Not one of the partner's venues", body = ErrorBody),
     ))]
 pub async fn visits(
@@ -341,9 +350,19 @@ pub async fn visits(
     Query(q): Query<VisitsQuery>,
 ) -> Result<Response, ApiError> {
     let (id, _) = partner(&state, &headers).await?;
-    let to = q.to.unwrap_or_else(crate::store::now_ms);
-    let from = q.from.unwrap_or(to - 30 * 86_400_000);
-    let page = q.page.unwrap_or(1).max(1);
+    let now = crate::store::now_ms();
+    // A year ahead at most; the range itself is paged, so it may be long.
+    let latest = now + super::MAX_RANGE_DAYS * 86_400_000;
+    let to = q.to.unwrap_or(now);
+    let from = q.from.unwrap_or(to.saturating_sub(30 * 86_400_000));
+    if !(0..=latest).contains(&from) || !(0..=latest).contains(&to) || from > to {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_range",
+            format!("from and to are unix milliseconds from 0 to {latest}, from before to"),
+        ));
+    }
+    let page = q.page.unwrap_or(1).clamp(1, super::MAX_PAGE);
     let filter = VisitFilter {
         from_ms: from,
         to_ms: to,

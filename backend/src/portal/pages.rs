@@ -6,8 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
@@ -16,6 +15,7 @@ use crate::http::Shared;
 use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
 use crate::i18n::present::money;
+use crate::settlement::csv;
 use crate::settlement::labels::{line_label, names};
 use crate::store::{StatementLineRow, StoreError, VisitFilter};
 
@@ -62,18 +62,17 @@ fn range(q: &RangeQuery, zone: &TimeZone) -> Result<(Date, Date, VisitFilter), W
         }
     };
     let to = parse(&q.to, today)?;
-    let from = parse(&q.from, to.saturating_sub(jiff::Span::new().days(29)))?;
-    if from > to {
-        return Err(WebError::BadRequest(
-            "the range starts after it ends".into(),
-        ));
-    }
+    let default_from = to.checked_sub(jiff::Span::new().days(29)).unwrap_or(to);
+    let from = parse(&q.from, default_from)?;
+    super::check_range(from, to, today).map_err(WebError::BadRequest)?;
     let ms = |d: Date| {
         d.to_zoned(zone.clone())
             .map(|z| z.timestamp().as_millisecond())
             .map_err(|e| WebError::Internal(e.to_string()))
     };
-    let end = to.saturating_add(jiff::Span::new().days(1));
+    let end = to
+        .checked_add(jiff::Span::new().days(1))
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
     Ok((
         from,
         to,
@@ -121,10 +120,12 @@ pub async fn dashboard(
     let counts = state.store.partner_visit_counts(id, &filter).await?;
     let categories = category_names(&state, ctx.lang).await?;
     let mut per_day: BTreeMap<Date, i64> = BTreeMap::new();
-    let mut day = from;
-    while day <= to {
+    // At most MAX_RANGE_DAYS days: `range` refused anything longer.
+    for day in from
+        .series(jiff::Span::new().days(1))
+        .take_while(|d| *d <= to)
+    {
         per_day.insert(day, 0);
-        day = day.saturating_add(jiff::Span::new().days(1));
     }
     let mut per_venue: BTreeMap<String, i64> = BTreeMap::new();
     let mut per_category: BTreeMap<String, i64> = BTreeMap::new();
@@ -221,7 +222,7 @@ pub async fn visits(
     let (id, _) = whoami(&state, &ctx).await?;
     let tz = zone(&state).await?;
     let (from, to, filter) = range(&q, &tz)?;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, super::MAX_PAGE);
     let venues = state.store.partner_venues(id).await?;
     if let Some(v) = &filter.venue
         && !venues.iter().any(|(code, _)| code == v)
@@ -427,7 +428,14 @@ pub async fn csv(
 ) -> Result<Response, WebError> {
     let (_, party) = whoami(&state, &ctx).await?;
     own_lines(&state, &party, &period, &currency).await?;
-    crate::settlement::csv::csv_response(&state, &period, &party, &currency).await
+    let body = csv::statement_csv(&state.store, &period, &party, &currency).await?;
+    let name = csv::file_name(&period, &party, &currency);
+    Ok(crate::http::web::file(
+        "text/csv; charset=utf-8",
+        "attachment",
+        &name,
+        body,
+    ))
 }
 
 pub async fn pdf(
@@ -464,18 +472,13 @@ pub async fn pdf(
         &money(total, &currency),
     )
     .map_err(|e| WebError::Internal(e.to_string()))?;
-    let file = format!("statement-{period}-{currency}.pdf");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{file}\""),
-            ),
-        ],
+    let name = format!("statement-{period}-{currency}.pdf");
+    Ok(crate::http::web::file(
+        "application/pdf",
+        "inline",
+        &name,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// A partner's objection to one line of a closed statement.

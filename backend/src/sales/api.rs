@@ -65,12 +65,14 @@ async fn caller(state: &Shared, headers: &HeaderMap) -> Result<i64, ApiError> {
 #[schema(example = json!({"products": [{"code": "sofia-24h", "product_id": 2, "version": 1, "kind": "pass",
     "name": {"en": "Sofia 24 h", "bg": "София 24 ч"}, "currency": "EUR", "prices": {"adult": 2500, "child": 1200},
     "validity": {"hours": 24}, "towns": ["sofia"]}]}))]
+#[serde(deny_unknown_fields)]
 pub struct ProductsAnswer {
     pub products: Vec<ProductOnSale>,
 }
 
 /// A product on sale: what to put in an order line, and what it costs.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProductOnSale {
     /// The code an order line names.
     pub code: String,
@@ -158,6 +160,7 @@ pub struct LineBody {
 #[schema(example = json!({"order": "4f7c1b9e0d2a4c6e8f0a1b2c3d4e5f60", "code": "4F7C-1B9E", "url": "https://pass.example.org/o/4f7c1b9e0d2a4c6e8f0a1b2c3d4e5f60",
     "status": "paid", "currency": "EUR", "total_minor": 5000, "passes": [{"serial": "8e2f6a0c4b1d3e5f", "token": "TP1:6BFOXN*TS0BI$ZDFRH",
     "product_id": 2, "category": 1, "holder": "Maria Petrova", "expires_at": 1821536000, "revoked": false}]}))]
+#[serde(deny_unknown_fields)]
 pub struct OrderAnswer {
     /// The order's id in URLs.
     pub order: String,
@@ -174,6 +177,7 @@ pub struct OrderAnswer {
 
 /// One pass: the token is what its QR code holds.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PassAnswer {
     /// 16 hex digits.
     pub serial: String,
@@ -276,6 +280,7 @@ pub async fn create_order(
     responses(
         (status = 200, description = "The order with its passes", body = OrderAnswer),
         (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
+        (status = 403, description = "A partner's key: it reads statements, it does not sell", body = ErrorBody),
         (status = 404, description = "No such order of this sales point", body = ErrorBody),
     ))]
 pub async fn get_order(
@@ -334,6 +339,7 @@ pub struct RevokeBody {
 /// A revoked pass: scanners refuse it after their next sync.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"serial": "8e2f6a0c4b1d3e5f", "revoked": true}))]
+#[serde(deny_unknown_fields)]
 pub struct RevokeAnswer {
     pub serial: String,
     pub revoked: bool,

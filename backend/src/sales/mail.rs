@@ -168,7 +168,7 @@ async fn deliver_one(
     match result {
         Ok(()) => {
             store.mark_mail_sent(row.id, crate::store::now()).await?;
-            tracing::info!(to = %row.recipient, "mail sent");
+            tracing::info!("mail sent");
             Ok(true)
         }
         Err(e) => {

@@ -42,11 +42,20 @@ pub enum SalesError {
     MixedCurrencies,
     #[error("'{0}' is not a valid e-mail address")]
     BadEmail(String),
+    #[error("a holder name can have at most {max} characters: '{name}' is longer", max = MAX_HOLDER_CHARS)]
+    HolderTooLong {
+        /// The name's first 40 characters and an ellipsis.
+        name: String,
+    },
     #[error("the product's dates or time zone are invalid: {0}")]
     Dates(String),
     #[error("no randomness from the operating system: {0}")]
     Random(String),
 }
+
+/// The longest holder name printed on a pass: any such name keeps the token far under its
+/// 1024-character limit (even in 4-byte characters), so a stored order can always be signed.
+pub const MAX_HOLDER_CHARS: usize = 100;
 
 /// The most passes one order may hold (a tour operator's season, printed in one go).
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -166,15 +175,20 @@ pub fn new_public_id() -> Result<String, SalesError> {
     Ok(hex::encode(random_bytes(16)?))
 }
 
-/// An address the mailer can send to (checked with its own parser), with a dotted domain.
+/// An address the outbox can send to (checked as the outbox parses it), with a dotted domain.
 pub fn parse_email(raw: &str) -> Result<String, SalesError> {
     let e = raw.trim();
-    // The mailer's own parser (lettre), so an address the shop takes is one the outbox can send
-    // to; and a dot in the domain, which a tourist's typo ("name@gmail") most often lacks.
+    // Parsed exactly as the outbox will parse the recipient (a lettre Mailbox), so an address the
+    // shop takes is one the outbox can send to; a bare address, not "Name <address>"; and a dot in
+    // the domain, which a tourist's typo ("name@gmail") most often lacks.
     let ok = e.len() <= 254
-        && e.parse::<lettre::Address>().is_ok_and(|a| {
-            let domain = a.domain();
-            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        && e.parse::<lettre::message::Mailbox>().is_ok_and(|m| {
+            let domain = m.email.domain();
+            m.name.is_none()
+                && AsRef::<str>::as_ref(&m.email) == e
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         });
     if ok {
         Ok(e.to_string())
@@ -349,10 +363,18 @@ async fn build_order(store: &Store, req: &OrderRequest, now: i64) -> Result<NewO
         if *currency.get_or_insert(p.product.product.currency) != p.product.product.currency {
             return Err(SalesError::MixedCurrencies);
         }
+        let holder = clean_holder(&l.holder);
+        if let Some(name) = holder
+            .as_ref()
+            .filter(|h| h.chars().count() > MAX_HOLDER_CHARS)
+        {
+            let name = name.chars().take(40).chain(['…']).collect();
+            return Err(SalesError::HolderTooLong { name });
+        }
         lines.push(NewLine {
             product_id: p.product.id,
             category_id: i64::from(p.category.id),
-            holder: clean_holder(&l.holder),
+            holder,
             quantity: i64::from(l.count),
             price_minor: p.price,
         });

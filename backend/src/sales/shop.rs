@@ -79,12 +79,55 @@ pub async fn product(
     product_page(&state, &ctx, &p, None).await
 }
 
+/// A buy form that was refused: the message (next to its field when it is about one), and what
+/// the tourist typed, so nothing has to be typed again.
+#[derive(Debug, Default)]
+struct Refused {
+    message: String,
+    /// `email` or `names`; `None` for the form as a whole.
+    field: Option<&'static str>,
+    values: HashMap<String, String>,
+}
+
+impl Refused {
+    fn form(message: String, values: &HashMap<String, String>) -> Refused {
+        Refused {
+            message,
+            field: None,
+            values: values.clone(),
+        }
+    }
+
+    fn at(field: &'static str, message: String, values: &HashMap<String, String>) -> Refused {
+        Refused {
+            message,
+            field: Some(field),
+            values: values.clone(),
+        }
+    }
+
+    fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+}
+
 async fn product_page(
     state: &Shared,
     ctx: &Ctx,
     p: &crate::store::ProductRow,
-    error: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Response, WebError> {
+    let error = refused
+        .as_ref()
+        .filter(|r| r.field.is_none())
+        .map(|r| &r.message);
+    let field_error = |field: &str| {
+        refused
+            .as_ref()
+            .filter(|r| r.field == Some(field))
+            .map(|r| r.message.clone())
+    };
+    let typed = |name: &str| refused.as_ref().map_or("", |r| r.value(name)).to_string();
     let lang = ctx.lang;
     let rows = state.store.product_venues(p.id).await?;
     let categories = state.store.categories().await?;
@@ -112,21 +155,26 @@ async fn product_page(
                     tr {
                         td { label for={ "qty_" (c.code) } { (pick(&c.name, lang)) } }
                         td.price { (Money::new(*price, p.product.currency).to_string()) }
-                        td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" value="0"; }
+                        @let qty = typed(&format!("qty_{}", c.code));
+                        td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" value=(if qty.is_empty() { "0" } else { qty.as_str() }); }
                     }
                 }
             }
             label for="email" { (ctx.t("buy_email")) }
-            input type="email" id="email" name="email" required autocomplete="email";
+            @if let Some(e) = field_error("email") { p.error #email-error role="alert" { (e) } }
+            input type="email" id="email" name="email" required autocomplete="email" value=(typed("email"))
+                aria-invalid=[field_error("email").map(|_| "true")] aria-describedby=[field_error("email").map(|_| "email-error")];
             label for="names" { (ctx.t("buy_names")) }
-            textarea id="names" name="names" rows="3" {}
+            @if let Some(e) = field_error("names") { p.error #names-error role="alert" { (e) } }
+            textarea id="names" name="names" rows="3"
+                aria-invalid=[field_error("names").map(|_| "true")] aria-describedby=[field_error("names").map(|_| "names-error")] { (typed("names")) }
             p { small { (ctx.t("buy_names_hint")) } }
             p.note { (ctx.t("buy_pay_note")) }
             button type="submit" { (ctx.t("buy_submit")) }
         }
     };
     let mut response = ctx.page(&present::name(&p.product.name, lang), body);
-    if error.is_some() {
+    if refused.is_some() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(response)
@@ -159,6 +207,7 @@ pub async fn buy(
             .filter(|v| !v.is_empty())
         {
             None => 0,
+            // The number field allows 0 to 50 only: anything else was not typed in this form.
             Some(v) => v.parse().ok().filter(|n| *n <= 50).ok_or_else(|| {
                 WebError::BadRequest(format!("'{v}' is not a quantity from 0 to 50"))
             })?,
@@ -185,7 +234,8 @@ pub async fn buy(
         }
     }
     if lines.is_empty() {
-        return product_page(&state, &ctx, &p, Some(ctx.t("error_nothing_chosen"))).await;
+        let message = ctx.t("error_nothing_chosen");
+        return product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await;
     }
     let req = OrderRequest {
         lines,
@@ -204,8 +254,24 @@ pub async fn buy(
             )
                 .into_response())
         }
-        Err(e @ (SalesError::BadEmail(_) | SalesError::Sign(_) | SalesError::NoPrice { .. })) => {
-            product_page(&state, &ctx, &p, Some(e.to_string())).await
+        Err(SalesError::BadEmail(address)) => {
+            let message = ctx.tf("error_email", &[("address", &address)]);
+            let refused = Refused::at("email", message, &form);
+            product_page(&state, &ctx, &p, Some(refused)).await
+        }
+        Err(SalesError::HolderTooLong { name }) => {
+            let message = ctx.tf(
+                "error_name_too_long",
+                &[
+                    ("max", &sales::MAX_HOLDER_CHARS.to_string()),
+                    ("name", &name),
+                ],
+            );
+            let refused = Refused::at("names", message, &form);
+            product_page(&state, &ctx, &p, Some(refused)).await
+        }
+        Err(e @ (SalesError::Sign(_) | SalesError::NoPrice { .. })) => {
+            product_page(&state, &ctx, &p, Some(Refused::form(e.to_string(), &form))).await
         }
         Err(SalesError::Store(e)) => Err(e.into()),
         Err(e) => Err(WebError::Internal(e.to_string())),

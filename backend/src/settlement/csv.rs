@@ -2,12 +2,8 @@
 
 use std::collections::HashMap;
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use jiff::tz::TimeZone;
 
-use crate::http::Shared;
-use crate::http::web::WebError;
 use crate::store::{Store, StoreError};
 
 const HEADER: [&str; 12] = [
@@ -101,27 +97,10 @@ fn no_formula(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The statement CSV as a download named after the month, party and currency.
-pub async fn csv_response(
-    state: &Shared,
-    period: &str,
-    party: &str,
-    currency: &str,
-) -> Result<Response, WebError> {
-    let body = statement_csv(&state.store, period, party, currency).await?;
-    let file = format!(
+/// The file name of a statement's CSV: month, party and currency.
+pub fn file_name(period: &str, party: &str, currency: &str) -> String {
+    format!(
         "statement-{period}-{}-{currency}.csv",
         party.replace(':', "-")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
     )
-        .into_response())
 }

@@ -59,35 +59,28 @@ async fn render_disputes(
     Ok(ctx.answer_page("Disputes", body, failed))
 }
 
-/// An accept/reject form with a required text (a reason, an answer).
-#[derive(Debug, serde::Deserialize)]
-pub struct DecisionForm {
-    #[serde(default)]
-    pub decision: String,
-    #[serde(
-        default,
-        deserialize_with = "trimmed",
-        alias = "reason",
-        alias = "answer"
-    )]
-    pub text: String,
-    #[serde(default, deserialize_with = "trimmed")]
-    pub credit: String,
+/// Accept or reject, with a required text (the reason, or the answer to the partner).
+pub fn decided(decision: &str, text: &str, missing: &str) -> Result<(bool, String), String> {
+    let accept = match decision {
+        "accept" => true,
+        "reject" => false,
+        _ => return Err("choose accept or reject".into()),
+    };
+    if text.is_empty() {
+        return Err(missing.to_string());
+    }
+    Ok((accept, text.to_string()))
 }
 
-impl DecisionForm {
-    /// (accepted, text), or what the user must fix.
-    pub fn decided(&self, missing: &str) -> Result<(bool, String), String> {
-        let accept = match self.decision.as_str() {
-            "accept" => true,
-            "reject" => false,
-            _ => return Err("choose accept or reject".into()),
-        };
-        if self.text.is_empty() {
-            return Err(missing.to_string());
-        }
-        Ok((accept, self.text.clone()))
-    }
+/// The operator's answer to a dispute, and an optional credit.
+#[derive(Debug, serde::Deserialize)]
+pub struct DisputeAnswer {
+    #[serde(default)]
+    decision: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    answer: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    credit: String,
 }
 
 /// "12.50" in a currency's minor units (1250); "12" and "12.5" too. `None` if it is not an amount.
@@ -119,10 +112,14 @@ pub async fn resolve_dispute(
     State(state): State<Shared>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<DecisionForm>,
+    CsrfForm(form): CsrfForm<DisputeAnswer>,
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
-    let (accept, answer) = match form.decided("write an answer to the partner") {
+    let (accept, answer) = match decided(
+        &form.decision,
+        &form.answer,
+        "write an answer to the partner",
+    ) {
         Ok(d) => d,
         Err(m) => return render_disputes(&state, &ctx, Some(Err(m))).await,
     };

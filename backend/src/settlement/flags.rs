@@ -9,8 +9,9 @@ use crate::http::Shared;
 use crate::http::web::{Ctx, WebError};
 use crate::store::StoreError;
 
-use super::disputes::DecisionForm;
+use super::disputes::decided;
 use crate::http::forms::CsrfForm;
+use crate::http::forms::trimmed;
 
 pub async fn flags(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
     ctx.require(&["admin"])?;
@@ -66,14 +67,27 @@ async fn render_flags(
     Ok(ctx.answer_page("Flagged redemptions", body, failed))
 }
 
+/// The operator's decision on a flagged redemption, with its reason for the audit log.
+#[derive(Debug, serde::Deserialize)]
+pub struct FlagReview {
+    #[serde(default)]
+    decision: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    reason: String,
+}
+
 pub async fn review(
     State(state): State<Shared>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<DecisionForm>,
+    CsrfForm(form): CsrfForm<FlagReview>,
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
-    let (accept, reason) = match form.decided("say why: the reason goes to the audit log") {
+    let (accept, reason) = match decided(
+        &form.decision,
+        &form.reason,
+        "say why: the reason goes to the audit log",
+    ) {
         Ok(d) => d,
         Err(m) => return render_flags(&state, &ctx, Some(Err(m))).await,
     };

@@ -187,7 +187,14 @@ pub async fn csv(
         .period(&period)
         .await?
         .ok_or(WebError::NotFound)?;
-    super::csv::csv_response(&state, &period, &q.party, &q.currency).await
+    let body = super::csv::statement_csv(&state.store, &period, &q.party, &q.currency).await?;
+    let name = super::csv::file_name(&period, &q.party, &q.currency);
+    Ok(crate::http::web::file(
+        "text/csv; charset=utf-8",
+        "attachment",
+        &name,
+        body,
+    ))
 }
 
 #[derive(Debug, serde::Deserialize)]

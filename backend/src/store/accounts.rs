@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Result, Store, StoreError};
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Serialize, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
@@ -16,6 +16,20 @@ pub struct UserRow {
     pub sales_point_id: Option<i64>,
     pub partner_id: Option<i64>,
     pub disabled_at: Option<i64>,
+}
+
+/// Without the password hash: a user row can be logged or shown in a panic without it.
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("sales_point_id", &self.sales_point_id)
+            .field("partner_id", &self.partner_id)
+            .field("disabled_at", &self.disabled_at)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -171,6 +185,27 @@ impl Store {
         .bind(since)
         .fetch_one(&self.pool)
         .await?)
+    }
+
+    /// How many failures `subject` has had since `since`, and when the last one was.
+    pub async fn login_failures_of(&self, subject: &str, since: i64) -> Result<(i64, Option<i64>)> {
+        Ok(sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_failures WHERE subject = $1 AND at >= $2",
+        )
+        .bind(subject)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Forgets every failure whose subject is in [from, until): all of one account's, on a reset.
+    pub async fn clear_login_failures_between(&self, from: &str, until: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE subject >= $1 AND subject < $2")
+            .bind(from)
+            .bind(until)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn clear_login_failures(&self, subject: &str) -> Result<()> {

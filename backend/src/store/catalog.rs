@@ -164,6 +164,15 @@ async fn not_in_file(
 }
 
 impl Store {
+    /// Every offer's code with its venue's code and id, in catalogue order.
+    pub async fn offer_venues(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT o.code, v.code, v.id FROM offers o JOIN venues v ON v.id = o.venue_id ORDER BY o.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The whole catalogue (latest version of each product), `None` before the first apply.
     pub async fn load_catalogue(&self) -> Result<Option<Catalogue>> {
         let Some(op): Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")

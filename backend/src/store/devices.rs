@@ -26,11 +26,11 @@ fn placeholders(start: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// A hook for the crash tests (only with the `testing` feature): with TOWNPASS_TEST_STALL_UPLOAD_MS set, storing an
+/// A hook for the crash tests (only in a debug build with the `testing` feature): with TOWNPASS_TEST_STALL_UPLOAD_MS set, storing an
 /// upload pauses after its first rows are written (inside the transaction) and says so on
-/// stderr, so a test can kill the server in the middle of storing a batch. Release builds do not have it.
+/// stderr, so a test can kill the server in the middle of storing a batch. No release build has it.
 async fn stall_for_tests() {
-    if cfg!(feature = "testing")
+    if cfg!(all(feature = "testing", debug_assertions))
         && let Some(ms) = std::env::var("TOWNPASS_TEST_STALL_UPLOAD_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
