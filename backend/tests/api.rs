@@ -390,3 +390,122 @@ async fn every_refusal_on_a_json_route_is_json() {
         }
     }
 }
+
+/// POST /api/v1/orders with extra headers: (status, JSON, the answer).
+async fn order_with(
+    app: &TestApp,
+    key: &str,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> (u16, Value, townpass::testing::Reply) {
+    let auth = format!("Bearer {key}");
+    let mut all = vec![("authorization", auth.as_str())];
+    all.extend_from_slice(headers);
+    let reply = app
+        .post_bytes_with(
+            "/api/v1/orders",
+            "application/json",
+            &all,
+            serde_json::to_vec(body).expect("json"),
+        )
+        .await;
+    let json = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    (reply.status, json, reply)
+}
+
+async fn mails(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(app.db.store.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_retried_order_with_its_idempotency_key_sells_once_and_answers_the_same() {
+    for (app, key) in apps_with_key().await {
+        let body = json!({"lines": [{"product": "sofia-24h", "category": "adult", "count": 2}],
+                          "email": "guest@example.org"});
+        let idem = [("idempotency-key", "7f0c2a9e-order-1")];
+        let (status, first, _) = order_with(&app, &key, &idem, &body).await;
+        assert_eq!(status, 201, "{}: {first}", app.db.kind);
+        let (status, again, reply) = order_with(&app, &key, &idem, &body).await;
+        assert_eq!(status, 201, "{}: {again}", app.db.kind);
+        assert_eq!(
+            again, first,
+            "{}: the first answer, passes and all",
+            app.db.kind
+        );
+        assert_eq!(reply.header("idempotent-replayed"), Some("true"));
+        assert_eq!(orders(&app).await, 1, "{}: sold once", app.db.kind);
+        assert_eq!(mails(&app).await, 1, "{}: one e-mail", app.db.kind);
+
+        // The same key with another body is refused, and sells nothing.
+        let other = json!({"lines": [{"product": "sofia-24h", "category": "child", "count": 1}]});
+        let (status, refused, _) = order_with(&app, &key, &idem, &other).await;
+        assert_eq!(status, 422, "{}: {refused}", app.db.kind);
+        assert_eq!(refused["error"]["code"], "idempotency_key_reused");
+        assert_eq!(orders(&app).await, 1);
+
+        // Retries racing each other still sell once.
+        let racing = json!({"lines": [{"product": "sofia-24h", "category": "adult", "count": 1}]});
+        let idem = [("idempotency-key", "race-1")];
+        let answers =
+            futures_util::future::join_all((0..4).map(|_| order_with(&app, &key, &idem, &racing)))
+                .await;
+        let ids: std::collections::HashSet<String> = answers
+            .iter()
+            .map(|(status, body, _)| {
+                assert_eq!(*status, 201, "{}: {body}", app.db.kind);
+                body["order"].as_str().expect("order").to_string()
+            })
+            .collect();
+        assert_eq!(ids.len(), 1, "{}: {ids:?}", app.db.kind);
+        assert_eq!(orders(&app).await, 2, "{}", app.db.kind);
+    }
+}
+
+#[tokio::test]
+async fn an_api_sale_is_paid_only_together_with_its_e_mail() {
+    for (app, key) in apps_with_key().await {
+        // The mail queue fails: the sale must not be stored without its e-mail.
+        let pool = app.db.store.pool();
+        match app.db.store.dialect() {
+            townpass::store::Dialect::Postgres => {
+                sqlx::query(
+                    "CREATE FUNCTION outbox_down() RETURNS trigger AS $$ \
+                     BEGIN RAISE EXCEPTION 'mail queue down'; END $$ LANGUAGE plpgsql",
+                )
+                .execute(pool)
+                .await
+                .expect("function");
+                sqlx::query(
+                    "CREATE TRIGGER outbox_down BEFORE INSERT ON outbox \
+                     FOR EACH ROW EXECUTE FUNCTION outbox_down()",
+                )
+                .execute(pool)
+                .await
+                .expect("trigger");
+            }
+            _ => {
+                sqlx::query(
+                    "CREATE TRIGGER outbox_down BEFORE INSERT ON outbox \
+                     BEGIN SELECT RAISE(ABORT, 'mail queue down'); END",
+                )
+                .execute(pool)
+                .await
+                .expect("trigger");
+            }
+        }
+        let body = json!({"lines": [{"product": "sofia-24h", "category": "adult"}],
+                          "email": "guest@example.org"});
+        let (status, answer, _) = order_with(&app, &key, &[], &body).await;
+        assert_eq!(status, 500, "{}: {answer}", app.db.kind);
+        assert_eq!(
+            orders(&app).await,
+            0,
+            "{}: nothing paid without its e-mail",
+            app.db.kind
+        );
+        assert_eq!(app.db.store.count_passes().await.expect("passes"), 0);
+    }
+}

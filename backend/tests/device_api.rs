@@ -657,3 +657,117 @@ async fn the_admin_page_takes_a_redemptions_file_once_and_hands_out_a_bundle_fil
         assert_eq!(app.get("/admin/devices/999/bundle").await.status, 404);
     }
 }
+
+/// Uploads `items` from a device; the answer's outcomes.
+async fn send(
+    app: &TestApp,
+    key: &SigningSecret,
+    device_id: i64,
+    seq: i64,
+    items: Vec<UploadItem>,
+) -> UploadResponse {
+    let (status, body) = post(
+        app,
+        "/api/device/v1/upload",
+        upload(key, device_id, "tsarevets", seq, items),
+    )
+    .await;
+    assert_eq!(status, 200, "{}: {body}", app.db.kind);
+    serde_json::from_value(body).expect("upload response")
+}
+
+#[tokio::test]
+async fn a_re_enrolled_device_starts_a_new_identity_and_loses_no_visit() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let p = passes(&app, 6).await;
+        let (old_id, old_key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let first = send(
+            &app,
+            &old_key,
+            old_id,
+            1,
+            vec![
+                item(1, &p[0].1, 30),
+                item(2, &p[1].1, 29),
+                item(3, &p[2].1, 28),
+            ],
+        )
+        .await;
+        assert!(first.items.iter().all(|i| i.status == "stored"));
+
+        // The gate's scanner is replaced: a new code for the same name, a new device, numbering
+        // its visits from 1 again.
+        let (new_id, new_key, _) = enrolled(&app, "tsarevets", "Gate 1", 2).await;
+        assert_ne!(
+            new_id, old_id,
+            "{}: a new enrolment is a new device",
+            app.db.kind
+        );
+        let second = send(
+            &app,
+            &new_key,
+            new_id,
+            1,
+            vec![
+                item(1, &p[3].1, 10),
+                item(2, &p[4].1, 9),
+                item(3, &p[5].1, 8),
+            ],
+        )
+        .await;
+        assert_eq!(
+            outcomes(&second),
+            vec![
+                (1, "stored", None),
+                (2, "stored", None),
+                (3, "stored", None)
+            ],
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 6);
+        // The old scanner, if it turns up again, can still hand in what it holds.
+        let late = send(&app, &old_key, old_id, 2, vec![item(4, &p[3].1, 5)]).await;
+        assert_eq!(late.items[0].status, "stored", "{}", app.db.kind);
+        let names: Vec<String> = app
+            .db
+            .store
+            .devices()
+            .await
+            .expect("devices")
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        assert!(names.iter().any(|n| n == "Gate 1"), "{names:?}");
+        assert!(
+            names.iter().any(|n| n.starts_with("Gate 1 (replaced")),
+            "{names:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_known_local_id_with_other_content_is_stored_and_flagged_never_a_duplicate() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let p = passes(&app, 2).await;
+        let (id, key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (first, other) = (item(7, &p[0].1, 20), item(7, &p[1].1, 10));
+        send(&app, &key, id, 1, vec![first.clone()]).await;
+        let reused = send(&app, &key, id, 2, vec![other.clone()]).await;
+        assert_eq!(
+            outcomes(&reused),
+            vec![(7, "stored", Some("id_reused"))],
+            "{}",
+            app.db.kind
+        );
+        // A retry of either is a duplicate; nothing is counted twice.
+        let again = send(&app, &key, id, 3, vec![other, first]).await;
+        assert!(
+            again.items.iter().all(|i| i.status == "duplicate"),
+            "{again:?}"
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 2);
+    }
+}

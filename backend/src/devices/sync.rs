@@ -4,7 +4,7 @@
 //! (device, local_id) and judged again with `core::rules` and everything the server knows: a
 //! conflict is stored with a flag, never dropped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use jiff::tz::TimeZone;
 use townpass_core::protocol::{
@@ -25,6 +25,12 @@ pub const USES_PAGE: i64 = 50_000;
 /// Most items in one upload.
 pub const MAX_UPLOAD_ITEMS: usize = 10_000;
 /// The serial a redemption is stored under when its token cannot be read at all.
+/// How many different scans one local id may be stored for (the first under its own number,
+/// the others under `-(local_id * REUSES_PER_ID + n)`).
+pub const REUSES_PER_ID: i64 = 1000;
+/// The largest local id a device may send (so that reuse numbers fit).
+pub const MAX_LOCAL_ID: i64 = i64::MAX / REUSES_PER_ID - 1;
+
 pub const MALFORMED_SERIAL: &str = "0000000000000000";
 
 /// A decoded token and what its signature check said; `None` when it does not decode.
@@ -429,20 +435,61 @@ pub async fn upload(
     span.record("seq", up.seq);
     span.record("items", up.items.len());
 
-    // 1. Items this device sent before (a retry after a lost answer) are acknowledged again as
-    //    duplicates and not judged twice; so is a local id repeated inside the batch.
-    let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
-    let held = store.held_local_ids(device.id, &ids).await?;
-    let mut seen = HashSet::with_capacity(up.items.len());
-    let fresh: Vec<&UploadItem> = up
+    // 1. Items this device sent before (a retry after a lost answer: the same local id, token and
+    //    scan time) are acknowledged again as duplicates and not judged twice; so is an item
+    //    repeated inside the batch. A local id the device used before for *another* scan is never
+    //    taken for a retry: the item is stored under a reuse number and flagged `id_reused`.
+    if let Some(bad) = up
         .items
         .iter()
-        .filter(|i| !held.contains(&i.local_id) && seen.insert(i.local_id))
-        .collect();
+        .find(|i| !(1..=MAX_LOCAL_ID).contains(&i.local_id))
+    {
+        return Err(DeviceApiError::BadRequest(format!(
+            "local_id {} is out of range (1 to {MAX_LOCAL_ID})",
+            bad.local_id
+        )));
+    }
+    let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
+    let mut held = store.held_items(device.id, &ids).await?;
+    // For each item: where it is stored (its local id, or a reuse number), or None for a duplicate.
+    let mut assigned: Vec<Option<i64>> = Vec::with_capacity(up.items.len());
+    let mut fresh: Vec<(&UploadItem, i64)> = Vec::with_capacity(up.items.len());
+    for item in &up.items {
+        let known = held.entry(item.local_id).or_default();
+        if known
+            .iter()
+            .any(|h| h.token == item.token && h.scanned_at == item.scanned_at_ms)
+        {
+            assigned.push(None);
+            continue;
+        }
+        let stored_as = if known.is_empty() {
+            item.local_id
+        } else {
+            let n = known.iter().filter(|h| h.stored_id < 0).count() as i64 + 1;
+            if n >= REUSES_PER_ID {
+                return Err(DeviceApiError::BadRequest(format!(
+                    "local_id {} was used for {n} different scans: re-enrol the device",
+                    item.local_id
+                )));
+            }
+            -(item.local_id * REUSES_PER_ID + n)
+        };
+        known.push(crate::store::HeldItem {
+            stored_id: stored_as,
+            token: item.token.clone(),
+            scanned_at: item.scanned_at_ms,
+        });
+        assigned.push(Some(stored_as));
+        fresh.push((item, stored_as));
+    }
 
     // 2. Decode every token (cheap), then verify the signatures on all cores (most of the work)
     //    while the store is read.
-    let decoded: Vec<Option<Token>> = fresh.iter().map(|i| Token::decode(&i.token).ok()).collect();
+    let decoded: Vec<Option<Token>> = fresh
+        .iter()
+        .map(|(i, _)| Token::decode(&i.token).ok())
+        .collect();
     let serials: Vec<String> = decoded
         .iter()
         .map(|d| match d {
@@ -502,7 +549,7 @@ pub async fn upload(
     // 4. Judge each item in scan order against everything before it, this batch included, so two
     //    uses of one pass in one batch are judged against each other.
     let mut rows = Vec::with_capacity(fresh.len());
-    for ((item, serial), decoded) in fresh.iter().zip(serials).zip(decoded) {
+    for ((&(item, stored_as), serial), decoded) in fresh.iter().zip(serials).zip(decoded) {
         let world = ServerWorld {
             keys: &keys,
             products: &products,
@@ -529,14 +576,23 @@ pub async fn upload(
                 item.offer.as_deref(),
             ),
         };
-        let flag = (!verdict.accepted()).then(|| verdict.code.as_str().to_string());
-        let detail = flag.as_ref().map(|_| {
+        let mut flag = (!verdict.accepted()).then(|| verdict.code.as_str().to_string());
+        let mut detail = flag.as_ref().map(|_| {
             let product = verdict
                 .claims
                 .as_ref()
                 .and_then(|c| world.products.get(&c.product));
             verdict.message("en", &venue, product)
         });
+        if stored_as != item.local_id {
+            detail = Some(format!(
+                "the device sent local id {} before for another scan (re-enrolled without a new \
+                 identity, or a reset scanner); {}",
+                item.local_id,
+                detail.unwrap_or_else(|| "the pass itself was valid".into())
+            ));
+            flag = Some("id_reused".into());
+        }
         let offer = verdict.offer.clone().or_else(|| item.offer.clone());
         uses.entry(serial.clone()).or_default().push(Use {
             offer: offer.clone().unwrap_or_default(),
@@ -546,7 +602,7 @@ pub async fn upload(
         });
         rows.push(NewRedemption {
             device_id: device.id,
-            local_id: item.local_id,
+            local_id: stored_as,
             serial,
             token: item.token.clone(),
             venue_id,
@@ -565,16 +621,13 @@ pub async fn upload(
     let outcomes: Vec<ItemOutcome> = up
         .items
         .iter()
-        .map(|item| {
-            let new = stored.contains(&item.local_id);
+        .zip(&assigned)
+        .map(|(item, stored_as)| {
+            let new = stored_as.filter(|id| stored.contains(id));
             ItemOutcome {
                 local_id: item.local_id,
-                status: if new { "stored" } else { "duplicate" }.into(),
-                flag: if new {
-                    flags.get(&item.local_id).cloned().flatten()
-                } else {
-                    None
-                },
+                status: if new.is_some() { "stored" } else { "duplicate" }.into(),
+                flag: new.and_then(|id| flags.get(&id).cloned().flatten()),
             }
         })
         .collect();

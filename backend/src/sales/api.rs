@@ -25,7 +25,7 @@ use crate::http::Shared;
 use crate::http::api::{ApiError, ErrorBody, any_caller};
 use crate::i18n::present;
 use crate::sales::{self, LineRequest, OrderRequest, SalesError};
-use crate::store::{OrderRow, StoreError};
+use crate::store::{IdempotentAnswer, NewOrder, NewPass, OrderRow, StoreError};
 
 impl From<SalesError> for ApiError {
     fn from(e: SalesError) -> Self {
@@ -199,28 +199,43 @@ fn one() -> u32 {
 const API_MAX_PASSES: u32 = 1000;
 
 /// Sell passes: the order is paid at once and the passes are in the answer.
+///
+/// Send an `Idempotency-Key` (e.g. a UUID) to retry safely: the same key and body answer what
+/// the first request answered (with `Idempotent-Replayed: true`) and sell nothing more; the same
+/// key with another body is refused (422). Keys are kept at least 24 hours.
 #[utoipa::path(post, path = "/api/v1/orders", tag = "sales", security(("api_key" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key and body is answered as the first request was")),
     request_body = OrderBody,
     responses(
-        (status = 201, description = "Sold; `Location` is the order", body = OrderAnswer),
+        (status = 201, description = "Sold (or the first answer to this Idempotency-Key); `Location` is the order", body = OrderAnswer),
         (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
         (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
         (status = 403, description = "A partner's key: it reads statements, it does not sell", body = ErrorBody),
-        (status = 422, description = "Unknown product or category, too many passes, a bad e-mail address or name", body = ErrorBody),
+        (status = 422, description = "Unknown product or category, too many passes, a bad e-mail address or name, or an Idempotency-Key used with another body", body = ErrorBody),
     ))]
 pub async fn create_order(
     State(state): State<Shared>,
     headers: HeaderMap,
-    body: Bytes,
+    raw: Bytes,
 ) -> Result<Response, ApiError> {
     let sales_point_id = caller(&state, &headers).await?;
-    let body: OrderBody = serde_json::from_slice(&body).map_err(|e| {
+    let now = crate::store::now();
+    let who = format!("sales_point:{sales_point_id}");
+    let idempotency = idempotency_key(&headers)?;
+    let request_hash = crate::accounts::sha256_hex(&String::from_utf8_lossy(&raw));
+    if let Some(key) = &idempotency
+        && let Some(first) = state.store.idempotent_answer(&who, key, now).await?
+    {
+        return replay(first, &request_hash);
+    }
+    let body: OrderBody = serde_json::from_slice(&raw).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_json",
             format!("the body is not a valid order: {e}"),
         )
     })?;
+    let raw = raw.len();
     let total: u64 = body.lines.iter().map(|l| u64::from(l.count)).sum();
     if total > u64::from(API_MAX_PASSES) {
         return Err(ApiError::new(
@@ -253,25 +268,129 @@ pub async fn create_order(
         sales_point: Some(state.store.sales_point_code(sales_point_id).await?),
         payment_provider: "sales_point".into(),
     };
-    let now = crate::store::now();
-    let order = sales::create_order(&state.store, &req, now).await?;
     let key = state
         .keys
         .ensure_active(&state.store, now)
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    sales::pay_order(&state.store, &key, &order, None, now).await?;
-    let order = state.store.order_by_public_id(&order.public_id).await?;
-    let body = order_json(&state, &order).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(
-            header::LOCATION,
-            format!("/api/v1/orders/{}", order.public_id),
-        )],
-        Json(body),
+    // The answer is made from the order before it is stored, so that what an idempotency key
+    // keeps is written in the same transaction as the order, its passes and its e-mail.
+    let mut first_answer: Option<OrderAnswer> = None;
+    let sold = sales::sell_now(&state.store, &key, &req, now, |order, passes| {
+        let answer = answer_of(&state.base_url, order, passes);
+        let kept = idempotency.as_ref().and_then(|k| {
+            Some(IdempotentAnswer {
+                caller: who.clone(),
+                idem_key: k.clone(),
+                request_hash: request_hash.clone(),
+                status: 201,
+                body: serde_json::to_string(&answer).ok()?,
+            })
+        });
+        first_answer = Some(answer);
+        kept
+    })
+    .await;
+    match sold {
+        Ok(order) => {
+            tracing::info!(order = %present::order_code(&order.public_id), bytes = raw, "API order sold");
+            let answer = match first_answer {
+                Some(a) => a,
+                None => order_json(&state, &order).await?,
+            };
+            Ok(created(&order.public_id, Json(answer).into_response()))
+        }
+        // The same key won in a request running at the same time: answer as it did.
+        Err(SalesError::Store(e)) if e.is_unique_violation() && idempotency.is_some() => {
+            let key = idempotency.as_deref().unwrap_or_default();
+            match state.store.idempotent_answer(&who, key, now).await? {
+                Some(first) => replay(first, &request_hash),
+                None => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The `Idempotency-Key` header, when sent: 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(k) if (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(k.to_string()))
+        }
+        _ => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_idempotency_key",
+            "Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good one)",
+        )),
+    }
+}
+
+/// The first answer again, for the same key and body; a 422 for the same key and another body.
+fn replay(first: IdempotentAnswer, request_hash: &str) -> Result<Response, ApiError> {
+    if first.request_hash != request_hash {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with another request body: use a new key for a new order",
+        ));
+    }
+    let order = serde_json::from_str::<OrderAnswer>(&first.body)
+        .map(|a| a.order)
+        .unwrap_or_default();
+    let mut response = (
+        StatusCode::from_u16(first.status as u16).unwrap_or(StatusCode::CREATED),
+        [(header::CONTENT_TYPE, "application/json")],
+        first.body,
     )
-        .into_response())
+        .into_response();
+    response.headers_mut().insert(
+        "idempotent-replayed",
+        axum::http::HeaderValue::from_static("true"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/api/v1/orders/{order}")) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// 201 with the order's address.
+fn created(public_id: &str, mut response: Response) -> Response {
+    *response.status_mut() = StatusCode::CREATED;
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/api/v1/orders/{public_id}")) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+/// A just-sold order as the API answers it, from what is about to be stored.
+fn answer_of(base_url: &str, order: &NewOrder, passes: &[NewPass]) -> OrderAnswer {
+    OrderAnswer {
+        order: order.public_id.clone(),
+        code: present::order_code(&order.public_id),
+        url: format!("{base_url}/o/{}", order.public_id),
+        status: "paid".into(),
+        currency: order.currency.clone(),
+        total_minor: order.total_minor(),
+        passes: passes
+            .iter()
+            .map(|p| {
+                let line = &order.lines[p.line];
+                PassAnswer {
+                    serial: p.serial.clone(),
+                    token: p.token.clone(),
+                    product_id: line.product_id,
+                    category: line.category_id,
+                    holder: line.holder.clone(),
+                    expires_at: p.expires_at,
+                    revoked: false,
+                }
+            })
+            .collect(),
+    }
 }
 
 /// One of this sales point's orders (another's answers 404).

@@ -18,7 +18,9 @@ use townpass_core::catalog::{CategoryDef, Product, Validity};
 use townpass_core::money::Money;
 use townpass_core::{Category, Claims, IssuerKey, ProductId, Serial, SignError};
 
-use crate::store::{LineRow, NewLine, NewOrder, NewPass, OrderRow, ProductRow, Store, StoreError};
+use crate::store::{
+    IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, ProductRow, Store, StoreError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SalesError {
@@ -414,13 +416,47 @@ pub async fn pay_order(
 ) -> Result<(), SalesError> {
     let lines = store.order_lines(order.id).await?;
     let passes = sign_lines(store, key, &lines, now, &no_progress()).await?;
-    store.pay_order(order.id, &passes, now, paid_by).await?;
-    if let Some(email) = &order.email {
-        store
-            .enqueue_order_mail(order.id, email, &order.language, now)
-            .await?;
-    }
+    let mail = order.email.as_deref().map(|e| (e, order.language.as_str()));
+    store
+        .pay_order(order.id, &passes, now, paid_by, mail)
+        .await?;
     Ok(())
+}
+
+/// The lines of an order about to be stored, as signing reads them (ids are the store's).
+fn line_rows(order: &NewOrder) -> Vec<LineRow> {
+    order
+        .lines
+        .iter()
+        .map(|l| LineRow {
+            id: 0,
+            product_id: l.product_id,
+            category_id: l.category_id,
+            holder: l.holder.clone(),
+            quantity: l.quantity,
+            price_minor: l.price_minor,
+        })
+        .collect()
+}
+
+/// Sells and pays at once (a sales point's system, a desk's cash sale): prices, signs, and writes
+/// the paid order, its passes, its e-mail and `answer` (made from the order and its passes, e.g.
+/// what an idempotency key keeps) in one transaction.
+pub async fn sell_now(
+    store: &Store,
+    key: &IssuerKey,
+    req: &OrderRequest,
+    now: i64,
+    answer: impl FnOnce(&NewOrder, &[NewPass]) -> Option<IdempotentAnswer>,
+) -> Result<OrderRow, SalesError> {
+    let order = build_order(store, req, now).await?;
+    let passes = sign_lines(store, key, &line_rows(&order), now, &no_progress()).await?;
+    let kept = answer(&order, &passes);
+    let mail = order.email.as_deref().map(|e| (e, order.language.as_str()));
+    store
+        .insert_paid_order(&order, &passes, now, |_| {}, mail, kept.as_ref())
+        .await?;
+    Ok(store.order_by_public_id(&order.public_id).await?)
 }
 
 /// Issues `count` paid passes of one product and category as one order (bulk, CLI).
@@ -451,29 +487,19 @@ pub async fn issue(
     // build_order priced the one line; the product version it chose is the one to report.
     let line = &order.lines[0];
     let product = store.product_by_id(line.product_id).await?;
-    // The lines as they will be stored (ids are filled in by the store).
-    let lines: Vec<LineRow> = order
-        .lines
-        .iter()
-        .map(|l| LineRow {
-            id: 0,
-            product_id: l.product_id,
-            category_id: l.category_id,
-            holder: l.holder.clone(),
-            quantity: l.quantity,
-            price_minor: l.price_minor,
-        })
-        .collect();
-    let passes = sign_lines(store, key, &lines, now, &progress).await?;
+    let passes = sign_lines(store, key, &line_rows(&order), now, &progress).await?;
     let count = passes.len();
+    let mail = order.email.as_deref().map(|e| (e, order.language.as_str()));
     let order_id = store
-        .insert_paid_order(&order, &passes, now, |n| progress("storing", n, count))
+        .insert_paid_order(
+            &order,
+            &passes,
+            now,
+            |n| progress("storing", n, count),
+            mail,
+            None,
+        )
         .await?;
-    if let Some(email) = &order.email {
-        store
-            .enqueue_order_mail(order_id, email, &order.language, now)
-            .await?;
-    }
     Ok(Issued {
         order_id,
         order_public_id: order.public_id,

@@ -128,6 +128,14 @@ pub enum CodeProblem {
     Expired,
 }
 
+/// An item a device sent before: where it is stored, and what it was.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HeldItem {
+    pub stored_id: i64,
+    pub token: String,
+    pub scanned_at: i64,
+}
+
 /// A redemption to store, as uploaded and judged.
 #[derive(Clone, Debug)]
 pub struct NewRedemption {
@@ -190,6 +198,32 @@ impl Store {
         if used.rows_affected() != 1 {
             return Ok(Err(CodeProblem::Used));
         }
+        // A device enrolled before (a replaced scanner, a lost code) gets a new identity: its own
+        // id, so its visits, numbered from 1 again, never collide with the earlier device's. The
+        // earlier one keeps its key and may still hand in what it holds; it is renamed so the
+        // list tells them apart.
+        let (venue_id, name, enrolled): (i64, String, Option<String>) =
+            sqlx::query_as("SELECT venue_id, name, public_key FROM devices WHERE id = $1")
+                .bind(device_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let device_id = if enrolled.is_some() {
+            sqlx::query("UPDATE devices SET name = $2 WHERE id = $1")
+                .bind(device_id)
+                .bind(format!("{name} (replaced, #{device_id})"))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query_scalar(
+                "INSERT INTO devices (venue_id, name, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
+            )
+            .bind(venue_id)
+            .bind(&name)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+        } else {
+            device_id
+        };
         sqlx::query(
             "UPDATE devices SET public_key = $2, status = 'active', enrolled_at = $3 WHERE id = $1",
         )
@@ -227,20 +261,41 @@ impl Store {
     }
 
     /// Which of `local_ids` this device has uploaded before (a retry, or a batch sent twice).
-    pub async fn held_local_ids(&self, device_id: i64, local_ids: &[i64]) -> Result<HashSet<i64>> {
-        let (Some(min), Some(max)) = (local_ids.iter().min(), local_ids.iter().max()) else {
-            return Ok(HashSet::new());
+    /// What this device has stored under these local ids, by local id: the item under the id
+    /// itself and any stored under a reuse number of it (`-(local_id * 1000 + n)`).
+    pub async fn held_items(
+        &self,
+        device_id: i64,
+        local_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<HeldItem>>> {
+        let (Some(&min), Some(&max)) = (local_ids.iter().min(), local_ids.iter().max()) else {
+            return Ok(HashMap::new());
         };
-        let rows: Vec<i64> = sqlx::query_scalar(
-            "SELECT local_id FROM redemptions WHERE device_id = $1 AND local_id >= $2 AND local_id <= $3",
+        let reuse = crate::devices::sync::REUSES_PER_ID;
+        let rows: Vec<HeldItem> = sqlx::query_as(
+            "SELECT local_id AS stored_id, token, scanned_at FROM redemptions WHERE device_id = $1 \
+             AND ((local_id >= $2 AND local_id <= $3) OR (local_id >= $4 AND local_id <= $5))",
         )
         .bind(device_id)
         .bind(min)
         .bind(max)
+        .bind(-(max * reuse + reuse - 1))
+        .bind(-(min * reuse + 1))
         .fetch_all(&self.pool)
         .await?;
         let wanted: HashSet<i64> = local_ids.iter().copied().collect();
-        Ok(rows.into_iter().filter(|id| wanted.contains(id)).collect())
+        let mut out: HashMap<i64, Vec<HeldItem>> = HashMap::new();
+        for row in rows {
+            let local_id = if row.stored_id > 0 {
+                row.stored_id
+            } else {
+                -row.stored_id / reuse
+            };
+            if wanted.contains(&local_id) {
+                out.entry(local_id).or_default().push(row);
+            }
+        }
+        Ok(out)
     }
 
     /// Offer codes and their ids (codes are unique across the catalogue).
@@ -394,7 +449,7 @@ impl Store {
     /// The ranges (first, last) of local ids this device's redemptions are stored under.
     pub async fn received_ranges(&self, device_id: i64) -> Result<Vec<(i64, i64)>> {
         let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT local_id FROM redemptions WHERE device_id = $1 ORDER BY local_id",
+            "SELECT local_id FROM redemptions WHERE device_id = $1 AND local_id > 0 ORDER BY local_id",
         )
         .bind(device_id)
         .fetch_all(&self.pool)

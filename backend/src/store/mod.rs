@@ -21,11 +21,13 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ApiKeyRow, NewUser, UserRow};
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
-pub use devices::{CodeProblem, DeviceRow, NewRedemption, UseRow};
+pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption, UseRow};
 pub use issuer_keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
-pub use sales::{LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse};
+pub use sales::{
+    IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse,
+};
 pub use settlement::{
     AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass,
     SettlementCatalogue, SourceRow, Totals,

@@ -28,26 +28,28 @@ pub struct OutboxStatus {
 /// How long a claimed message stays with its worker before another may try.
 const LEASE_SECONDS: i64 = 300;
 
-impl Store {
-    pub async fn enqueue_order_mail(
-        &self,
-        order_id: i64,
-        recipient: &str,
-        language: &str,
-        now: i64,
-    ) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO outbox (kind, order_id, recipient, language, created_at, next_attempt_at) \
-             VALUES ('order_passes', $1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(order_id)
-        .bind(recipient)
-        .bind(language)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?)
-    }
+/// Queues the e-mail with an order's passes inside `tx`, so it is written with the payment or not
+/// at all.
+pub(super) async fn enqueue_order_mail_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    order_id: i64,
+    recipient: &str,
+    language: &str,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (kind, order_id, recipient, language, created_at, next_attempt_at) \
+         VALUES ('order_passes', $1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(recipient)
+    .bind(language)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
 
+impl Store {
     /// Claims the oldest due message, if any.
     pub async fn claim_mail(&self, now: i64) -> Result<Option<OutboxRow>> {
         let lock = match self.dialect {

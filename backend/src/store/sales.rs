@@ -208,17 +208,52 @@ async fn insert_passes(
     Ok(())
 }
 
+/// The first answer to a sales API call, kept under its idempotency key.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IdempotentAnswer {
+    pub caller: String,
+    pub idem_key: String,
+    pub request_hash: String,
+    pub status: i64,
+    pub body: String,
+}
+
+/// How long an idempotency key is kept (the promise is 24 hours).
+const IDEMPOTENCY_KEPT: i64 = 48 * 3600;
+
 impl Store {
-    /// Writes a paid order, its lines and all its passes in one transaction. `progress` is called
-    /// with the number of passes written so far after each batch.
+    /// Writes a paid order, its lines and all its passes, the buyer's e-mail (`mail`: recipient
+    /// and language) and the answer kept under an idempotency key, in one transaction: a crash
+    /// leaves all of them or none. `progress` is called with the number of passes written so far
+    /// after each batch. A key used before is a unique violation (see `is_unique_violation`).
     pub async fn insert_paid_order(
         &self,
         order: &NewOrder,
         passes: &[NewPass],
         paid_at: i64,
         mut progress: impl FnMut(usize) + Send,
+        mail: Option<(&str, &str)>,
+        answer: Option<&IdempotentAnswer>,
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
+        if let Some(a) = answer {
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+                .bind(paid_at - IDEMPOTENCY_KEPT)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO idempotency_keys (caller, idem_key, request_hash, status, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&a.caller)
+            .bind(&a.idem_key)
+            .bind(&a.request_hash)
+            .bind(a.status)
+            .bind(&a.body)
+            .bind(paid_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         let (order_id, lines) = insert_order_rows(&mut tx, order, "paid", Some(paid_at)).await?;
         insert_passes(
             &mut tx,
@@ -230,8 +265,30 @@ impl Store {
             &mut progress,
         )
         .await?;
+        if let Some((recipient, language)) = mail {
+            super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, language, paid_at)
+                .await?;
+        }
         tx.commit().await?;
         Ok(order_id)
+    }
+
+    /// The answer kept under `key` for `caller`, if it is still kept.
+    pub async fn idempotent_answer(
+        &self,
+        caller: &str,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<IdempotentAnswer>> {
+        Ok(sqlx::query_as(
+            "SELECT caller, idem_key, request_hash, status, body FROM idempotency_keys \
+             WHERE caller = $1 AND idem_key = $2 AND created_at >= $3",
+        )
+        .bind(caller)
+        .bind(key)
+        .bind(now - IDEMPOTENCY_KEPT)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Writes an order that waits for payment (no passes yet).
@@ -242,7 +299,7 @@ impl Store {
         Ok(order_id)
     }
 
-    /// Marks a pending order paid and writes its passes, in one transaction. Refuses an order that
+    /// Marks a pending order paid, writes its passes and queues its e-mail, in one transaction. Refuses an order that
     /// is not pending (paid twice by two desks at once: the second one gets a conflict).
     pub async fn pay_order(
         &self,
@@ -250,6 +307,7 @@ impl Store {
         passes: &[NewPass],
         paid_at: i64,
         paid_by: Option<i64>,
+        mail: Option<(&str, &str)>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE orders SET status = 'paid', paid_at = $2, paid_by = $3 WHERE id = $1 AND status = 'pending'")
@@ -278,6 +336,10 @@ impl Store {
             &mut |_| {},
         )
         .await?;
+        if let Some((recipient, language)) = mail {
+            super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, language, paid_at)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
