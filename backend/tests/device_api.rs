@@ -727,9 +727,18 @@ async fn a_re_enrolled_device_starts_a_new_identity_and_loses_no_visit() {
             app.db.kind
         );
         assert_eq!(app.db.store.redemption_count().await.expect("count"), 6);
-        // The old scanner, if it turns up again, can still hand in what it holds.
-        let late = send(&app, &old_key, old_id, 2, vec![item(4, &p[3].1, 5)]).await;
-        assert_eq!(late.items[0].status, "stored", "{}", app.db.kind);
+        // The replaced scanner (lost, perhaps stolen) is cut off; what it handed in stays.
+        let (status, body) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&old_key, old_id, "tsarevets", 2, vec![item(4, &p[3].1, 5)]),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("unknown_device"))
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 6);
         let names: Vec<String> = app
             .db
             .store

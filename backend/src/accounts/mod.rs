@@ -37,12 +37,18 @@ fn pair_subject(email: &str, address: &str) -> String {
     format!("login:{email}|{address}")
 }
 
-/// All failure subjects of one account, whatever the address: `login:EMAIL|` up to (not
-/// including) `login:EMAIL}` (`}` sorts right after `|`), so no pattern characters in an e-mail
-/// address can widen the match.
-pub fn account_subjects(email: &str) -> (String, String) {
+/// A LIKE pattern for all failure subjects of one account, whatever the address (`\` escapes
+/// the pattern characters an e-mail address may hold).
+pub fn account_subjects(email: &str) -> String {
     let email = email.trim().to_lowercase();
-    (format!("login:{email}|"), format!("login:{email}}}"))
+    let escaped: String = email
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("login:{escaped}|%")
 }
 /// How long a session lasts.
 pub const SESSION_TTL: i64 = 12 * 3600;
@@ -100,8 +106,9 @@ fn decoy_hash() -> &'static str {
 /// account's failed logins, so a locked-out owner is back in at once.
 pub async fn save_user(store: &Store, user: &NewUser<'_>, now: i64) -> Result<(), AuthError> {
     store.upsert_user(user, now).await?;
-    let (from, until) = account_subjects(user.email);
-    store.clear_login_failures_between(&from, &until).await?;
+    store
+        .clear_login_failures_like(&account_subjects(user.email))
+        .await?;
     Ok(())
 }
 
@@ -132,15 +139,26 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     let subjects = [pair_subject(&email, address), format!("ip:{address}")];
     let since = now - FAILURE_WINDOW;
-    let (failures, last) = store.login_failures_of(&subjects[0], since).await?;
+    // The attempt is written down first and counts as a failure until the password is right, so
+    // many requests sent at once cannot all slip in before the first failure is recorded: each
+    // is judged by the attempts written before it.
+    let attempt = store.reserve_login_attempt(&subjects, now).await?;
+    let (failures, _, last) = store
+        .login_failures_before(&subjects[0], since, attempt[0])
+        .await?;
     let wait = last.map_or(0, |last| last + delay_after(failures) - now);
+    let (from_address, oldest, _) = store
+        .login_failures_before(&subjects[1], since, attempt[1])
+        .await?;
+    let wait = if from_address >= MAX_FAILURES_PER_ADDRESS {
+        wait.max(oldest.map_or(FAILURE_WINDOW, |o| o + FAILURE_WINDOW - now))
+    } else {
+        wait
+    };
     if wait > 0 {
+        // A refused attempt is not a guess: it does not lengthen the wait.
+        store.forget_login_attempt(&attempt).await?;
         return Err(AuthError::Throttled { wait_s: wait });
-    }
-    if store.login_failures_since(&subjects[1], since).await? >= MAX_FAILURES_PER_ADDRESS {
-        return Err(AuthError::Throttled {
-            wait_s: FAILURE_WINDOW,
-        });
     }
     let user = store
         .user_by_email(&email)
@@ -156,10 +174,11 @@ pub async fn login(
     .await
     .unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
-        store.record_login_failure(&subjects, now).await?;
+        // The attempt stays written down: it was a failure.
         return Err(AuthError::WrongCredentials);
     };
     store.clear_login_failures(&subjects[0]).await?;
+    store.forget_login_attempt(&attempt[1..]).await?;
     let token = random_hex(32)?;
     let csrf = random_hex(16)?;
     store

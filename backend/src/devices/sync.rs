@@ -614,8 +614,52 @@ pub async fn upload(
         });
     }
 
-    // 5. Store them all in one transaction; answer every item.
-    let stored = store.insert_redemptions(&rows).await?;
+    // 5. Store them all in one transaction; answer every item. A row another upload of this
+    //    device stored first under the same number (two syncs at once) is a duplicate only if it
+    //    holds the same scan; otherwise it takes the next reuse number and goes in again.
+    let mut stored = store.insert_redemptions(&rows).await?;
+    for _ in 0..3 {
+        let lost: Vec<usize> = (0..rows.len())
+            .filter(|&i| !stored.contains(&rows[i].local_id))
+            .collect();
+        if lost.is_empty() {
+            break;
+        }
+        let original = |id: i64| if id > 0 { id } else { -id / REUSES_PER_ID };
+        let ids: Vec<i64> = lost.iter().map(|&i| original(rows[i].local_id)).collect();
+        let mut held = store.held_items(device.id, &ids).await?;
+        let mut again = Vec::new();
+        for i in lost {
+            let local_id = original(rows[i].local_id);
+            let known = held.entry(local_id).or_default();
+            if known
+                .iter()
+                .any(|h| h.token == rows[i].token && h.scanned_at == rows[i].scanned_at_ms)
+            {
+                continue;
+            }
+            let n = known.iter().filter(|h| h.stored_id < 0).count() as i64 + 1;
+            let stored_as = -(local_id * REUSES_PER_ID + n);
+            known.push(crate::store::HeldItem {
+                stored_id: stored_as,
+                token: rows[i].token.clone(),
+                scanned_at: rows[i].scanned_at_ms,
+            });
+            if let Some(slot) = assigned.iter_mut().find(|a| **a == Some(rows[i].local_id)) {
+                *slot = Some(stored_as);
+            }
+            rows[i].local_id = stored_as;
+            rows[i].flag = Some("id_reused".into());
+            rows[i].flag_detail = Some(format!(
+                "the device sent local id {local_id} for another scan at the same time"
+            ));
+            again.push(rows[i].clone());
+        }
+        if again.is_empty() {
+            break;
+        }
+        stored.extend(store.insert_redemptions(&again).await?);
+    }
     let flags: HashMap<i64, Option<String>> =
         rows.into_iter().map(|r| (r.local_id, r.flag)).collect();
     let outcomes: Vec<ItemOutcome> = up

@@ -32,21 +32,27 @@ impl TrustedProxies {
     /// The client behind `peer`: from the right of the header's list, the first address that is
     /// not one of the trusted proxies (each proxy appends the address it was reached from).
     pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.to_canonical();
         if !self.addresses.contains(&peer) {
             return peer;
         }
-        let listed: Vec<IpAddr> = headers
+        let listed: Vec<&str> = headers
             .get_all(&self.header)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse().ok())
+            .map(str::trim)
             .collect();
-        listed
-            .into_iter()
-            .rev()
-            .find(|a| !self.addresses.contains(a))
-            .unwrap_or(peer)
+        // From the right: skip our own proxies; the first other entry is the client. An entry
+        // that is not an address ends the trust: what stands left of it is the client's to write.
+        for entry in listed.into_iter().rev() {
+            match entry.parse::<IpAddr>().map(|a| a.to_canonical()) {
+                Ok(a) if self.addresses.contains(&a) => continue,
+                Ok(a) => return a,
+                Err(_) => return peer,
+            }
+        }
+        peer
     }
 }
 
@@ -93,6 +99,17 @@ mod tests {
         );
         assert_eq!(trusted.client(proxy, &HeaderMap::new()), proxy);
         assert_eq!(trusted.client(proxy, &headers("not an address")), proxy);
+        assert_eq!(
+            trusted.client(proxy, &headers("198.51.100.1, 192.0.2.7:4711")),
+            proxy,
+            "an entry that is not an address ends the trust"
+        );
+        let mapped: IpAddr = "::ffff:10.0.0.2".parse().expect("ip");
+        assert_eq!(
+            trusted.client(mapped, &spoofed),
+            "192.0.2.7".parse::<IpAddr>().expect("ip"),
+            "an IPv4 proxy seen on an IPv6 socket"
+        );
         assert_eq!(
             TrustedProxies::default().client(proxy, &spoofed),
             proxy,

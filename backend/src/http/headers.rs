@@ -1,6 +1,6 @@
 //! Headers every answer carries: a Content-Security-Policy that runs no script but the page's own
-//! (hashed, so no `unsafe-inline`), no framing, no MIME sniffing, no referrer (an order page's URL
-//! is the key to its passes); staff pages and CSV files are never stored by a browser or proxy;
+//! (hashed, so no `unsafe-inline`), no framing, no MIME sniffing, no referrer to other sites (an
+//! order page's URL is the key to its passes); staff pages and CSV files are never stored by a browser or proxy;
 //! HSTS when the public URL is https.
 
 use std::sync::OnceLock;
@@ -62,7 +62,7 @@ pub async fn security_headers(State(state): State<Shared>, req: Request, next: N
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if private || is_csv {

@@ -32,8 +32,8 @@ pub struct AppState {
     /// The public base URL, e.g. https://pass.example.org (links in e-mails and PDFs).
     pub base_url: String,
     pub payments: Arc<dyn PaymentProvider>,
-    /// No request runs longer than this: it is answered 503 and its work is dropped (a
-    /// transaction in flight rolls back).
+    /// No request runs longer than this (uploads and file imports: at least 5 minutes): it is
+    /// answered 503 and its work is dropped (a transaction in flight rolls back).
     pub request_timeout: std::time::Duration,
     /// Reverse proxies whose header names the client's address (none by default).
     pub proxies: client::TrustedProxies,
@@ -247,14 +247,23 @@ async fn time_limit(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
-    match tokio::time::timeout(state.request_timeout, next.run(req)).await {
+    // Uploads of 10,000 visits and redemptions files of 100,000 may take longer on a slow link.
+    let limit = if body_limit(&path) > BODY_LIMIT {
+        state
+            .request_timeout
+            .max(std::time::Duration::from_secs(300))
+    } else {
+        state.request_timeout
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => {
-            tracing::warn!(%method, %path, limit_s = state.request_timeout.as_secs_f64(), "request over the time limit: answered 503, its work dropped");
+            tracing::warn!(%method, %path, limit_s = limit.as_secs_f64(), "request over the time limit: answered 503, its work dropped");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(axum::http::header::RETRY_AFTER, "5")],
-                "The server took too long to answer; nothing was changed. Try again in a moment.\n",
+                "The server took too long to answer and stopped. What was not finished was not saved: \
+                 reload the page to see what was, before you try again.\n",
             )
                 .into_response()
         }

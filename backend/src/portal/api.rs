@@ -354,7 +354,7 @@ pub async fn visits(
     // A year ahead at most; the range itself is paged, so it may be long.
     let latest = now + super::MAX_RANGE_DAYS * 86_400_000;
     let to = q.to.unwrap_or(now);
-    let from = q.from.unwrap_or(to.saturating_sub(30 * 86_400_000));
+    let from = q.from.unwrap_or(to.saturating_sub(30 * 86_400_000).max(0));
     if !(0..=latest).contains(&from) || !(0..=latest).contains(&to) || from > to {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,

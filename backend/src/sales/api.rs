@@ -202,7 +202,7 @@ const API_MAX_PASSES: u32 = 1000;
 ///
 /// Send an `Idempotency-Key` (e.g. a UUID) to retry safely: the same key and body answer what
 /// the first request answered (with `Idempotent-Replayed: true`) and sell nothing more; the same
-/// key with another body is refused (422). Keys are kept at least 24 hours.
+/// key with another body is refused (422). Keys are kept 48 hours.
 #[utoipa::path(post, path = "/api/v1/orders", tag = "sales", security(("api_key" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key and body is answered as the first request was")),
     request_body = OrderBody,

@@ -115,7 +115,7 @@ pub async fn render_order_mail(
     let to: Mailbox = row
         .recipient
         .parse()
-        .map_err(|e| format!("recipient '{}': {e}", row.recipient))?;
+        .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
     Message::builder()
         .from(from.clone())
         .to(to)

@@ -439,7 +439,7 @@ fn line_rows(order: &NewOrder) -> Vec<LineRow> {
         .collect()
 }
 
-/// Sells and pays at once (a sales point's system, a desk's cash sale): prices, signs, and writes
+/// Sells and pays at once (a sales point's system): prices, signs, and writes
 /// the paid order, its passes, its e-mail and `answer` (made from the order and its passes, e.g.
 /// what an idempotency key keeps) in one transaction.
 pub async fn sell_now(

@@ -187,22 +187,63 @@ impl Store {
         .await?)
     }
 
-    /// How many failures `subject` has had since `since`, and when the last one was.
-    pub async fn login_failures_of(&self, subject: &str, since: i64) -> Result<(i64, Option<i64>)> {
+    /// Writes a login attempt down under each subject (a failure until it is forgotten); their
+    /// ids, in the order of `subjects`.
+    pub async fn reserve_login_attempt(&self, subjects: &[String], now: i64) -> Result<Vec<i64>> {
+        let mut ids = Vec::with_capacity(subjects.len());
+        for s in subjects {
+            ids.push(
+                sqlx::query_scalar(
+                    "INSERT INTO login_failures (subject, at) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(s)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?,
+            );
+        }
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(now - 86_400)
+            .execute(&self.pool)
+            .await?;
+        Ok(ids)
+    }
+
+    /// Failures of `subject` since `since` written before the attempt `before` (its id): how
+    /// many, the first and the last time.
+    pub async fn login_failures_before(
+        &self,
+        subject: &str,
+        since: i64,
+        before: i64,
+    ) -> Result<(i64, Option<i64>, Option<i64>)> {
         Ok(sqlx::query_as(
-            "SELECT COUNT(*), MAX(at) FROM login_failures WHERE subject = $1 AND at >= $2",
+            "SELECT COUNT(*), MIN(at), MAX(at) FROM login_failures \
+             WHERE subject = $1 AND at >= $2 AND id < $3",
         )
         .bind(subject)
         .bind(since)
+        .bind(before)
         .fetch_one(&self.pool)
         .await?)
     }
 
-    /// Forgets every failure whose subject is in [from, until): all of one account's, on a reset.
-    pub async fn clear_login_failures_between(&self, from: &str, until: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE subject >= $1 AND subject < $2")
-            .bind(from)
-            .bind(until)
+    /// Forgets these attempts (refused unheard, or right).
+    pub async fn forget_login_attempt(&self, ids: &[i64]) -> Result<()> {
+        for id in ids {
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets every failure whose subject matches `pattern` (LIKE, `\` escapes): all of one
+    /// account's, on a reset.
+    pub async fn clear_login_failures_like(&self, pattern: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE subject LIKE $1 ESCAPE '\\'")
+            .bind(pattern)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -200,15 +200,27 @@ impl Store {
         }
         // A device enrolled before (a replaced scanner, a lost code) gets a new identity: its own
         // id, so its visits, numbered from 1 again, never collide with the earlier device's. The
-        // earlier one keeps its key and may still hand in what it holds; it is renamed so the
-        // list tells them apart.
-        let (venue_id, name, enrolled): (i64, String, Option<String>) =
-            sqlx::query_as("SELECT venue_id, name, public_key FROM devices WHERE id = $1")
-                .bind(device_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let device_id = if enrolled.is_some() {
-            sqlx::query("UPDATE devices SET name = $2 WHERE id = $1")
+        // earlier one is disabled (a lost or stolen scanner must not sync on) and renamed so the
+        // list tells them apart. The key is set only where none is, so two enrolments at once
+        // never share one device: the later one replaces the earlier, as in turn.
+        let taken = sqlx::query(
+            "UPDATE devices SET public_key = $2, status = 'active', enrolled_at = $3 \
+             WHERE id = $1 AND public_key IS NULL",
+        )
+        .bind(device_id)
+        .bind(public_key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let device_id = if taken.rows_affected() == 1 {
+            device_id
+        } else {
+            let (venue_id, name): (i64, String) =
+                sqlx::query_as("SELECT venue_id, name FROM devices WHERE id = $1")
+                    .bind(device_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            sqlx::query("UPDATE devices SET name = $2, status = 'disabled' WHERE id = $1")
                 .bind(device_id)
                 .bind(format!("{name} (replaced, #{device_id})"))
                 .execute(&mut *tx)
@@ -221,8 +233,6 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?
-        } else {
-            device_id
         };
         sqlx::query(
             "UPDATE devices SET public_key = $2, status = 'active', enrolled_at = $3 WHERE id = $1",
