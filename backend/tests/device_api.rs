@@ -301,13 +301,9 @@ async fn uploads_are_idempotent_and_a_second_offline_use_is_stored_and_flagged()
         let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate 2", 2).await;
         let passes = passes(&app, 2).await;
 
-        let batch = upload(
-            &key_a,
-            a,
-            "tsarevets",
-            1,
-            vec![item(1, &passes[0].1, 30), item(2, &passes[1].1, 20)],
-        );
+        // A retry sends what the device stored: the same items, to the millisecond.
+        let items = vec![item(1, &passes[0].1, 30), item(2, &passes[1].1, 20)];
+        let batch = upload(&key_a, a, "tsarevets", 1, items.clone());
         let (status, reply) = post(&app, "/api/device/v1/upload", batch.clone()).await;
         assert_eq!(status, 200, "{}: {reply}", app.db.kind);
         let first: UploadResponse = serde_json::from_value(reply).expect("response");
@@ -329,7 +325,7 @@ async fn uploads_are_idempotent_and_a_second_offline_use_is_stored_and_flagged()
         let (_, reply) = post(
             &app,
             "/api/device/v1/upload",
-            upload(&key_a, a, "tsarevets", 2, vec![item(2, &passes[1].1, 20)]),
+            upload(&key_a, a, "tsarevets", 2, vec![items[1].clone()]),
         )
         .await;
         assert_eq!(
@@ -518,13 +514,8 @@ async fn a_batch_is_judged_in_scan_order_and_a_retry_mixed_with_new_items_stores
         let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
         let passes = passes(&app, 2).await;
         // The device let the same pass in twice (its store was wiped): the batch holds both uses.
-        let batch = upload(
-            &key_a,
-            a,
-            "tsarevets",
-            1,
-            vec![item(1, &passes[0].1, 30), item(2, &passes[0].1, 20)],
-        );
+        let items = vec![item(1, &passes[0].1, 30), item(2, &passes[0].1, 20)];
+        let batch = upload(&key_a, a, "tsarevets", 1, items.clone());
         let (status, reply) = post(&app, "/api/device/v1/upload", batch).await;
         assert_eq!(status, 200, "{}: {reply}", app.db.kind);
         let r: UploadResponse = serde_json::from_value(reply).expect("response");
@@ -540,7 +531,7 @@ async fn a_batch_is_judged_in_scan_order_and_a_retry_mixed_with_new_items_stores
             a,
             "tsarevets",
             2,
-            vec![item(2, &passes[0].1, 20), item(3, &passes[1].1, 5)],
+            vec![items[1].clone(), item(3, &passes[1].1, 5)],
         );
         let (_, reply) = post(&app, "/api/device/v1/upload", batch).await;
         let r: UploadResponse = serde_json::from_value(reply).expect("response");
