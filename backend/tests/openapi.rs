@@ -115,13 +115,42 @@ async fn every_json_route_is_documented_with_exactly_the_methods_it_answers() {
         let ops = &doc["paths"][path.as_str()];
         for method in METHODS {
             let documented = ops.get(method).is_some();
-            let status = app.request(method, &concrete(path)).await.status;
+            let reply = app.request(method, &concrete(path)).await;
+            let status = reply.status;
             assert_eq!(
                 status == 405,
                 !documented,
                 "{} {path}: answered {status}, documented: {documented}",
                 method.to_uppercase()
             );
+            if !documented {
+                continue;
+            }
+            // What an unauthenticated call gets is a documented answer, in the error shape.
+            let op = &ops[method];
+            let listed = op["responses"].get(status.to_string()).is_some();
+            let secured = op.get("security").is_some();
+            if secured {
+                assert_eq!(
+                    status,
+                    401,
+                    "{} {path}: without a key",
+                    method.to_uppercase()
+                );
+            }
+            if status >= 400 {
+                assert!(
+                    listed,
+                    "{} {path}: answers {status}, which is not documented",
+                    method.to_uppercase()
+                );
+                let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+                assert!(
+                    body["error"]["code"].is_string(),
+                    "{} {path}: {status} is not an ErrorBody",
+                    method.to_uppercase()
+                );
+            }
         }
     }
 }
