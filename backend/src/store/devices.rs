@@ -282,17 +282,21 @@ impl Store {
             return Ok(HashMap::new());
         };
         let reuse = crate::devices::sync::REUSES_PER_ID;
-        let rows: Vec<HeldItem> = sqlx::query_as(
-            "SELECT local_id AS stored_id, token, scanned_at FROM redemptions WHERE device_id = $1 \
-             AND ((local_id >= $2 AND local_id <= $3) OR (local_id >= $4 AND local_id <= $5))",
-        )
-        .bind(device_id)
-        .bind(min)
-        .bind(max)
-        .bind(-(max * reuse + reuse - 1))
-        .bind(-(min * reuse + 1))
-        .fetch_all(&self.pool)
-        .await?;
+        // Two ranges, two queries: each walks the (device_id, local_id) index.
+        let mut rows: Vec<HeldItem> = Vec::new();
+        for (from, to) in [(min, max), (-(max * reuse + reuse - 1), -(min * reuse + 1))] {
+            rows.extend(
+                sqlx::query_as::<_, HeldItem>(
+                    "SELECT local_id AS stored_id, token, scanned_at FROM redemptions \
+                     WHERE device_id = $1 AND local_id >= $2 AND local_id <= $3",
+                )
+                .bind(device_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?,
+            );
+        }
         let wanted: HashSet<i64> = local_ids.iter().copied().collect();
         let mut out: HashMap<i64, Vec<HeldItem>> = HashMap::new();
         for row in rows {
