@@ -25,6 +25,49 @@ pub const USES_PAGE: i64 = 50_000;
 /// Most items in one upload.
 pub const MAX_UPLOAD_ITEMS: usize = 10_000;
 /// The serial a redemption is stored under when its token cannot be read at all.
+/// The device's local id of a stored row (its own, or the one a reuse number stands for).
+pub fn local_id_of(stored_id: i64) -> i64 {
+    if stored_id > 0 {
+        stored_id
+    } else {
+        -stored_id / REUSES_PER_ID
+    }
+}
+
+/// Where a scan the device numbered `local_id` is stored, given what it stored under that id
+/// before (`known`, which records the choice): `None` when the same scan is held already (a
+/// retry), else the id itself the first time and the next reuse number after.
+fn place(
+    known: &mut Vec<crate::store::HeldItem>,
+    local_id: i64,
+    token: &str,
+    scanned_at_ms: i64,
+) -> Result<Option<i64>, DeviceApiError> {
+    if known
+        .iter()
+        .any(|h| h.token == token && h.scanned_at == scanned_at_ms)
+    {
+        return Ok(None);
+    }
+    let stored_as = if known.is_empty() {
+        local_id
+    } else {
+        let n = known.iter().filter(|h| h.stored_id < 0).count() as i64 + 1;
+        if n >= REUSES_PER_ID {
+            return Err(DeviceApiError::BadRequest(format!(
+                "local_id {local_id} was used for {n} different scans: re-enrol the device"
+            )));
+        }
+        -(local_id * REUSES_PER_ID + n)
+    };
+    known.push(crate::store::HeldItem {
+        stored_id: stored_as,
+        token: token.to_string(),
+        scanned_at: scanned_at_ms,
+    });
+    Ok(Some(stored_as))
+}
+
 /// How many different scans one local id may be stored for (the first under its own number,
 /// the others under `-(local_id * REUSES_PER_ID + n)`).
 pub const REUSES_PER_ID: i64 = 1000;
@@ -456,32 +499,11 @@ pub async fn upload(
     let mut fresh: Vec<(&UploadItem, i64)> = Vec::with_capacity(up.items.len());
     for item in &up.items {
         let known = held.entry(item.local_id).or_default();
-        if known
-            .iter()
-            .any(|h| h.token == item.token && h.scanned_at == item.scanned_at_ms)
-        {
-            assigned.push(None);
-            continue;
+        let stored_as = place(known, item.local_id, &item.token, item.scanned_at_ms)?;
+        assigned.push(stored_as);
+        if let Some(stored_as) = stored_as {
+            fresh.push((item, stored_as));
         }
-        let stored_as = if known.is_empty() {
-            item.local_id
-        } else {
-            let n = known.iter().filter(|h| h.stored_id < 0).count() as i64 + 1;
-            if n >= REUSES_PER_ID {
-                return Err(DeviceApiError::BadRequest(format!(
-                    "local_id {} was used for {n} different scans: re-enrol the device",
-                    item.local_id
-                )));
-            }
-            -(item.local_id * REUSES_PER_ID + n)
-        };
-        known.push(crate::store::HeldItem {
-            stored_id: stored_as,
-            token: item.token.clone(),
-            scanned_at: item.scanned_at_ms,
-        });
-        assigned.push(Some(stored_as));
-        fresh.push((item, stored_as));
     }
 
     // 2. Decode every token (cheap), then verify the signatures on all cores (most of the work)
@@ -625,26 +647,19 @@ pub async fn upload(
         if lost.is_empty() {
             break;
         }
-        let original = |id: i64| if id > 0 { id } else { -id / REUSES_PER_ID };
-        let ids: Vec<i64> = lost.iter().map(|&i| original(rows[i].local_id)).collect();
+        let ids: Vec<i64> = lost
+            .iter()
+            .map(|&i| local_id_of(rows[i].local_id))
+            .collect();
         let mut held = store.held_items(device.id, &ids).await?;
         let mut again = Vec::new();
         for i in lost {
-            let local_id = original(rows[i].local_id);
+            let local_id = local_id_of(rows[i].local_id);
             let known = held.entry(local_id).or_default();
-            if known
-                .iter()
-                .any(|h| h.token == rows[i].token && h.scanned_at == rows[i].scanned_at_ms)
-            {
+            let Some(stored_as) = place(known, local_id, &rows[i].token, rows[i].scanned_at_ms)?
+            else {
                 continue;
-            }
-            let n = known.iter().filter(|h| h.stored_id < 0).count() as i64 + 1;
-            let stored_as = -(local_id * REUSES_PER_ID + n);
-            known.push(crate::store::HeldItem {
-                stored_id: stored_as,
-                token: rows[i].token.clone(),
-                scanned_at: rows[i].scanned_at_ms,
-            });
+            };
             if let Some(slot) = assigned.iter_mut().find(|a| **a == Some(rows[i].local_id)) {
                 *slot = Some(stored_as);
             }

@@ -40,7 +40,10 @@ impl<T: DeserializeOwned> FromRequest<Shared> for CsrfForm<T> {
                 .get(header::REFERER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|r| r.parse::<axum::http::Uri>().ok())
-                .filter(|u| u.host().is_none_or(|h| Some(h) == host(&parts.headers)))
+                .filter(|u| {
+                    u.host()
+                        .is_none_or(|h| Some(h) == host(&parts.headers).as_deref())
+                })
                 .map(|u| u.path().to_string())
                 .filter(|p| p.starts_with('/') && p != &ctx.path)
                 .unwrap_or_else(|| "/".to_string());
@@ -70,12 +73,14 @@ impl<T: DeserializeOwned> FromRequest<Shared> for CsrfForm<T> {
     }
 }
 
-/// The host the request was sent to.
-fn host(headers: &axum::http::HeaderMap) -> Option<&str> {
+/// The host the request was sent to (without its port; an IPv6 host keeps its brackets, as in a
+/// URI).
+fn host(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .map(|h| h.split(':').next().unwrap_or(h))
+        .and_then(|h| h.parse::<axum::http::uri::Authority>().ok())
+        .map(|a| a.host().to_string())
 }
 
 /// What was wrong with a form's fields, in words a person can act on.

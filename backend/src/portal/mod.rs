@@ -27,7 +27,7 @@ pub fn check_range(from: Date, to: Date, today: Date) -> Result<(), String> {
     let allowed = format!(
         "dates go from {EARLIEST} to {latest}, and one range covers at most {MAX_RANGE_DAYS} days"
     );
-    if from < EARLIEST || to > latest {
+    if from < EARLIEST || to < EARLIEST || from > latest || to > latest {
         return Err(format!("Out of range: {allowed}."));
     }
     if from > to {

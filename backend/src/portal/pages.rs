@@ -65,7 +65,7 @@ fn range(q: &RangeQuery, zone: &TimeZone) -> Result<(Date, Date, VisitFilter), W
     let default_from = to
         .checked_sub(jiff::Span::new().days(29))
         .unwrap_or(to)
-        .max(super::EARLIEST.min(to));
+        .max(super::EARLIEST);
     let from = parse(&q.from, default_from)?;
     super::check_range(from, to, today).map_err(WebError::BadRequest)?;
     let ms = |d: Date| {

@@ -235,7 +235,7 @@ pub async fn create_order(
             format!("the body is not a valid order: {e}"),
         )
     })?;
-    let raw = raw.len();
+    let body_bytes = raw.len();
     let total: u64 = body.lines.iter().map(|l| u64::from(l.count)).sum();
     if total > u64::from(API_MAX_PASSES) {
         return Err(ApiError::new(
@@ -275,7 +275,6 @@ pub async fn create_order(
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     // The answer is made from the order before it is stored, so that what an idempotency key
     // keeps is written in the same transaction as the order, its passes and its e-mail.
-    let mut first_answer: Option<OrderAnswer> = None;
     let sold = sales::sell_now(&state.store, &key, &req, now, |order, passes| {
         let answer = answer_of(&state.base_url, order, passes);
         let kept = idempotency.as_ref().and_then(|k| {
@@ -287,17 +286,12 @@ pub async fn create_order(
                 body: serde_json::to_string(&answer).ok()?,
             })
         });
-        first_answer = Some(answer);
-        kept
+        (answer, kept)
     })
     .await;
     match sold {
-        Ok(order) => {
-            tracing::info!(order = %present::order_code(&order.public_id), bytes = raw, "API order sold");
-            let answer = match first_answer {
-                Some(a) => a,
-                None => order_json(&state, &order).await?,
-            };
+        Ok((order, answer)) => {
+            tracing::info!(order = %present::order_code(&order.public_id), bytes = body_bytes, "API order sold");
             Ok(created(&order.public_id, Json(answer).into_response()))
         }
         // The same key won in a request running at the same time: answer as it did.
@@ -341,19 +335,17 @@ fn replay(first: IdempotentAnswer, request_hash: &str) -> Result<Response, ApiEr
     let order = serde_json::from_str::<OrderAnswer>(&first.body)
         .map(|a| a.order)
         .unwrap_or_default();
-    let mut response = (
-        StatusCode::from_u16(first.status as u16).unwrap_or(StatusCode::CREATED),
-        [(header::CONTENT_TYPE, "application/json")],
-        first.body,
-    )
-        .into_response();
+    let mut response = created(
+        &order,
+        ([(header::CONTENT_TYPE, "application/json")], first.body).into_response(),
+    );
+    if let Ok(status) = StatusCode::from_u16(first.status as u16) {
+        *response.status_mut() = status;
+    }
     response.headers_mut().insert(
         "idempotent-replayed",
         axum::http::HeaderValue::from_static("true"),
     );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/api/v1/orders/{order}")) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
     Ok(response)
 }
 

@@ -416,10 +416,7 @@ pub async fn pay_order(
 ) -> Result<(), SalesError> {
     let lines = store.order_lines(order.id).await?;
     let passes = sign_lines(store, key, &lines, now, &no_progress()).await?;
-    let mail = order.email.as_deref().map(|e| (e, order.language.as_str()));
-    store
-        .pay_order(order.id, &passes, now, paid_by, mail)
-        .await?;
+    store.pay_order(order.id, &passes, now, paid_by).await?;
     Ok(())
 }
 
@@ -439,24 +436,23 @@ fn line_rows(order: &NewOrder) -> Vec<LineRow> {
         .collect()
 }
 
-/// Sells and pays at once (a sales point's system): prices, signs, and writes
-/// the paid order, its passes, its e-mail and `answer` (made from the order and its passes, e.g.
-/// what an idempotency key keeps) in one transaction.
-pub async fn sell_now(
+/// Sells and pays at once (a sales point's system): prices, signs, and writes the paid order,
+/// its passes, its e-mail and what `answer` makes of the order and its passes to keep (under an
+/// idempotency key), in one transaction. Returns the order and the rest of `answer`'s result.
+pub async fn sell_now<A>(
     store: &Store,
     key: &IssuerKey,
     req: &OrderRequest,
     now: i64,
-    answer: impl FnOnce(&NewOrder, &[NewPass]) -> Option<IdempotentAnswer>,
-) -> Result<OrderRow, SalesError> {
+    answer: impl FnOnce(&NewOrder, &[NewPass]) -> (A, Option<IdempotentAnswer>),
+) -> Result<(NewOrder, A), SalesError> {
     let order = build_order(store, req, now).await?;
     let passes = sign_lines(store, key, &line_rows(&order), now, &no_progress()).await?;
-    let kept = answer(&order, &passes);
-    let mail = order.email.as_deref().map(|e| (e, order.language.as_str()));
+    let (answered, kept) = answer(&order, &passes);
     store
-        .insert_paid_order(&order, &passes, now, |_| {}, mail, kept.as_ref())
+        .insert_paid_order(&order, &passes, now, |_| {}, kept.as_ref())
         .await?;
-    Ok(store.order_by_public_id(&order.public_id).await?)
+    Ok((order, answered))
 }
 
 /// Issues `count` paid passes of one product and category as one order (bulk, CLI).
@@ -489,14 +485,12 @@ pub async fn issue(
     let product = store.product_by_id(line.product_id).await?;
     let passes = sign_lines(store, key, &line_rows(&order), now, &progress).await?;
     let count = passes.len();
-    let mail = order.email.as_deref().map(|e| (e, order.language.as_str()));
     let order_id = store
         .insert_paid_order(
             &order,
             &passes,
             now,
             |n| progress("storing", n, count),
-            mail,
             None,
         )
         .await?;

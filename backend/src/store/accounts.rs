@@ -162,19 +162,7 @@ impl Store {
     }
 
     pub async fn record_login_failure(&self, subjects: &[String], now: i64) -> Result<()> {
-        for s in subjects {
-            sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                .bind(s)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-        }
-        // Old failures no longer count; keep the table small.
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(now - 86_400)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.reserve_login_attempt(subjects, now).await.map(|_| ())
     }
 
     pub async fn login_failures_since(&self, subject: &str, since: i64) -> Result<i64> {
@@ -202,6 +190,7 @@ impl Store {
                 .await?,
             );
         }
+        // Old failures no longer count; keep the table small.
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
             .bind(now - 86_400)
             .execute(&self.pool)

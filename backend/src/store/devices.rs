@@ -226,22 +226,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query_scalar(
-                "INSERT INTO devices (venue_id, name, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
+                "INSERT INTO devices (venue_id, name, status, public_key, created_at, enrolled_at) \
+                 VALUES ($1, $2, 'active', $3, $4, $4) RETURNING id",
             )
             .bind(venue_id)
             .bind(&name)
+            .bind(public_key)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?
         };
-        sqlx::query(
-            "UPDATE devices SET public_key = $2, status = 'active', enrolled_at = $3 WHERE id = $1",
-        )
-        .bind(device_id)
-        .bind(public_key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(Ok(self.device(device_id).await?))
     }
@@ -300,11 +294,7 @@ impl Store {
         let wanted: HashSet<i64> = local_ids.iter().copied().collect();
         let mut out: HashMap<i64, Vec<HeldItem>> = HashMap::new();
         for row in rows {
-            let local_id = if row.stored_id > 0 {
-                row.stored_id
-            } else {
-                -row.stored_id / reuse
-            };
+            let local_id = crate::devices::sync::local_id_of(row.stored_id);
             if wanted.contains(&local_id) {
                 out.entry(local_id).or_default().push(row);
             }

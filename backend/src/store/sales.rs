@@ -42,6 +42,11 @@ pub struct NewOrder {
 }
 
 impl NewOrder {
+    /// Where its passes are e-mailed: (recipient, language), if the buyer gave an address.
+    pub fn mail(&self) -> Option<(&str, &str)> {
+        self.email.as_deref().map(|e| (e, self.language.as_str()))
+    }
+
     pub fn total_minor(&self) -> i64 {
         self.lines.iter().map(|l| l.price_minor * l.quantity).sum()
     }
@@ -222,8 +227,8 @@ pub struct IdempotentAnswer {
 const IDEMPOTENCY_KEPT: i64 = 48 * 3600;
 
 impl Store {
-    /// Writes a paid order, its lines and all its passes, the buyer's e-mail (`mail`: recipient
-    /// and language) and the answer kept under an idempotency key, in one transaction: a crash
+    /// Writes a paid order, its lines and all its passes, its e-mail to the buyer (if it has an
+    /// address) and the answer kept under an idempotency key, in one transaction: a crash
     /// leaves all of them or none. `progress` is called with the number of passes written so far
     /// after each batch. A key used before is a unique violation (see `is_unique_violation`).
     pub async fn insert_paid_order(
@@ -232,7 +237,6 @@ impl Store {
         passes: &[NewPass],
         paid_at: i64,
         mut progress: impl FnMut(usize) + Send,
-        mail: Option<(&str, &str)>,
         answer: Option<&IdempotentAnswer>,
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
@@ -265,7 +269,7 @@ impl Store {
             &mut progress,
         )
         .await?;
-        if let Some((recipient, language)) = mail {
+        if let Some((recipient, language)) = order.mail() {
             super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, language, paid_at)
                 .await?;
         }
@@ -307,7 +311,6 @@ impl Store {
         passes: &[NewPass],
         paid_at: i64,
         paid_by: Option<i64>,
-        mail: Option<(&str, &str)>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE orders SET status = 'paid', paid_at = $2, paid_by = $3 WHERE id = $1 AND status = 'pending'")
@@ -321,10 +324,11 @@ impl Store {
                 "this order is not waiting for payment (already paid or cancelled)".into(),
             ));
         }
-        let currency: String = sqlx::query_scalar("SELECT currency FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (currency, email, language): (String, Option<String>, String) =
+            sqlx::query_as("SELECT currency, email, language FROM orders WHERE id = $1")
+                .bind(order_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let lines = lines_of(&mut tx, order_id).await?;
         insert_passes(
             &mut tx,
@@ -336,8 +340,8 @@ impl Store {
             &mut |_| {},
         )
         .await?;
-        if let Some((recipient, language)) = mail {
-            super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, language, paid_at)
+        if let Some(recipient) = &email {
+            super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, &language, paid_at)
                 .await?;
         }
         tx.commit().await?;
