@@ -21,21 +21,28 @@ pub fn latest(today: Date) -> Date {
 }
 
 /// Refuses dates outside [2000-01-01, a year from today] and ranges over 366 days, with a sentence
-/// that says what is allowed.
-pub fn check_range(from: Date, to: Date, today: Date) -> Result<(), String> {
-    let latest = latest(today);
-    let allowed = format!(
-        "dates go from {EARLIEST} to {latest}, and one range covers at most {MAX_RANGE_DAYS} days"
+/// in `lang` that says what is allowed.
+pub fn check_range(from: Date, to: Date, today: Date, lang: &str) -> Result<(), String> {
+    let last = latest(today);
+    let (earliest, last_text, days) = (
+        EARLIEST.to_string(),
+        last.to_string(),
+        MAX_RANGE_DAYS.to_string(),
     );
-    if from < EARLIEST || to < EARLIEST || from > latest || to > latest {
-        return Err(format!("Out of range: {allowed}."));
+    let args = [
+        ("earliest", earliest.as_str()),
+        ("latest", last_text.as_str()),
+        ("days", days.as_str()),
+    ];
+    if from < EARLIEST || to < EARLIEST || from > last || to > last {
+        return Err(crate::i18n::tf(lang, "range_out", &args));
     }
     if from > to {
-        return Err("The range starts after it ends.".into());
+        return Err(crate::i18n::t(lang, "range_reversed"));
     }
-    let days = to.since(from).map(|s| s.get_days()).unwrap_or(i32::MAX);
-    if i64::from(days) >= MAX_RANGE_DAYS {
-        return Err(format!("Too long a range: {allowed}."));
+    let span = to.since(from).map(|s| s.get_days()).unwrap_or(i32::MAX);
+    if i64::from(span) >= MAX_RANGE_DAYS {
+        return Err(crate::i18n::tf(lang, "range_too_long", &args));
     }
     Ok(())
 }

@@ -51,13 +51,17 @@ pub struct RangeQuery {
 }
 
 /// The local date range asked for (default: the last 30 days up to today), as a filter in unix ms.
-fn range(q: &RangeQuery, zone: &TimeZone) -> Result<(Date, Date, VisitFilter), WebError> {
+fn range(
+    q: &RangeQuery,
+    zone: &TimeZone,
+    lang: &str,
+) -> Result<(Date, Date, VisitFilter), WebError> {
     let today = jiff::Zoned::now().with_time_zone(zone.clone()).date();
     let parse = |s: &Option<String>, default: Date| -> Result<Date, WebError> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(default),
             Some(text) => text.parse().map_err(|_| {
-                WebError::BadRequest(format!("'{text}' is not a date: write it as YYYY-MM-DD"))
+                WebError::BadRequest(crate::i18n::tf(lang, "range_not_a_date", &[("text", text)]))
             }),
         }
     };
@@ -67,7 +71,7 @@ fn range(q: &RangeQuery, zone: &TimeZone) -> Result<(Date, Date, VisitFilter), W
         .unwrap_or(to)
         .max(super::EARLIEST);
     let from = parse(&q.from, default_from)?;
-    super::check_range(from, to, today).map_err(WebError::BadRequest)?;
+    super::check_range(from, to, today, lang).map_err(WebError::BadRequest)?;
     let ms = |d: Date| {
         d.to_zoned(zone.clone())
             .map(|z| z.timestamp().as_millisecond())
@@ -119,7 +123,7 @@ pub async fn dashboard(
 ) -> Result<Response, WebError> {
     let (id, party) = whoami(&state, &ctx).await?;
     let tz = zone(&state).await?;
-    let (from, to, filter) = range(&q, &tz)?;
+    let (from, to, filter) = range(&q, &tz, ctx.lang)?;
     let counts = state.store.partner_visit_counts(id, &filter).await?;
     let categories = category_names(&state, ctx.lang).await?;
     let mut per_day: BTreeMap<Date, i64> = BTreeMap::new();
@@ -224,7 +228,7 @@ pub async fn visits(
 ) -> Result<Response, WebError> {
     let (id, _) = whoami(&state, &ctx).await?;
     let tz = zone(&state).await?;
-    let (from, to, filter) = range(&q, &tz)?;
+    let (from, to, filter) = range(&q, &tz, ctx.lang)?;
     let page = q.page.unwrap_or(1).clamp(1, super::MAX_PAGE);
     let venues = state.store.partner_venues(id).await?;
     if let Some(v) = &filter.venue
