@@ -771,3 +771,173 @@ async fn a_known_local_id_with_other_content_is_stored_and_flagged_never_a_dupli
         assert_eq!(app.db.store.redemption_count().await.expect("count"), 2);
     }
 }
+
+/// The uses a device learns from one bundle after cursor `uses_after`: their (serial, place),
+/// and the new cursor.
+async fn uses_after(
+    app: &TestApp,
+    device_id: i64,
+    key: &SigningSecret,
+    server_key: &str,
+    uses_after: i64,
+) -> (Vec<(String, String)>, i64) {
+    let req = townpass::devices::sync::BundleRequest {
+        device_id,
+        revoked_after: 0,
+        uses_after,
+        device_time_ms: townpass::store::now() * 1000,
+    };
+    let body = serde_json::to_vec(&key.seal(&req).expect("seal")).expect("json");
+    let (status, reply) = post(app, "/api/device/v1/bundle", body).await;
+    assert_eq!(status, 200, "{}: {reply}", app.db.kind);
+    let bundle: Bundle = serde_json::from_value::<Envelope>(reply)
+        .expect("envelope")
+        .open(&verifier(server_key).expect("key"))
+        .expect("signed");
+    let uses = bundle
+        .uses
+        .into_iter()
+        .map(|u| (u.serial, u.place))
+        .collect();
+    (uses, bundle.uses_cursor)
+}
+
+/// Posts an upload from another thread; its HTTP status when it is answered.
+fn in_background(
+    app: &TestApp,
+    batch: Vec<u8>,
+) -> tokio::task::JoinHandle<Result<u16, ureq::Error>> {
+    let url = format!("{}/api/device/v1/upload", app.base);
+    tokio::task::spawn_blocking(move || {
+        ureq::post(&url)
+            .header("content-type", "application/json")
+            .send(&batch[..])
+            .map(|r| r.status().as_u16())
+    })
+}
+
+/// (device name, flag) of every stored use of a pass, in scan order.
+async fn flags_of(app: &TestApp, serial: &str) -> Vec<(String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT d.name, r.flag FROM redemptions r JOIN devices d ON d.id = r.device_id \
+         WHERE r.serial = $1 ORDER BY r.scanned_at",
+    )
+    .bind(serial)
+    .fetch_all(app.db.store.pool())
+    .await
+    .expect("flags")
+}
+
+#[tokio::test]
+async fn a_gate_syncing_while_another_upload_is_still_being_stored_learns_every_use() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate A", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate B", 2).await;
+        let (c, key_c, server_key) = enrolled(&app, "tsarevets", "Gate C", 3).await;
+        let passes = passes(&app, 21).await;
+
+        // Gate A's upload is slow to store: its rows are written but not yet committed when
+        // gate B's small upload arrives and gate C syncs.
+        app.db.store.stall_uploads_of(a, 1500);
+        let slow = {
+            let items: Vec<UploadItem> = (0..20)
+                .map(|n| item(n + 1, &passes[n as usize].1, 30))
+                .collect();
+            in_background(&app, upload(&key_a, a, "tsarevets", 1, items))
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let quick = in_background(
+            &app,
+            upload(&key_b, b, "tsarevets", 1, vec![item(1, &passes[20].1, 25)]),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let (mut learned, cursor) = uses_after(&app, c, &key_c, &server_key, 0).await;
+        assert_eq!(slow.await.expect("join").expect("slow upload"), 200);
+        assert_eq!(quick.await.expect("join").expect("quick upload"), 200);
+        let (later, _) = uses_after(&app, c, &key_c, &server_key, cursor).await;
+        learned.extend(later);
+
+        let mut serials: Vec<&str> = learned.iter().map(|(s, _)| s.as_str()).collect();
+        serials.sort_unstable();
+        serials.dedup();
+        let mut expected: Vec<&str> = passes.iter().map(|(s, _)| s.as_str()).collect();
+        expected.sort_unstable();
+        assert_eq!(
+            serials, expected,
+            "{}: gate C must learn all 21 uses, from gate A's slow upload too",
+            app.db.kind
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_gates_uploading_one_pass_at_the_same_time_flag_the_later_scan_once() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate A", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate B", 2).await;
+        let passes = passes(&app, 1).await;
+
+        app.db.store.stall_uploads_of(a, 1000);
+        let slow = in_background(
+            &app,
+            upload(&key_a, a, "tsarevets", 1, vec![item(1, &passes[0].1, 30)]),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        send(&app, &key_b, b, 1, vec![item(1, &passes[0].1, 10)]).await;
+        assert_eq!(slow.await.expect("join").expect("slow upload"), 200);
+
+        assert_eq!(
+            flags_of(&app, &passes[0].0).await,
+            vec![
+                ("Gate A".to_string(), None),
+                ("Gate B".to_string(), Some("already_used".to_string()))
+            ],
+            "{}: the second use of the pass is flagged, exactly once",
+            app.db.kind
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_earlier_scan_is_the_valid_one_whichever_gate_uploads_first() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate A", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate B", 2).await;
+        let passes = passes(&app, 1).await;
+
+        // Gate B let the pass in ten minutes ago and uploads first; gate A let it in half an
+        // hour ago but was offline until now.
+        let first = send(&app, &key_b, b, 1, vec![item(1, &passes[0].1, 10)]).await;
+        assert_eq!(outcomes(&first), vec![(1, "stored", None)]);
+        let late = send(&app, &key_a, a, 1, vec![item(1, &passes[0].1, 30)]).await;
+        assert_eq!(
+            outcomes(&late),
+            vec![(1, "stored", None)],
+            "{}: gate A's scan came first, so it is the valid one",
+            app.db.kind
+        );
+        assert_eq!(
+            flags_of(&app, &passes[0].0).await,
+            vec![
+                ("Gate A".to_string(), None),
+                ("Gate B".to_string(), Some("already_used".to_string()))
+            ],
+            "{}",
+            app.db.kind
+        );
+        let detail: String =
+            sqlx::query_scalar("SELECT flag_detail FROM redemptions WHERE device_id = $1")
+                .bind(b)
+                .fetch_one(app.db.store.pool())
+                .await
+                .expect("detail");
+        assert!(
+            detail.contains("(Gate A)"),
+            "{}: the flag cites the earlier visit: {detail}",
+            app.db.kind
+        );
+    }
+}

@@ -256,6 +256,21 @@ fn kinds(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
 
+/// The operator reviews every flagged visit at `when`: accepted where `accept(id)` says so.
+async fn review_flagged(store: &Store, accept: impl Fn(i64) -> bool, when: i64) {
+    let flagged: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM redemptions WHERE flag IS NOT NULL ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .expect("flagged");
+    for id in flagged {
+        store
+            .review_redemption(id, accept(id), "checked the ticket stub", "ops", when)
+            .await
+            .expect("review");
+    }
+}
+
 async fn settle(store: &Store, period: &str, now: &str, close: bool) -> Report {
     settlement::settle(store, period, at(now), close.then_some("test"), &|_| {})
         .await
@@ -418,11 +433,7 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
             None,
         )
         .await;
-        sqlx::query("UPDATE redemptions SET review = 'accepted', reviewed_at = $1, reviewed_by = 'ops' WHERE flag IS NOT NULL")
-            .bind(at("2026-11-03 09:00"))
-            .execute(store.pool())
-            .await
-            .expect("review");
+        review_flagged(store, |_| true, at("2026-11-03 09:00")).await;
         store
             .revoke_pass(&p4, "refund", true, "test", at("2026-11-04 10:00"))
             .await
@@ -557,11 +568,7 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
             ] {
                 if period == "2026-11" {
                     // Reviews after October closed.
-                    sqlx::query("UPDATE redemptions SET review = CASE WHEN id % 2 = 0 THEN 'accepted' ELSE 'rejected' END, reviewed_at = $1 WHERE flag IS NOT NULL")
-                        .bind(at("2026-11-05 09:00"))
-                        .execute(store.pool())
-                        .await
-                        .expect("reviews");
+                    review_flagged(store, |id| id % 2 == 0, at("2026-11-05 09:00")).await;
                 }
                 let report = settle(store, period, now, close).await;
                 assert!(
@@ -591,5 +598,74 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
                 }
             }
         }
+    }
+}
+
+#[tokio::test]
+async fn a_visit_committed_while_its_month_closes_is_paid_in_exactly_one_month() {
+    for db in TestDb::all().await {
+        let r = Region::new(&db).await;
+        let store = r.store();
+        // A per-visit pass used at venue A on 1 October: the visit pays museum A 6.00.
+        let pass = r.web("visit-24h", at("2026-10-01 10:00")).await;
+
+        // The upload of that visit is being stored (stamped 2 Nov 09:00) when October is closed
+        // a second later; it commits only after the close has read the month.
+        let mut upload = store.begin_pass_write().await.expect("turn");
+        upload
+            .insert_redemptions(&[NewRedemption {
+                device_id: r.device,
+                local_id: 1,
+                serial: pass.clone(),
+                token: String::new(),
+                venue_id: r.venues["va"],
+                offer: Some("oa".into()),
+                scanned_at_ms: at("2026-10-01 11:00") * 1000,
+                received_at: at("2026-11-02 09:00"),
+                flag: None,
+                flag_detail: None,
+            }])
+            .await
+            .expect("stored, not committed");
+        let closing = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                settlement::settle(
+                    &store,
+                    "2026-10",
+                    at("2026-11-02 09:00") + 1,
+                    Some("ops"),
+                    &|_| {},
+                )
+                .await
+            })
+        };
+        // PostgreSQL closes the month meanwhile; SQLite's single writer makes the close wait.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        upload.commit().await.expect("commit");
+        closing.await.expect("join").expect("October closed");
+        settle(store, "2026-11", "2026-12-01 12:00", false).await;
+
+        let visit_id: i64 = sqlx::query_scalar("SELECT id FROM redemptions WHERE serial = $1")
+            .bind(&pass)
+            .fetch_one(store.pool())
+            .await
+            .expect("visit");
+        let paid: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT period, party, amount_minor FROM settlement_items \
+             WHERE redemption_id = $1 AND kind = 'visit' ORDER BY period",
+        )
+        .bind(visit_id)
+        .fetch_all(store.pool())
+        .await
+        .expect("items");
+        assert_eq!(
+            paid.iter()
+                .map(|(_, party, amount)| (party.as_str(), *amount))
+                .collect::<Vec<_>>(),
+            vec![("partner:museum-a", 600)],
+            "{}: the visit is paid once, in October or as November's correction: {paid:?}",
+            db.kind
+        );
     }
 }

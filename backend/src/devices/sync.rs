@@ -10,13 +10,13 @@ use jiff::tz::TimeZone;
 use townpass_core::protocol::{
     BUNDLE_FILE_FORMAT, Bundle, BundleFile, BundleKey, BundleOffer, BundleProduct, BundleUse,
     BundleVenue, EnrollRequest, EnrollResponse, Envelope, ItemOutcome, PackedSerials,
-    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, Upload, UploadItem, UploadResponse, verifier,
+    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, Upload, UploadResponse, verifier,
 };
 use townpass_core::rules::{self, ProductRules, Use, Venue, World};
 use townpass_core::{KeySet, KeyStatus, ProductId, Serial, Token, TokenError};
 
 use crate::issuer_keys::{KeyError, KeyRing};
-use crate::store::{CodeProblem, DeviceRow, NewRedemption, Store, StoreError};
+use crate::store::{CodeProblem, DeviceRow, HeldUse, LateFlag, NewRedemption, Store, StoreError};
 
 /// Most revoked serials in one bundle (10.7 MB packed); a device asks again for the rest.
 pub const REVOKED_PAGE: i64 = 1_500_000;
@@ -416,6 +416,16 @@ pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
     p.rules(|zone| TimeZone::get(zone).ok())
 }
 
+/// A stored use as the rules see it.
+fn use_of(row: &HeldUse) -> Use {
+    Use {
+        offer: row.offer.clone().unwrap_or_default(),
+        venue: row.venue.clone(),
+        at_ms: row.at_ms,
+        place: row.place.clone(),
+    }
+}
+
 /// What the server knows, for judging one uploaded item.
 struct ServerWorld<'a> {
     keys: &'a KeySet,
@@ -482,6 +492,7 @@ pub async fn upload(
     //    scan time) are acknowledged again as duplicates and not judged twice; so is an item
     //    repeated inside the batch. A local id the device used before for *another* scan is never
     //    taken for a retry: the item is stored under a reuse number and flagged `id_reused`.
+    //    This first look only spares a retried batch the signature checks; the turn looks again.
     if let Some(bad) = up
         .items
         .iter()
@@ -493,24 +504,20 @@ pub async fn upload(
         )));
     }
     let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
-    let mut held = store.held_items(device.id, &ids).await?;
-    // For each item: where it is stored (its local id, or a reuse number), or None for a duplicate.
-    let mut assigned: Vec<Option<i64>> = Vec::with_capacity(up.items.len());
-    let mut fresh: Vec<(&UploadItem, i64)> = Vec::with_capacity(up.items.len());
-    for item in &up.items {
-        let known = held.entry(item.local_id).or_default();
-        let stored_as = place(known, item.local_id, &item.token, item.scanned_at_ms)?;
-        assigned.push(stored_as);
-        if let Some(stored_as) = stored_as {
-            fresh.push((item, stored_as));
+    let mut first_look = store.held_items(device.id, &ids).await?;
+    let mut candidates: Vec<usize> = Vec::with_capacity(up.items.len());
+    for (n, item) in up.items.iter().enumerate() {
+        let known = first_look.entry(item.local_id).or_default();
+        if place(known, item.local_id, &item.token, item.scanned_at_ms)?.is_some() {
+            candidates.push(n);
         }
     }
 
-    // 2. Decode every token (cheap), then verify the signatures on all cores (most of the work)
-    //    while the store is read.
-    let decoded: Vec<Option<Token>> = fresh
+    // 2. Decode the candidates' tokens (cheap), then verify the signatures on all cores (most of
+    //    the work) while the catalogue is read and the turn is awaited.
+    let decoded: Vec<Option<Token>> = candidates
         .iter()
-        .map(|(i, _)| Token::decode(&i.token).ok())
+        .map(|&n| Token::decode(&up.items[n].token).ok())
         .collect();
     let serials: Vec<String> = decoded
         .iter()
@@ -527,29 +534,6 @@ pub async fn upload(
         let checked = verify_all(&keys, decoded);
         (keys, checked)
     });
-
-    // 3. What the server knows about these passes: products, revocations, earlier uses.
-    let mut distinct: Vec<&str> = serials.iter().map(String::as_str).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let revoked_at = store.revoked_at_of(&distinct).await?;
-    let mut uses: HashMap<String, Vec<Use>> = store
-        .uses_of_serials(&distinct)
-        .await?
-        .into_iter()
-        .map(|(serial, rows)| {
-            let uses = rows
-                .into_iter()
-                .map(|u| Use {
-                    offer: u.offer.unwrap_or_default(),
-                    venue: u.venue,
-                    at_ms: u.at_ms,
-                    place: u.place,
-                })
-                .collect();
-            (serial, uses)
-        })
-        .collect();
     let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
     for id in product_ids {
         match bundle_product(store, i64::from(id.0)).await {
@@ -564,24 +548,61 @@ pub async fn upload(
         }
     }
 
-    let (keys, decoded) = verifying
+    // 3. The turn (`store::PassWrite`): from here to the commit no other upload, revocation or
+    //    review runs, so what is read below is all there is, and the ids written are in commit
+    //    order. Where each new item is stored, for certain now.
+    let mut write = store.begin_pass_write().await?;
+    let mut held = write.held_items(device.id, &ids).await?;
+    let mut assigned: Vec<Option<i64>> = vec![None; up.items.len()];
+    // (item index, candidate index, where it is stored)
+    let mut fresh: Vec<(usize, usize, i64)> = Vec::with_capacity(candidates.len());
+    for (c, &n) in candidates.iter().enumerate() {
+        let item = &up.items[n];
+        let known = held.entry(item.local_id).or_default();
+        if let Some(stored_as) = place(known, item.local_id, &item.token, item.scanned_at_ms)? {
+            assigned[n] = Some(stored_as);
+            fresh.push((n, c, stored_as));
+        }
+    }
+    let mut distinct: Vec<&str> = fresh.iter().map(|&(_, c, _)| serials[c].as_str()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let revoked_at = write.revoked_at_of(&distinct).await?;
+    let held_uses = write.uses_of_serials(&distinct).await?;
+    let mut uses: HashMap<String, Vec<Use>> = held_uses
+        .iter()
+        .map(|(serial, rows)| (serial.clone(), rows.iter().map(use_of).collect()))
+        .collect();
+    let (keys, checked) = verifying
         .await
         .map_err(|e| DeviceApiError::BadRequest(format!("verification failed: {e}")))?;
+    let mut checked: Vec<Option<Checked>> = checked.into_iter().map(Some).collect();
 
-    // 4. Judge each item in scan order against everything before it, this batch included, so two
-    //    uses of one pass in one batch are judged against each other.
+    // 4. Judge the new items in scan order, each against the uses scanned before it (stored, or
+    //    earlier in this batch): when two offline gates let one pass in, the earlier scan is the
+    //    valid one, whichever uploads first.
+    fresh.sort_by_key(|&(n, _, _)| (up.items[n].scanned_at_ms, n));
     let mut rows = Vec::with_capacity(fresh.len());
-    for ((&(item, stored_as), serial), decoded) in fresh.iter().zip(serials).zip(decoded) {
+    let mut first_new: HashMap<&str, i64> = HashMap::new();
+    for &(n, c, stored_as) in &fresh {
+        let item = &up.items[n];
+        let serial = &serials[c];
+        let earlier: Vec<Use> = uses.get(serial).map_or_else(Vec::new, |u| {
+            u.iter()
+                .filter(|u| u.at_ms <= item.scanned_at_ms)
+                .cloned()
+                .collect()
+        });
         let world = ServerWorld {
             keys: &keys,
             products: &products,
             // A pass revoked after the scan was valid when it was let in.
             revoked_before_scan: revoked_at
-                .get(&serial)
+                .get(serial)
                 .is_some_and(|r| r * 1000 <= item.scanned_at_ms),
-            uses: uses.get(&serial).map_or(&[], Vec::as_slice),
+            uses: &earlier,
         };
-        let verdict = match decoded {
+        let verdict = match checked[c].take().flatten() {
             Some((token, verified)) => rules::check_token(
                 &token,
                 verified,
@@ -622,10 +643,14 @@ pub async fn upload(
             at_ms: item.scanned_at_ms,
             place: device.name.clone(),
         });
+        first_new
+            .entry(serial.as_str())
+            .and_modify(|t| *t = (*t).min(item.scanned_at_ms))
+            .or_insert(item.scanned_at_ms);
         rows.push(NewRedemption {
             device_id: device.id,
             local_id: stored_as,
-            serial,
+            serial: serial.clone(),
             token: item.token.clone(),
             venue_id,
             offer,
@@ -636,45 +661,71 @@ pub async fn upload(
         });
     }
 
-    // 5. Store them all in one transaction; answer every item. A row another upload of this
-    //    device stored first under the same number (two syncs at once) is a duplicate only if it
-    //    holds the same scan; otherwise it takes the next reuse number and goes in again.
-    let mut stored = store.insert_redemptions(&rows).await?;
-    for _ in 0..3 {
-        let lost: Vec<usize> = (0..rows.len())
-            .filter(|&i| !stored.contains(&rows[i].local_id))
-            .collect();
-        if lost.is_empty() {
-            break;
-        }
-        let ids: Vec<i64> = lost
-            .iter()
-            .map(|&i| local_id_of(rows[i].local_id))
-            .collect();
-        let mut held = store.held_items(device.id, &ids).await?;
-        let mut again = Vec::new();
-        for i in lost {
-            let local_id = local_id_of(rows[i].local_id);
-            let known = held.entry(local_id).or_default();
-            let Some(stored_as) = place(known, local_id, &rows[i].token, rows[i].scanned_at_ms)?
-            else {
+    // 5. Stored uses scanned after a new item of the same pass are judged again against
+    //    everything scanned before them: the one an earlier scan shows to be a conflict is flagged
+    //    now (only a clean, unreviewed one; its signature was checked when it arrived).
+    let mut late_flags = Vec::new();
+    let mut venues: HashMap<i64, Venue> = HashMap::from([(venue_id, venue.clone())]);
+    for (serial, stored) in &held_uses {
+        let Some(&first) = first_new.get(serial.as_str()) else {
+            continue;
+        };
+        for row in stored.iter().filter(|r| r.open == 1 && r.at_ms > first) {
+            let Ok(token) = Token::decode(&row.token) else {
                 continue;
             };
-            if let Some(slot) = assigned.iter_mut().find(|a| **a == Some(rows[i].local_id)) {
-                *slot = Some(stored_as);
+            if let std::collections::hash_map::Entry::Vacant(slot) = venues.entry(row.venue_id) {
+                let (doc, zone) = store.venue_with_zone(row.venue_id).await?;
+                let time_zone = TimeZone::get(&zone)
+                    .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?;
+                slot.insert(Venue {
+                    code: doc.code,
+                    name: doc.name,
+                    time_zone,
+                });
             }
-            rows[i].local_id = stored_as;
-            rows[i].flag = Some("id_reused".into());
-            rows[i].flag_detail = Some(format!(
-                "the device sent local id {local_id} for another scan at the same time"
-            ));
-            again.push(rows[i].clone());
+            let at = &venues[&row.venue_id];
+            let earlier: Vec<Use> = uses[serial]
+                .iter()
+                .filter(|u| u.at_ms < row.at_ms)
+                .cloned()
+                .collect();
+            let world = ServerWorld {
+                keys: &keys,
+                products: &products,
+                revoked_before_scan: revoked_at
+                    .get(serial)
+                    .is_some_and(|r| r * 1000 <= row.at_ms),
+                uses: &earlier,
+            };
+            let verdict = rules::check_token(
+                &token,
+                Ok(KeyStatus::Retired),
+                &world,
+                at,
+                row.at_ms,
+                row.offer.as_deref(),
+            );
+            if !verdict.accepted() {
+                let product = products.get(&token.claims.product);
+                late_flags.push(LateFlag {
+                    id: row.id,
+                    serial: serial.clone(),
+                    flag: verdict.code.as_str().to_string(),
+                    detail: format!(
+                        "{} (that scan was uploaded after this one)",
+                        verdict.message("en", at, product)
+                    ),
+                });
+            }
         }
-        if again.is_empty() {
-            break;
-        }
-        stored.extend(store.insert_redemptions(&again).await?);
     }
+
+    // 6. Store them all and commit the turn. Every item is answered: stored (with its flag) or
+    //    a duplicate of what the device sent before.
+    let stored = write.insert_redemptions(&rows).await?;
+    let flagged_late = write.flag_later(&late_flags, now_ms / 1000).await?;
+    write.commit().await?;
     let flags: HashMap<i64, Option<String>> =
         rows.into_iter().map(|r| (r.local_id, r.flag)).collect();
     let outcomes: Vec<ItemOutcome> = up
@@ -696,6 +747,7 @@ pub async fn upload(
         .await?;
     tracing::info!(
         duplicates,
+        flagged_late,
         flagged = outcomes.iter().filter(|o| o.flag.is_some()).count(),
         "upload stored"
     );

@@ -1,35 +1,23 @@
 //! Venue devices and their one-time enrolment codes (only a code's hash is stored).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Dialect, Result, Store, StoreError};
-
-/// Redemptions per INSERT statement.
-const INSERT_BATCH: usize = 1000;
-
-/// Values per `IN (...)` list: SQLite binds `$N` parameters in time quadratic in their number
-/// within one statement, so it gets short lists.
-fn in_batch(dialect: Dialect) -> usize {
-    match dialect {
-        Dialect::Postgres => 2000,
-        Dialect::Sqlite => 200,
-    }
-}
-
-/// "$start, $start+1, ..." (n of them).
-fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use super::{Result, Store, StoreError};
 
 /// A hook for the crash tests (only in a debug build with the `testing` feature): with TOWNPASS_TEST_STALL_UPLOAD_MS set, storing an
 /// upload pauses after its first rows are written (inside the transaction) and says so on
 /// stderr, so a test can kill the server in the middle of storing a batch. No release build has it.
-async fn stall_for_tests() {
+pub(super) async fn stall_for_tests(store: &Store, device_id: i64) {
+    #[cfg(feature = "testing")]
+    {
+        let ms = store.stall_of(device_id);
+        if ms > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+    }
+    let _ = (store, device_id);
     if cfg!(all(feature = "testing", debug_assertions))
         && let Some(ms) = std::env::var("TOWNPASS_TEST_STALL_UPLOAD_MS")
             .ok()
@@ -264,42 +252,15 @@ impl Store {
         Ok(())
     }
 
-    /// Which of `local_ids` this device has uploaded before (a retry, or a batch sent twice).
-    /// What this device has stored under these local ids, by local id: the item under the id
-    /// itself and any stored under a reuse number of it (`-(local_id * 1000 + n)`).
+    /// What this device has stored under these local ids, by local id (a first look, outside a
+    /// pass-state turn: the turn looks again).
     pub async fn held_items(
         &self,
         device_id: i64,
         local_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<HeldItem>>> {
-        let (Some(&min), Some(&max)) = (local_ids.iter().min(), local_ids.iter().max()) else {
-            return Ok(HashMap::new());
-        };
-        let reuse = crate::devices::sync::REUSES_PER_ID;
-        // Two ranges, two queries: each walks the (device_id, local_id) index.
-        let mut rows: Vec<HeldItem> = Vec::new();
-        for (from, to) in [(min, max), (-(max * reuse + reuse - 1), -(min * reuse + 1))] {
-            rows.extend(
-                sqlx::query_as::<_, HeldItem>(
-                    "SELECT local_id AS stored_id, token, scanned_at FROM redemptions \
-                     WHERE device_id = $1 AND local_id >= $2 AND local_id <= $3",
-                )
-                .bind(device_id)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.pool)
-                .await?,
-            );
-        }
-        let wanted: HashSet<i64> = local_ids.iter().copied().collect();
-        let mut out: HashMap<i64, Vec<HeldItem>> = HashMap::new();
-        for row in rows {
-            let local_id = crate::devices::sync::local_id_of(row.stored_id);
-            if wanted.contains(&local_id) {
-                out.entry(local_id).or_default().push(row);
-            }
-        }
-        Ok(out)
+        let mut conn = self.pool.acquire().await?;
+        super::pass_state::held_items(&mut conn, device_id, local_ids).await
     }
 
     /// Offer codes and their ids (codes are unique across the catalogue).
@@ -308,106 +269,6 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().map(|(id, code)| (code, id)).collect())
-    }
-
-    /// When each of these passes was revoked, for those that were.
-    pub async fn revoked_at_of(&self, serials: &[&str]) -> Result<HashMap<String, i64>> {
-        let mut out = HashMap::new();
-        for chunk in serials.chunks(in_batch(self.dialect)) {
-            let sql = format!(
-                "SELECT serial, revoked_at FROM passes WHERE revoked_at IS NOT NULL AND serial IN ({})",
-                placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
-            for s in chunk {
-                q = q.bind(*s);
-            }
-            out.extend(q.fetch_all(&self.pool).await?);
-        }
-        Ok(out)
-    }
-
-    /// Every known use of each of these passes, in scan order.
-    pub async fn uses_of_serials(&self, serials: &[&str]) -> Result<HashMap<String, Vec<UseRow>>> {
-        let mut out: HashMap<String, Vec<UseRow>> = HashMap::new();
-        for chunk in serials.chunks(in_batch(self.dialect)) {
-            let sql = format!(
-                "{SELECT_USE} WHERE r.serial IN ({}) ORDER BY r.scanned_at, r.id",
-                placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, UseRow>(&sql);
-            for s in chunk {
-                q = q.bind(*s);
-            }
-            for row in q.fetch_all(&self.pool).await? {
-                out.entry(row.serial.clone()).or_default().push(row);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Stores judged redemptions in one transaction, skipping any the device sent before (on
-    /// (device, local_id)); returns the local ids that were new. All or nothing: a crash part way
-    /// stores none of them, and the device's retry stores them.
-    ///
-    /// Rows travel as one JSON parameter per statement that the database unpacks
-    /// (`json_to_recordset`, `json_each`): thousands of bound parameters cost more in the driver
-    /// and, on SQLite, in binding than the insert itself.
-    pub async fn insert_redemptions(&self, rows: &[NewRedemption]) -> Result<HashSet<i64>> {
-        let offers = self.offer_ids().await?;
-        let sql = match self.dialect {
-            Dialect::Postgres => {
-                "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \
-                 received_at, flag, flag_detail) \
-                 SELECT x.device_id, x.local_id, x.serial, x.token, x.venue_id, x.offer_id, x.scanned_at, \
-                 x.received_at, x.flag, x.flag_detail FROM json_to_recordset($1::json) AS x(device_id bigint, \
-                 local_id bigint, serial text, token text, venue_id bigint, offer_id bigint, scanned_at bigint, \
-                 received_at bigint, flag text, flag_detail text) \
-                 ON CONFLICT (device_id, local_id) DO NOTHING RETURNING local_id"
-            }
-            Dialect::Sqlite => {
-                "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \
-                 received_at, flag, flag_detail) \
-                 SELECT value ->> 'device_id', value ->> 'local_id', value ->> 'serial', value ->> 'token', \
-                 value ->> 'venue_id', value ->> 'offer_id', value ->> 'scanned_at', value ->> 'received_at', \
-                 value ->> 'flag', value ->> 'flag_detail' FROM json_each($1) WHERE true \
-                 ON CONFLICT (device_id, local_id) DO NOTHING RETURNING local_id"
-            }
-        };
-        let mut tx = self.pool.begin().await?;
-        let mut new = HashSet::with_capacity(rows.len());
-        for (n, chunk) in rows.chunks(INSERT_BATCH).enumerate() {
-            let json: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "device_id": r.device_id,
-                        "local_id": r.local_id,
-                        "serial": r.serial,
-                        "token": r.token,
-                        "venue_id": r.venue_id,
-                        "offer_id": r.offer.as_ref().and_then(|o| offers.get(o)),
-                        "scanned_at": r.scanned_at_ms,
-                        "received_at": r.received_at,
-                        "flag": r.flag,
-                        "flag_detail": r.flag_detail,
-                    })
-                })
-                .collect();
-            let json = serde_json::to_string(&json)
-                .map_err(|e| StoreError::Conflict(format!("cannot encode redemptions: {e}")))?;
-            new.extend(
-                sqlx::query_scalar::<_, i64>(sql)
-                    .bind(json)
-                    .fetch_all(&mut *tx)
-                    .await?,
-            );
-            if n == 0 {
-                stall_for_tests().await;
-            }
-        }
-        tx.commit().await?;
-        Ok(new)
     }
 
     /// Uses recorded after cursor `after` (redemption ids), of passes not yet expired at `now`,

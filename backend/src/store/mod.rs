@@ -8,6 +8,7 @@ mod catalog;
 mod devices;
 mod issuer_keys;
 mod outbox;
+mod pass_state;
 mod portal;
 mod sales;
 mod settlement;
@@ -24,6 +25,7 @@ pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption, UseRow};
 pub use issuer_keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
+pub use pass_state::{HeldUse, LateFlag, PassWrite};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use sales::{
     IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse,
@@ -71,6 +73,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// Test hook: devices whose uploads pause mid-transaction, and for how long (ms).
+    #[cfg(feature = "testing")]
+    stalls: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
 }
 
 impl Store {
@@ -134,7 +139,12 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, dialect })
+        Ok(Store {
+            pool,
+            dialect,
+            #[cfg(feature = "testing")]
+            stalls: Default::default(),
+        })
     }
 
     /// Connects and brings the schema up to date.
@@ -184,6 +194,24 @@ pub fn now_ms() -> i64 {
 /// Now in unix seconds.
 pub fn now() -> i64 {
     now_ms() / 1000
+}
+
+#[cfg(feature = "testing")]
+impl Store {
+    /// Test hook: from now on, storing an upload of `device_id` pauses for `ms` after its first
+    /// rows are written, inside its transaction (0 ends it). Shared by every clone of this store.
+    pub fn stall_uploads_of(&self, device_id: i64, ms: u64) {
+        self.stalls.lock().expect("stalls").insert(device_id, ms);
+    }
+
+    fn stall_of(&self, device_id: i64) -> u64 {
+        self.stalls
+            .lock()
+            .expect("stalls")
+            .get(&device_id)
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
 impl Store {

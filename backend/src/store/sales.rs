@@ -366,6 +366,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        super::pass_state::take_turn(&mut tx).await?;
         let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3, refunded_at = $4 WHERE serial = $1 AND revoked_at IS NULL")
             .bind(serial)
             .bind(now)
@@ -391,6 +392,7 @@ impl Store {
             .bind(by)
             .execute(&mut *tx)
             .await?;
+        super::pass_state::record_change(&mut tx, serial, "revoked", now).await?;
         tx.commit().await?;
         Ok(())
     }

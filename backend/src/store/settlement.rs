@@ -257,6 +257,16 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // What this computation can see: every visit and pass change up to these (ids are handed
+        // out in commit order, see `pass_state`). Anything after them is corrected in a later
+        // month, so nothing committed while the month is read is lost between two months.
+        sqlx::query(
+            "UPDATE periods SET read_redemption_id = (SELECT COALESCE(MAX(id), 0) FROM redemptions), \
+             read_change_seq = (SELECT COALESCE(MAX(seq), 0) FROM pass_changes) WHERE period = $1",
+        )
+        .bind(period)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM settlement_items WHERE period = $1")
             .bind(period)
             .execute(&mut *tx)
@@ -307,15 +317,20 @@ impl Store {
         .await?)
     }
 
-    /// Passes settled in a closed month that changed after it closed: a visit uploaded late, a
-    /// flag reviewed, a refund. With the month that settled each.
+    /// Passes settled in a closed month that changed after the month was read: a visit uploaded
+    /// late, a visit flagged or a flag reviewed, a refund. With the month that settled each and
+    /// when it closed. (Months closed before the read marks existed go by timestamps.)
     pub async fn changed_after_close(&self) -> Result<Vec<(String, String, i64)>> {
         Ok(sqlx::query_as(
             "SELECT s.serial, MIN(s.period), MIN(m.closed_at) FROM settled_passes s JOIN periods m ON m.period = s.period \
              WHERE m.status = 'closed' AND (\
-               EXISTS (SELECT 1 FROM redemptions r WHERE r.serial = s.serial \
-                       AND (r.received_at >= m.closed_at OR r.reviewed_at >= m.closed_at)) \
-               OR EXISTS (SELECT 1 FROM passes p WHERE p.serial = s.serial AND p.refunded_at >= m.closed_at)) \
+               (m.read_redemption_id IS NOT NULL AND (\
+                 EXISTS (SELECT 1 FROM redemptions r WHERE r.serial = s.serial AND r.id > m.read_redemption_id) \
+                 OR EXISTS (SELECT 1 FROM pass_changes c WHERE c.serial = s.serial AND c.seq > m.read_change_seq))) \
+               OR (m.read_redemption_id IS NULL AND (\
+                 EXISTS (SELECT 1 FROM redemptions r WHERE r.serial = s.serial \
+                         AND (r.received_at >= m.closed_at OR r.reviewed_at >= m.closed_at)) \
+                 OR EXISTS (SELECT 1 FROM passes p WHERE p.serial = s.serial AND p.refunded_at >= m.closed_at)))) \
              GROUP BY s.serial ORDER BY s.serial",
         )
         .fetch_all(&self.pool)
@@ -540,6 +555,7 @@ impl Store {
     ) -> Result<()> {
         let decision = if accept { "accepted" } else { "rejected" };
         let mut tx = self.pool.begin().await?;
+        super::pass_state::take_turn(&mut tx).await?;
         let done = sqlx::query(
             "UPDATE redemptions SET review = $2, reviewed_at = $3, reviewed_by = $4 \
              WHERE id = $1 AND flag IS NOT NULL AND review IS NULL",
@@ -555,6 +571,11 @@ impl Store {
                 "redemption {id} is not a flagged redemption waiting for review"
             )));
         }
+        let serial: String = sqlx::query_scalar("SELECT serial FROM redemptions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        super::pass_state::record_change(&mut tx, &serial, "reviewed", now).await?;
         let subject = format!("redemption {id}");
         audit_in(&mut tx, now, by, decision, &subject, reason).await?;
         tx.commit().await?;

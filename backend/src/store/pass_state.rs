@@ -1,0 +1,315 @@
+//! The pass-state lock and the writes that take it: storing redemptions, flagging one later,
+//! reviewing a flag, revoking a pass. Each such transaction first takes its turn on one row
+//! (`pass_state_lock`), so these writers commit one after another on PostgreSQL too (SQLite has
+//! a single writer anyway). That gives three guarantees the rest of the system builds on:
+//!
+//! - ids of redemptions, revocations and pass changes are handed out in commit order, so a device
+//!   paging "everything after id N" never skips a row that commits later (bundle cursors);
+//! - an upload reads a pass's earlier uses and stores its own in one turn, so two uploads of one
+//!   pass are judged one after the other, each seeing the other (no double use goes unflagged);
+//! - a month's settlement records the last id it read (`read_watermark`), and everything after it
+//!   is corrected in a later month: a change committed while a month closes is in exactly one month.
+//!
+//! A turn is short: the upload's signatures are checked before it, only the reads and writes of
+//! the batch happen inside it.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{Any, Transaction};
+
+use super::{Dialect, HeldItem, NewRedemption, Result, Store, StoreError};
+
+/// Redemptions per INSERT statement.
+const INSERT_BATCH: usize = 1000;
+
+/// Values per `IN (...)` list: SQLite binds `$N` parameters in time quadratic in their number
+/// within one statement, so it gets short lists.
+pub(super) fn in_batch(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::Postgres => 2000,
+        Dialect::Sqlite => 200,
+    }
+}
+
+/// "$start, $start+1, ..." (n of them).
+pub(super) fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Takes the pass-state turn inside `tx`: waits until no other such writer is between its first
+/// statement and its commit. Must be the transaction's first statement (no lock is held before it,
+/// so turns cannot deadlock; on SQLite it also takes the write lock before any read).
+pub(super) async fn take_turn(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    sqlx::query("UPDATE pass_state_lock SET turns = turns + 1 WHERE name = 'pass_state'")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A use of a pass the server holds, with what judging it again needs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HeldUse {
+    pub id: i64,
+    pub serial: String,
+    pub offer: Option<String>,
+    pub venue: String,
+    pub venue_id: i64,
+    pub at_ms: i64,
+    pub place: String,
+    pub token: String,
+    /// 1 when the use is unflagged and unreviewed (judging it again may flag it), else 0.
+    pub open: i64,
+}
+
+/// A stored redemption that an earlier scan, arriving later, shows to be a conflict.
+#[derive(Clone, Debug)]
+pub struct LateFlag {
+    pub id: i64,
+    pub serial: String,
+    pub flag: String,
+    pub detail: String,
+}
+
+/// One turn of pass-state writes: a transaction holding the lock. Dropped without `commit`, it
+/// changes nothing.
+pub struct PassWrite {
+    tx: Transaction<'static, Any>,
+    store: Store,
+}
+
+impl Store {
+    /// Starts a pass-state write: waits for its turn (see the module's doc).
+    pub async fn begin_pass_write(&self) -> Result<PassWrite> {
+        let mut tx = self.pool.begin().await?;
+        take_turn(&mut tx).await?;
+        Ok(PassWrite {
+            tx,
+            store: self.clone(),
+        })
+    }
+
+    /// Stores judged redemptions in one turn (see [`PassWrite::insert_redemptions`]).
+    pub async fn insert_redemptions(&self, rows: &[NewRedemption]) -> Result<HashSet<i64>> {
+        let mut write = self.begin_pass_write().await?;
+        let new = write.insert_redemptions(rows).await?;
+        write.commit().await?;
+        Ok(new)
+    }
+
+    /// The last redemption id and pass change seq committed: everything up to them is visible to
+    /// a read that starts now (ids are handed out in commit order).
+    pub async fn read_watermark(&self) -> Result<(i64, i64)> {
+        let (r, c): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT MAX(id) FROM redemptions), (SELECT MAX(seq) FROM pass_changes)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((r.unwrap_or(0), c.unwrap_or(0)))
+    }
+}
+
+impl std::fmt::Debug for PassWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PassWrite")
+    }
+}
+
+impl PassWrite {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// What this device has stored under these local ids, by local id: the item under the id
+    /// itself and any stored under a reuse number of it (`-(local_id * 1000 + n)`).
+    pub async fn held_items(
+        &mut self,
+        device_id: i64,
+        local_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<HeldItem>>> {
+        held_items(&mut self.tx, device_id, local_ids).await
+    }
+
+    /// When each of these passes was revoked, for those that were.
+    pub async fn revoked_at_of(&mut self, serials: &[&str]) -> Result<HashMap<String, i64>> {
+        let mut out = HashMap::new();
+        for chunk in serials.chunks(in_batch(self.store.dialect)) {
+            let sql = format!(
+                "SELECT serial, revoked_at FROM passes WHERE revoked_at IS NOT NULL AND serial IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            out.extend(q.fetch_all(&mut *self.tx).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every stored use of each of these passes, in scan order.
+    pub async fn uses_of_serials(
+        &mut self,
+        serials: &[&str],
+    ) -> Result<HashMap<String, Vec<HeldUse>>> {
+        let mut out: HashMap<String, Vec<HeldUse>> = HashMap::new();
+        for chunk in serials.chunks(in_batch(self.store.dialect)) {
+            let sql = format!(
+                "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.venue_id, r.scanned_at AS at_ms, \
+                 d.name AS place, r.token, \
+                 CASE WHEN r.flag IS NULL AND r.review IS NULL THEN 1 ELSE 0 END AS open \
+                 FROM redemptions r JOIN venues v ON v.id = r.venue_id JOIN devices d ON d.id = r.device_id \
+                 LEFT JOIN offers o ON o.id = r.offer_id \
+                 WHERE r.serial IN ({}) ORDER BY r.scanned_at, r.id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, HeldUse>(&sql);
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            for row in q.fetch_all(&mut *self.tx).await? {
+                out.entry(row.serial.clone()).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Flags stored redemptions that an earlier scan shows to be conflicts (only those still
+    /// unflagged and unreviewed), and records the change for settlement.
+    pub async fn flag_later(&mut self, flags: &[LateFlag], now: i64) -> Result<usize> {
+        let mut done = 0;
+        for f in flags {
+            let changed = sqlx::query(
+                "UPDATE redemptions SET flag = $2, flag_detail = $3 \
+                 WHERE id = $1 AND flag IS NULL AND review IS NULL",
+            )
+            .bind(f.id)
+            .bind(&f.flag)
+            .bind(&f.detail)
+            .execute(&mut *self.tx)
+            .await?;
+            if changed.rows_affected() == 1 {
+                done += 1;
+                record_change(&mut self.tx, &f.serial, "flagged", now).await?;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Stores judged redemptions, skipping any the device sent before (on (device, local_id));
+    /// returns the local ids that were new. All or nothing with the turn's commit: a crash part way
+    /// stores none of them, and the device's retry stores them.
+    ///
+    /// Rows travel as one JSON parameter per statement that the database unpacks
+    /// (`json_to_recordset`, `json_each`): thousands of bound parameters cost more in the driver
+    /// and, on SQLite, in binding than the insert itself.
+    pub async fn insert_redemptions(&mut self, rows: &[NewRedemption]) -> Result<HashSet<i64>> {
+        let offers = self.store.offer_ids().await?;
+        let sql = match self.store.dialect {
+            Dialect::Postgres => {
+                "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \
+                 received_at, flag, flag_detail) \
+                 SELECT x.device_id, x.local_id, x.serial, x.token, x.venue_id, x.offer_id, x.scanned_at, \
+                 x.received_at, x.flag, x.flag_detail FROM json_to_recordset($1::json) AS x(device_id bigint, \
+                 local_id bigint, serial text, token text, venue_id bigint, offer_id bigint, scanned_at bigint, \
+                 received_at bigint, flag text, flag_detail text) \
+                 ON CONFLICT (device_id, local_id) DO NOTHING RETURNING local_id"
+            }
+            Dialect::Sqlite => {
+                "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \
+                 received_at, flag, flag_detail) \
+                 SELECT value ->> 'device_id', value ->> 'local_id', value ->> 'serial', value ->> 'token', \
+                 value ->> 'venue_id', value ->> 'offer_id', value ->> 'scanned_at', value ->> 'received_at', \
+                 value ->> 'flag', value ->> 'flag_detail' FROM json_each($1) WHERE true \
+                 ON CONFLICT (device_id, local_id) DO NOTHING RETURNING local_id"
+            }
+        };
+        let mut new = HashSet::with_capacity(rows.len());
+        for (n, chunk) in rows.chunks(INSERT_BATCH).enumerate() {
+            let json: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "device_id": r.device_id,
+                        "local_id": r.local_id,
+                        "serial": r.serial,
+                        "token": r.token,
+                        "venue_id": r.venue_id,
+                        "offer_id": r.offer.as_ref().and_then(|o| offers.get(o)),
+                        "scanned_at": r.scanned_at_ms,
+                        "received_at": r.received_at,
+                        "flag": r.flag,
+                        "flag_detail": r.flag_detail,
+                    })
+                })
+                .collect();
+            let json = serde_json::to_string(&json)
+                .map_err(|e| StoreError::Conflict(format!("cannot encode redemptions: {e}")))?;
+            new.extend(
+                sqlx::query_scalar::<_, i64>(sql)
+                    .bind(json)
+                    .fetch_all(&mut *self.tx)
+                    .await?,
+            );
+            if n == 0 {
+                super::devices::stall_for_tests(&self.store, chunk[0].device_id).await;
+            }
+        }
+        Ok(new)
+    }
+}
+
+/// Notes a change to a pass that settlement must see (inside a pass-state turn).
+pub(super) async fn record_change(
+    tx: &mut Transaction<'static, Any>,
+    serial: &str,
+    kind: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO pass_changes (serial, kind, at) VALUES ($1, $2, $3)")
+        .bind(serial)
+        .bind(kind)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What `device_id` stored under these local ids (see [`PassWrite::held_items`]).
+pub(super) async fn held_items(
+    conn: &mut sqlx::AnyConnection,
+    device_id: i64,
+    local_ids: &[i64],
+) -> Result<HashMap<i64, Vec<HeldItem>>> {
+    let (Some(&min), Some(&max)) = (local_ids.iter().min(), local_ids.iter().max()) else {
+        return Ok(HashMap::new());
+    };
+    let reuse = crate::devices::sync::REUSES_PER_ID;
+    // Two ranges, two queries: each walks the (device_id, local_id) index.
+    let mut rows: Vec<HeldItem> = Vec::new();
+    for (from, to) in [(min, max), (-(max * reuse + reuse - 1), -(min * reuse + 1))] {
+        rows.extend(
+            sqlx::query_as::<_, HeldItem>(
+                "SELECT local_id AS stored_id, token, scanned_at FROM redemptions \
+                 WHERE device_id = $1 AND local_id >= $2 AND local_id <= $3",
+            )
+            .bind(device_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    let wanted: HashSet<i64> = local_ids.iter().copied().collect();
+    let mut out: HashMap<i64, Vec<HeldItem>> = HashMap::new();
+    for row in rows {
+        let local_id = crate::devices::sync::local_id_of(row.stored_id);
+        if wanted.contains(&local_id) {
+            out.entry(local_id).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
