@@ -280,6 +280,7 @@ impl TestApp {
             },
         });
         tokio::spawn(crate::http::serve(listener, state));
+        crate::settlement::jobs::spawn_worker(db.store.clone());
         // No test waits for ever on a server that never answers.
         let agent = ureq::Agent::config_builder()
             .max_redirects(0)

@@ -941,3 +941,46 @@ async fn the_earlier_scan_is_the_valid_one_whichever_gate_uploads_first() {
         );
     }
 }
+
+#[tokio::test]
+async fn uploads_are_stored_at_once_while_a_month_is_being_settled() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate A", 1).await;
+        let passes = passes(&app, 3).await;
+        send(&app, &key_a, a, 1, vec![item(1, &passes[0].1, 30)]).await;
+
+        // A settlement of this month is half done (its items written, not yet published) and
+        // stays so for 12 s, longer than SQLite's busy timeout.
+        app.db.store.stall_settlements(12_000);
+        let month = jiff::Zoned::now()
+            .with_time_zone(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+            .strftime("%Y-%m")
+            .to_string();
+        let settling = {
+            let store = app.db.store.clone();
+            tokio::spawn(async move {
+                townpass::settlement::settle(&store, &month, townpass::store::now(), None, &|_| {})
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert!(!settling.is_finished(), "the settlement is paused mid-run");
+
+        let started = std::time::Instant::now();
+        let answer = send(&app, &key_a, a, 2, vec![item(2, &passes[1].1, 5)]).await;
+        let took = started.elapsed();
+        assert_eq!(outcomes(&answer), vec![(2, "stored", None)]);
+        assert!(
+            took < std::time::Duration::from_secs(3),
+            "{}: the upload waited {took:?} for the settlement",
+            app.db.kind
+        );
+        assert!(
+            !settling.is_finished(),
+            "still settling while the upload was stored"
+        );
+        app.db.store.stall_settlements(0);
+        settling.await.expect("join").expect("settled");
+    }
+}

@@ -399,7 +399,7 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
         // Closed means closed: settling it again gives back the issued statements, and the store
         // refuses every change, whoever asks.
         let Err(refused) = store
-            .begin_draft("2026-10", 0, 0, at("2026-11-02 12:00"))
+            .open_period("2026-10", 0, 0, at("2026-11-02 12:00"))
             .await
         else {
             panic!("a closed month cannot become a draft again");
@@ -668,4 +668,134 @@ async fn a_visit_committed_while_its_month_closes_is_paid_in_exactly_one_month()
             db.kind
         );
     }
+}
+
+#[tokio::test]
+async fn a_settlement_job_runs_once_and_a_dead_servers_job_is_finished_by_another() {
+    for db in TestDb::all().await {
+        let r = Region::new(&db).await;
+        let store = r.store();
+        let pass = r.web("visit-24h", at("2026-10-01 10:00")).await;
+        r.visit(
+            &pass,
+            "oa",
+            at("2026-10-01 11:00"),
+            at("2026-10-01 12:00"),
+            None,
+        )
+        .await;
+
+        let job = store
+            .enqueue_settlement(
+                "2026-10",
+                None,
+                "admin:ops@example.org",
+                at("2026-11-01 09:00"),
+            )
+            .await
+            .expect("queued");
+        let again = store
+            .enqueue_settlement(
+                "2026-10",
+                None,
+                "admin:other@example.org",
+                at("2026-11-01 09:00"),
+            )
+            .await
+            .expect_err("one job per month at a time");
+        assert!(
+            again.to_string().contains("being settled already"),
+            "{again}"
+        );
+
+        // Two servers look for work at the same moment: one of them gets the job.
+        let now = townpass::store::now();
+        let (a, b) = tokio::join!(
+            store.claim_job("server-a", now, now + 60),
+            store.claim_job("server-b", now, now + 60)
+        );
+        let (a, b) = (a.expect("claim a"), b.expect("claim b"));
+        assert!(
+            a.is_some() != b.is_some(),
+            "{}: exactly one claim wins: {a:?} {b:?}",
+            db.kind
+        );
+        let (first, first_owner) = match a {
+            Some(job) => (job, "server-a"),
+            None => (b.expect("b won"), "server-b"),
+        };
+        assert_eq!((first.id, first.attempts), (job.id, 1));
+
+        // That server stops renewing its lease (it died); once the lease has run out, another
+        // server takes the job up again as a second attempt.
+        assert!(
+            store
+                .claim_job("server-c", now + 30, now + 90)
+                .await
+                .expect("claim")
+                .is_none(),
+            "a live lease is not taken"
+        );
+        let second = store
+            .claim_job("server-c", now + 61, now + 120)
+            .await
+            .expect("claim")
+            .expect("the expired job is taken again");
+        assert_eq!((second.id, second.attempts), (job.id, 2));
+
+        // The first server was only slow: its run can never publish.
+        let late = townpass::settlement::jobs::run(
+            store,
+            &first,
+            first_owner,
+            at("2026-11-01 09:00"),
+            &|_| {},
+        )
+        .await
+        .expect_err("the lease is lost");
+        assert!(
+            late.to_string().contains("another server"),
+            "{}: {late}",
+            db.kind
+        );
+        assert_eq!(
+            store_items(store).await,
+            0,
+            "{}: nothing of the lost attempt is visible",
+            db.kind
+        );
+
+        let report = townpass::settlement::jobs::run(
+            store,
+            &second,
+            "server-c",
+            at("2026-11-01 09:00"),
+            &|_| {},
+        )
+        .await
+        .expect("the second attempt settles the month");
+        assert_eq!(report.passes_settled, 1);
+        let done = store.job(job.id).await.expect("job");
+        assert_eq!((done.status.as_str(), done.attempts), ("done", 2));
+        let runs: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT run FROM settlement_items WHERE period = '2026-10'",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("runs");
+        assert_eq!(
+            runs,
+            vec![second.run()],
+            "{}: only the published run is kept",
+            db.kind
+        );
+    }
+}
+
+/// How many settlement items readers can see.
+async fn store_items(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM current_items")
+        .fetch_one(store.pool())
+        .await
+        .expect("items")
 }

@@ -119,9 +119,37 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
             )
             .await;
         assert_eq!(draft.status, 303, "{}", draft.text());
+        assert_eq!(draft.location.as_deref(), Some("/admin/settlement"));
+        // The month is computed in the background; the page follows the run until it is done.
+        for _ in 0..100 {
+            let page = app.get("/admin/settlement").await;
+            let active = store.active_job(&this_month).await.expect("job");
+            if active.is_none() {
+                break;
+            }
+            assert!(
+                page.text()
+                    .contains(&format!("/admin/settlement/{this_month}"))
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let jobs = store.recent_jobs(1).await.expect("jobs");
         assert_eq!(
-            draft.location.as_deref(),
-            Some(format!("/admin/settlement/{this_month}").as_str())
+            (
+                jobs[0].period.as_str(),
+                jobs[0].status.as_str(),
+                jobs[0].attempts
+            ),
+            (this_month.as_str(), "done", 1),
+            "{}: {:?}",
+            app.db.kind,
+            jobs[0].error
+        );
+        assert_eq!(
+            app.get(&format!("/admin/settlement/{this_month}"))
+                .await
+                .status,
+            200
         );
 
         // A flagged redemption: no reason, no decision; with one, it is decided and logged.

@@ -85,6 +85,7 @@ pub async fn run_server(
     )
     .map_err(anyhow::Error::msg)?;
     tracing::info!(%addr, kid = %key.kid(), database = %crate::config::redact_url(&s.database_url()), mail = ?mailer, "townpass serving");
+    crate::settlement::jobs::spawn_worker(store.clone());
     crate::sales::mail::spawn_worker(
         store.clone(),
         mailer,

@@ -16,6 +16,7 @@ pub mod consortium;
 pub mod csv;
 pub mod disputes;
 pub mod flags;
+pub mod jobs;
 pub mod labels;
 pub mod pages;
 pub mod pdf;
@@ -28,8 +29,8 @@ use townpass_core::catalog::{Product, RevenueModel, Validity};
 use townpass_core::money::{self, Model, Sale, Visit};
 
 use crate::store::{
-    Item, PeriodRow, SettledPass, SettlementCatalogue, SourceRow, StatementLineRow, Store,
-    StoreError, Totals,
+    Item, JobRow, PeriodRow, PublishRun, SettledPass, SettlementCatalogue, SourceRow,
+    StatementLineRow, Store, StoreError, Totals,
 };
 
 /// Passes' items are written in chunks of this many.
@@ -96,10 +97,11 @@ pub struct Report {
     pub statements: Vec<Statement>,
 }
 
-/// Computes (and with `close_by`, closes) a month's statements. `now` is unix seconds: passes
-/// whose use has not ended by then wait for a later month. `progress` hears the passes read.
-/// A month closed already is not touched: its issued statements come back as they are.
-#[tracing::instrument(name = "settlement", skip_all, fields(period = label, close = close_by.is_some()))]
+/// Computes (and with `close_by`, closes) a month's statements, here and now: the caller's own
+/// settlement job (the CLI, tests), run exactly as a server's worker runs a queued one (`jobs`).
+/// `now` is unix seconds: passes whose use has not ended by then wait for a later month.
+/// `progress` hears the passes read. A month closed already is not touched: its issued statements
+/// come back as they are.
 pub async fn settle(
     store: &Store,
     label: &str,
@@ -109,35 +111,62 @@ pub async fn settle(
 ) -> Result<Report, StoreError> {
     let cat = store.settlement_catalogue().await?;
     let month = Month::parse(label, &cat.operator_zone)?;
+    let owner = jobs::owner("inline");
+    let job = store
+        .start_own_job(
+            &month.label,
+            close_by,
+            close_by.unwrap_or("townpass settle"),
+            now,
+            &owner,
+            crate::store::now() + jobs::LEASE_SECS,
+        )
+        .await?;
+    jobs::run(store, &job, &owner, now, progress).await
+}
+
+/// One attempt of a settlement job (see `jobs::run`, which holds the lease around it). Passes are
+/// read and judged as a stream and their items written in chunks, each chunk its own short
+/// transaction under the attempt's run number, unseen; one short transaction then makes the run the
+/// month's statements (and closes the month). So no write lasts as long as the computation.
+#[tracing::instrument(name = "settlement", skip_all, fields(period = %job.period, job = job.id, close = job.close_by.is_some()))]
+async fn compute(
+    store: &Store,
+    job: &JobRow,
+    owner: &str,
+    now: i64,
+    progress: &(dyn Fn(u64) + Sync),
+    lost: &std::sync::atomic::AtomicBool,
+) -> Result<Report, StoreError> {
+    let cat = store.settlement_catalogue().await?;
+    let month = Month::parse(&job.period, &cat.operator_zone)?;
     let label = month.label.as_str();
+    let close_by = job.close_by.as_deref();
     // A closed month is never recomputed: its issued statements are what it is.
     if let Some(row) = store.period(label).await?
         && row.status == "closed"
     {
+        store.finish_job(job.id, owner, now).await?;
         return report(store, &row).await;
     }
     let earlier_open = store.earlier_open_period(label).await?;
     if close_by.is_some() {
-        if now < month.ends_at {
-            return Err(StoreError::Conflict(format!(
-                "{label} is not over yet: it can be closed from {} on",
-                crate::i18n::present::local_time(month.ends_at, &cat.operator_zone)
-            )));
-        }
-        if let Some(earlier) = &earlier_open {
-            return Err(StoreError::Conflict(format!(
-                "close {earlier} first: months are closed in order"
-            )));
-        }
+        refuse_close(store, &cat.operator_zone, &month, now).await?;
     }
     // The earliest open month also takes passes whose use ended before it and were never settled.
     let lower = earlier_open.as_ref().map(|_| month.starts_at);
     let cutoff = month.ends_at.min(now);
     let mut engine = Engine::new(&cat);
+    let run = job.run();
 
-    let tx = store
-        .begin_draft(label, month.starts_at, month.ends_at, now)
+    // What this run can see: every visit and pass change up to these marks (ids are handed out in
+    // commit order). What commits after them is corrected by a later month.
+    let marks = store.read_watermark().await?;
+    store
+        .open_period(label, month.starts_at, month.ends_at, now)
         .await?;
+    store.drop_stale_runs(label, Some(run)).await?;
+
     // Writing runs in its own task, so reading and judging the next passes overlaps storing the
     // last ones; the channel holds at most two chunks, so memory stays bounded.
     let (chunks, mut pending) = tokio::sync::mpsc::channel::<(Vec<Item>, Vec<SettledPass>)>(2);
@@ -145,12 +174,10 @@ pub async fn settle(
         let store = store.clone();
         let label = label.to_string();
         tokio::spawn(async move {
-            let mut tx = tx;
             while let Some((items, settled)) = pending.recv().await {
-                store.insert_items(&mut tx, &label, &items).await?;
-                store.insert_settled(&mut tx, &label, &settled).await?;
+                store.write_run_chunk(&label, run, &items, &settled).await?;
             }
-            Ok::<_, StoreError>(tx)
+            Ok::<_, StoreError>(())
         })
     };
     let mut items: Vec<Item> = Vec::new();
@@ -171,6 +198,9 @@ pub async fn settle(
                 read += 1;
                 if read.is_multiple_of(1000) {
                     progress(read);
+                    if lost.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Err(lease_lost(job));
+                    }
                 }
                 let pass = engine.pass(&current)?;
                 if pass.settles_at < cutoff && lower.is_none_or(|l| pass.settles_at >= l) {
@@ -200,14 +230,25 @@ pub async fn settle(
     }
     let last = chunks.send((items, settled)).await;
     drop(chunks);
-    let mut tx = match (last, writer.await) {
-        (Ok(()), Ok(Ok(tx))) => tx,
+    match (last, writer.await) {
+        (Ok(()), Ok(Ok(()))) => {}
         (_, done) => return Err(writer_failed(done)),
-    };
-    if let Some(by) = close_by {
-        store.close_in(&mut tx, label, now, by).await?;
     }
-    tx.commit().await?;
+    store
+        .publish_run(&PublishRun {
+            job: job.id,
+            owner,
+            period: label,
+            run,
+            marks,
+            now,
+            close_by,
+        })
+        .await?;
+    // The month's earlier runs are garbage now; a failure here only leaves them for next time.
+    if let Err(e) = store.drop_stale_runs(label, None).await {
+        tracing::warn!(error = %e, "could not delete the month's earlier settlement runs yet");
+    }
 
     let row = store
         .period(label)
@@ -219,13 +260,41 @@ pub async fn settle(
     Ok(report)
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// Why `month` cannot be closed at `now`, if it cannot: it is not over, or an earlier month is
+/// still open (months close in order).
+pub async fn refuse_close(
+    store: &Store,
+    zone: &str,
+    month: &Month,
+    now: i64,
+) -> Result<(), StoreError> {
+    if now < month.ends_at {
+        return Err(StoreError::Conflict(format!(
+            "{} is not over yet: it can be closed from {} on",
+            month.label,
+            crate::i18n::present::local_time(month.ends_at, zone)
+        )));
+    }
+    if let Some(earlier) = store.earlier_open_period(&month.label).await? {
+        return Err(StoreError::Conflict(format!(
+            "close {earlier} first: months are closed in order"
+        )));
+    }
+    Ok(())
+}
+
+fn lease_lost(job: &JobRow) -> StoreError {
+    StoreError::Conflict(format!(
+        "settlement job {} lost its lease to another server; that server finishes it",
+        job.id
+    ))
+}
 
 /// Why the writer task stopped: its own error (the database's), or how it died.
-fn writer_failed(done: Result<Result<Tx, StoreError>, tokio::task::JoinError>) -> StoreError {
+fn writer_failed(done: Result<Result<(), StoreError>, tokio::task::JoinError>) -> StoreError {
     match done {
         Ok(Err(e)) => e,
-        Ok(Ok(_)) => StoreError::Conflict("the settlement writer stopped early".into()),
+        Ok(Ok(())) => StoreError::Conflict("the settlement writer stopped early".into()),
         Err(e) => StoreError::Conflict(format!("the settlement writer failed: {e}")),
     }
 }

@@ -29,6 +29,10 @@ async fn render_index(
 ) -> Result<Response, WebError> {
     let periods = state.store.periods().await?;
     let flagged = state.store.flagged_waiting().await?;
+    let jobs = state.store.recent_jobs(8).await?;
+    let busy = jobs
+        .iter()
+        .any(|j| j.status == "queued" || j.status == "running");
     let body = html! {
         @if let Some(m) = &message { p.error role="alert" { (m) } }
         p { "A month's statements are drafts until the month is closed; a draft can be recomputed at any time. "
@@ -41,6 +45,24 @@ async fn render_index(
             input id="period" name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
             button type="submit" name="action" value="draft" { "Compute draft" }
             button type="submit" name="action" value="close" { "Close and issue" }
+        }
+        @if !jobs.is_empty() {
+            h2 { "Settlement runs" }
+            p { "A month is computed in the background; this page follows it"
+                @if busy { " and updates itself" } "." }
+            table {
+                thead { tr { th { "Month" } th { "What" } th { "Asked by" } th { "Progress" } } }
+                tbody {
+                    @for j in &jobs {
+                        tr {
+                            td { a href={ "/admin/settlement/" (j.period) } { (j.period) } }
+                            td { @if j.close_by.is_some() { "close and issue" } @else { "draft" } }
+                            td { (j.requested_by) }
+                            td { (job_progress(j)) }
+                        }
+                    }
+                }
+            }
         }
         h2 { "Months" }
         @if periods.is_empty() { p { "No month settled yet." } }
@@ -59,7 +81,35 @@ async fn render_index(
             }
         }
     };
-    Ok(ctx.answer_page("Settlement", body, message.is_some()))
+    let mut page = ctx.answer_page("Settlement", body, message.is_some());
+    if busy {
+        // Browsers reload the page by themselves while a run is queued or running.
+        page.headers_mut().insert(
+            axum::http::header::REFRESH,
+            axum::http::HeaderValue::from_static("2"),
+        );
+    }
+    Ok(page)
+}
+
+/// What a settlement run has done, in words, with a progress bar while it runs.
+fn job_progress(j: &crate::store::JobRow) -> Markup {
+    html! {
+        @match j.status.as_str() {
+            "queued" => { "waiting for a server to take it" }
+            "running" => {
+                @if let Some(total) = j.passes_total.filter(|t| *t > 0) {
+                    progress max=(total) value=(j.passes_read.min(total)) { (j.passes_read) " / " (total) }
+                    " " (j.passes_read.min(total)) " of about " (total) " passes read"
+                } @else {
+                    "running: " (j.passes_read) " passes read"
+                }
+                @if j.attempts > 1 { " (attempt " (j.attempts) ")" }
+            }
+            "done" => { "done" }
+            _ => { span.error { "failed: " (j.error.as_deref().unwrap_or("unknown error")) } }
+        }
+    }
 }
 
 /// Compute a month (a draft), or close it (`action=close`).
@@ -79,20 +129,33 @@ pub async fn run(
     let user = ctx.require(&["admin"])?;
     let close = action == "close";
     let by = format!("admin:{}", user.email);
-    match settlement::settle(
-        &state.store,
-        &period,
-        crate::store::now(),
-        close.then_some(by.as_str()),
-        &|_| {},
-    )
-    .await
-    {
-        Ok(report) => Ok(axum::response::Redirect::to(&format!(
-            "/admin/settlement/{}",
-            report.period
-        ))
-        .into_response()),
+    let queued = async {
+        let cat = state.store.settlement_catalogue().await?;
+        let month = settlement::Month::parse(&period, &cat.operator_zone)?;
+        if close {
+            settlement::refuse_close(
+                &state.store,
+                &cat.operator_zone,
+                &month,
+                crate::store::now(),
+            )
+            .await?;
+        }
+        state
+            .store
+            .enqueue_settlement(
+                &month.label,
+                close.then_some(by.as_str()),
+                &by,
+                crate::store::now(),
+            )
+            .await
+    };
+    match queued.await {
+        Ok(job) => {
+            tracing::info!(job = job.id, period = %job.period, close, "settlement queued");
+            Ok(axum::response::Redirect::to("/admin/settlement").into_response())
+        }
         Err(StoreError::Conflict(m)) => render_index(&state, &ctx, Some(m)).await,
         Err(e) => Err(e.into()),
     }

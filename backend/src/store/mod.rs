@@ -12,6 +12,7 @@ mod pass_state;
 mod portal;
 mod sales;
 mod settlement;
+mod settlement_jobs;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -31,9 +32,10 @@ pub use sales::{
     IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse,
 };
 pub use settlement::{
-    AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, SettledPass,
-    SettlementCatalogue, SourceRow, Totals,
+    AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, PublishRun,
+    SettledPass, SettlementCatalogue, SourceRow, Totals,
 };
+pub use settlement_jobs::JobRow;
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -77,6 +79,10 @@ pub struct Store {
     #[cfg(feature = "testing")]
     stalls: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
 }
+
+/// The key of `Store::stalls` that pauses settlement runs (devices have positive ids).
+#[cfg(feature = "testing")]
+const SETTLEMENT_STALL: i64 = -1;
 
 impl Store {
     /// Connects by URL scheme: `sqlite://path/to/townpass.db` (created if missing, WAL, synchronous
@@ -202,6 +208,12 @@ impl Store {
     /// rows are written, inside its transaction (0 ends it). Shared by every clone of this store.
     pub fn stall_uploads_of(&self, device_id: i64, ms: u64) {
         self.stalls.lock().expect("stalls").insert(device_id, ms);
+    }
+
+    /// Test hook: from now on, a settlement run pauses for `ms` after writing its last chunk,
+    /// before it publishes (0 ends it).
+    pub fn stall_settlements(&self, ms: u64) {
+        self.stall_uploads_of(SETTLEMENT_STALL, ms);
     }
 
     fn stall_of(&self, device_id: i64) -> u64 {

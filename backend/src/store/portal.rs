@@ -173,7 +173,7 @@ impl Store {
     pub async fn party_statements(&self, party: &str) -> Result<Vec<PartnerStatementRow>> {
         Ok(sqlx::query_as(
             "SELECT i.period, i.currency, p.status, CAST(SUM(i.amount_minor) AS BIGINT) AS amount_minor \
-             FROM settlement_items i JOIN periods p ON p.period = i.period WHERE i.party = $1 \
+             FROM current_items i JOIN periods p ON p.period = i.period WHERE i.party = $1 \
              GROUP BY i.period, i.currency, p.status ORDER BY i.period DESC, i.currency",
         )
         .bind(party)
@@ -324,7 +324,7 @@ impl Store {
     /// Dispute ids already credited in a month other than `period`.
     pub async fn credited_disputes(&self, period: &str) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
-            "SELECT DISTINCT serial FROM settlement_items WHERE kind = 'dispute_credit' AND period <> $1",
+            "SELECT DISTINCT serial FROM current_items WHERE kind = 'dispute_credit' AND period <> $1",
         )
         .bind(period)
         .fetch_all(&self.pool)

@@ -13,6 +13,18 @@ use super::{Dialect, Result, Store, StoreError};
 /// Items written per statement (one JSON parameter).
 const ITEM_BATCH: usize = 2000;
 
+/// What publishing a settlement run needs (see [`Store::publish_run`]).
+#[derive(Clone, Copy, Debug)]
+pub struct PublishRun<'a> {
+    pub job: i64,
+    pub owner: &'a str,
+    pub period: &'a str,
+    pub run: i64,
+    pub marks: (i64, i64),
+    pub now: i64,
+    pub close_by: Option<&'a str>,
+}
+
 /// One row of the settlement source: a pass (repeated) with one of its uses, or none.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SourceRow {
@@ -230,15 +242,14 @@ impl Store {
         .await?)
     }
 
-    /// Starts recomputing a month: the transaction holds the month as a fresh draft (its earlier
-    /// draft items gone). Refused for a closed month.
-    pub async fn begin_draft(
+    /// Makes sure the month has a row (a draft with nothing in it yet). Refused for a closed month.
+    pub async fn open_period(
         &self,
         period: &str,
         starts_at: i64,
         ends_at: i64,
         now: i64,
-    ) -> Result<Transaction<'static, Any>> {
+    ) -> Result<()> {
         if let Some(row) = self.period(period).await?
             && row.status == "closed"
         {
@@ -246,36 +257,135 @@ impl Store {
                 "{period} is closed: its statements never change (corrections go into the next open month)"
             )));
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO periods (period, starts_at, ends_at, status, computed_at) VALUES ($1, $2, $3, 'draft', $4) \
-             ON CONFLICT (period) DO UPDATE SET computed_at = excluded.computed_at",
+             ON CONFLICT (period) DO NOTHING",
         )
         .bind(period)
         .bind(starts_at)
         .bind(ends_at)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        // What this computation can see: every visit and pass change up to these (ids are handed
-        // out in commit order, see `pass_state`). Anything after them is corrected in a later
-        // month, so nothing committed while the month is read is lost between two months.
-        sqlx::query(
-            "UPDATE periods SET read_redemption_id = (SELECT COALESCE(MAX(id), 0) FROM redemptions), \
-             read_change_seq = (SELECT COALESCE(MAX(seq), 0) FROM pass_changes) WHERE period = $1",
+        Ok(())
+    }
+
+    /// Writes one chunk of a settlement run, in its own short transaction. Nobody sees it until
+    /// the run is published.
+    pub async fn write_run_chunk(
+        &self,
+        period: &str,
+        run: i64,
+        items: &[Item],
+        passes: &[SettledPass],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        self.insert_items(&mut tx, period, run, items).await?;
+        self.insert_settled(&mut tx, period, run, passes).await?;
+        tx.commit().await?;
+        #[cfg(feature = "testing")]
+        {
+            let ms = self.stall_of(super::SETTLEMENT_STALL);
+            if ms > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes `run` the month's statements, in one short transaction: only if the job still holds
+    /// its lease, the month is still a draft and no newer run was published. With `close`, also
+    /// closes the month (and says so in the audit log). `marks` are the last redemption id and
+    /// pass change the run could see.
+    pub async fn publish_run(&self, publish: &PublishRun<'_>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let mine = sqlx::query(
+            "UPDATE settlement_jobs SET status = 'done', finished_at = $3, lease_owner = NULL, \
+             lease_until = NULL, error = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
         )
-        .bind(period)
+        .bind(publish.job)
+        .bind(publish.owner)
+        .bind(publish.now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM settlement_items WHERE period = $1")
-            .bind(period)
-            .execute(&mut *tx)
+        if mine.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "settlement job {} was taken over by another server (its lease ran out); its result is discarded",
+                publish.job
+            )));
+        }
+        let (status, closed_at, closed_by) = match publish.close_by {
+            Some(by) => ("closed", Some(publish.now), Some(by)),
+            None => ("draft", None, None),
+        };
+        let done = sqlx::query(
+            "UPDATE periods SET run = $2, computed_at = $3, read_redemption_id = $4, read_change_seq = $5, \
+             status = $6, closed_at = $7, closed_by = $8 \
+             WHERE period = $1 AND status = 'draft' AND run < $2",
+        )
+        .bind(publish.period)
+        .bind(publish.run)
+        .bind(publish.now)
+        .bind(publish.marks.0)
+        .bind(publish.marks.1)
+        .bind(status)
+        .bind(closed_at)
+        .bind(closed_by)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "{} was closed, or settled by a newer run, while this one computed it",
+                publish.period
+            )));
+        }
+        if let Some(by) = publish.close_by {
+            audit_in(
+                &mut tx,
+                publish.now,
+                by,
+                "close_period",
+                publish.period,
+                "statements issued",
+            )
             .await?;
-        sqlx::query("DELETE FROM settled_passes WHERE period = $1")
-            .bind(period)
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes the month's rows of runs other than its current one (older drafts, abandoned runs),
+    /// a few thousand at a time, each step its own short transaction. With `only`, just that run.
+    pub async fn drop_stale_runs(&self, period: &str, only: Option<i64>) -> Result<u64> {
+        let which = match only {
+            Some(_) => "run = $2",
+            None => "run <> (SELECT run FROM periods WHERE period = $1)",
+        };
+        let statements = [
+            format!(
+                "DELETE FROM settlement_items WHERE id IN \
+                 (SELECT id FROM settlement_items WHERE period = $1 AND {which} LIMIT 5000)"
+            ),
+            format!(
+                "DELETE FROM settled_passes WHERE period = $1 AND (run, serial) IN \
+                 (SELECT run, serial FROM settled_passes WHERE period = $1 AND {which} LIMIT 5000)"
+            ),
+        ];
+        let mut dropped = 0;
+        for sql in &statements {
+            loop {
+                let mut q = sqlx::query(sql).bind(period);
+                if let Some(run) = only {
+                    q = q.bind(run);
+                }
+                let n = q.execute(&self.pool).await?.rows_affected();
+                dropped += n;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+        Ok(dropped)
     }
 
     /// Is there a month before `period` still open (draft)?
@@ -298,7 +408,7 @@ impl Store {
         sqlx::query_as(concat!(
             select_source!(),
             " WHERE o.status = 'paid' AND p.issued_at < $1 AND NOT EXISTS \
-             (SELECT 1 FROM settled_passes s WHERE s.serial = p.serial AND s.period <> $2) \
+             (SELECT 1 FROM current_settled s WHERE s.serial = p.serial AND s.period <> $2) \
              ORDER BY p.serial, r.scanned_at, r.id"
         ))
         .bind(issued_before)
@@ -322,7 +432,7 @@ impl Store {
     /// when it closed. (Months closed before the read marks existed go by timestamps.)
     pub async fn changed_after_close(&self) -> Result<Vec<(String, String, i64)>> {
         Ok(sqlx::query_as(
-            "SELECT s.serial, MIN(s.period), MIN(m.closed_at) FROM settled_passes s JOIN periods m ON m.period = s.period \
+            "SELECT s.serial, MIN(s.period), MIN(m.closed_at) FROM current_settled s JOIN periods m ON m.period = s.period \
              WHERE m.status = 'closed' AND (\
                (m.read_redemption_id IS NOT NULL AND (\
                  EXISTS (SELECT 1 FROM redemptions r WHERE r.serial = s.serial AND r.id > m.read_redemption_id) \
@@ -347,7 +457,7 @@ impl Store {
         let rows: Vec<BookedRow> =
             sqlx::query_as(
                 "SELECT party, currency, kind, product_id, offer_id, redemption_id, CAST(SUM(amount_minor) AS BIGINT) \
-                 FROM settlement_items WHERE serial = $1 AND period <> $2 \
+                 FROM current_items WHERE serial = $1 AND period <> $2 \
                  GROUP BY party, currency, kind, product_id, offer_id, redemption_id",
             )
             .bind(serial)
@@ -377,7 +487,7 @@ impl Store {
             )
             .collect();
         let (gross, refund): (Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT CAST(SUM(gross_minor) AS BIGINT), CAST(SUM(refund_minor) AS BIGINT) FROM settled_passes WHERE serial = $1 AND period <> $2",
+            "SELECT CAST(SUM(gross_minor) AS BIGINT), CAST(SUM(refund_minor) AS BIGINT) FROM current_settled WHERE serial = $1 AND period <> $2",
         )
         .bind(serial)
         .bind(period)
@@ -386,75 +496,60 @@ impl Store {
         Ok((items, gross.unwrap_or(0), refund.unwrap_or(0)))
     }
 
-    pub async fn insert_items(
+    async fn insert_items(
         &self,
         tx: &mut Transaction<'static, Any>,
         period: &str,
+        run: i64,
         items: &[Item],
     ) -> Result<()> {
         let sql = match self.dialect {
             Dialect::Postgres => {
-                "INSERT INTO settlement_items (period, party, currency, kind, product_id, offer_id, serial, \
+                "INSERT INTO settlement_items (period, run, party, currency, kind, product_id, offer_id, serial, \
                  redemption_id, amount_minor, corrects, reason) \
-                 SELECT $2, x.party, x.currency, x.kind, x.product_id, x.offer_id, x.serial, x.redemption_id, \
+                 SELECT $2, $3, x.party, x.currency, x.kind, x.product_id, x.offer_id, x.serial, x.redemption_id, \
                  x.amount_minor, x.corrects, x.reason FROM json_to_recordset($1::json) AS x(party text, \
                  currency text, kind text, product_id bigint, offer_id bigint, serial text, redemption_id bigint, \
                  amount_minor bigint, corrects text, reason text)"
             }
             Dialect::Sqlite => {
-                "INSERT INTO settlement_items (period, party, currency, kind, product_id, offer_id, serial, \
+                "INSERT INTO settlement_items (period, run, party, currency, kind, product_id, offer_id, serial, \
                  redemption_id, amount_minor, corrects, reason) \
-                 SELECT $2, value ->> 'party', value ->> 'currency', value ->> 'kind', value ->> 'product_id', \
+                 SELECT $2, $3, value ->> 'party', value ->> 'currency', value ->> 'kind', value ->> 'product_id', \
                  value ->> 'offer_id', value ->> 'serial', value ->> 'redemption_id', value ->> 'amount_minor', \
                  value ->> 'corrects', value ->> 'reason' FROM json_each($1)"
             }
         };
-        insert_json_chunks(tx, sql, items, period).await
+        insert_json_chunks(tx, sql, items, period, run).await
     }
 
-    pub async fn insert_settled(
+    async fn insert_settled(
         &self,
         tx: &mut Transaction<'static, Any>,
         period: &str,
+        run: i64,
         passes: &[SettledPass],
     ) -> Result<()> {
         let sql = match self.dialect {
             Dialect::Postgres => {
-                "INSERT INTO settled_passes (period, serial, currency, gross_minor, refund_minor) \
-                 SELECT $2, x.serial, x.currency, x.gross_minor, x.refund_minor FROM json_to_recordset($1::json) \
+                "INSERT INTO settled_passes (period, run, serial, currency, gross_minor, refund_minor) \
+                 SELECT $2, $3, x.serial, x.currency, x.gross_minor, x.refund_minor FROM json_to_recordset($1::json) \
                  AS x(serial text, currency text, gross_minor bigint, refund_minor bigint)"
             }
             Dialect::Sqlite => {
-                "INSERT INTO settled_passes (period, serial, currency, gross_minor, refund_minor) \
-                 SELECT $2, value ->> 'serial', value ->> 'currency', value ->> 'gross_minor', \
+                "INSERT INTO settled_passes (period, run, serial, currency, gross_minor, refund_minor) \
+                 SELECT $2, $3, value ->> 'serial', value ->> 'currency', value ->> 'gross_minor', \
                  value ->> 'refund_minor' FROM json_each($1)"
             }
         };
-        insert_json_chunks(tx, sql, passes, period).await
-    }
-
-    /// Closes a month inside the transaction that computed it.
-    pub async fn close_in(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        period: &str,
-        now: i64,
-        by: &str,
-    ) -> Result<()> {
-        sqlx::query("UPDATE periods SET status = 'closed', closed_at = $2, closed_by = $3 WHERE period = $1")
-            .bind(period)
-            .bind(now)
-            .bind(by)
-            .execute(&mut **tx)
-            .await?;
-        audit_in(tx, now, by, "close_period", period, "statements issued").await
+        insert_json_chunks(tx, sql, passes, period, run).await
     }
 
     /// Statement lines of a month (all parties, or one).
     pub async fn statement_lines(&self, period: &str, party: Option<&str>) -> Result<Vec<LineRow>> {
         Ok(sqlx::query_as(
             "SELECT party, currency, kind, product_id, offer_id, corrects, COUNT(*) AS items, \
-             CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM settlement_items \
+             CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM current_items \
              WHERE period = $1 AND (CAST($2 AS TEXT) IS NULL OR party = $2) \
              GROUP BY party, currency, kind, product_id, offer_id, corrects \
              ORDER BY party, currency, kind, product_id, offer_id, corrects",
@@ -469,7 +564,7 @@ impl Store {
     pub async fn period_totals(&self, period: &str) -> Result<Vec<(String, Totals)>> {
         let mut out: std::collections::BTreeMap<String, Totals> = Default::default();
         for (currency, gross, refunds) in sqlx::query_as::<_, (String, i64, i64)>(
-            "SELECT currency, CAST(SUM(gross_minor) AS BIGINT), CAST(SUM(refund_minor) AS BIGINT) FROM settled_passes WHERE period = $1 GROUP BY currency",
+            "SELECT currency, CAST(SUM(gross_minor) AS BIGINT), CAST(SUM(refund_minor) AS BIGINT) FROM current_settled WHERE period = $1 GROUP BY currency",
         )
         .bind(period)
         .fetch_all(&self.pool)
@@ -480,7 +575,7 @@ impl Store {
             t.refunds_minor = refunds;
         }
         for (currency, kind, amount) in sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT currency, kind, CAST(SUM(amount_minor) AS BIGINT) FROM settlement_items WHERE period = $1 GROUP BY currency, kind",
+            "SELECT currency, kind, CAST(SUM(amount_minor) AS BIGINT) FROM current_items WHERE period = $1 GROUP BY currency, kind",
         )
         .bind(period)
         .fetch_all(&self.pool)
@@ -507,7 +602,7 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT i.kind, i.serial, pr.code AS product, p.category_id, o.code AS offer, v.code AS venue, \
              d.name AS device, r.scanned_at, t.time_zone AS venue_zone, i.corrects, i.amount_minor \
-             FROM settlement_items i LEFT JOIN passes p ON p.serial = i.serial LEFT JOIN products pr ON pr.id = i.product_id \
+             FROM current_items i LEFT JOIN passes p ON p.serial = i.serial LEFT JOIN products pr ON pr.id = i.product_id \
              LEFT JOIN redemptions r ON r.id = i.redemption_id LEFT JOIN offers o ON o.id = i.offer_id \
              LEFT JOIN venues v ON v.id = r.venue_id LEFT JOIN towns t ON t.id = v.town_id \
              LEFT JOIN devices d ON d.id = r.device_id \
@@ -599,6 +694,7 @@ async fn insert_json_chunks<T: serde::Serialize>(
     sql: &str,
     rows: &[T],
     period: &str,
+    run: i64,
 ) -> Result<()> {
     for chunk in rows.chunks(ITEM_BATCH) {
         let json = serde_json::to_string(chunk)
@@ -606,6 +702,7 @@ async fn insert_json_chunks<T: serde::Serialize>(
         sqlx::query(sql)
             .bind(json)
             .bind(period)
+            .bind(run)
             .execute(&mut **tx)
             .await?;
     }
