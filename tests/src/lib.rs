@@ -4,7 +4,9 @@
 pub mod webdriver;
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
+
+use serde_json::Value;
 use std::sync::OnceLock;
 
 /// Path to a workspace binary, building it first (once per test process) so that
@@ -92,6 +94,11 @@ impl DataDir {
         &self.path
     }
 
+    /// The PostgreSQL database's URL, when the directory runs on one.
+    pub fn database_url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|db| db.url.as_str())
+    }
+
     pub fn backend(&self) -> Backend {
         match self.postgres {
             Some(_) => Backend::Postgres,
@@ -133,6 +140,71 @@ impl Drop for DataDir {
 /// The demo catalogue shipped in the repository.
 pub fn demo_catalogue_path() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../catalog/demo.toml"))
+}
+
+/// One scanner (`townpass-scan`): its own data directory, talking to `server`.
+#[derive(Debug)]
+pub struct Scanner {
+    pub dir: DataDir,
+}
+
+impl Scanner {
+    pub fn enrolled(server: &Server, data: &DataDir, venue: &str, name: &str) -> Scanner {
+        let made = data.townpass(&["device", "add", "--venue", venue, "--name", name, "--json"]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let code = serde_json::from_slice::<Value>(&made.stdout).expect("json")["code"]
+            .as_str()
+            .expect("code")
+            .to_string();
+        let scanner = Scanner {
+            dir: DataDir::new(),
+        };
+        let out = scanner.run(&["enroll", "--server", &server.url, "--code", &code]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "enroll: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        scanner
+    }
+
+    /// Runs with the scanner's test clock set (honoured by debug builds only).
+    pub fn at(&self, now_ms: i64, args: &[&str]) -> Output {
+        std::process::Command::new(bin("townpass-scan"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("TOWNPASS_SCAN_NOW_MS", now_ms.to_string())
+            .output()
+            .expect("townpass-scan runs")
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        std::process::Command::new(bin("townpass-scan"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .output()
+            .expect("townpass-scan runs")
+    }
+
+    /// `redeem --json TOKEN`: (exit code, verdict object).
+    pub fn redeem(&self, token: &str) -> (i32, Value) {
+        let out = self.run(&["--json", "redeem", token]);
+        (
+            out.status.code().expect("exit"),
+            serde_json::from_slice(&out.stdout).expect("one JSON verdict"),
+        )
+    }
+
+    pub fn sync(&self) -> i32 {
+        self.run(&["sync"]).status.code().expect("exit")
+    }
 }
 
 /// Runs `townpass serve` on a free port and waits for its health check; killed on drop.

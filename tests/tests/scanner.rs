@@ -4,7 +4,7 @@
 use std::process::Output;
 
 use serde_json::Value;
-use townpass_tests::{Backend, DataDir, Server, bin, demo_catalogue_path};
+use townpass_tests::{Backend, DataDir, Scanner, Server, bin, demo_catalogue_path};
 
 /// Each scenario runs twice: against a server on SQLite and one on PostgreSQL (skipped with a
 /// notice when TOWNPASS_TEST_POSTGRES_URL is not set; CI sets it and requires it).
@@ -39,59 +39,6 @@ on_both_databases!(
     kiosk_mode_judges_each_scanned_line_and_syncs_in_the_background,
     killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exactly_once,
 );
-
-/// One scanner: its own data directory, talking to `server`.
-struct Scanner {
-    dir: DataDir,
-}
-
-impl Scanner {
-    fn enrolled(server: &Server, data: &DataDir, venue: &str, name: &str) -> Scanner {
-        let made = data.townpass(&["device", "add", "--venue", venue, "--name", name, "--json"]);
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
-        let code = serde_json::from_slice::<Value>(&made.stdout).expect("json")["code"]
-            .as_str()
-            .expect("code")
-            .to_string();
-        let scanner = Scanner {
-            dir: DataDir::new(),
-        };
-        let out = scanner.run(&["enroll", "--server", &server.url, "--code", &code]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "enroll: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        scanner
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        std::process::Command::new(bin("townpass-scan"))
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .output()
-            .expect("townpass-scan runs")
-    }
-
-    /// `redeem --json TOKEN`: (exit code, verdict object).
-    fn redeem(&self, token: &str) -> (i32, Value) {
-        let out = self.run(&["--json", "redeem", token]);
-        (
-            out.status.code().expect("exit"),
-            serde_json::from_slice(&out.stdout).expect("one JSON verdict"),
-        )
-    }
-
-    fn sync(&self) -> i32 {
-        self.run(&["sync"]).status.code().expect("exit")
-    }
-}
 
 /// The demo catalogue on `data`'s database, a server, and two 72-hour passes.
 fn setup(data: DataDir) -> (DataDir, Server, Vec<String>) {
@@ -223,19 +170,6 @@ fn without_the_server_a_scanner_still_judges_and_sync_exits_3_keeping_everything
         String::from_utf8_lossy(&out.stderr)
             .contains("townpass-scan enroll --server URL --code CODE")
     );
-}
-
-impl Scanner {
-    /// Runs with the scanner's test clock set (honoured by debug builds only).
-    fn at(&self, now_ms: i64, args: &[&str]) -> Output {
-        std::process::Command::new(bin("townpass-scan"))
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .env("TOWNPASS_SCAN_NOW_MS", now_ms.to_string())
-            .output()
-            .expect("townpass-scan runs")
-    }
 }
 
 fn verdict(out: &Output) -> Value {

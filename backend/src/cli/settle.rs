@@ -20,10 +20,18 @@ pub struct SettleArgs {
     /// Print the report as JSON (statements with their lines, totals per currency).
     #[arg(long)]
     pub json: bool,
+    /// Queue the settlement for the running servers instead of computing it here: one of them
+    /// takes it, and /admin/settlement shows its progress. Prints the job number (with --json,
+    /// the job as JSON) and returns at once.
+    #[arg(long)]
+    pub background: bool,
 }
 
 pub async fn run(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
     let store = s.open_store().await?;
+    if args.background {
+        return queue(&store, &args).await;
+    }
     let bar = if args.json || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
@@ -89,6 +97,34 @@ pub async fn run(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
     }
     if report.status == "draft" {
         println!("  draft: run again with --close once the month is over to issue the statements");
+    }
+    Ok(EXIT_OK)
+}
+
+/// `--background`: the job goes to the servers' workers.
+async fn queue(store: &crate::store::Store, args: &SettleArgs) -> anyhow::Result<u8> {
+    let now = crate::store::now();
+    let queued = async {
+        let cat = store.settlement_catalogue().await?;
+        let month = crate::settlement::Month::parse(&args.period, &cat.operator_zone)?;
+        if args.close {
+            crate::settlement::refuse_close(store, &cat.operator_zone, &month, now).await?;
+        }
+        store
+            .enqueue_settlement(&month.label, args.close.then_some("cli"), "cli", now)
+            .await
+    };
+    match queued.await {
+        Ok(job) if args.json => println!("{}", serde_json::to_string_pretty(&job)?),
+        Ok(job) => println!(
+            "settlement of {} queued as job {}: a running server takes it; follow it on /admin/settlement",
+            job.period, job.id
+        ),
+        Err(crate::store::StoreError::Conflict(message)) => {
+            eprintln!("townpass settle: {message}");
+            return Ok(EXIT_REFUSED);
+        }
+        Err(e) => return Err(e.into()),
     }
     Ok(EXIT_OK)
 }

@@ -416,6 +416,13 @@ pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
     p.rules(|zone| TimeZone::get(zone).ok())
 }
 
+/// Was a pass revoked at `revoked_at` (unix s) before a scan at `scanned_at_ms`? Revocations are
+/// stored to the second, so a scan in the same second counts as before it: the visitor, who was
+/// let in, gets the benefit of the doubt.
+fn revoked_before(revoked_at: i64, scanned_at_ms: i64) -> bool {
+    revoked_at.saturating_add(1).saturating_mul(1000) <= scanned_at_ms
+}
+
 /// A stored use as the rules see it.
 fn use_of(row: &HeldUse) -> Use {
     Use {
@@ -599,7 +606,7 @@ pub async fn upload(
             // A pass revoked after the scan was valid when it was let in.
             revoked_before_scan: revoked_at
                 .get(serial)
-                .is_some_and(|r| r * 1000 <= item.scanned_at_ms),
+                .is_some_and(|&r| revoked_before(r, item.scanned_at_ms)),
             uses: &earlier,
         };
         let verdict = match checked[c].take().flatten() {
@@ -695,7 +702,7 @@ pub async fn upload(
                 products: &products,
                 revoked_before_scan: revoked_at
                     .get(serial)
-                    .is_some_and(|r| r * 1000 <= row.at_ms),
+                    .is_some_and(|&r| revoked_before(r, row.at_ms)),
                 uses: &earlier,
             };
             let verdict = rules::check_token(
@@ -756,4 +763,19 @@ pub async fn upload(
         server_time_ms: now_ms,
         items: outcomes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::revoked_before;
+
+    #[test]
+    fn a_scan_in_the_same_second_as_the_revocation_counts_as_before_it() {
+        let revoked = 1_790_000_000;
+        assert!(!revoked_before(revoked, revoked * 1000 + 999));
+        assert!(!revoked_before(revoked, revoked * 1000 - 1));
+        assert!(revoked_before(revoked, (revoked + 1) * 1000));
+        // Absurd stored values do not overflow.
+        assert!(!revoked_before(i64::MAX, 0));
+    }
 }
