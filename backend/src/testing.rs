@@ -86,6 +86,29 @@ impl TestDb {
     pub fn key_ring(&self) -> crate::issuer_keys::KeyRing {
         crate::issuer_keys::KeyRing::new(self.dir.path().join("keys"))
     }
+
+    /// Starts one more server instance on this database, as a second `townpass serve` would be:
+    /// its own connection pool, HTTP listener and settlement worker. Returns its base URL.
+    pub async fn serve_instance(&self) -> String {
+        let store = Store::open(&self.url)
+            .await
+            .expect("open the database again");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = std::sync::Arc::new(crate::http::AppState {
+            store: store.clone(),
+            keys: self.key_ring(),
+            base_url: base.clone(),
+            payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
+            request_timeout: crate::http::REQUEST_TIMEOUT,
+            proxies: crate::http::client::TrustedProxies::default(),
+        });
+        tokio::spawn(crate::http::serve(listener, state));
+        crate::settlement::jobs::spawn_worker(store);
+        base
+    }
 }
 
 /// A fresh, empty database on the PostgreSQL server named by TOWNPASS_TEST_POSTGRES_URL, dropped

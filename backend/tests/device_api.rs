@@ -984,3 +984,41 @@ async fn uploads_are_stored_at_once_while_a_month_is_being_settled() {
         settling.await.expect("join").expect("settled");
     }
 }
+
+#[tokio::test]
+async fn more_gates_uploading_at_once_than_the_server_has_connections_all_get_through() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let passes = passes(&app, 16).await;
+        let mut gates = Vec::new();
+        for n in 0..16u8 {
+            gates.push(enrolled(&app, "tsarevets", &format!("Gate {n}"), n + 1).await);
+        }
+        let started = std::time::Instant::now();
+        let uploads: Vec<_> = gates
+            .iter()
+            .zip(&passes)
+            .map(|((id, key, _), (_, token))| {
+                in_background(
+                    &app,
+                    upload(key, *id, "tsarevets", 1, vec![item(1, token, 5)]),
+                )
+            })
+            .collect();
+        for upload in uploads {
+            assert_eq!(
+                upload.await.expect("join").expect("answer"),
+                200,
+                "{}",
+                app.db.kind
+            );
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{}: 16 small uploads took {:?}",
+            app.db.kind,
+            started.elapsed()
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 16);
+    }
+}

@@ -682,7 +682,7 @@ pub async fn upload(
                 continue;
             };
             if let std::collections::hash_map::Entry::Vacant(slot) = venues.entry(row.venue_id) {
-                let (doc, zone) = store.venue_with_zone(row.venue_id).await?;
+                let (doc, zone) = write.venue_with_zone(row.venue_id).await?;
                 let time_zone = TimeZone::get(&zone)
                     .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?;
                 slot.insert(Venue {

@@ -391,14 +391,8 @@ impl Store {
 
     /// A venue and its town's time zone.
     pub async fn venue_with_zone(&self, venue_id: i64) -> Result<(Venue, String)> {
-        let (doc, zone): (String, String) = sqlx::query_as(
-            "SELECT v.doc, t.time_zone FROM venues v JOIN towns t ON t.id = v.town_id WHERE v.id = $1",
-        )
-        .bind(venue_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("venue {venue_id}")))?;
-        Ok((from_doc("venue", &doc)?, zone))
+        let mut conn = self.pool.acquire().await?;
+        venue_with_zone(&mut conn, venue_id).await
     }
 
     /// Every product version (sold ones included: their passes are still valid) with an offer at
@@ -562,4 +556,19 @@ async fn link_product(
         .await?;
     }
     Ok(())
+}
+
+/// A venue and its town's time zone, on `conn`.
+pub(super) async fn venue_with_zone(
+    conn: &mut sqlx::AnyConnection,
+    venue_id: i64,
+) -> Result<(Venue, String)> {
+    let (doc, zone): (String, String) = sqlx::query_as(
+        "SELECT v.doc, t.time_zone FROM venues v JOIN towns t ON t.id = v.town_id WHERE v.id = $1",
+    )
+    .bind(venue_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("venue {venue_id}")))?;
+    Ok((from_doc("venue", &doc)?, zone))
 }

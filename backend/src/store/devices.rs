@@ -265,10 +265,8 @@ impl Store {
 
     /// Offer codes and their ids (codes are unique across the catalogue).
     pub async fn offer_ids(&self) -> Result<HashMap<String, i64>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM offers")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|(id, code)| (code, id)).collect())
+        let mut conn = self.pool.acquire().await?;
+        offer_ids(&mut conn).await
     }
 
     /// Uses recorded after cursor `after` (redemption ids), of passes not yet expired at `now`,
@@ -334,4 +332,12 @@ impl Store {
             .fetch_one(&self.pool)
             .await?)
     }
+}
+
+/// Offer codes and their ids, on `conn`.
+pub(super) async fn offer_ids(conn: &mut sqlx::AnyConnection) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM offers")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(|(id, code)| (code, id)).collect())
 }

@@ -75,6 +75,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// Pass-state writers of this process queue here before they take the database's turn.
+    turns: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Test hook: devices whose uploads pause mid-transaction, and for how long (ms).
     #[cfg(feature = "testing")]
     stalls: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
@@ -148,6 +150,7 @@ impl Store {
         Ok(Store {
             pool,
             dialect,
+            turns: Default::default(),
             #[cfg(feature = "testing")]
             stalls: Default::default(),
         })

@@ -78,16 +78,25 @@ pub struct LateFlag {
 pub struct PassWrite {
     tx: Transaction<'static, Any>,
     store: Store,
+    /// This process's turn, held until the transaction ends (see `Store::begin_pass_write`).
+    _local: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Store {
     /// Starts a pass-state write: waits for its turn (see the module's doc).
+    ///
+    /// Within one process, writers first queue on an in-process lock, so at most one of this
+    /// process's connections waits on the database's turn and the rest of the pool stays free for
+    /// everything else (bundles, pages). A turn never takes a second connection from the pool:
+    /// with every connection waiting for the turn, that would wait for ever.
     pub async fn begin_pass_write(&self) -> Result<PassWrite> {
+        let local = self.turns.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
         take_turn(&mut tx).await?;
         Ok(PassWrite {
             tx,
             store: self.clone(),
+            _local: local,
         })
     }
 
@@ -150,6 +159,14 @@ impl PassWrite {
         Ok(out)
     }
 
+    /// A venue and its town's time zone.
+    pub async fn venue_with_zone(
+        &mut self,
+        venue_id: i64,
+    ) -> Result<(townpass_core::catalog::Venue, String)> {
+        super::catalog::venue_with_zone(&mut self.tx, venue_id).await
+    }
+
     /// Every stored use of each of these passes, in scan order.
     pub async fn uses_of_serials(
         &mut self,
@@ -207,7 +224,7 @@ impl PassWrite {
     /// (`json_to_recordset`, `json_each`): thousands of bound parameters cost more in the driver
     /// and, on SQLite, in binding than the insert itself.
     pub async fn insert_redemptions(&mut self, rows: &[NewRedemption]) -> Result<HashSet<i64>> {
-        let offers = self.store.offer_ids().await?;
+        let offers = super::devices::offer_ids(&mut self.tx).await?;
         let sql = match self.store.dialect {
             Dialect::Postgres => {
                 "INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, \

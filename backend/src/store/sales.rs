@@ -365,6 +365,7 @@ impl Store {
         by: &str,
         now: i64,
     ) -> Result<()> {
+        let _local = self.turns.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
         super::pass_state::take_turn(&mut tx).await?;
         let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3, refunded_at = $4 WHERE serial = $1 AND revoked_at IS NULL")

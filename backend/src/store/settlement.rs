@@ -649,6 +649,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let decision = if accept { "accepted" } else { "rejected" };
+        let _local = self.turns.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
         super::pass_state::take_turn(&mut tx).await?;
         let done = sqlx::query(
