@@ -355,32 +355,94 @@ impl Store {
     }
 
     /// Deletes the month's rows of runs other than its current one (older drafts, abandoned runs),
-    /// a few thousand at a time, each step its own short transaction. With `only`, just that run.
+    /// 5,000 at a time, each step its own short transaction and an index range of one run. With
+    /// `only`, just that run. Returns how many rows went.
     pub async fn drop_stale_runs(&self, period: &str, only: Option<i64>) -> Result<u64> {
-        let which = match only {
-            Some(_) => "run = $2",
-            None => "run <> (SELECT run FROM periods WHERE period = $1)",
+        let runs: Vec<i64> = match only {
+            Some(run) => vec![run],
+            None => {
+                let current: Option<i64> =
+                    sqlx::query_scalar("SELECT run FROM periods WHERE period = $1")
+                        .bind(period)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let mut runs: Vec<i64> =
+                    sqlx::query_scalar("SELECT DISTINCT run FROM settled_passes WHERE period = $1")
+                        .bind(period)
+                        .fetch_all(&self.pool)
+                        .await?;
+                runs.extend(
+                    sqlx::query_scalar::<_, i64>(
+                        "SELECT DISTINCT run FROM settlement_items WHERE period = $1",
+                    )
+                    .bind(period)
+                    .fetch_all(&self.pool)
+                    .await?,
+                );
+                runs.sort_unstable();
+                runs.dedup();
+                runs.retain(|r| Some(*r) != current);
+                runs
+            }
         };
-        let statements = [
-            format!(
-                "DELETE FROM settlement_items WHERE id IN \
-                 (SELECT id FROM settlement_items WHERE period = $1 AND {which} LIMIT 5000)"
-            ),
-            format!(
-                "DELETE FROM settled_passes WHERE period = $1 AND (run, serial) IN \
-                 (SELECT run, serial FROM settled_passes WHERE period = $1 AND {which} LIMIT 5000)"
-            ),
-        ];
+        // Each step deletes one index range: items by id window, settled passes by serial range
+        // (their key is (period, run, serial)).
+        const STEP: i64 = 5000;
         let mut dropped = 0;
-        for sql in &statements {
-            loop {
-                let mut q = sqlx::query(sql).bind(period);
-                if let Some(run) = only {
-                    q = q.bind(run);
+        for run in runs {
+            let (first, last): (Option<i64>, Option<i64>) = sqlx::query_as(
+                "SELECT MIN(id), MAX(id) FROM settlement_items WHERE period = $1 AND run = $2",
+            )
+            .bind(period)
+            .bind(run)
+            .fetch_one(&self.pool)
+            .await?;
+            if let (Some(first), Some(last)) = (first, last) {
+                let mut from = first;
+                while from <= last {
+                    dropped += sqlx::query(
+                        "DELETE FROM settlement_items WHERE period = $1 AND run = $2 AND id >= $3 AND id < $4",
+                    )
+                    .bind(period)
+                    .bind(run)
+                    .bind(from)
+                    .bind(from + STEP)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    from += STEP;
                 }
-                let n = q.execute(&self.pool).await?.rows_affected();
+            }
+            loop {
+                let bound: Option<String> = sqlx::query_scalar(
+                    "SELECT serial FROM settled_passes WHERE period = $1 AND run = $2 \
+                     ORDER BY serial LIMIT 1 OFFSET $3",
+                )
+                .bind(period)
+                .bind(run)
+                .bind(STEP)
+                .fetch_optional(&self.pool)
+                .await?;
+                let n = match &bound {
+                    Some(bound) => sqlx::query(
+                        "DELETE FROM settled_passes WHERE period = $1 AND run = $2 AND serial < $3",
+                    )
+                    .bind(period)
+                    .bind(run)
+                    .bind(bound)
+                    .execute(&self.pool)
+                    .await?,
+                    None => {
+                        sqlx::query("DELETE FROM settled_passes WHERE period = $1 AND run = $2")
+                            .bind(period)
+                            .bind(run)
+                            .execute(&self.pool)
+                            .await?
+                    }
+                }
+                .rows_affected();
                 dropped += n;
-                if n == 0 {
+                if bound.is_none() {
                     break;
                 }
             }
