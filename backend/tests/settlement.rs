@@ -799,3 +799,31 @@ async fn store_items(store: &Store) -> i64 {
         .await
         .expect("items")
 }
+
+#[tokio::test]
+async fn a_month_before_the_latest_closed_one_is_refused_and_a_closed_month_cannot_be_queued() {
+    for db in TestDb::all().await {
+        let r = Region::new(&db).await;
+        let store = r.store();
+        r.web("visit-24h", at("2026-10-01 10:00")).await;
+        settle(store, "2026-10", "2026-11-01 12:00", true).await;
+
+        let early = settlement::settle(store, "2020-01", at("2026-11-02 12:00"), None, &|_| {})
+            .await
+            .expect_err("before the latest closed month");
+        assert!(
+            early
+                .to_string()
+                .contains("before 2026-10, the latest closed month"),
+            "{}: {early}",
+            db.kind
+        );
+        assert!(store.period("2020-01").await.expect("period").is_none());
+
+        let october = settlement::Month::parse("2026-10", "Europe/Sofia").expect("month");
+        let closed = settlement::refuse_settling(store, &october)
+            .await
+            .expect_err("a closed month is not queued");
+        assert!(closed.to_string().contains("is closed"), "{closed}");
+    }
+}

@@ -107,6 +107,7 @@ async fn queue(store: &crate::store::Store, args: &SettleArgs) -> anyhow::Result
     let queued = async {
         let cat = store.settlement_catalogue().await?;
         let month = crate::settlement::Month::parse(&args.period, &cat.operator_zone)?;
+        crate::settlement::refuse_settling(store, &month).await?;
         if args.close {
             crate::settlement::refuse_close(store, &cat.operator_zone, &month, now).await?;
         }

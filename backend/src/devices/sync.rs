@@ -521,7 +521,7 @@ pub async fn upload(
     }
 
     // 2. Decode the candidates' tokens (cheap), then verify the signatures on all cores (most of
-    //    the work) while the catalogue is read and the turn is awaited.
+    //    the work) while the catalogue is read; all before the turn, which stays short.
     let decoded: Vec<Option<Token>> = candidates
         .iter()
         .map(|&n| Token::decode(&up.items[n].token).ok())
@@ -558,6 +558,9 @@ pub async fn upload(
     // 3. The turn (`store::PassWrite`): from here to the commit no other upload, revocation or
     //    review runs, so what is read below is all there is, and the ids written are in commit
     //    order. Where each new item is stored, for certain now.
+    let (keys, checked) = verifying
+        .await
+        .map_err(|e| DeviceApiError::BadRequest(format!("verification failed: {e}")))?;
     let mut write = store.begin_pass_write().await?;
     let mut held = write.held_items(device.id, &ids).await?;
     let mut assigned: Vec<Option<i64>> = vec![None; up.items.len()];
@@ -580,9 +583,6 @@ pub async fn upload(
         .iter()
         .map(|(serial, rows)| (serial.clone(), rows.iter().map(use_of).collect()))
         .collect();
-    let (keys, checked) = verifying
-        .await
-        .map_err(|e| DeviceApiError::BadRequest(format!("verification failed: {e}")))?;
     let mut checked: Vec<Option<Checked>> = checked.into_iter().map(Some).collect();
 
     // 4. Judge the new items in scan order, each against the uses scanned before it (stored, or

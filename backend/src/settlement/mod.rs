@@ -149,6 +149,7 @@ async fn compute(
         store.finish_job(job.id, owner, now).await?;
         return report(store, &row).await;
     }
+    refuse_settling(store, &month).await?;
     let earlier_open = store.earlier_open_period(label).await?;
     if close_by.is_some() {
         refuse_close(store, &cat.operator_zone, &month, now).await?;
@@ -258,6 +259,28 @@ async fn compute(
     report.passes_settled = passes_settled;
     report.passes_corrected = passes_corrected;
     Ok(report)
+}
+
+/// Why `month` cannot be settled (again) at all, if it cannot: it is closed (its statements never
+/// change), or it lies before the latest closed month (whose close took everything before it).
+pub async fn refuse_settling(store: &Store, month: &Month) -> Result<(), StoreError> {
+    if let Some(row) = store.period(&month.label).await?
+        && row.status == "closed"
+    {
+        return Err(StoreError::Conflict(format!(
+            "{} is closed: its statements never change (corrections go into the next open month)",
+            month.label
+        )));
+    }
+    if let Some(latest) = store.latest_closed_period().await?
+        && latest > month.label
+    {
+        return Err(StoreError::Conflict(format!(
+            "{} is before {latest}, the latest closed month: everything up to {latest} is settled for good",
+            month.label
+        )));
+    }
+    Ok(())
 }
 
 /// Why `month` cannot be closed at `now`, if it cannot: it is not over, or an earlier month is

@@ -57,7 +57,7 @@ async fn render_index(
                         tr {
                             td { a href={ "/admin/settlement/" (j.period) } { (j.period) } }
                             td { @if j.close_by.is_some() { "close and issue" } @else { "draft" } }
-                            td { (j.requested_by) }
+                            td { (j.requested_by.strip_prefix("admin:").unwrap_or(&j.requested_by)) }
                             td { (job_progress(j)) }
                         }
                     }
@@ -132,6 +132,7 @@ pub async fn run(
     let queued = async {
         let cat = state.store.settlement_catalogue().await?;
         let month = settlement::Month::parse(&period, &cat.operator_zone)?;
+        settlement::refuse_settling(&state.store, &month).await?;
         if close {
             settlement::refuse_close(
                 &state.store,

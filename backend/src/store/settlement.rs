@@ -358,14 +358,15 @@ impl Store {
     /// 5,000 at a time, each step its own short transaction and an index range of one run. With
     /// `only`, just that run. Returns how many rows went.
     pub async fn drop_stale_runs(&self, period: &str, only: Option<i64>) -> Result<u64> {
+        let current: Option<i64> = sqlx::query_scalar("SELECT run FROM periods WHERE period = $1")
+            .bind(period)
+            .fetch_optional(&self.pool)
+            .await?;
         let runs: Vec<i64> = match only {
+            // The month's current run is never garbage, whoever asks.
+            Some(run) if Some(run) == current => Vec::new(),
             Some(run) => vec![run],
             None => {
-                let current: Option<i64> =
-                    sqlx::query_scalar("SELECT run FROM periods WHERE period = $1")
-                        .bind(period)
-                        .fetch_optional(&self.pool)
-                        .await?;
                 let mut runs: Vec<i64> =
                     sqlx::query_scalar("SELECT DISTINCT run FROM settled_passes WHERE period = $1")
                         .bind(period)
@@ -448,6 +449,15 @@ impl Store {
             }
         }
         Ok(dropped)
+    }
+
+    /// The latest closed month, if any.
+    pub async fn latest_closed_period(&self) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT MAX(period) FROM periods WHERE status = 'closed'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Is there a month before `period` still open (draft)?

@@ -29,6 +29,9 @@ impl JobRow {
     }
 }
 
+/// How many times a job is started before it is given up.
+pub const MAX_ATTEMPTS: i64 = 5;
+
 const SELECT_JOB: &str = "SELECT id, period, close_by, requested_by, requested_at, status, attempts, \
      lease_owner, lease_until, passes_read, passes_total, started_at, finished_at, error FROM settlement_jobs";
 
@@ -97,7 +100,10 @@ impl Store {
                     Some(j) => format!(
                         "{period} is being settled already ({} asked at {}); wait until it is done",
                         j.requested_by,
-                        crate::i18n::present::local_time(j.requested_at, "UTC")
+                        crate::i18n::present::local_time(
+                            j.requested_at,
+                            &self.operator_zone().await.unwrap_or_else(|_| "UTC".into())
+                        )
                     ),
                     None => format!("{period} is being settled already; try again"),
                 }))
@@ -142,6 +148,17 @@ impl Store {
         now: i64,
         lease_until: i64,
     ) -> Result<Option<JobRow>> {
+        // A job whose servers died MAX_ATTEMPTS times (out of memory, say) is given up, not
+        // retried for ever.
+        sqlx::query(&format!(
+            "UPDATE settlement_jobs SET status = 'failed', finished_at = $1, lease_owner = NULL, \
+             lease_until = NULL, error = 'gave up after {MAX_ATTEMPTS} attempts: the server running it \
+             stopped each time (see its log); queue it again to retry' \
+             WHERE status = 'running' AND lease_until < $1 AND attempts >= {MAX_ATTEMPTS}"
+        ))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         let free = "(status = 'queued' OR (status = 'running' AND lease_until < $2))";
         let id: Option<i64> = sqlx::query_scalar(&format!(
             "UPDATE settlement_jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, \
