@@ -205,85 +205,71 @@ fn main() {
         );
     };
 
-    // Round 1: all at once.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = Mutex::new(Vec::new());
-    let started = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..clients {
-            scope.spawn(|| {
-                loop {
-                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if n >= devices_n {
-                        return;
+    // One round: `threads` clients take the devices in turn. With `spacing`, device n wants to
+    // sync at start + n * spacing and its latency counts from then (waiting for a free client
+    // included); without, from the moment a client starts its sync. Returns the failed syncs.
+    let run_round = |name: String, round: usize, threads: usize, spacing: Option<Duration>| {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results = Mutex::new(Vec::new());
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if n >= devices_n {
+                            return;
+                        }
+                        let from = match spacing {
+                            Some(spacing) => {
+                                let due = started + spacing * n as u32;
+                                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                                    std::thread::sleep(wait);
+                                }
+                                due
+                            }
+                            None => Instant::now(),
+                        };
+                        let outcome = sync_one(round, n);
+                        results
+                            .lock()
+                            .expect("results")
+                            .push((from.elapsed(), outcome));
                     }
-                    let t = Instant::now();
-                    let outcome = sync_one(0, n);
-                    results
-                        .lock()
-                        .expect("results")
-                        .push((t.elapsed(), outcome));
-                }
-            });
+                });
+            }
+        });
+        let wall = started.elapsed();
+        let results = results.into_inner().expect("results");
+        let errors: Vec<&String> = results
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().err())
+            .collect();
+        report(
+            &name,
+            results.iter().map(|(l, _)| *l).collect(),
+            errors.len(),
+            wall,
+        );
+        if let Some(e) = errors.first() {
+            eprintln!("first error: {e}");
         }
-    });
-    let wall = started.elapsed();
-    let results = results.into_inner().expect("results");
-    let errors: Vec<&String> = results
-        .iter()
-        .filter_map(|(_, r)| r.as_ref().err())
-        .collect();
-    report(
-        &format!("all at once ({clients} in flight)"),
-        results.iter().map(|(l, _)| *l).collect(),
-        errors.len(),
-        wall,
-    );
-    let mut failed = errors.len();
+        errors.len()
+    };
 
-    // Round 2: each device once within the window, at evenly spread moments; a sync that has to
-    // wait for a free client counts its waiting too.
-    let spacing = window / devices_n as u32;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = Mutex::new(Vec::new());
-    let started = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..clients.max(64) {
-            scope.spawn(|| {
-                loop {
-                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if n >= devices_n {
-                        return;
-                    }
-                    let due = started + spacing * n as u32;
-                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                        std::thread::sleep(wait);
-                    }
-                    let outcome = sync_one(1, n);
-                    results
-                        .lock()
-                        .expect("results")
-                        .push((due.elapsed(), outcome));
-                }
-            });
-        }
-    });
-    let wall = started.elapsed();
-    let results = results.into_inner().expect("results");
-    let errors: Vec<&String> = results
-        .iter()
-        .filter_map(|(_, r)| r.as_ref().err())
-        .collect();
-    report(
-        &format!("spread over {} s", window.as_secs()),
-        results.iter().map(|(l, _)| *l).collect(),
-        errors.len(),
-        wall,
+    // Round 1: all at once. Round 2: each device once within the window, at evenly spread moments.
+    let mut failed = run_round(
+        format!("all at once ({clients} in flight)"),
+        0,
+        clients,
+        None,
     );
-    failed += errors.len();
-    if let Some(e) = errors.first() {
-        eprintln!("first error: {e}");
-    }
+    failed += run_round(
+        format!("spread over {} s", window.as_secs()),
+        1,
+        clients.max(64),
+        Some(window / devices_n as u32),
+    );
 
     let stored = rt.block_on(db.store.redemption_count()).expect("count");
     let expected = (2 * devices_n * VISITS) as i64;

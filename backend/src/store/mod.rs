@@ -80,11 +80,10 @@ pub struct Store {
     /// Test hook: devices whose uploads pause mid-transaction, and for how long (ms).
     #[cfg(feature = "testing")]
     stalls: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
+    /// Test hook: how long settlement runs pause before they publish (ms).
+    #[cfg(feature = "testing")]
+    settlement_stall: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
-
-/// The key of `Store::stalls` that pauses settlement runs (devices have positive ids).
-#[cfg(feature = "testing")]
-const SETTLEMENT_STALL: i64 = -1;
 
 impl Store {
     /// Connects by URL scheme: `sqlite://path/to/townpass.db` (created if missing, WAL, synchronous
@@ -153,6 +152,8 @@ impl Store {
             turns: Default::default(),
             #[cfg(feature = "testing")]
             stalls: Default::default(),
+            #[cfg(feature = "testing")]
+            settlement_stall: Default::default(),
         })
     }
 
@@ -216,7 +217,13 @@ impl Store {
     /// Test hook: from now on, a settlement run pauses for `ms` after writing its last chunk,
     /// before it publishes (0 ends it).
     pub fn stall_settlements(&self, ms: u64) {
-        self.stall_uploads_of(SETTLEMENT_STALL, ms);
+        self.settlement_stall
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn settlement_stall_ms(&self) -> u64 {
+        self.settlement_stall
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn stall_of(&self, device_id: i64) -> u64 {

@@ -285,7 +285,7 @@ impl Store {
         tx.commit().await?;
         #[cfg(feature = "testing")]
         {
-            let ms = self.stall_of(super::SETTLEMENT_STALL);
+            let ms = self.settlement_stall_ms();
             if ms > 0 {
                 tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             }
