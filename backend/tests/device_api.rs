@@ -266,12 +266,13 @@ async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_
             "{}: nothing new revoked",
             app.db.kind
         );
-        assert_eq!(delta.uses.len(), 1);
+        let uses: Vec<_> = delta.uses.iter().collect();
+        assert_eq!(uses.len(), 1);
         assert_eq!(
             (
-                delta.uses[0].serial.as_str(),
-                delta.uses[0].venue.as_str(),
-                delta.uses[0].place.as_str()
+                uses[0].serial.as_str(),
+                uses[0].venue.as_str(),
+                uses[0].place.as_str()
             ),
             (passes[0].0.as_str(), "nim-boyana", "Entrance")
         );
@@ -794,11 +795,7 @@ async fn uses_after(
         .expect("envelope")
         .open(&verifier(server_key).expect("key"))
         .expect("signed");
-    let uses = bundle
-        .uses
-        .into_iter()
-        .map(|u| (u.serial, u.place))
-        .collect();
+    let uses = bundle.uses.iter().map(|u| (u.serial, u.place)).collect();
     (uses, bundle.uses_cursor)
 }
 
@@ -1020,5 +1017,56 @@ async fn more_gates_uploading_at_once_than_the_server_has_connections_all_get_th
             started.elapsed()
         );
         assert_eq!(app.db.store.redemption_count().await.expect("count"), 16);
+    }
+}
+
+#[tokio::test]
+async fn a_use_rejected_in_review_is_no_longer_sent_to_gates_that_sync_later() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate 2", 2).await;
+        let (c, key_c, server_key) = enrolled(&app, "nim-boyana", "Entrance", 3).await;
+        let passes = passes(&app, 2).await;
+        send(
+            &app,
+            &key_a,
+            a,
+            1,
+            vec![item(1, &passes[0].1, 30), item(2, &passes[1].1, 25)],
+        )
+        .await;
+        let second = send(&app, &key_b, b, 1, vec![item(1, &passes[0].1, 10)]).await;
+        assert_eq!(outcomes(&second)[0].2, Some("already_used"));
+        // The other venue's gate learns all three uses, and its cursor.
+        let (uses, cursor) = uses_after(&app, c, &key_c, &server_key, 0).await;
+        assert_eq!(uses.len(), 3, "{}: {uses:?}", app.db.kind);
+
+        // The operator finds Gate 2's scan was a mistake and rejects it.
+        let flagged = app.db.store.flagged_redemptions(10).await.expect("flagged");
+        assert_eq!(flagged.len(), 1);
+        app.db
+            .store
+            .review_redemption(flagged[0].id, false, "scanned twice by mistake", "test", 0)
+            .await
+            .expect("review");
+        let (uses, _) = uses_after(&app, c, &key_c, &server_key, 0).await;
+        assert_eq!(
+            uses,
+            vec![
+                (passes[0].0.clone(), "Gate 1".to_string()),
+                (passes[1].0.clone(), "Gate 1".to_string())
+            ],
+            "{}: a gate syncing from zero never learns the rejected use",
+            app.db.kind
+        );
+        // A later visit arrives as a delta after the cursor, alone.
+        let third = send(&app, &key_a, a, 2, vec![item(3, &passes[1].1, 5)]).await;
+        assert_eq!(outcomes(&third)[0].1, "stored");
+        let (uses, next) = uses_after(&app, c, &key_c, &server_key, cursor).await;
+        assert_eq!(uses, vec![(passes[1].0.clone(), "Gate 1".to_string())]);
+        assert!(next > cursor);
+        let (uses, again) = uses_after(&app, c, &key_c, &server_key, next).await;
+        assert!(uses.is_empty() && again == next, "{uses:?}");
     }
 }

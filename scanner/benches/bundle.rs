@@ -66,7 +66,7 @@ fn main() {
         revoked: PackedSerials(serials),
         uses_after: 0,
         uses_cursor: 0,
-        uses: vec![],
+        uses: Default::default(),
         more: false,
         received: vec![],
     };

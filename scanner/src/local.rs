@@ -203,7 +203,7 @@ impl Local {
                 ins.execute([s])?;
             }
             let mut ins = tx.prepare("INSERT OR IGNORE INTO remote_uses (serial, offer, venue, at_ms, place) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for u in &b.uses {
+            for u in b.uses.iter() {
                 ins.execute(params![u.serial, u.offer, u.venue, u.at_ms, u.place])?;
             }
         }

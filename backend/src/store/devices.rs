@@ -139,21 +139,6 @@ pub struct NewRedemption {
     pub flag_detail: Option<String>,
 }
 
-/// A use of a pass as the server knows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct UseRow {
-    pub id: i64,
-    pub serial: String,
-    pub offer: Option<String>,
-    pub venue: String,
-    pub at_ms: i64,
-    pub place: String,
-}
-
-const SELECT_USE: &str = "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.scanned_at AS at_ms, d.name AS place \
-     FROM redemptions r JOIN venues v ON v.id = r.venue_id JOIN devices d ON d.id = r.device_id \
-     LEFT JOIN offers o ON o.id = r.offer_id";
-
 impl Store {
     /// Trades a one-time code for the device's registration, atomically: the code is marked used
     /// and the device gets its public key, or nothing changes.
@@ -267,33 +252,6 @@ impl Store {
     pub async fn offer_ids(&self) -> Result<HashMap<String, i64>> {
         let mut conn = self.pool.acquire().await?;
         offer_ids(&mut conn).await
-    }
-
-    /// Uses recorded after cursor `after` (redemption ids), of passes not yet expired at `now`,
-    /// excluding flagged ones that were rejected on review. Returns the uses and the new cursor.
-    pub async fn uses_since(&self, after: i64, now: i64, limit: i64) -> Result<(Vec<UseRow>, i64)> {
-        let rows: Vec<UseRow> = sqlx::query_as(&format!(
-            "{SELECT_USE} LEFT JOIN passes p ON p.serial = r.serial WHERE r.id > $1 \
-             AND (p.expires_at IS NULL OR p.expires_at > $2) AND (r.review IS NULL OR r.review <> 'rejected') \
-             ORDER BY r.id LIMIT $3"
-        ))
-        .bind(after)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let cursor = match rows.last() {
-            Some(r) => r.id,
-            None => sqlx::query_scalar::<_, Option<i64>>(
-                "SELECT MAX(id) FROM redemptions WHERE id > $1",
-            )
-            .bind(after)
-            .fetch_one(&self.pool)
-            .await?
-            .unwrap_or(after)
-            .max(after),
-        };
-        Ok((rows, cursor))
     }
 
     /// Pass serials revoked after cursor `after` (revocation sequence). Returns them and the new cursor.

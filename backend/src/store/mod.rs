@@ -13,6 +13,7 @@ mod portal;
 mod sales;
 mod settlement;
 mod settlement_jobs;
+mod uses_log;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -23,7 +24,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ApiKeyRow, NewUser, UserRow};
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
-pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption, UseRow};
+pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption};
 pub use issuer_keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use pass_state::{HeldUse, LateFlag, PassWrite};
@@ -77,6 +78,8 @@ pub struct Store {
     dialect: Dialect,
     /// Pass-state writers of this process queue here before they take the database's turn.
     turns: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Every use a device may still need, read once per process (see `uses_log`).
+    uses_log: std::sync::Arc<uses_log::UsesLog>,
     /// Test hook: devices whose uploads pause mid-transaction, and for how long (ms).
     #[cfg(feature = "testing")]
     stalls: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
@@ -150,6 +153,7 @@ impl Store {
             pool,
             dialect,
             turns: Default::default(),
+            uses_log: Default::default(),
             #[cfg(feature = "testing")]
             stalls: Default::default(),
             #[cfg(feature = "testing")]
