@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 use townpass::sales::{self, IssueRequest};
+use townpass::store::IssuedPass;
 use townpass::testing::{TestApp, TestDb};
 use townpass_core::protocol::{
     Bundle, Envelope, SigningSecret, Upload, UploadItem, UploadResponse, verifier,
@@ -1068,5 +1069,142 @@ async fn a_use_rejected_in_review_is_no_longer_sent_to_gates_that_sync_later() {
         assert!(next > cursor);
         let (uses, again) = uses_after(&app, c, &key_c, &server_key, next).await;
         assert!(uses.is_empty() && again == next, "{uses:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_not_byte_for_byte_as_issued_has_its_signature_checked_even_for_a_known_serial() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 3).await;
+        // The issued token with one bit of its signature (the last bytes) flipped: same serial,
+        // same trusted key id, well-formed, but not what the server signed.
+        let mut bytes =
+            base45::decode(passes[0].1.strip_prefix("TP1:").expect("prefix")).expect("base45");
+        *bytes.last_mut().expect("bytes") ^= 1;
+        let tampered = format!("TP1:{}", base45::encode(&bytes));
+        // The same pass typed in lower case: other bytes, the same valid token.
+        let lower = passes[1].1.to_lowercase();
+        let r = send(
+            &app,
+            &key,
+            a,
+            1,
+            vec![
+                item(1, &tampered, 30),
+                item(2, &lower, 20),
+                item(3, &passes[2].1, 10),
+            ],
+        )
+        .await;
+        assert_eq!(
+            outcomes(&r),
+            vec![
+                (1, "stored", Some("bad_signature")),
+                (2, "stored", None),
+                (3, "stored", None)
+            ],
+            "{}",
+            app.db.kind
+        );
+    }
+}
+
+#[tokio::test]
+async fn devices_venues_offers_and_passes_that_redemptions_name_can_never_be_deleted() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 1).await;
+        send(&app, &key, a, 1, vec![item(1, &passes[0].1, 10)]).await;
+        let device = a.to_string();
+        let pass = format!("'{}'", passes[0].0);
+        for (table, key, id) in [
+            ("devices", "id", device.as_str()),
+            ("venues", "id", "1"),
+            ("offers", "id", "1"),
+            ("passes", "serial", pass.as_str()),
+        ] {
+            let refused = sqlx::query(&format!("DELETE FROM {table} WHERE {key} = {id}"))
+                .execute(app.db.store.pool())
+                .await;
+            let message = refused.expect_err("refused").to_string();
+            assert!(
+                message.contains("never deleted"),
+                "{}: {table}: {message}",
+                app.db.kind
+            );
+        }
+        // The visit stored no copy of the token it was scanned with (byte for byte the pass's),
+        // and reads it back from the pass.
+        let stored: String = sqlx::query_scalar("SELECT token FROM redemptions")
+            .fetch_one(app.db.store.pool())
+            .await
+            .expect("token");
+        assert_eq!(stored, "");
+        let again = send(&app, &key, a, 2, vec![item(1, &passes[0].1, 10)]).await;
+        assert_eq!(outcomes(&again), vec![(1, "duplicate", None)]);
+        let names: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(d.id) FROM redemptions r LEFT JOIN devices d ON d.id = r.device_id",
+        )
+        .fetch_one(app.db.store.pool())
+        .await
+        .expect("count");
+        assert_eq!(names, (1, 1), "{}", app.db.kind);
+    }
+}
+
+#[tokio::test]
+async fn a_revocation_committed_after_an_upload_read_its_passes_is_seen_in_its_turn() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let passes = passes(&app, 2).await;
+        let serials: Vec<&str> = passes.iter().map(|p| p.0.as_str()).collect();
+        let store = &app.db.store;
+        let now = townpass::store::now();
+        store
+            .revoke_pass(serials[0], "refund", true, "test", now - 60)
+            .await
+            .expect("revoke");
+        // An upload reads the passes (outside its turn) ...
+        let lower = passes[1].1.to_lowercase();
+        let items = [
+            (serials[0], passes[0].1.as_str()),
+            (serials[1], passes[1].1.as_str()),
+            (serials[1], lower.as_str()),
+            ("00000000000000ff", passes[1].1.as_str()),
+        ];
+        let (issued, seen) = store.issued_passes(&items).await.expect("read");
+        let pass = |same_token, revoked_at| {
+            Some(IssuedPass {
+                same_token,
+                revoked_at,
+            })
+        };
+        assert_eq!(
+            issued,
+            vec![
+                pass(true, Some(now - 60)),
+                pass(true, None),
+                pass(false, None),
+                None
+            ],
+            "{}: the token as issued, byte for byte; an unknown serial",
+            app.db.kind
+        );
+        // ... a refund commits before its turn ...
+        store
+            .revoke_pass(serials[1], "refund", true, "test", now)
+            .await
+            .expect("revoke");
+        // ... and the turn learns of it, and only of it.
+        let mut write = store.begin_pass_write().await.expect("turn");
+        assert_eq!(
+            write.revocations_after(seen).await.expect("since"),
+            vec![(serials[1].to_string(), now)],
+            "{}",
+            app.db.kind
+        );
     }
 }

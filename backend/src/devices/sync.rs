@@ -62,6 +62,7 @@ fn place(
     };
     known.push(crate::store::HeldItem {
         stored_id: stored_as,
+        serial: String::new(),
         token: token.to_string(),
         scanned_at: scanned_at_ms,
     });
@@ -79,33 +80,61 @@ pub const MALFORMED_SERIAL: &str = "0000000000000000";
 /// A decoded token and what its signature check said; `None` when it does not decode.
 type Checked = Option<(Token, Result<KeyStatus, TokenError>)>;
 
-/// Verifies decoded tokens against `keys`: batch verification, split over the cores.
-fn verify_all(keys: &KeySet, decoded: Vec<Option<Token>>) -> Vec<Checked> {
-    type Answer = Result<KeyStatus, TokenError>;
-    let part = |tokens: &[Option<Token>]| -> Vec<Answer> {
-        let good: Vec<&Token> = tokens.iter().flatten().collect();
-        keys.verify_tokens(&good)
-    };
+/// `work` over `items`, split over the cores when there are at least `min` items; the answers
+/// in the items' order.
+fn on_all_cores<T: Sync, R: Send>(
+    items: &[T],
+    min: usize,
+    work: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let answers: Vec<Answer> = if cores == 1 || decoded.len() < 64 {
-        part(&decoded)
-    } else {
-        let per = decoded.len().div_ceil(cores);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = decoded
-                .chunks(per)
-                .map(|chunk| scope.spawn(move || part(chunk)))
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
+    if cores == 1 || items.len() < min {
+        return work(items);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(cores))
+            .map(|chunk| scope.spawn(move || work(chunk)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// Decodes tokens, on all cores when there are many.
+fn decode_all(texts: &[&str]) -> Vec<Option<Token>> {
+    on_all_cores(texts, 256, |texts| {
+        texts.iter().map(|t| Token::decode(t).ok()).collect()
+    })
+}
+
+/// Verifies decoded tokens against `keys`: batch verification, split over the cores. A token
+/// marked `issued` is byte for byte one this server signed and holds: only its key is looked up
+/// (its signature was made here); every other token's signature is checked.
+fn verify_all(keys: &KeySet, decoded: Vec<Option<Token>>, issued: &[bool]) -> Vec<Checked> {
+    let to_check: Vec<&Token> = decoded
+        .iter()
+        .zip(issued)
+        .filter_map(|(d, &issued)| d.as_ref().filter(|_| !issued))
+        .collect();
+    let answers = on_all_cores(&to_check, 64, |tokens| keys.verify_tokens(tokens));
     let mut answers = answers.into_iter();
     decoded
         .into_iter()
-        .map(|d| d.and_then(|t| answers.next().map(|v| (t, v))))
+        .zip(issued)
+        .map(|(d, &issued)| {
+            d.and_then(|t| {
+                let answer = if issued {
+                    Some(keys.status_of_issued(&t))
+                } else {
+                    answers.next()
+                };
+                answer.map(|v| (t, v))
+            })
+        })
         .collect()
 }
 
@@ -453,13 +482,21 @@ pub async fn upload(
     envelope: &Envelope,
     now_ms: i64,
 ) -> Result<UploadResponse, DeviceApiError> {
-    let claimed: Upload = envelope
+    // Who claims to send it (read without the items; the signature is checked next).
+    #[derive(serde::Deserialize)]
+    struct Sender {
+        device_id: i64,
+    }
+    let claimed: Sender = envelope
         .peek()
         .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
     let (device, public) = active_device(store, claimed.device_id).await?;
     let up: Upload = envelope
         .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
-        .map_err(|_| DeviceApiError::BadSignature)?;
+        .map_err(|e| match e {
+            townpass_core::protocol::EnvelopeError::Content(e) => DeviceApiError::BadRequest(e),
+            _ => DeviceApiError::BadSignature,
+        })?;
     if up.venue != device.venue {
         return Err(DeviceApiError::WrongVenue {
             claimed: up.venue,
@@ -512,10 +549,11 @@ pub async fn upload(
 
     // 2. Decode the candidates' tokens (cheap), then verify the signatures on all cores (most of
     //    the work) while the catalogue is read; all before the turn, which stays short.
-    let decoded: Vec<Option<Token>> = candidates
+    let texts: Vec<&str> = candidates
         .iter()
-        .map(|&n| Token::decode(&up.items[n].token).ok())
+        .map(|&n| up.items[n].token.as_str())
         .collect();
+    let decoded = decode_all(&texts);
     let serials: Vec<String> = decoded
         .iter()
         .map(|d| match d {
@@ -527,8 +565,26 @@ pub async fn upload(
         decoded.iter().flatten().map(|t| t.claims.product).collect();
     product_ids.sort_unstable();
     product_ids.dedup();
+    // A token this server issued and holds byte for byte needs no second signature check. The
+    // same read gives the revocations known so far; the turn reads only those after them.
+    let pairs: Vec<(&str, &str)> = candidates
+        .iter()
+        .zip(&serials)
+        .map(|(&n, serial)| (serial.as_str(), up.items[n].token.as_str()))
+        .collect();
+    let (found, revocations_seen) = store.issued_passes(&pairs).await?;
+    let issued: Vec<bool> = found
+        .iter()
+        .map(|f| f.as_ref().is_some_and(|p| p.same_token))
+        .collect();
+    let mut revoked_at: HashMap<String, i64> = pairs
+        .iter()
+        .zip(&found)
+        .filter_map(|((serial, _), f)| Some((serial.to_string(), f.as_ref()?.revoked_at?)))
+        .collect();
+    let issued_for_check = issued.clone();
     let verifying = tokio::task::spawn_blocking(move || {
-        let checked = verify_all(&keys, decoded);
+        let checked = verify_all(&keys, decoded, &issued_for_check);
         (keys, checked)
     });
     let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
@@ -567,7 +623,9 @@ pub async fn upload(
     let mut distinct: Vec<&str> = fresh.iter().map(|&(_, c, _)| serials[c].as_str()).collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let revoked_at = write.revoked_at_of(&distinct).await?;
+    for (serial, at) in write.revocations_after(revocations_seen).await? {
+        revoked_at.entry(serial).or_insert(at);
+    }
     let held_uses = write.uses_of_serials(&distinct).await?;
     let mut uses: HashMap<String, Vec<Use>> = held_uses
         .iter()
@@ -648,7 +706,12 @@ pub async fn upload(
             device_id: device.id,
             local_id: stored_as,
             serial: serial.clone(),
-            token: item.token.clone(),
+            // A token byte for byte as issued is not stored twice: it is the pass's own.
+            token: if issued[c] {
+                String::new()
+            } else {
+                item.token.clone()
+            },
             venue_id,
             offer,
             scanned_at_ms: item.scanned_at_ms,

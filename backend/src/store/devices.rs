@@ -120,6 +120,8 @@ pub enum CodeProblem {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct HeldItem {
     pub stored_id: i64,
+    pub serial: String,
+    /// As scanned (a token byte for byte as issued is read back from its pass).
     pub token: String,
     pub scanned_at: i64,
 }
@@ -245,7 +247,7 @@ impl Store {
         local_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<HeldItem>>> {
         let mut conn = self.pool.acquire().await?;
-        super::pass_state::held_items(&mut conn, device_id, local_ids).await
+        super::pass_state::held_items(&mut conn, self.dialect, device_id, local_ids).await
     }
 
     /// Offer codes and their ids (codes are unique across the catalogue).

@@ -27,7 +27,7 @@ pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption};
 pub use issuer_keys::KeyRow;
 pub use outbox::{OutboxRow, OutboxStatus};
-pub use pass_state::{HeldUse, LateFlag, PassWrite};
+pub use pass_state::{HeldUse, IssuedPass, LateFlag, PassWrite};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use sales::{
     IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse,

@@ -190,16 +190,17 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             let mut rejected: Vec<i64> = Vec::new();
-            for chunk in reviewed.chunks(super::pass_state::in_batch(self.dialect)) {
+            if !reviewed.is_empty() {
+                let serials: Vec<&str> = reviewed.iter().map(String::as_str).collect();
                 let sql = format!(
-                    "SELECT id FROM redemptions WHERE review = 'rejected' AND serial IN ({})",
-                    super::pass_state::placeholders(1, chunk.len())
+                    "SELECT r.id FROM {} CROSS JOIN redemptions r \
+                     WHERE r.serial = list.value AND r.review = 'rejected'",
+                    super::pass_state::json_rows(self.dialect, 1)
                 );
-                let mut q = sqlx::query_scalar::<_, i64>(&sql);
-                for s in chunk {
-                    q = q.bind(s);
-                }
-                rejected.extend(q.fetch_all(&self.pool).await?);
+                rejected = sqlx::query_scalar::<_, i64>(&sql)
+                    .bind(super::pass_state::json_list(&serials))
+                    .fetch_all(&self.pool)
+                    .await?;
             }
             let mut state = self.uses_log.state.write().await;
             for id in rejected {
