@@ -10,7 +10,9 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(token_text token_cose device_envelope)
-rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+if ! rustup toolchain list | grep '^nightly' >/dev/null; then
+  rustup toolchain install nightly --profile minimal
+fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # Seeds: the token test vectors, and a real upload and bundle shape.
 mkdir -p corpus/token_text corpus/token_cose corpus/device_envelope
@@ -31,8 +33,24 @@ for t in walk(doc):
 PY
 fi
 cp -n seeds/* corpus/device_envelope/ 2>/dev/null || true
+mkdir -p logs
+failed=()
 for t in "${targets[@]}"; do
-  echo "== $t: ${seconds} s"
-  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -max_len=65536 2>&1 \
-    | grep -E '^(#[0-9]+ *(DONE|pulse)|==[0-9]+==|SUMMARY|Done|artifact_prefix|Test unit written)' || true
+  echo "== $t: ${seconds} s (full log: fuzz/logs/$t.log)"
+  set +e
+  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -max_len=65536 \
+    -print_final_stats=1 >"logs/$t.log" 2>&1
+  rc=$?
+  set -e
+  grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "logs/$t.log" || true
+  if [ "$rc" -ne 0 ]; then
+    echo "!! $t failed (exit $rc): the end of its log, with the command that replays a crash:"
+    tail -n 40 "logs/$t.log"
+    failed+=("$t")
+  fi
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "failed: ${failed[*]}"
+  exit 1
+fi
+echo "all targets ran without a crash"

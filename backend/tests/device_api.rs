@@ -1208,3 +1208,39 @@ async fn a_revocation_committed_after_an_upload_read_its_passes_is_seen_in_its_t
         );
     }
 }
+
+#[tokio::test]
+async fn bundles_name_each_gate_as_it_is_called_now_and_leave_out_visits_of_no_issued_pass() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (c, key_c, server_key) = enrolled(&app, "nim-boyana", "Entrance", 3).await;
+        let passes = passes(&app, 1).await;
+        // A real pass, and a code that is no pass at all (stored, flagged, paid to no one).
+        let r = send(
+            &app,
+            &key_a,
+            a,
+            1,
+            vec![item(1, &passes[0].1, 30), item(2, "TP1:NOT-A-PASS", 20)],
+        )
+        .await;
+        assert_eq!(outcomes(&r)[1].2, Some("malformed"));
+        let (uses, _) = uses_after(&app, c, &key_c, &server_key, 0).await;
+        assert_eq!(
+            uses,
+            vec![(passes[0].0.clone(), "Gate 1".to_string())],
+            "{}: no gate needs the visits of a code that is no pass",
+            app.db.kind
+        );
+        // Gate 1's scanner is replaced: the old device is renamed, and every bundle says so.
+        enrolled(&app, "tsarevets", "Gate 1", 4).await;
+        let (uses, _) = uses_after(&app, c, &key_c, &server_key, 0).await;
+        assert_eq!(
+            uses,
+            vec![(passes[0].0.clone(), format!("Gate 1 (replaced, #{a})"))],
+            "{}",
+            app.db.kind
+        );
+    }
+}

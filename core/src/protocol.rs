@@ -361,7 +361,8 @@ pub struct Bundle {
 /// The `format` of a redemptions file (`townpass-scan export`).
 pub const REDEMPTIONS_FILE_FORMAT: &str = "townpass-redemptions/1";
 /// The `format` of a bundle file (`townpass device bundle`).
-pub const BUNDLE_FILE_FORMAT: &str = "townpass-bundle/1";
+/// 2: uses travel packed (`PackedUses`); a scanner that knows only 1 says so and applies nothing.
+pub const BUNDLE_FILE_FORMAT: &str = "townpass-bundle/2";
 
 /// Redemptions carried by file from a device with no internet: the same signed uploads the
 /// device would have sent online, so the server checks them exactly the same way.

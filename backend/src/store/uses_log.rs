@@ -32,10 +32,12 @@ struct Entry {
     id: i64,
     serial: Serial,
     at_ms: i64,
-    /// When the pass expires (uses of an expired pass are never sent); `i64::MAX` if unknown.
+    /// When the pass expires (uses of an expired pass are never sent).
     expires_at: i64,
     venue: u32,
-    place: u32,
+    /// The device that recorded it: its name is looked up when a bundle is packed (a re-enrolment
+    /// renames the old device, and every process must send the same name).
+    device: i64,
     /// Index plus one; 0: no offer.
     offer: u32,
     rejected: bool,
@@ -46,7 +48,9 @@ struct State {
     entries: Vec<Entry>,
     names: Vec<String>,
     index: HashMap<String, u32>,
-    /// Everything up to this redemption id is in `entries` (or expired, or unreadable).
+    /// Device names by id, read again at every look.
+    places: HashMap<i64, String>,
+    /// Everything up to this redemption id is in `entries` (or expired, or of no issued pass).
     last_id: i64,
     /// Reviews up to this pass-change seq are applied.
     last_change: i64,
@@ -80,8 +84,8 @@ struct Row {
     offer: Option<String>,
     venue: String,
     at_ms: i64,
-    place: String,
-    expires_at: Option<i64>,
+    device_id: i64,
+    expires_at: i64,
     rejected: i64,
 }
 
@@ -113,7 +117,7 @@ impl Store {
                 e.serial,
                 e.at_ms,
                 &state.names[e.venue as usize],
-                &state.names[e.place as usize],
+                state.places.get(&e.device).map_or("", String::as_str),
                 (e.offer > 0).then(|| state.names[e.offer as usize - 1].as_str()),
             );
             cursor = e.id;
@@ -132,7 +136,8 @@ impl Store {
             // A look that began after this request arrived has seen all it could.
             return Ok(());
         }
-        *looking = Some(Instant::now());
+        // Marked done only when the look succeeds: after a failed one, the next request looks.
+        let began = Instant::now();
         let (watermark, changes) = self.read_watermark().await?;
         let (mut last_id, last_change) = {
             let state = self.uses_log.state.read().await;
@@ -141,12 +146,11 @@ impl Store {
         while last_id < watermark {
             let rows: Vec<Row> = sqlx::query_as(
                 "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.scanned_at AS at_ms, \
-                 d.name AS place, p.expires_at, \
+                 r.device_id, p.expires_at, \
                  CASE WHEN r.review = 'rejected' THEN 1 ELSE 0 END AS rejected \
                  FROM redemptions r JOIN venues v ON v.id = r.venue_id \
-                 JOIN devices d ON d.id = r.device_id LEFT JOIN offers o ON o.id = r.offer_id \
-                 LEFT JOIN passes p ON p.serial = r.serial \
-                 WHERE r.id > $1 AND r.id <= $2 AND (p.expires_at IS NULL OR p.expires_at > $3) \
+                 LEFT JOIN offers o ON o.id = r.offer_id JOIN passes p ON p.serial = r.serial \
+                 WHERE r.id > $1 AND r.id <= $2 AND p.expires_at > $3 \
                  ORDER BY r.id LIMIT $4",
             )
             .bind(last_id)
@@ -167,9 +171,9 @@ impl Store {
                     id: r.id,
                     serial,
                     at_ms: r.at_ms,
-                    expires_at: r.expires_at.unwrap_or(i64::MAX),
+                    expires_at: r.expires_at,
                     venue: state.intern(&r.venue),
-                    place: state.intern(&r.place),
+                    device: r.device_id,
                     offer: r.offer.as_deref().map_or(0, |o| state.intern(o) + 1),
                     rejected: r.rejected != 0,
                 };
@@ -210,11 +214,16 @@ impl Store {
             }
             state.last_change = changes;
         }
+        let places: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM devices")
+            .fetch_all(&self.pool)
+            .await?;
         let mut state = self.uses_log.state.write().await;
+        state.places = places.into_iter().collect();
         if now - state.pruned_at >= PRUNE_EVERY_S {
             state.entries.retain(|e| e.expires_at > now);
             state.pruned_at = now;
         }
+        *looking = Some(began);
         Ok(())
     }
 }
