@@ -122,40 +122,49 @@ impl Store {
     /// the token is byte for byte the one it signed, and when the pass was revoked; with the last
     /// revocation seq, read in the same statement (one snapshot). A pass-state turn then reads
     /// only the revocations after it ([`PassWrite::revocations_after`]): revocations are numbered
-    /// in commit order. Tokens are compared in the database and the answer comes back as one
-    /// JSON row (a thousand rows of tokens cost more to move than to compare).
+    /// in commit order. The passes come back as one JSON row (a thousand rows cost more to move
+    /// through the driver than what they hold) and the tokens are compared here.
     pub async fn issued_passes(
         &self,
         items: &[(&str, &str)],
     ) -> Result<(Vec<Option<IssuedPass>>, i64)> {
-        let mut out = vec![None; items.len()];
+        let mut serials: Vec<&str> = items.iter().map(|(serial, _)| *serial).collect();
+        serials.sort_unstable();
+        serials.dedup();
         // One statement, one snapshot: the revocations seen and the passes' state agree.
         let sql = match self.dialect {
             Dialect::Postgres => {
                 "SELECT (SELECT MAX(seq) FROM revocations), \
-                 (SELECT COALESCE(json_agg(json_build_array(j.n - 1, p.revoked_at, p.token = j.x ->> 1)), '[]')::text \
-                 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(x, n) \
-                 JOIN passes p ON p.serial = j.x ->> 0)"
+                 (SELECT COALESCE(json_agg(json_build_array(p.serial, p.revoked_at, p.token)), '[]')::text \
+                 FROM (SELECT json_array_elements_text($1::json) AS value) list \
+                 CROSS JOIN LATERAL (SELECT serial, revoked_at, token FROM passes x \
+                 WHERE x.serial = list.value) p)"
             }
             Dialect::Sqlite => {
                 "SELECT (SELECT MAX(seq) FROM revocations), \
-                 (SELECT json_group_array(json_array(j.key, p.revoked_at, p.token = (j.value ->> 1))) \
-                 FROM json_each($1) j JOIN passes p ON p.serial = (j.value ->> 0))"
+                 (SELECT json_group_array(json_array(p.serial, p.revoked_at, p.token)) \
+                 FROM json_each($1) list CROSS JOIN passes p WHERE p.serial = list.value)"
             }
         };
-        let json = serde_json::to_string(items).expect("pairs of strings are JSON");
-        let (seen, answer): (Option<i64>, String) =
-            sqlx::query_as(sql).bind(json).fetch_one(&self.pool).await?;
-        let found: Vec<(usize, Option<i64>, serde_json::Value)> = serde_json::from_str(&answer)
+        let (seen, answer): (Option<i64>, String) = sqlx::query_as(sql)
+            .bind(json_list(&serials))
+            .fetch_one(&self.pool)
+            .await?;
+        let found: Vec<(String, Option<i64>, String)> = serde_json::from_str(&answer)
             .map_err(|e| StoreError::Conflict(format!("issued passes: {e}")))?;
-        for (n, revoked_at, same) in found {
-            if let Some(slot) = out.get_mut(n) {
-                *slot = Some(IssuedPass {
-                    same_token: same == serde_json::Value::Bool(true) || same == 1,
-                    revoked_at,
-                });
-            }
-        }
+        let found: HashMap<String, (Option<i64>, String)> = found
+            .into_iter()
+            .map(|(serial, revoked_at, token)| (serial, (revoked_at, token)))
+            .collect();
+        let out = items
+            .iter()
+            .map(|(serial, token)| {
+                found.get(*serial).map(|(revoked_at, issued)| IssuedPass {
+                    same_token: issued == token,
+                    revoked_at: *revoked_at,
+                })
+            })
+            .collect();
         Ok((out, seen.unwrap_or(0)))
     }
 
