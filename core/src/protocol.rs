@@ -187,11 +187,53 @@ pub struct BundleUse {
 /// allocations to read; packed it is a quarter of that and reads without parsing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PackedUses {
-    names: Vec<String>,
+    names: NameTable,
     /// Per use: serial (8 bytes), `at_ms` (i64), then the indexes in `names` of the venue, the
     /// place and the offer plus one (0: no offer), u32 each; little-endian.
     records: Vec<u8>,
-    interned: std::collections::HashMap<String, u32>,
+}
+
+/// Names kept once each and referred to by number.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameTable {
+    names: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+}
+
+impl NameTable {
+    /// The number of `name`, given it the first time.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    /// The name numbered `i` (panics past the end: numbers come from `intern` or are checked).
+    pub fn get(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+impl From<Vec<String>> for NameTable {
+    fn from(names: Vec<String>) -> Self {
+        let mut index = std::collections::HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            index.entry(n.clone()).or_insert(i as u32);
+        }
+        NameTable { names, index }
+    }
 }
 
 /// One packed use's size in bytes.
@@ -220,16 +262,6 @@ impl PackedUses {
         self.records.is_empty()
     }
 
-    fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.interned.get(name) {
-            return i;
-        }
-        let i = self.names.len() as u32;
-        self.names.push(name.to_string());
-        self.interned.insert(name.to_string(), i);
-        i
-    }
-
     /// Adds a use.
     pub fn push(
         &mut self,
@@ -239,9 +271,9 @@ impl PackedUses {
         place: &str,
         offer: Option<&str>,
     ) {
-        let venue = self.intern(venue);
-        let place = self.intern(place);
-        let offer = offer.map_or(0, |o| self.intern(o) + 1);
+        let venue = self.names.intern(venue);
+        let place = self.names.intern(place);
+        let offer = offer.map_or(0, |o| self.names.intern(o) + 1);
         self.records.extend_from_slice(&serial.0);
         self.records.extend_from_slice(&at_ms.to_le_bytes());
         for n in [venue, place, offer] {
@@ -251,9 +283,8 @@ impl PackedUses {
 
     /// The uses, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = BundleUse> + '_ {
-        let u32_at = |r: &[u8], at: usize| {
-            u32::from_le_bytes(r[at..at + 4].try_into().expect("4 bytes")) as usize
-        };
+        let u32_at =
+            |r: &[u8], at: usize| u32::from_le_bytes(r[at..at + 4].try_into().expect("4 bytes"));
         self.records.chunks_exact(PACKED_USE).map(move |r| {
             let mut serial = [0u8; 8];
             serial.copy_from_slice(&r[..8]);
@@ -261,9 +292,9 @@ impl PackedUses {
             BundleUse {
                 serial: Serial(serial).to_string(),
                 at_ms: i64::from_le_bytes(r[8..16].try_into().expect("8 bytes")),
-                venue: self.names[u32_at(r, 16)].clone(),
-                place: self.names[u32_at(r, 20)].clone(),
-                offer: (offer > 0).then(|| self.names[offer - 1].clone()),
+                venue: self.names.get(u32_at(r, 16)).to_string(),
+                place: self.names.get(u32_at(r, 20)).to_string(),
+                offer: (offer > 0).then(|| self.names.get(offer - 1).to_string()),
             }
         })
     }
@@ -285,7 +316,7 @@ impl FromIterator<BundleUse> for PackedUses {
 impl Serialize for PackedUses {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         PackedUsesWire {
-            names: self.names.clone(),
+            names: self.names.names.clone(),
             packed: base64::engine::general_purpose::STANDARD.encode(&self.records),
         }
         .serialize(s)
@@ -314,16 +345,9 @@ impl<'de> Deserialize<'de> for PackedUses {
                 ));
             }
         }
-        let interned = wire
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
-            .collect();
         Ok(PackedUses {
-            names: wire.names,
+            names: wire.names.into(),
             records,
-            interned,
         })
     }
 }

@@ -582,10 +582,9 @@ pub async fn upload(
         .zip(&found)
         .filter_map(|((serial, _), f)| Some((serial.to_string(), f.as_ref()?.revoked_at?)))
         .collect();
-    let issued_for_check = issued.clone();
     let verifying = tokio::task::spawn_blocking(move || {
-        let checked = verify_all(&keys, decoded, &issued_for_check);
-        (keys, checked)
+        let checked = verify_all(&keys, decoded, &issued);
+        (keys, checked, issued)
     });
     let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
     for id in product_ids {
@@ -604,7 +603,7 @@ pub async fn upload(
     // 3. The turn (`store::PassWrite`): from here to the commit no other upload, revocation or
     //    review runs, so what is read below is all there is, and the ids written are in commit
     //    order. Where each new item is stored, for certain now.
-    let (keys, checked) = verifying
+    let (keys, checked, issued) = verifying
         .await
         .map_err(|e| DeviceApiError::BadRequest(format!("verification failed: {e}")))?;
     let mut write = store.begin_pass_write().await?;

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use townpass_core::Serial;
-use townpass_core::protocol::PackedUses;
+use townpass_core::protocol::{NameTable, PackedUses};
 
 use super::{Result, Store};
 
@@ -46,8 +46,8 @@ struct Entry {
 #[derive(Debug, Default)]
 struct State {
     entries: Vec<Entry>,
-    names: Vec<String>,
-    index: HashMap<String, u32>,
+    /// Venue and offer codes.
+    names: NameTable,
     /// Device names by id, read again at every look.
     places: HashMap<i64, String>,
     /// Everything up to this redemption id is in `entries` (or expired, or of no issued pass).
@@ -55,18 +55,6 @@ struct State {
     /// Reviews up to this pass-change seq are applied.
     last_change: i64,
     pruned_at: i64,
-}
-
-impl State {
-    fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.index.get(name) {
-            return i;
-        }
-        let i = self.names.len() as u32;
-        self.names.push(name.to_string());
-        self.index.insert(name.to_string(), i);
-        i
-    }
 }
 
 /// The uses log of one process (shared by the clones of its [`Store`]).
@@ -103,7 +91,7 @@ impl Store {
         let state = self.uses_log.state.read().await;
         let start = state.entries.partition_point(|e| e.id <= after);
         let mut packed = PackedUses::default();
-        let mut cursor = state.last_id.max(after);
+        let mut cursor = after;
         let mut full = false;
         for e in &state.entries[start..] {
             if e.rejected || e.expires_at <= now {
@@ -116,9 +104,9 @@ impl Store {
             packed.push(
                 e.serial,
                 e.at_ms,
-                &state.names[e.venue as usize],
+                state.names.get(e.venue),
                 state.places.get(&e.device).map_or("", String::as_str),
-                (e.offer > 0).then(|| state.names[e.offer as usize - 1].as_str()),
+                (e.offer > 0).then(|| state.names.get(e.offer - 1)),
             );
             cursor = e.id;
         }
@@ -126,6 +114,31 @@ impl Store {
             cursor = state.last_id.max(after);
         }
         Ok((packed, cursor, full))
+    }
+
+    /// Ids of uses rejected in the reviews recorded after pass change `after`, up to `upto`.
+    async fn rejected_since(&self, after: i64, upto: i64) -> Result<Vec<i64>> {
+        let reviewed: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT serial FROM pass_changes WHERE seq > $1 AND seq <= $2 \
+             AND kind = 'reviewed'",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(&self.pool)
+        .await?;
+        if reviewed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let serials: Vec<&str> = reviewed.iter().map(String::as_str).collect();
+        let sql = format!(
+            "SELECT r.id FROM {} CROSS JOIN redemptions r \
+             WHERE r.serial = list.value AND r.review = 'rejected'",
+            super::pass_state::json_rows(self.dialect, 1)
+        );
+        Ok(sqlx::query_scalar::<_, i64>(&sql)
+            .bind(super::pass_state::json_list(&serials))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Reads what was committed since the log's last look (see the module's doc).
@@ -143,6 +156,9 @@ impl Store {
             let state = self.uses_log.state.read().await;
             (state.last_id, state.last_change)
         };
+        // Uses read in this look carry their review as of now; only those held before need the
+        // reviews recorded since the last look (none on the first look).
+        let held_before = last_id;
         while last_id < watermark {
             let rows: Vec<Row> = sqlx::query_as(
                 "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.scanned_at AS at_ms, \
@@ -172,9 +188,9 @@ impl Store {
                     serial,
                     at_ms: r.at_ms,
                     expires_at: r.expires_at,
-                    venue: state.intern(&r.venue),
+                    venue: state.names.intern(&r.venue),
                     device: r.device_id,
-                    offer: r.offer.as_deref().map_or(0, |o| state.intern(o) + 1),
+                    offer: r.offer.as_deref().map_or(0, |o| state.names.intern(o) + 1),
                     rejected: r.rejected != 0,
                 };
                 state.entries.push(entry);
@@ -185,27 +201,11 @@ impl Store {
             state.last_id = last_id;
         }
         if changes > last_change {
-            let reviewed: Vec<String> = sqlx::query_scalar(
-                "SELECT DISTINCT serial FROM pass_changes WHERE seq > $1 AND seq <= $2 \
-                 AND kind = 'reviewed'",
-            )
-            .bind(last_change)
-            .bind(changes)
-            .fetch_all(&self.pool)
-            .await?;
-            let mut rejected: Vec<i64> = Vec::new();
-            if !reviewed.is_empty() {
-                let serials: Vec<&str> = reviewed.iter().map(String::as_str).collect();
-                let sql = format!(
-                    "SELECT r.id FROM {} CROSS JOIN redemptions r \
-                     WHERE r.serial = list.value AND r.review = 'rejected'",
-                    super::pass_state::json_rows(self.dialect, 1)
-                );
-                rejected = sqlx::query_scalar::<_, i64>(&sql)
-                    .bind(super::pass_state::json_list(&serials))
-                    .fetch_all(&self.pool)
-                    .await?;
-            }
+            let rejected = if held_before > 0 {
+                self.rejected_since(last_change, changes).await?
+            } else {
+                Vec::new()
+            };
             let mut state = self.uses_log.state.write().await;
             for id in rejected {
                 if let Ok(at) = state.entries.binary_search_by_key(&id, |e| e.id) {
