@@ -1,7 +1,13 @@
-// Embeds every translation file in i18n/ so a new language is one new file, nothing else.
+// Embeds every translation file in i18n/ so a new language is one new file, nothing else; and
+// builds the web scanner (web/ to WebAssembly, its JS glue, the page's files) into assets the
+// server serves compressed under content-hashed names.
 use std::fmt::Write as _;
 
+#[path = "build/web.rs"]
+mod web;
+
 fn main() {
+    web::build();
     println!("cargo:rerun-if-changed=i18n");
     let mut files: Vec<_> = std::fs::read_dir("i18n")
         .expect("backend/i18n exists")

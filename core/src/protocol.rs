@@ -382,6 +382,35 @@ pub struct Bundle {
     pub received: Vec<(i64, i64)>,
 }
 
+/// What enrolment established: who the device is, where its server is, and the key every bundle
+/// it takes must be signed with. Kept by `townpass-scan` (SQLite) and the web scanner (IndexedDB).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    pub server: String,
+    pub device_id: i64,
+    pub device_name: String,
+    pub venue: String,
+    pub server_key: String,
+}
+
+impl DeviceIdentity {
+    /// Opens a bundle only if this device's server signed it and it is for this device; nothing
+    /// is to be applied otherwise.
+    pub fn open_bundle(&self, signed: &Envelope) -> Result<Bundle, String> {
+        let server_key = verifier(&self.server_key).map_err(|e| e.to_string())?;
+        let bundle: Bundle = signed.open(&server_key).map_err(|e| {
+            format!("the bundle is not signed by this server's key ({e}): nothing applied")
+        })?;
+        if bundle.device_id != self.device_id {
+            return Err(format!(
+                "the bundle is for device {}, not this one: nothing applied",
+                bundle.device_id
+            ));
+        }
+        Ok(bundle)
+    }
+}
+
 /// The `format` of a redemptions file (`townpass-scan export`).
 pub const REDEMPTIONS_FILE_FORMAT: &str = "townpass-redemptions/1";
 /// The `format` of a bundle file (`townpass device bundle`).

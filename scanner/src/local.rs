@@ -43,14 +43,7 @@ fn serial_key(s: &Serial) -> i64 {
 }
 
 /// What enrolment established.
-#[derive(Clone, Debug)]
-pub struct Identity {
-    pub server: String,
-    pub device_id: i64,
-    pub device_name: String,
-    pub venue: String,
-    pub server_key: String,
-}
+pub use townpass_core::protocol::DeviceIdentity as Identity;
 
 #[derive(Debug)]
 pub struct Local {

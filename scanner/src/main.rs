@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 use townpass_core::protocol::{
     BUNDLE_FILE_FORMAT, Bundle, BundleFile, EnrollRequest, EnrollResponse, Envelope,
-    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, SigningSecret, Upload, UploadResponse, verifier,
+    REDEMPTIONS_FILE_FORMAT, RedemptionsFile, SigningSecret, Upload, UploadResponse,
 };
 use townpass_core::rules::{self, Verdict};
 
@@ -340,17 +340,7 @@ fn next_upload(
 /// Checks a bundle's signature against the server key learned at enrolment, and that it is for
 /// this device; nothing is applied otherwise.
 fn open_bundle(signed: &Envelope, id: &Identity) -> Result<Bundle> {
-    let server_key = verifier(&id.server_key).map_err(|e| anyhow!(e))?;
-    let bundle: Bundle = signed.open(&server_key).map_err(|e| {
-        anyhow!("the bundle is not signed by this server's key ({e}): nothing applied")
-    })?;
-    if bundle.device_id != id.device_id {
-        anyhow::bail!(
-            "the bundle is for device {}, not this one: nothing applied",
-            bundle.device_id
-        );
-    }
-    Ok(bundle)
+    id.open_bundle(signed).map_err(|e| anyhow!(e))
 }
 
 fn export(cli: &Cli, local: &mut Local, file: &std::path::Path) -> Result<u8> {

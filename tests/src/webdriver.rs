@@ -36,6 +36,11 @@ pub struct Browser {
 
 impl Browser {
     pub fn start() -> Browser {
+        Browser::start_with(&[])
+    }
+
+    /// A session with extra Chromium switches (e.g. a fake camera fed from a file).
+    pub fn start_with(extra: &[String]) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("port")
@@ -56,12 +61,26 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = std::env::temp_dir().join(format!("townpass-chromium-{port}"));
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=412,915",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra.iter().cloned());
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=412,915",
-                     format!("--user-data-dir={}", profile.display())]
+            "args": args
         }}}});
         let mut resp = ureq::post(&format!("{base}/session"))
             .send_json(&caps)
@@ -212,6 +231,60 @@ impl Browser {
             }
             assert!(Instant::now() < deadline, "URL stayed {u}");
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Runs `script` (a function body; `arguments[0..]` are `args`) in the page; its return value.
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Runs an async `script` (a function body that returns a promise) and waits for its value.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Value {
+        let body = format!(
+            "const done = arguments[arguments.length - 1]; \
+             (async (...arguments) => {{ {script} }})(...Array.from(arguments).slice(0, -1)) \
+             .then(done, (e) => done({{__error: String(e && e.stack || e)}}));"
+        );
+        let v = self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": body, "args": args})),
+        );
+        if let Some(e) = v.get("__error") {
+            panic!("script failed: {e}");
+        }
+        v
+    }
+
+    /// Waits up to `secs` for the expression `expr` to be truthy in the page; its value.
+    pub fn wait_for(&self, expr: &str, secs: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let v = self.execute(
+                &format!("try {{ return ({expr}); }} catch (e) {{ return null; }}"),
+                vec![],
+            );
+            let truthy = match &v {
+                Value::Null => false,
+                Value::Bool(b) => *b,
+                Value::String(s) => !s.is_empty(),
+                Value::Number(n) => n.as_f64() != Some(0.0),
+                _ => true,
+            };
+            if truthy {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {secs} s for `{expr}` on {}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 

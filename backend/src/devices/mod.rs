@@ -5,6 +5,7 @@
 pub mod api;
 pub mod files;
 pub mod sync;
+pub mod web;
 
 use crate::accounts::{AuthError, readable_secret, sha256_hex};
 use crate::store::{DeviceRow, Store, StoreError};

@@ -144,6 +144,10 @@ pub fn router(state: Shared) -> Router {
             post(devices::api::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
+        .route("/scan", get(devices::web::page))
+        .route("/scan/a/{file}", get(devices::web::asset))
+        .route("/scan/sw.js", get(devices::web::service_worker))
+        .route("/scan/manifest.webmanifest", get(devices::web::manifest))
         .route("/healthz", get(healthz))
         .route(
             "/.well-known/townpass/keys",

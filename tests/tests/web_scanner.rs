@@ -1,0 +1,369 @@
+//! The web scanner (`/scan`) in headless Chromium against the real `townpass` server and the real
+//! `townpass-scan` binary: enrolment, verdicts by keyboard wedge and by camera (Chromium's fake
+//! camera plays a video of a pass's QR code through getUserMedia into the WebAssembly decoder),
+//! visits stored in IndexedDB before the verdict, offline use after the server stops, and syncs
+//! that store each visit exactly once and tell the other gates.
+
+use serde_json::{Value, json};
+use townpass_core::qr::QrMatrix;
+use townpass_tests::webdriver::{self, Browser};
+use townpass_tests::{DataDir, Scanner, Server, demo_catalogue_path};
+
+fn ok(out: std::process::Output) -> std::process::Output {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A server with the demo catalogue and `count` adult passes for Bulgaria 72 h: (tokens, serials).
+fn setup(data: &DataDir, count: usize) -> (Vec<String>, Vec<String>) {
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    let out = ok(data.townpass(&[
+        "issue",
+        "--product",
+        "bulgaria-72h",
+        "--category",
+        "adult",
+        "--count",
+        &count.to_string(),
+        "--holder",
+        "Elena Georgieva",
+        "--json",
+    ]));
+    let issued: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let passes = issued["passes"].as_array().expect("passes");
+    (
+        passes
+            .iter()
+            .map(|p| p["token"].as_str().expect("token").to_string())
+            .collect(),
+        passes
+            .iter()
+            .map(|p| p["serial"].as_str().expect("serial").to_string())
+            .collect(),
+    )
+}
+
+fn enrolment_code(data: &DataDir, venue: &str, name: &str) -> String {
+    let out = ok(data.townpass(&["device", "add", "--venue", venue, "--name", name, "--json"]));
+    serde_json::from_slice::<Value>(&out.stdout).expect("json")["code"]
+        .as_str()
+        .expect("code")
+        .to_string()
+}
+
+/// Opens /scan, enrols with `code` and waits until the first bundle is in.
+fn enrol(browser: &Browser, server: &Server, code: &str) {
+    browser.goto(&format!("{}/scan?lang=en", server.url));
+    browser.wait_for("document.body.dataset.ready === 'true'", 30);
+    browser.fill("#code", code);
+    browser.click("#enrol-form button[type=submit]");
+    browser.wait_for(
+        "!document.getElementById('scan').hidden && document.getElementById('st-bundle').textContent.includes('just now')",
+        30,
+    );
+}
+
+/// Types a token into the wedge field and presses Enter, as a USB reader does; the verdict.
+fn wedge(browser: &Browser, token: &str) -> Value {
+    let before = browser
+        .execute("return window.townpassVerdicts.length;", vec![])
+        .as_u64()
+        .expect("count");
+    browser.fill("#token", &format!("{token}\u{E007}"));
+    browser.wait_for(
+        &format!("window.townpassVerdicts.length > {before} && window.townpassVerdicts[{before}]"),
+        10,
+    )
+}
+
+/// Taps the verdict away, as staff do when the next visitor is already there.
+fn dismiss(browser: &Browser) {
+    if browser
+        .execute("return !document.getElementById('verdict').hidden;", vec![])
+        .as_bool()
+        == Some(true)
+    {
+        browser.click("#verdict");
+    }
+}
+
+fn stored_visits(browser: &Browser) -> Value {
+    browser.execute_async(
+        "const db = await new Promise((ok, no) => { const r = indexedDB.open('townpass-scan'); \
+         r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); }); \
+         return await new Promise((ok, no) => { const r = db.transaction('visits').objectStore('visits').getAll(); \
+         r.onsuccess = () => ok(r.result.map(v => ({local_id: v.local_id, serial: v.serial, uploaded: v.uploaded}))); \
+         r.onerror = () => no(r.error); });",
+        vec![],
+    )
+}
+
+/// (serial, how many times) of the redemptions the server stored, read from its database.
+fn redemptions_on_server(data: &DataDir) -> Vec<(String, i64)> {
+    let db = data.path().join("townpass.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .expect("open the server's database");
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT serial, COUNT(*) FROM redemptions GROUP BY serial ORDER BY serial",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("redemptions")
+    })
+}
+
+#[test]
+fn a_phone_enrols_judges_by_keyboard_wedge_keeps_working_offline_and_syncs_each_visit_once() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let (tokens, serials) = setup(&data, 4);
+    let code = enrolment_code(&data, "tsarevets", "Phone at the gate");
+    let listen = {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        format!("127.0.0.1:{port}")
+    };
+    let server = Server::start_at(&data, &listen, &[]);
+    let browser = Browser::start();
+    enrol(&browser, &server, &code);
+    assert_eq!(browser.text("#st-venue"), "Tsarevets Fortress");
+    assert_eq!(browser.text("#st-gate"), "Phone at the gate");
+
+    // A valid pass: green, with the holder's name large, and the visit is in IndexedDB.
+    let v = wedge(&browser, &tokens[0]);
+    assert_eq!(v["code"], "ok", "{v}");
+    assert_eq!(
+        browser.attribute("#verdict", "class").as_deref(),
+        Some("ok")
+    );
+    assert_eq!(browser.text("#v-holder"), "Elena Georgieva");
+    assert_eq!(browser.text("#v-category"), "ADULT");
+    let visits = stored_visits(&browser);
+    assert_eq!(visits.as_array().map(Vec::len), Some(1), "{visits}");
+    assert_eq!(visits[0]["serial"], serials[0].as_str());
+
+    // A tampered pass is refused, and nothing is stored for it.
+    let mut tampered = tokens[1].clone();
+    let last = tampered.pop().expect("char");
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    let v = wedge(&browser, &tampered);
+    assert_eq!(v["accepted"], false, "{v}");
+    assert_eq!(
+        browser.attribute("#verdict", "class").as_deref(),
+        Some("no")
+    );
+    assert_eq!(stored_visits(&browser).as_array().map(Vec::len), Some(1));
+
+    // A pass revoked on the server is refused after the page's next sync.
+    ok(data.townpass(&["passes", "revoke", &serials[3], "--reason", "lost"]));
+    dismiss(&browser);
+    browser.click("#sync");
+    browser.wait_for(
+        "document.getElementById('st-pending').dataset.count === '0'",
+        20,
+    );
+    let v = wedge(&browser, &tokens[3]);
+    assert_eq!(v["code"], "revoked", "{v}");
+
+    // The server stops; the page still loads (service worker) and judges.
+    server.kill();
+    browser.goto(&format!("http://{listen}/scan?lang=en"));
+    browser.wait_for("document.body.dataset.ready === 'true'", 30);
+    browser.wait_for("!document.getElementById('scan').hidden", 10);
+    let v = wedge(&browser, &tokens[0]);
+    assert_eq!(v["code"], "already_used", "{v}");
+    assert!(
+        browser.text("#v-reason").contains("Phone at the gate"),
+        "the refusal says where it was used: {}",
+        browser.text("#v-reason")
+    );
+    let v = wedge(&browser, &tokens[1]);
+    assert_eq!(v["code"], "ok", "offline, a new pass is let in: {v}");
+    browser.wait_for(
+        "document.getElementById('st-net').textContent === 'offline'",
+        20,
+    );
+
+    // The server is back: the page syncs by itself; each visit is stored once.
+    let server = Server::start_at(&data, &listen, &[]);
+    browser.wait_for(
+        "document.getElementById('st-pending').dataset.count === '0' && document.getElementById('st-net').textContent === 'online'",
+        60,
+    );
+    let stored = redemptions_on_server(&data);
+    assert_eq!(
+        stored,
+        vec![(serials[0].clone(), 1), (serials[1].clone(), 1)],
+        "each visit the phone took is stored exactly once"
+    );
+
+    // A binary scanner at the same venue refuses what the phone let in, after its sync ...
+    let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 2");
+    let (code, verdict) = gate.redeem(&tokens[1]);
+    assert_eq!(verdict["code"], "already_used", "{verdict}");
+    assert_ne!(code, 0);
+    // ... and the phone refuses what the binary scanner let in, after its own sync.
+    let (code, verdict) = gate.redeem(&tokens[2]);
+    assert_eq!((code, verdict["code"].as_str()), (0, Some("ok")));
+    assert_eq!(gate.sync(), 0);
+    dismiss(&browser);
+    browser.click("#sync");
+    browser.wait_for(
+        "document.getElementById('st-net').textContent === 'online'",
+        20,
+    );
+    let v = wedge(&browser, &tokens[2]);
+    assert_eq!(v["code"], "already_used", "{v}");
+    assert!(
+        browser.text("#v-reason").contains("Gate 2"),
+        "{}",
+        browser.text("#v-reason")
+    );
+    assert_eq!(redemptions_on_server(&data).len(), 3);
+}
+
+/// A Y4M video (Chromium's fake camera format) showing `token`'s QR code, still, on white.
+fn qr_video(token: &str, path: &std::path::Path) {
+    let qr = QrMatrix::encode(token).expect("qr");
+    let (w, h) = (640usize, 480usize);
+    let modules = qr.width() + 8;
+    let scale = (h - 40) / modules;
+    let left = (w - modules * scale) / 2 + 4 * scale;
+    let top = (h - modules * scale) / 2 + 4 * scale;
+    let mut luma = vec![235u8; w * h];
+    for y in 0..qr.width() {
+        for x in 0..qr.width() {
+            if qr.is_dark(x, y) {
+                for dy in 0..scale {
+                    let row = (top + y * scale + dy) * w;
+                    luma[row + left + x * scale..row + left + (x + 1) * scale].fill(16);
+                }
+            }
+        }
+    }
+    let chroma = vec![128u8; (w / 2) * (h / 2)];
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..10 {
+        out.extend_from_slice(b"FRAME\n");
+        out.extend_from_slice(&luma);
+        out.extend_from_slice(&chroma);
+        out.extend_from_slice(&chroma);
+    }
+    std::fs::write(path, out).expect("write the video");
+}
+
+#[test]
+fn a_pass_held_to_the_phone_camera_is_read_by_the_webassembly_decoder_and_judged() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let (tokens, serials) = setup(&data, 1);
+    let code = enrolment_code(&data, "tsarevets", "Phone 2");
+    let server = Server::start(&data);
+    let video = data.path().join("pass.y4m");
+    qr_video(&tokens[0], &video);
+    let browser = Browser::start_with(&[
+        "--use-fake-device-for-media-stream".into(),
+        "--use-fake-ui-for-media-stream".into(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+    ]);
+    enrol(&browser, &server, &code);
+    // The same frames keep coming: the first read is let in, and the code held in front of the
+    // camera is not judged again at once.
+    let v = browser.wait_for("window.townpassVerdicts.find(v => v.from === 'camera')", 30);
+    assert_eq!(v["code"], "ok", "{v}");
+    assert_eq!(
+        browser
+            .execute("return document.body.dataset.decoder;", vec![])
+            .as_str(),
+        Some("wasm"),
+        "headless Chromium on Linux has no BarcodeDetector: the WebAssembly decoder read it"
+    );
+    assert!(v["frame_to_verdict_ms"].as_f64().is_some(), "{v}");
+    let visits = stored_visits(&browser);
+    assert_eq!(visits.as_array().map(Vec::len), Some(1), "{visits}");
+    assert_eq!(visits[0]["serial"], serials[0].as_str());
+    // Held there past the pause, it is judged again: refused, already used here.
+    let v = browser.wait_for(
+        "window.townpassVerdicts.filter(v => v.from === 'camera')[1]",
+        30,
+    );
+    assert_eq!(v["code"], "already_used", "{v}");
+}
+
+#[test]
+fn the_webassembly_build_gives_the_shared_token_vectors_their_results_and_error_codes() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let server = Server::start(&data);
+    let browser = Browser::start();
+    browser.goto(&format!("{}/scan", server.url));
+    browser.wait_for("document.body.dataset.ready === 'true'", 30);
+    let vectors = townpass_tests::vectors();
+    let keys: Vec<Value> = vectors["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| json!({"public": k["public"], "status": "active"}))
+        .collect();
+    let mut cases: Vec<(String, Value)> = Vec::new();
+    for v in vectors["valid"].as_array().expect("valid") {
+        cases.push((v["token"].as_str().expect("t").into(), v["claims"].clone()));
+    }
+    for v in vectors["invalid"].as_array().expect("invalid") {
+        cases.push((v["token"].as_str().expect("t").into(), v["error"].clone()));
+    }
+    let tokens: Vec<&str> = cases.iter().map(|(t, _)| t.as_str()).collect();
+    let answers = browser.execute_async(
+        "const config = JSON.parse(document.getElementById('tp-config').textContent); \
+         const m = await import(config.assets.glue); \
+         await m.default({ module_or_path: config.assets.wasm }); \
+         return arguments[0].map(t => JSON.parse(m.verify_token(t, JSON.stringify(arguments[1]))));",
+        vec![json!(tokens), json!(keys)],
+    );
+    let answers = answers.as_array().expect("answers");
+    assert_eq!(answers.len(), cases.len());
+    for ((token, expected), got) in cases.iter().zip(answers) {
+        if let Some(error) = expected.as_str() {
+            assert_eq!(got["ok"], false, "{token}: {got}");
+            assert_eq!(got["error"], error, "{token}: {got}");
+        } else {
+            assert_eq!(got["ok"], true, "{token}: {got}");
+            assert_eq!(got["serial"], expected["serial"], "{token}");
+            assert_eq!(got["product"], expected["product"], "{token}");
+            assert_eq!(got["category"], expected["category"], "{token}");
+            assert_eq!(
+                got["exp"].as_u64(),
+                expected["exp"].as_u64(),
+                "{token}: {got}"
+            );
+            assert_eq!(
+                got["holder"].as_str(),
+                expected["holder"].as_str(),
+                "{token}"
+            );
+        }
+    }
+}

@@ -1,0 +1,430 @@
+// The web scanner. Every judgement is made by townpass-core compiled to WebAssembly (the same
+// code as townpass-scan and the server); this file stores what the module hands it in IndexedDB,
+// moves bytes over the network and draws the verdict. A visit is written to IndexedDB, and the
+// write has completed, before the green screen shows.
+
+const config = JSON.parse(document.getElementById('tp-config').textContent);
+const T = config.strings;
+const lang = config.lang;
+const $ = (id) => document.getElementById(id);
+const say = (key, args = {}) =>
+  (T[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => (name in args ? String(args[name]) : `{${name}}`));
+
+const wasm = await import(config.assets.glue);
+await wasm.default({ module_or_path: config.assets.wasm });
+
+// ---------------------------------------------------------------------------------------------
+// IndexedDB: 'meta' (identity, seed, state, next_local_id, next_seq) and 'visits' (by local id).
+
+const db = await new Promise((resolve, reject) => {
+  const open = indexedDB.open('townpass-scan', 1);
+  open.onupgradeneeded = () => {
+    const d = open.result;
+    d.createObjectStore('meta');
+    const visits = d.createObjectStore('visits', { keyPath: 'local_id' });
+    visits.createIndex('uploaded', 'uploaded');
+  };
+  open.onsuccess = () => resolve(open.result);
+  open.onerror = () => reject(open.error);
+});
+
+function tx(stores, mode, work) {
+  return new Promise((resolve, reject) => {
+    const t = db.transaction(stores, mode, { durability: 'strict' });
+    let result;
+    Promise.resolve(work(t)).then((r) => { result = r; }, (e) => { t.abort(); reject(e); });
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error ?? new Error('aborted'));
+  });
+}
+const req = (r) => new Promise((resolve, reject) => {
+  r.onsuccess = () => resolve(r.result);
+  r.onerror = () => reject(r.error);
+});
+const getMeta = (key) => tx(['meta'], 'readonly', (t) => req(t.objectStore('meta').get(key)));
+
+// ---------------------------------------------------------------------------------------------
+// The device
+
+let scanner = null;
+let identity = await getMeta('identity');
+
+async function start() {
+  const seed = await getMeta('seed');
+  const state = (await getMeta('state')) ?? '';
+  scanner = new wasm.Scanner(JSON.stringify(identity), seed, state);
+  const visits = await tx(['visits'], 'readonly', (t) => req(t.objectStore('visits').getAll()));
+  for (const v of visits) scanner.add_visit(v.serial, v.offer ?? undefined, v.scanned_at_ms);
+  $('enrol').hidden = true;
+  $('scan').hidden = false;
+  fillOffers();
+  await status();
+  startCamera();
+  focusWedge();
+  sync();
+  setInterval(sync, 60_000);
+  setInterval(status, 15_000);
+  window.addEventListener('online', () => sync());
+  window.addEventListener('offline', () => status());
+}
+
+async function enrol(code) {
+  const seed = wasm.device_seed(crypto.getRandomValues(new Uint8Array(32)));
+  const response = await fetch('/api/device/v1/enroll', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: code.trim(), public_key: wasm.public_key(seed) }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error ?? body.message ?? `HTTP ${response.status}`);
+  identity = {
+    server: location.origin,
+    device_id: body.device_id,
+    device_name: body.device_name,
+    venue: body.venue,
+    server_key: body.server_key,
+  };
+  await tx(['meta'], 'readwrite', (t) => {
+    const meta = t.objectStore('meta');
+    meta.put(seed, 'seed');
+    meta.put(identity, 'identity');
+    meta.put(1, 'next_local_id');
+    meta.put(1, 'next_seq');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync: upload what waits, then fetch the bundle delta. Never in the way of a scan.
+
+let syncing = false;
+let lastError = null;
+let retry = null;
+let retryIn = 5000;
+
+async function post(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try { const j = JSON.parse(text); message = j.error ?? j.message ?? text; } catch (_) { /* text */ }
+    throw new Error(`${response.status}: ${message}`);
+  }
+  return text;
+}
+
+async function sync() {
+  if (syncing || !scanner) return;
+  syncing = true;
+  $('sync').disabled = true;
+  try {
+    for (;;) {
+      const batch = await tx(['meta', 'visits'], 'readwrite', async (t) => {
+        const all = await req(t.objectStore('visits').index('uploaded').getAll(0, 500));
+        if (all.length === 0) return null;
+        const meta = t.objectStore('meta');
+        const seq = (await req(meta.get('next_seq'))) ?? 1;
+        meta.put(seq + 1, 'next_seq');
+        return { seq, items: all };
+      });
+      if (!batch) break;
+      const items = batch.items.map((v) => ({
+        local_id: v.local_id, token: v.token, offer: v.offer ?? null, scanned_at_ms: v.scanned_at_ms,
+      }));
+      const envelope = scanner.seal_upload(JSON.stringify(items), batch.seq, Date.now());
+      const answer = JSON.parse(await post('/api/device/v1/upload', envelope));
+      const acknowledged = new Set(answer.items.map((i) => i.local_id));
+      await tx(['visits'], 'readwrite', async (t) => {
+        const store = t.objectStore('visits');
+        for (const v of batch.items) {
+          if (acknowledged.has(v.local_id)) store.put({ ...v, uploaded: 1 });
+        }
+      });
+    }
+    for (let page = 0; page < 1000; page++) {
+      const signed = await post('/api/device/v1/bundle', scanner.bundle_request(Date.now()));
+      const applied = JSON.parse(scanner.apply_bundle(signed, Date.now()));
+      await tx(['meta'], 'readwrite', (t) => t.objectStore('meta').put(scanner.state_json(), 'state'));
+      if (!applied.more) break;
+    }
+    // Visits are kept until their pass expires, so this phone never admits it twice.
+    const nowS = Date.now() / 1000;
+    await tx(['visits'], 'readwrite', async (t) => {
+      const store = t.objectStore('visits');
+      const done = await req(store.index('uploaded').getAll(1));
+      for (const v of done) if (v.exp && v.exp < nowS) store.delete(v.local_id);
+    });
+    lastError = null;
+    retryIn = 5000;
+    fillOffers();
+  } catch (e) {
+    lastError = e.message;
+    // Back again soon: the server or the network may be back any moment.
+    clearTimeout(retry);
+    retry = setTimeout(sync, retryIn);
+    retryIn = Math.min(retryIn * 2, 60_000);
+  } finally {
+    syncing = false;
+    $('sync').disabled = false;
+    await status();
+  }
+}
+
+let syncSoon = null;
+function scheduleSync() {
+  clearTimeout(syncSoon);
+  syncSoon = setTimeout(sync, 5000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status bar
+
+function ago(ms) {
+  if (!ms) return say('never');
+  const min = Math.max(0, Math.round((Date.now() - ms) / 60000));
+  if (min < 1) return say('just_now');
+  if (min < 120) return say('minutes_ago', { n: min });
+  return say('hours_ago', { n: Math.round(min / 60) });
+}
+
+async function status() {
+  if (!scanner) return;
+  const s = JSON.parse(scanner.status(lang));
+  const pending = await tx(['visits'], 'readonly', (t) => req(t.objectStore('visits').index('uploaded').count(0)));
+  $('st-venue').textContent = s.venue_name ?? s.venue;
+  $('st-gate').textContent = s.gate;
+  $('st-bundle').textContent = say('bundle_age', { age: ago(s.synced_at_ms) });
+  $('st-pending').textContent = say('pending', { n: pending });
+  $('st-pending').dataset.count = pending;
+  const online = navigator.onLine && !lastError;
+  const net = $('st-net');
+  net.textContent = online ? say('online') : say('offline');
+  net.className = `net ${online ? 'online' : 'offline'}`;
+  net.title = lastError ?? '';
+}
+
+function fillOffers() {
+  const offers = JSON.parse(scanner.offers(lang));
+  const select = $('offer');
+  const chosen = select.value;
+  select.replaceChildren(new Option(say('offer_auto'), ''));
+  for (const o of offers) select.add(new Option(`${o.name} (${o.product})`, o.code));
+  select.value = offers.some((o) => o.code === chosen) ? chosen : '';
+  $('offer-row').hidden = offers.length < 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judging a pass
+
+let judging = false;
+const recent = new Map(); // token -> when its verdict showed (a code held in front of the camera)
+
+window.townpassVerdicts = [];
+
+async function judge(token, from, frameAt = null) {
+  token = token.trim();
+  if (!token || judging || !scanner) return;
+  if (from === 'camera' && Date.now() - (recent.get(token) ?? 0) < 4000) return;
+  judging = true;
+  const started = performance.now();
+  try {
+    const now = Date.now();
+    const offer = $('offer').value || undefined;
+    const v = JSON.parse(scanner.check(token, now, offer, lang));
+    if (v.accepted) {
+      await tx(['meta', 'visits'], 'readwrite', async (t) => {
+        const meta = t.objectStore('meta');
+        const localId = (await req(meta.get('next_local_id'))) ?? 1;
+        meta.put(localId + 1, 'next_local_id');
+        t.objectStore('visits').put({
+          local_id: localId, token, offer: v.offer ?? null, scanned_at_ms: now,
+          serial: v.serial, exp: v.exp ?? null, uploaded: 0,
+        });
+      });
+      scanner.add_visit(v.serial, v.offer ?? undefined, now);
+      scheduleSync();
+    }
+    recent.set(token, Date.now());
+    const judged = performance.now() - started;
+    show(v, judged);
+    // What the page judged, for the operator's diagnostics and the browser tests.
+    window.townpassVerdicts.push({
+      code: v.code, accepted: v.accepted, from, judge_ms: judged,
+      frame_to_verdict_ms: from === 'camera' && frameAt !== null ? performance.now() - frameAt : null,
+    });
+    status();
+  } catch (e) {
+    show({ accepted: false, code: 'error', message: say('store_failed', { error: e.message }) }, 0);
+  } finally {
+    judging = false;
+  }
+}
+
+let hideVerdict = null;
+function show(v, ms) {
+  const box = $('verdict');
+  box.className = v.accepted ? 'ok' : 'no';
+  box.dataset.code = v.code;
+  box.dataset.ms = ms.toFixed(2);
+  $('v-head').textContent = v.accepted ? say('accepted') : say('refused');
+  $('v-holder').textContent = v.holder ?? '';
+  $('v-category').textContent = v.category_name ? say(`category_${v.category_name}`) : '';
+  $('v-product').textContent = v.product_name ?? '';
+  $('v-reason').textContent = v.message ?? '';
+  box.hidden = false;
+  if (!v.accepted) {
+    navigator.vibrate?.([250, 100, 250]);
+    beep();
+  }
+  clearTimeout(hideVerdict);
+  hideVerdict = setTimeout(dismiss, v.accepted ? 1200 : 2500);
+  window.dispatchEvent(new CustomEvent('townpass-verdict', { detail: { ...v, ms } }));
+}
+function dismiss() {
+  $('verdict').hidden = true;
+  focusWedge();
+}
+
+let audio = null;
+function beep() {
+  try {
+    audio ??= new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 330;
+    gain.gain.value = 0.3;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.35);
+  } catch (_) { /* no sound on this device */ }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Camera: BarcodeDetector where the browser has it, otherwise the WebAssembly decoder in a worker.
+
+let worker = null;
+let workerReady = null;
+let frameId = 0;
+const canvas = document.createElement('canvas');
+const context = canvas.getContext('2d', { willReadFrequently: true });
+
+function decodeInWorker(luma, width, height) {
+  workerReady ??= new Promise((resolve) => {
+    worker = new Worker(config.assets.worker, { type: 'module' });
+    worker.onmessage = (e) => { if (e.data.ready) resolve(); };
+    worker.postMessage({ init: true, glue: config.assets.glue, wasm: config.assets.wasm });
+  });
+  return workerReady.then(() => new Promise((resolve) => {
+    const id = ++frameId;
+    const onMessage = (e) => {
+      if (e.data.id !== id) return;
+      worker.removeEventListener('message', onMessage);
+      resolve(e.data.text);
+    };
+    worker.addEventListener('message', onMessage);
+    worker.postMessage({ id, luma, width, height }, [luma.buffer]);
+  }));
+}
+
+async function startCamera() {
+  const video = $('camera');
+  if (!navigator.mediaDevices?.getUserMedia) return;
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+  } catch (_) {
+    $('camera-note').hidden = false;
+    return;
+  }
+  video.srcObject = stream;
+  await video.play().catch(() => {});
+  let detector = null;
+  const forceWasm = new URLSearchParams(location.search).get('decoder') === 'wasm';
+  if (!forceWasm && 'BarcodeDetector' in window) {
+    try {
+      const formats = await window.BarcodeDetector.getSupportedFormats();
+      if (formats.includes('qr_code')) detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+    } catch (_) { detector = null; }
+  }
+  document.body.dataset.decoder = detector ? 'barcode-detector' : 'wasm';
+  const tick = async () => {
+    try {
+      if (video.readyState >= 2 && $('verdict').hidden && !judging) {
+        const frameAt = performance.now();
+        let text = null;
+        if (detector) {
+          const codes = await detector.detect(video);
+          text = codes[0]?.rawValue ?? null;
+        } else {
+          const scale = Math.min(1, 800 / Math.max(video.videoWidth, video.videoHeight));
+          const w = Math.round(video.videoWidth * scale);
+          const h = Math.round(video.videoHeight * scale);
+          canvas.width = w;
+          canvas.height = h;
+          context.drawImage(video, 0, 0, w, h);
+          const rgba = context.getImageData(0, 0, w, h).data;
+          const luma = new Uint8Array(w * h);
+          for (let i = 0, j = 0; j < luma.length; i += 4, j++) {
+            luma[j] = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
+          }
+          text = await decodeInWorker(luma, w, h);
+        }
+        if (text) await judge(text, 'camera', frameAt);
+      }
+    } catch (_) { /* the next frame */ }
+    setTimeout(tick, 60);
+  };
+  tick();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyboard wedge: a USB or Bluetooth reader types the token and Enter into the field.
+
+function focusWedge() {
+  const field = $('token');
+  if (document.activeElement !== $('offer')) field.focus({ preventScroll: true });
+}
+
+$('wedge').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const field = $('token');
+  const token = field.value;
+  field.value = '';
+  judge(token, 'keyboard');
+});
+$('verdict').addEventListener('click', dismiss);
+$('sync').addEventListener('click', () => sync());
+
+$('enrol-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const button = e.submitter;
+  button.disabled = true;
+  $('enrol-error').hidden = true;
+  try {
+    await enrol($('code').value);
+    await start();
+  } catch (err) {
+    $('enrol-error').textContent = say('enrol_failed', { error: err.message });
+    $('enrol-error').hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/scan/sw.js', { scope: '/scan' }).catch(() => {});
+}
+
+if (identity) {
+  await start();
+} else {
+  const code = new URLSearchParams(location.search).get('code');
+  if (code) $('code').value = code;
+  $('enrol').hidden = false;
+  $('code').focus();
+}
+document.body.dataset.ready = 'true';
