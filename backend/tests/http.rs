@@ -566,6 +566,21 @@ async fn an_admin_makes_a_device_enrolment_code_on_the_admin_page() {
             "{code}"
         );
         assert!(text.contains("pending"), "the device is listed as pending");
+        // The code as a link to the web scanner, with its QR code, for the phone at the venue.
+        let link = format!("/scan?code={}", code.replace('-', ""));
+        assert!(
+            text.contains(&format!("{link}\"")),
+            "{}: the page links to {link}",
+            app.db.kind
+        );
+        let qr = text
+            .find("id=\"enrolment-qr\"")
+            .expect("the QR code is shown");
+        assert!(
+            text[qr..]
+                .trim_start_matches("id=\"enrolment-qr\">")
+                .starts_with("<svg")
+        );
         // The code works: the device API accepts it once.
         let key = townpass_core::protocol::SigningSecret::from_seed(&[8; 32]);
         let body = serde_json::json!({"code": code, "public_key": key.public_hex()})

@@ -60,11 +60,16 @@ impl SigningSecret {
     pub fn seal<T: Serialize>(&self, value: &T) -> Result<Envelope, EnvelopeError> {
         let body =
             serde_json::to_string(value).map_err(|e| EnvelopeError::Content(e.to_string()))?;
+        Ok(self.seal_text(body))
+    }
+
+    /// Signs a document already written as JSON text.
+    pub fn seal_text(&self, body: String) -> Envelope {
         let sig = self.0.sign(body.as_bytes());
-        Ok(Envelope {
+        Envelope {
             body,
             sig: hex::encode(sig.to_bytes()),
-        })
+        }
     }
 }
 

@@ -60,6 +60,27 @@ impl QrMatrix {
         Err(QrError::TooLong)
     }
 
+    /// Encodes any text (a link, say) in byte mode, level M.
+    pub fn encode_text(text: &str) -> Result<QrMatrix, QrError> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|_| QrError::TooLong)?;
+        let version = match code.version() {
+            Version::Normal(v) => v as u8,
+            Version::Micro(v) => v as u8,
+        };
+        let width = code.width();
+        let dark = code
+            .into_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        Ok(QrMatrix {
+            version,
+            width,
+            dark,
+        })
+    }
+
     /// The QR version (1–40); a minimal pass is version 7.
     pub fn version(&self) -> u8 {
         self.version

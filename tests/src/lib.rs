@@ -278,3 +278,37 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Writes a Y4M video (the format of Chromium's fake camera,
+/// `--use-file-for-fake-video-capture`) that shows each token's QR code in turn, still, on
+/// white, for `frames_each` frames at 10 frames a second, 640x480.
+pub fn qr_video(tokens: &[&str], frames_each: usize, path: &std::path::Path) {
+    let (w, h) = (640usize, 480usize);
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    let chroma = vec![128u8; (w / 2) * (h / 2)];
+    for token in tokens {
+        let qr = townpass_core::qr::QrMatrix::encode(token).expect("a token fits a QR code");
+        let modules = qr.width() + 8;
+        let scale = (h - 40) / modules;
+        let left = (w - modules * scale) / 2 + 4 * scale;
+        let top = (h - modules * scale) / 2 + 4 * scale;
+        let mut luma = vec![235u8; w * h];
+        for y in 0..qr.width() {
+            for x in 0..qr.width() {
+                if qr.is_dark(x, y) {
+                    for dy in 0..scale {
+                        let row = (top + y * scale + dy) * w;
+                        luma[row + left + x * scale..row + left + (x + 1) * scale].fill(16);
+                    }
+                }
+            }
+        }
+        for _ in 0..frames_each {
+            out.extend_from_slice(b"FRAME\n");
+            out.extend_from_slice(&luma);
+            out.extend_from_slice(&chroma);
+            out.extend_from_slice(&chroma);
+        }
+    }
+    std::fs::write(path, out).expect("write the video");
+}

@@ -5,7 +5,6 @@
 //! that store each visit exactly once and tell the other gates.
 
 use serde_json::{Value, json};
-use townpass_core::qr::QrMatrix;
 use townpass_tests::webdriver::{self, Browser};
 use townpass_tests::{DataDir, Scanner, Server, demo_catalogue_path};
 
@@ -59,9 +58,9 @@ fn enrolment_code(data: &DataDir, venue: &str, name: &str) -> String {
         .to_string()
 }
 
-/// Opens /scan, enrols with `code` and waits until the first bundle is in.
-fn enrol(browser: &Browser, server: &Server, code: &str) {
-    browser.goto(&format!("{}/scan?lang=en", server.url));
+/// Opens /scan (with `query`), enrols with `code` and waits until the first bundle is in.
+fn enrol(browser: &Browser, server: &Server, code: &str, query: &str) {
+    browser.goto(&format!("{}/scan?lang=en{query}", server.url));
     browser.wait_for("document.body.dataset.ready === 'true'", 30);
     browser.fill("#code", code);
     browser.click("#enrol-form button[type=submit]");
@@ -144,8 +143,21 @@ fn a_phone_enrols_judges_by_keyboard_wedge_keeps_working_offline_and_syncs_each_
     };
     let server = Server::start_at(&data, &listen, &[]);
     let browser = Browser::start();
-    enrol(&browser, &server, &code);
+    enrol(&browser, &server, &code, "");
     assert_eq!(browser.text("#st-venue"), "Tsarevets Fortress");
+    // The device key is a WebCrypto key the page's own script cannot read out.
+    let key = browser.execute_async(
+        "const db = await new Promise((ok, no) => { const r = indexedDB.open('townpass-scan'); \
+         r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); }); \
+         const k = await new Promise((ok, no) => { const r = db.transaction('meta').objectStore('meta').get('key'); \
+         r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); }); \
+         return { webcrypto: k instanceof CryptoKey, extractable: k.extractable, algorithm: k.algorithm && k.algorithm.name };",
+        vec![],
+    );
+    assert_eq!(
+        key,
+        json!({"webcrypto": true, "extractable": false, "algorithm": "Ed25519"})
+    );
     assert_eq!(browser.text("#st-gate"), "Phone at the gate");
 
     // A valid pass: green, with the holder's name large, and the visit is in IndexedDB.
@@ -210,9 +222,10 @@ fn a_phone_enrols_judges_by_keyboard_wedge_keeps_working_offline_and_syncs_each_
         60,
     );
     let stored = redemptions_on_server(&data);
+    let mut expected = vec![(serials[0].clone(), 1), (serials[1].clone(), 1)];
+    expected.sort();
     assert_eq!(
-        stored,
-        vec![(serials[0].clone(), 1), (serials[1].clone(), 1)],
+        stored, expected,
         "each visit the phone took is stored exactly once"
     );
 
@@ -239,36 +252,37 @@ fn a_phone_enrols_judges_by_keyboard_wedge_keeps_working_offline_and_syncs_each_
         browser.text("#v-reason")
     );
     assert_eq!(redemptions_on_server(&data).len(), 3);
-}
 
-/// A Y4M video (Chromium's fake camera format) showing `token`'s QR code, still, on white.
-fn qr_video(token: &str, path: &std::path::Path) {
-    let qr = QrMatrix::encode(token).expect("qr");
-    let (w, h) = (640usize, 480usize);
-    let modules = qr.width() + 8;
-    let scale = (h - 40) / modules;
-    let left = (w - modules * scale) / 2 + 4 * scale;
-    let top = (h - modules * scale) / 2 + 4 * scale;
-    let mut luma = vec![235u8; w * h];
-    for y in 0..qr.width() {
-        for x in 0..qr.width() {
-            if qr.is_dark(x, y) {
-                for dy in 0..scale {
-                    let row = (top + y * scale + dy) * w;
-                    luma[row + left + x * scale..row + left + (x + 1) * scale].fill(16);
-                }
-            }
-        }
-    }
-    let chroma = vec![128u8; (w / 2) * (h / 2)];
-    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
-    for _ in 0..10 {
-        out.extend_from_slice(b"FRAME\n");
-        out.extend_from_slice(&luma);
-        out.extend_from_slice(&chroma);
-        out.extend_from_slice(&chroma);
-    }
-    std::fs::write(path, out).expect("write the video");
+    // The phone is stolen: the operator disables it (asked first), and its syncs are refused.
+    let list: Value =
+        serde_json::from_slice(&ok(data.townpass(&["device", "list", "--json"])).stdout)
+            .expect("json");
+    let id = list
+        .as_array()
+        .expect("devices")
+        .iter()
+        .find(|d| d["name"] == "Phone at the gate")
+        .and_then(|d| d["id"].as_i64())
+        .expect("the phone is listed");
+    let asked = data.townpass(&["device", "disable", &id.to_string()]);
+    assert_eq!(asked.status.code(), Some(2), "without --yes it only asks");
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("--yes"));
+    dismiss(&browser);
+    browser.click("#sync");
+    browser.wait_for(
+        "document.getElementById('st-net').textContent === 'online'",
+        20,
+    );
+    ok(data.townpass(&["device", "disable", &id.to_string(), "--yes"]));
+    browser.click("#sync");
+    let net = browser.wait_for(
+        "document.getElementById('st-net').textContent.startsWith('sync refused') && document.getElementById('st-net').textContent",
+        20,
+    );
+    assert!(
+        net.as_str().is_some_and(|t| t.contains("disabled")),
+        "{net}"
+    );
 }
 
 #[test]
@@ -281,13 +295,21 @@ fn a_pass_held_to_the_phone_camera_is_read_by_the_webassembly_decoder_and_judged
     let code = enrolment_code(&data, "tsarevets", "Phone 2");
     let server = Server::start(&data);
     let video = data.path().join("pass.y4m");
-    qr_video(&tokens[0], &video);
+    townpass_tests::qr_video(&[tokens[0].as_str()], 10, &video);
     let browser = Browser::start_with(&[
         "--use-fake-device-for-media-stream".into(),
         "--use-fake-ui-for-media-stream".into(),
         format!("--use-file-for-fake-video-capture={}", video.display()),
     ]);
-    enrol(&browser, &server, &code);
+    // This phone takes the path of browsers without WebCrypto Ed25519: the key is a seed the
+    // WebAssembly module signs with.
+    enrol(&browser, &server, &code, "&key=wasm");
+    assert_eq!(
+        browser
+            .execute("return document.body.dataset.key;", vec![])
+            .as_str(),
+        Some("wasm")
+    );
     // The same frames keep coming: the first read is let in, and the code held in front of the
     // camera is not judged again at once.
     let v = browser.wait_for("window.townpassVerdicts.find(v => v.from === 'camera')", 30);

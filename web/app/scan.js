@@ -14,7 +14,7 @@ const wasm = await import(config.assets.glue);
 await wasm.default({ module_or_path: config.assets.wasm });
 
 // ---------------------------------------------------------------------------------------------
-// IndexedDB: 'meta' (identity, seed, state, next_local_id, next_seq) and 'visits' (by local id).
+// IndexedDB: 'meta' (identity, key, state, next_local_id, next_seq) and 'visits' (by local id).
 
 const db = await new Promise((resolve, reject) => {
   const open = indexedDB.open('townpass-scan', 1);
@@ -49,11 +49,38 @@ const getMeta = (key) => tx(['meta'], 'readonly', (t) => req(t.objectStore('meta
 
 let scanner = null;
 let identity = await getMeta('identity');
+let deviceKey = null; // a non-extractable WebCrypto key, or a seed (hex) for the WebAssembly module
+
+const toHex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/// A new device key: WebCrypto Ed25519, not extractable, where the browser has it; otherwise a
+/// seed the WebAssembly module signs with. Returns [key, public key hex].
+async function newDeviceKey() {
+  // `?key=wasm` takes the path of browsers without WebCrypto Ed25519 (for tests and diagnosis).
+  const forceWasm = new URLSearchParams(location.search).get('key') === 'wasm';
+  try {
+    if (forceWasm) throw new Error('WebAssembly key asked for');
+    const pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
+    const raw = await crypto.subtle.exportKey('raw', pair.publicKey);
+    return [pair.privateKey, toHex(raw)];
+  } catch (_) {
+    const seed = wasm.device_seed(crypto.getRandomValues(new Uint8Array(32)));
+    return [seed, wasm.public_key(seed)];
+  }
+}
+
+/// Signs a document (JSON text): the envelope the device API takes, as JSON text.
+async function seal(body) {
+  if (typeof deviceKey === 'string') return wasm.seal_with_seed(deviceKey, body);
+  const sig = await crypto.subtle.sign({ name: 'Ed25519' }, deviceKey, new TextEncoder().encode(body));
+  return JSON.stringify({ body, sig: toHex(sig) });
+}
 
 async function start() {
-  const seed = await getMeta('seed');
+  deviceKey = await getMeta('key');
+  document.body.dataset.key = typeof deviceKey === 'string' ? 'wasm' : 'webcrypto';
   const state = (await getMeta('state')) ?? '';
-  scanner = new wasm.Scanner(JSON.stringify(identity), seed, state);
+  scanner = new wasm.Scanner(JSON.stringify(identity), state);
   const visits = await tx(['visits'], 'readonly', (t) => req(t.objectStore('visits').getAll()));
   for (const v of visits) scanner.add_visit(v.serial, v.offer ?? undefined, v.scanned_at_ms);
   $('enrol').hidden = true;
@@ -70,14 +97,14 @@ async function start() {
 }
 
 async function enrol(code) {
-  const seed = wasm.device_seed(crypto.getRandomValues(new Uint8Array(32)));
+  const [key, publicKey] = await newDeviceKey();
   const response = await fetch('/api/device/v1/enroll', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: code.trim(), public_key: wasm.public_key(seed) }),
+    body: JSON.stringify({ code: code.trim(), public_key: publicKey }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error ?? body.message ?? `HTTP ${response.status}`);
+  if (!response.ok) throw new Error(body.error?.message ?? body.message ?? `HTTP ${response.status}`);
   identity = {
     server: location.origin,
     device_id: body.device_id,
@@ -87,7 +114,7 @@ async function enrol(code) {
   };
   await tx(['meta'], 'readwrite', (t) => {
     const meta = t.objectStore('meta');
-    meta.put(seed, 'seed');
+    meta.put(key, 'key');
     meta.put(identity, 'identity');
     meta.put(1, 'next_local_id');
     meta.put(1, 'next_seq');
@@ -111,8 +138,10 @@ async function post(path, body) {
   const text = await response.text();
   if (!response.ok) {
     let message = text;
-    try { const j = JSON.parse(text); message = j.error ?? j.message ?? text; } catch (_) { /* text */ }
-    throw new Error(`${response.status}: ${message}`);
+    try { const j = JSON.parse(text); message = j.error?.message ?? j.message ?? text; } catch (_) { /* text */ }
+    const error = new Error(`${response.status}: ${message}`);
+    error.refused = true; // the server answered, and said no
+    throw error;
   }
   return text;
 }
@@ -135,7 +164,7 @@ async function sync() {
       const items = batch.items.map((v) => ({
         local_id: v.local_id, token: v.token, offer: v.offer ?? null, scanned_at_ms: v.scanned_at_ms,
       }));
-      const envelope = scanner.seal_upload(JSON.stringify(items), batch.seq, Date.now());
+      const envelope = await seal(scanner.upload(JSON.stringify(items), batch.seq, Date.now()));
       const answer = JSON.parse(await post('/api/device/v1/upload', envelope));
       const acknowledged = new Set(answer.items.map((i) => i.local_id));
       await tx(['visits'], 'readwrite', async (t) => {
@@ -146,7 +175,7 @@ async function sync() {
       });
     }
     for (let page = 0; page < 1000; page++) {
-      const signed = await post('/api/device/v1/bundle', scanner.bundle_request(Date.now()));
+      const signed = await post('/api/device/v1/bundle', await seal(scanner.bundle_request(Date.now())));
       const applied = JSON.parse(scanner.apply_bundle(signed, Date.now()));
       await tx(['meta'], 'readwrite', (t) => t.objectStore('meta').put(scanner.state_json(), 'state'));
       if (!applied.more) break;
@@ -162,7 +191,7 @@ async function sync() {
     retryIn = 5000;
     fillOffers();
   } catch (e) {
-    lastError = e.message;
+    lastError = { message: e.message, refused: e.refused === true };
     // Back again soon: the server or the network may be back any moment.
     clearTimeout(retry);
     retry = setTimeout(sync, retryIn);
@@ -202,9 +231,11 @@ async function status() {
   $('st-pending').dataset.count = pending;
   const online = navigator.onLine && !lastError;
   const net = $('st-net');
-  net.textContent = online ? say('online') : say('offline');
+  net.textContent = online
+    ? say('online')
+    : lastError?.refused ? say('sync_refused', { error: lastError.message }) : say('offline');
   net.className = `net ${online ? 'online' : 'offline'}`;
-  net.title = lastError ?? '';
+  net.title = lastError?.message ?? '';
 }
 
 function fillOffers() {
@@ -234,7 +265,9 @@ async function judge(token, from, frameAt = null) {
   try {
     const now = Date.now();
     const offer = $('offer').value || undefined;
+    const checkStarted = performance.now();
     const v = JSON.parse(scanner.check(token, now, offer, lang));
+    const checkMs = performance.now() - checkStarted;
     if (v.accepted) {
       await tx(['meta', 'visits'], 'readwrite', async (t) => {
         const meta = t.objectStore('meta');
@@ -253,7 +286,7 @@ async function judge(token, from, frameAt = null) {
     show(v, judged);
     // What the page judged, for the operator's diagnostics and the browser tests.
     window.townpassVerdicts.push({
-      code: v.code, accepted: v.accepted, from, judge_ms: judged,
+      code: v.code, accepted: v.accepted, from, check_ms: checkMs, judge_ms: judged,
       frame_to_verdict_ms: from === 'camera' && frameAt !== null ? performance.now() - frameAt : null,
     });
     status();
@@ -422,8 +455,14 @@ if ('serviceWorker' in navigator) {
 if (identity) {
   await start();
 } else {
-  const code = new URLSearchParams(location.search).get('code');
-  if (code) $('code').value = code;
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  if (code) {
+    $('code').value = code;
+    // The one-time code does not stay in the address bar or the history.
+    params.delete('code');
+    history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+  }
   $('enrol').hidden = false;
   $('code').focus();
 }

@@ -54,6 +54,13 @@ pub fn device_seed(random: &[u8]) -> Result<String, JsError> {
     Ok(hex::encode(seed))
 }
 
+/// Signs a document (JSON text) with a device seed kept in IndexedDB (where the browser has no
+/// WebCrypto Ed25519): the envelope, as JSON.
+#[wasm_bindgen]
+pub fn seal_with_seed(seed_hex: &str, body: String) -> Result<String, JsError> {
+    serde_json::to_string(&secret_of(seed_hex)?.seal_text(body)).map_err(err)
+}
+
 fn secret_of(seed_hex: &str) -> Result<SigningSecret, JsError> {
     let bytes = hex::decode(seed_hex).map_err(err)?;
     let seed: [u8; 32] = bytes
@@ -119,9 +126,9 @@ pub fn decode_qr(luma: &[u8], width: u32, height: u32) -> Option<String> {
 
 /// A device at a venue: its key, what the server told it, and the visits it recorded.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct Scanner {
     identity: DeviceIdentity,
-    secret: SigningSecret,
     state: State,
     /// Built from `state`.
     keys: KeySet,
@@ -133,10 +140,11 @@ pub struct Scanner {
 
 #[wasm_bindgen]
 impl Scanner {
-    /// The device as the page stored it: identity (JSON), seed (hex), and the state from the
-    /// last sync (JSON, or empty before the first bundle).
+    /// The device as the page stored it: identity (JSON) and the state from the last sync
+    /// (JSON, or empty before the first bundle). The device key is not here: the page signs
+    /// what this module writes (WebCrypto, or [`seal_with_seed`]).
     #[wasm_bindgen(constructor)]
-    pub fn new(identity_json: &str, seed_hex: &str, state_json: &str) -> Result<Scanner, JsError> {
+    pub fn new(identity_json: &str, state_json: &str) -> Result<Scanner, JsError> {
         let identity: DeviceIdentity = serde_json::from_str(identity_json).map_err(err)?;
         let state: State = if state_json.trim().is_empty() {
             State::default()
@@ -145,7 +153,6 @@ impl Scanner {
         };
         let mut scanner = Scanner {
             identity,
-            secret: secret_of(seed_hex)?,
             state,
             keys: KeySet::new(),
             products: HashMap::new(),
@@ -220,7 +227,7 @@ impl Scanner {
         }
     }
 
-    /// The signed request for the next bundle (after this device's cursors).
+    /// The request for the next bundle (after this device's cursors), as JSON text to sign.
     pub fn bundle_request(&self, now_ms: f64) -> Result<String, JsError> {
         let request = json!({
             "device_id": self.identity.device_id,
@@ -228,7 +235,7 @@ impl Scanner {
             "uses_after": self.state.uses_cursor,
             "device_time_ms": now_ms as i64,
         });
-        serde_json::to_string(&self.secret.seal(&request).map_err(err)?).map_err(err)
+        serde_json::to_string(&request).map_err(err)
     }
 
     /// Checks a bundle's signature against the server key learned at enrolment and that it is
@@ -342,9 +349,9 @@ impl Scanner {
         serde_json::Value::Array(out).to_string()
     }
 
-    /// Seals a batch of recorded visits (`[{"local_id", "token", "offer", "scanned_at_ms"}]`)
-    /// as the device's upload number `seq`.
-    pub fn seal_upload(&self, items_json: &str, seq: f64, now_ms: f64) -> Result<String, JsError> {
+    /// A batch of recorded visits (`[{"local_id", "token", "offer", "scanned_at_ms"}]`) as the
+    /// device's upload number `seq`: JSON text to sign.
+    pub fn upload(&self, items_json: &str, seq: f64, now_ms: f64) -> Result<String, JsError> {
         let items: Vec<UploadItem> = serde_json::from_str(items_json).map_err(err)?;
         let upload = Upload {
             device_id: self.identity.device_id,
@@ -353,7 +360,7 @@ impl Scanner {
             sent_at_ms: now_ms as i64,
             items,
         };
-        serde_json::to_string(&self.secret.seal(&upload).map_err(err)?).map_err(err)
+        serde_json::to_string(&upload).map_err(err)
     }
 
     /// Venue name (in `lang`), gate, bundle time, and what is known: for the status bar.
@@ -370,15 +377,6 @@ impl Scanner {
             "revoked": self.state.revoked.len(),
         })
         .to_string()
-    }
-}
-
-impl std::fmt::Debug for Scanner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never the device key.
-        f.debug_struct("Scanner")
-            .field("identity", &self.identity)
-            .finish_non_exhaustive()
     }
 }
 

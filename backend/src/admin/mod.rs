@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use maud::html;
+use maud::{Markup, html};
 
 use crate::http::Shared;
 use serde::Deserialize;
@@ -13,13 +13,14 @@ use crate::http::web::{Ctx, WebError};
 
 pub async fn page(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
     ctx.require(&["admin"])?;
-    render(&state, &ctx, None).await
+    render(&state, &ctx, None, None).await
 }
 
 async fn render(
     state: &Shared,
     ctx: &Ctx,
     message: Option<Result<String, String>>,
+    shown: Option<Markup>,
 ) -> Result<Response, WebError> {
     let keys = state.store.keys().await?;
     let devices = state.store.devices().await?;
@@ -37,6 +38,7 @@ async fn render(
         .collect();
     let body = html! {
         (crate::http::web::outcome(&message))
+        @if let Some(shown) = shown { (shown) }
         p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } }
         h2 { "Revoke a pass" }
         p { "Refund, loss or fraud: scanners refuse the pass after their next sync." }
@@ -124,7 +126,7 @@ async fn answer(
     outcome: Result<String, String>,
 ) -> Result<Response, WebError> {
     let failed = outcome.is_err();
-    let mut response = render(state, ctx, Some(outcome)).await?;
+    let mut response = render(state, ctx, Some(outcome), None).await?;
     if failed {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -203,10 +205,36 @@ pub async fn add_device(
     {
         Ok((device, code, _)) => {
             tracing::info!(device = device.id, venue = %device.venue, by = %user.email, "enrolment code made");
-            Ok(format!(
+            let message = format!(
                 "Enrolment code for {} at {}: {code} (valid 24 hours, once)",
                 device.name, device.venue
-            ))
+            );
+            // The same code as a link and its QR code: a phone at the venue opens the web
+            // scanner with the code filled in.
+            let link = format!(
+                "{}/scan?code={}",
+                state.base_url.trim_end_matches('/'),
+                crate::devices::normalise_code(&code)
+            );
+            let qr = townpass_core::qr::QrMatrix::encode_text(&link)
+                .map(|q| q.to_svg())
+                .unwrap_or_default();
+            let shown = html! {
+                section #enrolment {
+                    h2 { "Enrol " (device.name) " with a phone" }
+                    p { "Open this link on the phone at the venue, or scan the QR code with its camera: the web scanner opens with the code filled in. "
+                        "Or type the code into " code { "/scan" } " or " code { "townpass-scan enroll" } "." }
+                    p { a #enrolment-link href=(link) { (link) } }
+                    div.qr #enrolment-qr { (maud::PreEscaped(qr)) }
+                    p.big #enrolment-code { (code) }
+                }
+            };
+            let mut response = render(&state, &ctx, Some(Ok(message)), Some(shown)).await?;
+            response.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            return Ok(response);
         }
         Err(
             e @ (crate::devices::DeviceError::BadName

@@ -28,6 +28,18 @@ pub enum DeviceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Disable a device for good (a lost or stolen phone or scanner): the server refuses its
+    /// uploads and bundles from then on. Visits it uploaded before stay. Cannot be undone: enrol
+    /// a replacement with `townpass device add`.
+    Disable {
+        /// The device's number (`townpass device list`).
+        id: i64,
+        /// Confirm: without it the command only says what it would do.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Take a redemptions file from a device with no internet (`townpass-scan export FILE`). The
     /// uploads in it are checked and stored exactly as online ones; importing a file twice adds
     /// nothing.
@@ -92,6 +104,43 @@ pub async fn run(s: &StoreArgs, cmd: DeviceCommand) -> anyhow::Result<u8> {
                 if devices.is_empty() {
                     println!("(no devices yet: townpass device add --venue CODE --name NAME)");
                 }
+            }
+            Ok(EXIT_OK)
+        }
+        DeviceCommand::Disable { id, yes, json } => {
+            let store = s.open_store().await?;
+            let device = store
+                .device(id)
+                .await
+                .with_context(|| format!("no device {id} (see townpass device list)"))?;
+            if device.status == "disabled" {
+                println!(
+                    "device {id} \"{}\" at {} is disabled already",
+                    device.name, device.venue
+                );
+                return Ok(EXIT_OK);
+            }
+            if !yes {
+                eprintln!(
+                    "This disables device {id} \"{}\" at {} for good: its uploads and bundle requests are \
+                     refused from now on (visits it uploaded before stay). Visits it holds that were \
+                     not uploaded yet are lost. Run again with --yes to do it.",
+                    device.name, device.venue
+                );
+                return Ok(super::EXIT_USAGE);
+            }
+            store.disable_device(id).await?;
+            tracing::info!(device = id, venue = %device.venue, "device disabled");
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"device_id": id, "status": "disabled"})
+                );
+            } else {
+                println!(
+                    "device {id} \"{}\" at {} is disabled",
+                    device.name, device.venue
+                );
             }
             Ok(EXIT_OK)
         }

@@ -46,6 +46,7 @@ const STRINGS: &[&str] = &[
     "scan_refused",
     "scan_online",
     "scan_offline",
+    "scan_sync_refused",
     "scan_never",
     "scan_just_now",
     "scan_minutes_ago",

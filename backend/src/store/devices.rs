@@ -99,6 +99,15 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("device {id}")))
     }
 
+    /// Disables a device for good (lost, stolen): its key is refused from now on.
+    pub async fn disable_device(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE devices SET status = 'disabled' WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn devices(&self) -> Result<Vec<DeviceRow>> {
         Ok(
             sqlx::query_as(&format!("{SELECT_DEVICE} ORDER BY v.code, d.name"))
