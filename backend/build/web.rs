@@ -39,6 +39,7 @@ pub fn build() {
         .unwrap_or_else(|| root.join("target"))
         .join("wasm-build");
 
+    ensure_wasm_target(&root);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
@@ -130,6 +131,35 @@ pub fn build() {
     // The service worker keeps its fixed URL (a browser finds it by it); it is given in the
     // server's code, templated there with the list above.
     std::fs::write(out.join("web_assets.rs"), table).expect("write web_assets.rs");
+}
+
+/// rustup installs the toolchain rust-toolchain.toml names, but not always its targets (not when
+/// that version is already there): add the wasm32 target here, so that the README's one command
+/// still does every step on a fresh machine.
+fn ensure_wasm_target(root: &Path) {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .current_dir(root)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let Some(sysroot) = sysroot else { return };
+    if sysroot.join("lib/rustlib/wasm32-unknown-unknown").exists() {
+        return;
+    }
+    println!("cargo:warning=installing the wasm32-unknown-unknown target (rustup target add)");
+    let added = Command::new("rustup")
+        .current_dir(root)
+        .args(["target", "add", "wasm32-unknown-unknown"])
+        .status();
+    if !added.is_ok_and(|s| s.success()) {
+        println!(
+            "cargo:warning=could not add the wasm32-unknown-unknown target; run: rustup target \
+             add wasm32-unknown-unknown"
+        );
+    }
 }
 
 fn read(path: &Path) -> Vec<u8> {
