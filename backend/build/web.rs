@@ -105,6 +105,14 @@ pub fn build() {
     for (name, kind) in APP_FILES {
         assets.push(((*name).into(), read(&root.join("web/app").join(name)), kind));
     }
+    let svg = String::from_utf8(read(&root.join("web/app/icon.svg"))).expect("icon.svg is UTF-8");
+    for size in ICON_SIZES {
+        assets.push((
+            format!("icon-{size}.png"),
+            icon_png(&svg, size),
+            "image/png",
+        ));
+    }
 
     let mut table = String::from(
         "/// The web scanner's files: (name, URL path, content type, bytes, gzipped bytes).\n\
@@ -160,6 +168,104 @@ fn ensure_wasm_target(root: &Path) {
              add wasm32-unknown-unknown"
         );
     }
+}
+
+/// Home-screen icon sizes: iOS's apple-touch-icon, and the manifest's 192 and 512.
+const ICON_SIZES: [u32; 3] = [180, 192, 512];
+
+/// One `<rect>` of icon.svg (viewBox 0 0 512 512).
+struct Rect {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+    rx: f32,
+    rgb: [u8; 3],
+}
+
+/// icon.svg is drawn with rectangles only, each with x, y, width, height, rx and a #rrggbb
+/// fill, painted in order: enough to rasterise it here without an SVG library.
+fn icon_rects(svg: &str) -> Vec<Rect> {
+    svg.split("<rect")
+        .skip(1)
+        .map(|element| {
+            let element = element.split('>').next().unwrap_or("");
+            let attr = |name: &str| -> &str {
+                let key = format!(" {name}=\"");
+                let start = element
+                    .find(&key)
+                    .unwrap_or_else(|| panic!("icon.svg: a <rect> without {name}"))
+                    + key.len();
+                let end = element[start..].find('"').expect("closing quote") + start;
+                &element[start..end]
+            };
+            let num = |name: &str| -> f32 {
+                attr(name)
+                    .parse()
+                    .unwrap_or_else(|_| panic!("icon.svg: {name} is not a number"))
+            };
+            let fill = attr("fill").trim_start_matches('#');
+            assert_eq!(fill.len(), 6, "icon.svg: fill must be #rrggbb");
+            let byte = |i: usize| u8::from_str_radix(&fill[i..i + 2], 16).expect("hex colour");
+            Rect {
+                x: num("x"),
+                y: num("y"),
+                w: num("width"),
+                h: num("height"),
+                rx: num("rx"),
+                rgb: [byte(0), byte(2), byte(4)],
+            }
+        })
+        .collect()
+}
+
+fn inside(r: &Rect, px: f32, py: f32) -> bool {
+    if px < r.x || py < r.y || px >= r.x + r.w || py >= r.y + r.h {
+        return false;
+    }
+    // Rounded corners: outside the quarter circle of radius rx in each corner.
+    let cx = px.clamp(r.x + r.rx, r.x + r.w - r.rx);
+    let cy = py.clamp(r.y + r.rx, r.y + r.h - r.rx);
+    (px - cx).powi(2) + (py - cy).powi(2) <= r.rx * r.rx
+}
+
+/// The icon as a `size`×`size` RGBA PNG, 4×4 samples per pixel for smooth edges.
+fn icon_png(svg: &str, size: u32) -> Vec<u8> {
+    let rects = icon_rects(svg);
+    let scale = 512.0 / size as f32;
+    let mut rgba = Vec::with_capacity((size * size * 4) as usize);
+    for y in 0..size {
+        for x in 0..size {
+            let mut sum = [0u32; 4];
+            for sy in 0..4 {
+                for sx in 0..4 {
+                    let px = (x as f32 + (sx as f32 + 0.5) / 4.0) * scale;
+                    let py = (y as f32 + (sy as f32 + 0.5) / 4.0) * scale;
+                    if let Some(r) = rects.iter().rev().find(|r| inside(r, px, py)) {
+                        for (total, channel) in sum.iter_mut().zip(r.rgb) {
+                            *total += u32::from(channel);
+                        }
+                        sum[3] += 255;
+                    }
+                }
+            }
+            let alpha = sum[3] / 16;
+            // Colour averaged over the covered samples only (no dark fringe).
+            let covered = sum[3] / 255;
+            for total in &sum[..3] {
+                rgba.push(total.checked_div(covered).unwrap_or(0) as u8);
+            }
+            rgba.push(alpha as u8);
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, size, size);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("png header");
+    writer.write_image_data(&rgba).expect("png data");
+    writer.finish().expect("png end");
+    out
 }
 
 fn read(path: &Path) -> Vec<u8> {

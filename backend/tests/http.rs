@@ -1093,3 +1093,62 @@ async fn guesses_sent_all_at_once_are_throttled_like_guesses_in_turn() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_web_scanner_page_offers_every_language_remembers_the_choice_and_has_home_screen_icons()
+{
+    let app = TestApp::start(TestDb::sqlite().await).await;
+    let page = app
+        .get_with("/scan?lang=bg", &[("accept-language", "en")])
+        .await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("<html lang=\"bg\""), "{html}");
+    assert!(
+        html.contains("href=\"/scan?lang=en\""),
+        "a link to the page in English: {html}"
+    );
+    assert!(
+        page.set_cookies.iter().any(|c| c.starts_with("tp_lang=bg")),
+        "the choice is remembered: {:?}",
+        page.set_cookies
+    );
+    // iOS takes a PNG for the home screen; the manifest lists PNGs too, each served as a PNG
+    // of the size it claims.
+    let touch = html
+        .split("rel=\"apple-touch-icon\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an apple-touch-icon");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&app.get("/scan/manifest.webmanifest").await.body).expect("json");
+    let mut pngs: Vec<(String, u32)> = manifest["icons"]
+        .as_array()
+        .expect("icons")
+        .iter()
+        .filter(|i| i["type"] == "image/png")
+        .map(|i| {
+            let size = i["sizes"].as_str().expect("sizes");
+            let side = size
+                .split('x')
+                .next()
+                .expect("WxH")
+                .parse()
+                .expect("number");
+            (i["src"].as_str().expect("src").to_string(), side)
+        })
+        .collect();
+    assert!(pngs.iter().any(|(_, s)| *s >= 512), "{manifest}");
+    pngs.push((touch.to_string(), 180));
+    for (src, side) in pngs {
+        let icon = app.get(&src).await;
+        assert_eq!(
+            (icon.status, icon.content_type.as_str()),
+            (200, "image/png"),
+            "{src}"
+        );
+        assert_eq!(&icon.body[..8], b"\x89PNG\r\n\x1a\n", "{src}");
+        let width = u32::from_be_bytes(icon.body[16..20].try_into().expect("IHDR"));
+        assert_eq!(width, side, "{src}");
+    }
+}

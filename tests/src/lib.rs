@@ -107,7 +107,7 @@ impl DataDir {
     }
 
     /// `townpass --data-dir DIR ...` on this directory's database.
-    fn command(&self) -> Command {
+    pub fn command(&self) -> Command {
         let mut cmd = Command::new(bin("townpass"));
         cmd.arg("--data-dir")
             .arg(&self.path)
@@ -309,6 +309,51 @@ pub fn qr_video(tokens: &[&str], frames_each: usize, path: &std::path::Path) {
             out.extend_from_slice(&chroma);
             out.extend_from_slice(&chroma);
         }
+    }
+    std::fs::write(path, out).expect("write the video");
+}
+
+/// Writes a Y4M video for Chromium's fake camera that films `png` (e.g. a screenshot of a QR
+/// code on a page) still, on white, scaled to fill most of a 640x480 frame, for `frames` frames.
+pub fn image_video(png_bytes: &[u8], frames: usize, path: &std::path::Path) {
+    let (w, h) = (640usize, 480usize);
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("PNG size")];
+    let info = reader.next_frame(&mut buf).expect("PNG pixels");
+    let (iw, ih) = (info.width as usize, info.height as usize);
+    let channels = info.line_size / iw;
+    let grey = |x: usize, y: usize| -> u8 {
+        let p = &buf[y * info.line_size + x * channels..];
+        if channels >= 3 {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        } else {
+            p[0]
+        }
+    };
+    // Nearest neighbour into a square of (h - 40) pixels at most, keeping the aspect ratio.
+    let scale = ((h - 40) as f64 / iw.max(ih) as f64).min(4.0);
+    let (sw, sh) = ((iw as f64 * scale) as usize, (ih as f64 * scale) as usize);
+    let (left, top) = ((w - sw) / 2, (h - sh) / 2);
+    let mut luma = vec![235u8; w * h];
+    for y in 0..sh {
+        for x in 0..sw {
+            let v = grey(
+                ((x as f64 / scale) as usize).min(iw - 1),
+                ((y as f64 / scale) as usize).min(ih - 1),
+            );
+            // Studio swing, as a camera delivers it.
+            luma[(top + y) * w + left + x] = 16 + (u32::from(v) * 219 / 255) as u8;
+        }
+    }
+    let chroma = vec![128u8; (w / 2) * (h / 2)];
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..frames {
+        out.extend_from_slice(b"FRAME\n");
+        out.extend_from_slice(&luma);
+        out.extend_from_slice(&chroma);
+        out.extend_from_slice(&chroma);
     }
     std::fs::write(path, out).expect("write the video");
 }

@@ -290,9 +290,19 @@ impl Browser {
 
     /// A PNG screenshot of the viewport.
     pub fn screenshot(&self) -> Vec<u8> {
+        self.png("/screenshot")
+    }
+
+    /// A PNG screenshot of the first element matching `css`, as the page draws it.
+    pub fn element_screenshot(&self, css: &str) -> Vec<u8> {
+        let e = self.find(css);
+        self.png(&format!("/element/{e}/screenshot"))
+    }
+
+    fn png(&self, path: &str) -> Vec<u8> {
         use base64::Engine;
         let b64 = self
-            .call("GET", "/screenshot", None)
+            .call("GET", path, None)
             .as_str()
             .unwrap_or("")
             .to_string();

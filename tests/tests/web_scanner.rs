@@ -389,3 +389,135 @@ fn the_webassembly_build_gives_the_shared_token_vectors_their_results_and_error_
         }
     }
 }
+
+/// The "done when", as a person does it: `townpass demo` (the README's command) prints
+/// enrolment codes and an order with two paid passes; a phone-sized Chromium opens the printed
+/// /scan link, and its camera films the QR code exactly as the order page draws it; the server
+/// goes away and the phone keeps judging; the server comes back, the phone syncs by itself, and
+/// the museum's partner login finds the visit on its dashboard.
+#[test]
+fn the_demo_journey_enrol_a_phone_scan_a_pass_through_the_camera_offline_and_see_the_visit_on_the_partner_dashboard()
+ {
+    use std::io::BufRead;
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = data
+        .command()
+        .args(["demo", "--listen", &listen])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("townpass demo starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let demo = Server {
+        child,
+        url: format!("http://{listen}"),
+    };
+    // What the demo prints: the enrolment code of the museum's entrance, the partner's password,
+    // and the order to scan.
+    let (mut code, mut password, mut order) = (None, None, None);
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("demo output");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["nim-boyana", "Entrance", c] => code = Some(c.to_string()),
+            ["partner", "partner@nim.demo", p @ ..] => password = Some(p.join(" ")),
+            ["two", "paid", "passes", "to", "scan:", url] => {
+                order = Some(url.to_string());
+                break;
+            }
+            _ => {}
+        }
+    }
+    let (code, password, order) = (
+        code.expect("an enrolment code for the museum's entrance"),
+        password.expect("the partner's password"),
+        order.expect("the order to scan"),
+    );
+    assert!(order.starts_with(&demo.url), "{order}");
+
+    // The pass as the tourist's phone shows it, filmed by the venue phone's camera.
+    let tourist = Browser::start_with(&["--window-size=1280,1000".into()]);
+    tourist.goto(&format!("{order}?lang=en"));
+    let serial = tourist
+        .attribute("article.pass", "data-serial")
+        .expect("a pass on the order page");
+    let qr = tourist.element_screenshot("article.pass .qr svg");
+    let video = data.path().join("order-qr.y4m");
+    townpass_tests::image_video(&qr, 10, &video);
+
+    let phone = Browser::start_with(&[
+        "--use-fake-device-for-media-stream".into(),
+        "--use-fake-ui-for-media-stream".into(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+        "--window-size=390,844".into(),
+    ]);
+    phone.goto(&format!("{}/scan?lang=en&code={code}", demo.url));
+    phone.wait_for("document.body.dataset.ready === 'true'", 30);
+    assert!(
+        !phone.url().contains(&code),
+        "the one-time code leaves the address bar"
+    );
+    phone.click("#enrol-form button[type=submit]");
+    phone.wait_for(
+        "!document.getElementById('scan').hidden && document.getElementById('st-bundle').textContent.includes('just now')",
+        30,
+    );
+    assert_eq!(phone.text("#st-venue"), "National Historical Museum");
+    let v = phone.wait_for("window.townpassVerdicts.find(v => v.from === 'camera')", 30);
+    assert_eq!(v["code"], "ok", "{v}");
+    assert_eq!(phone.text("#v-holder"), "Demo Visitor");
+    assert!(phone.text("#v-category").to_lowercase().contains("adult"));
+
+    // No server: the page reloads from its service worker and still judges the pass.
+    let base = demo.url.clone();
+    demo.kill();
+    phone.goto(&format!("{base}/scan"));
+    phone.wait_for("document.body.dataset.ready === 'true'", 30);
+    let v = phone.wait_for("window.townpassVerdicts.find(v => v.from === 'camera')", 30);
+    assert_eq!(v["code"], "already_used", "{v}");
+    assert_eq!(
+        phone
+            .execute(
+                "return document.getElementById('st-pending').dataset.count;",
+                vec![]
+            )
+            .as_str(),
+        Some("1"),
+        "one visit waits to upload"
+    );
+
+    // The server is back: the phone syncs by itself, and the partner sees the visit.
+    let server = Server::start_at(&data, &listen, &[]);
+    phone.wait_for(
+        "document.getElementById('st-pending').dataset.count === '0'",
+        60,
+    );
+    assert_eq!(
+        redemptions_on_server(&data)
+            .iter()
+            .filter(|(s, _)| *s == serial)
+            .collect::<Vec<_>>(),
+        vec![&(serial.clone(), 1)]
+    );
+    tourist.goto(&format!(
+        "{}/login?lang=en&next=/partner/visits",
+        server.url
+    ));
+    tourist.fill("#email", "partner@nim.demo");
+    tourist.fill("#password", &password);
+    tourist.click("form[action='/login'] button[type=submit]");
+    tourist.wait_url(|u| u.contains("/partner/visits"));
+    let rows = tourist.text("table tbody");
+    assert!(
+        rows.contains(&serial) && rows.contains("nim-boyana"),
+        "the visit on the partner's list: {rows}"
+    );
+}

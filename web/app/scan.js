@@ -365,12 +365,17 @@ function decodeInWorker(luma, width, height) {
 
 async function startCamera() {
   const video = $('camera');
-  if (!navigator.mediaDevices?.getUserMedia) return;
+  const noCamera = () => {
+    // No viewfinder to aim with: the reader field is the way in.
+    $('camera-note').hidden = false;
+    $('aim').hidden = true;
+  };
+  if (!navigator.mediaDevices?.getUserMedia) { noCamera(); return; }
   let stream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
   } catch (_) {
-    $('camera-note').hidden = false;
+    noCamera();
     return;
   }
   video.srcObject = stream;

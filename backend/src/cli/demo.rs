@@ -191,6 +191,28 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         let (device, code, _) = crate::devices::add(&store, venue, name, now).await?;
         codes.push((device.venue, device.name, code));
     }
+    // A paid order to try the scanners with (its page shows the QR codes).
+    let try_order = sales::create_order(
+        &store,
+        &OrderRequest {
+            lines: vec![LineRequest {
+                product: "bulgaria-72h".into(),
+                category: "adult".into(),
+                holder: Some("Demo Visitor".into()),
+                count: 2,
+            }],
+            email: None,
+            language: "en".into(),
+            channel: "desk",
+            sales_point: Some("sofia-tic".into()),
+            payment_provider: "demo".into(),
+        },
+        now,
+    )
+    .await
+    .context("creating the demo order to scan")?;
+    sales::pay_order(&store, &key, &try_order, None, now).await?;
+    let try_order = try_order.public_id;
     let data_dir = s.data_dir();
     let catalogue_note = if report.changed() {
         "seeded"
@@ -214,6 +236,7 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         println!("  shop             {base}/");
         println!("  72 h pass        {base}/p/bulgaria-72h");
         println!("  sales desk       {base}/desk");
+        println!("  web scanner      {base}/scan   (any phone or browser; enrol with a code below)");
         println!("  public keys      {base}/.well-known/townpass/keys");
         println!("  e-mails go to    {}", data_dir.join("mail").display());
         println!();
@@ -229,7 +252,9 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         for (venue, name, code) in &codes {
             println!("  {venue:<12} {name:<9} {code}");
         }
+        println!("  on a phone:  open {base}/scan?code=CODE (or {base}/scan and type the code)");
         println!("  on a device: townpass-scan enroll --server {base} --code CODE");
+        println!("  two paid passes to scan: {base}/o/{try_order}");
         println!();
         println!("settlement: last month's statements, {settled_note}");
         println!("  townpass settle --period YYYY-MM     (draft statements; --close issues them)");

@@ -91,7 +91,7 @@ pub async fn page(ctx: Ctx) -> Response {
                 title { (t(lang, "scan_title")) " · townpass" }
                 link rel="manifest" href="/scan/manifest.webmanifest";
                 link rel="icon" href=(asset_path("icon.svg"));
-                link rel="apple-touch-icon" href=(asset_path("icon.svg"));
+                link rel="apple-touch-icon" href=(asset_path("icon-180.png"));
                 link rel="stylesheet" href=(asset_path("scan.css"));
                 script type="application/json" id="tp-config" { (PreEscaped(config)) }
                 script type="module" src=(asset_path("scan.js")) {}
@@ -107,6 +107,7 @@ pub async fn page(ctx: Ctx) -> Response {
                         p.error #enrol-error hidden {}
                     }
                     p.note { (t(lang, "scan_enrol_key_note")) }
+                    (ctx.language_links())
                 }
                 section #scan hidden {
                     video #camera muted playsinline autoplay {}
@@ -129,6 +130,7 @@ pub async fn page(ctx: Ctx) -> Response {
                             input #token name="token" inputmode="none" placeholder=(t(lang, "scan_wedge_placeholder"));
                             button type="submit" { (t(lang, "scan_check")) }
                         }
+                        (ctx.language_links())
                     }
                 }
                 div #verdict hidden role="alert" aria-live="assertive" {
@@ -142,6 +144,7 @@ pub async fn page(ctx: Ctx) -> Response {
         }
     };
     let mut response = markup.into_response();
+    ctx.remember_lang(&mut response);
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -229,6 +232,8 @@ pub async fn manifest(ctx: Ctx) -> Response {
         "theme_color": "#14532d",
         "icons": [
             {"src": asset_path("icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": asset_path("icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": asset_path("icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
         ],
     });
     let mut response = body.to_string().into_response();

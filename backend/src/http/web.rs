@@ -166,18 +166,19 @@ impl Ctx {
                                 a href="/login" { (self.t("nav_login")) }
                             }
                         }
-                        nav.langs {
-                            @for (code, name) in i18n::languages() {
-                                @if code == self.lang { strong { (name) } }
-                                @else { a href={ (self.path) "?lang=" (code) } hreflang=(code) { (name) } }
-                            }
-                        }
+                        (self.language_links())
                     }
                     main { h1 { (title) } (body) }
                 }
             }
         };
         let mut response = markup.into_response();
+        self.remember_lang(&mut response);
+        response
+    }
+
+    /// When `?lang=` chose the language, the response keeps it in a cookie for a year.
+    pub fn remember_lang(&self, response: &mut Response) {
         if self.lang_chosen {
             let value = Cookie::build((LANG_COOKIE, self.lang))
                 .path("/")
@@ -190,7 +191,18 @@ impl Ctx {
                 response.headers_mut().append(header::SET_COOKIE, v);
             }
         }
-        response
+    }
+
+    /// Links to this page in every other language (the current one in bold).
+    pub fn language_links(&self) -> Markup {
+        html! {
+            nav.langs {
+                @for (code, name) in i18n::languages() {
+                    @if code == self.lang { strong { (name) } }
+                    @else { a href={ (self.path) "?lang=" (code) } hreflang=(code) lang=(code) { (name) } }
+                }
+            }
+        }
     }
 }
 
