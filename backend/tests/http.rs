@@ -484,11 +484,21 @@ async fn an_admin_revokes_a_pass_and_the_order_page_says_it_is_cancelled() {
             .await;
         assert_eq!(twice.status, 422);
         assert!(twice.text().contains("already revoked"));
+        // What the page says is true: "cancelled" first, in red, no QR code to show at a gate,
+        // and no "Paid. Show the QR code" above it.
+        let page = app.get(&order).await.text();
+        let card = page
+            .split("<article class=\"pass revoked\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: the pass is marked cancelled: {page}", app.db.kind));
+        let cancelled = card.find("This pass has been cancelled").expect("said");
+        let name = card.find("Bulgaria Heritage Pass 72 h").expect("product");
+        assert!(cancelled < name, "cancelled comes first: {card}");
+        assert!(!card.contains("<svg"), "no QR code for a cancelled pass");
+        assert!(!page.contains("Show the QR code"), "{page}");
         assert!(
-            app.get(&order)
-                .await
-                .text()
-                .contains("This pass has been cancelled")
+            page.contains("All passes of this order are cancelled"),
+            "{page}"
         );
         let logged: (String, String) =
             sqlx::query_as("SELECT reason, revoked_by FROM revocations WHERE serial = $1")
@@ -538,6 +548,23 @@ async fn the_order_page_lists_where_and_when_each_pass_was_used() {
             "{}: {page}",
             app.db.kind
         );
+        // Validity runs from the first use: the page says when it really ends (72 h later), not
+        // the latest date a pass never used could still start.
+        assert!(
+            !page.contains("Expires at the latest"),
+            "{}: {page}",
+            app.db.kind
+        );
+        assert!(
+            page.contains("Valid until")
+                && page.contains("2025-11-21 09:12 EET")
+                && page.contains(
+                    "72 hours from the first visit (Tsarevets Fortress, 2025-11-18 09:12 EET)"
+                ),
+            "{}: {page}",
+            app.db.kind
+        );
+        assert!(page.contains("Validity has ended"), "{page}");
     }
 }
 

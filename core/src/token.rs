@@ -432,7 +432,8 @@ fn decode_claims(payload: &[u8]) -> Result<Claims, TokenError> {
 
 /// Normalises what a keyboard-wedge reader or a person typed: trims white space and line ends,
 /// refuses anything too long, upper-cases (base45 has no lower-case letters, so this loses nothing).
-fn normalise(input: &str) -> Result<std::borrow::Cow<'_, str>, TokenError> {
+/// A device stores and uploads this form, so the server sees the token exactly as issued.
+pub fn normalise(input: &str) -> Result<std::borrow::Cow<'_, str>, TokenError> {
     let s = input.trim();
     if s.len() > MAX_TOKEN_CHARS {
         return Err(TokenError::Malformed("longer than 1024 characters"));

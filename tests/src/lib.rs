@@ -281,12 +281,23 @@ impl Drop for Server {
 
 /// Writes a Y4M video (the format of Chromium's fake camera,
 /// `--use-file-for-fake-video-capture`) that shows each token's QR code in turn, still, on
-/// white, for `frames_each` frames at 10 frames a second, 640x480.
+/// white, for `frames_each` frames at 10 frames a second, 640x480; an empty token is a frame with
+/// nothing in view.
 pub fn qr_video(tokens: &[&str], frames_each: usize, path: &std::path::Path) {
     let (w, h) = (640usize, 480usize);
     let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
     let chroma = vec![128u8; (w / 2) * (h / 2)];
     for token in tokens {
+        if token.is_empty() {
+            // Nothing in view: a white frame.
+            for _ in 0..frames_each {
+                out.extend_from_slice(b"FRAME\n");
+                out.extend(std::iter::repeat_n(235u8, w * h));
+                out.extend_from_slice(&chroma);
+                out.extend_from_slice(&chroma);
+            }
+            continue;
+        }
         let qr = townpass_core::qr::QrMatrix::encode(token).expect("a token fits a QR code");
         let modules = qr.width() + 8;
         let scale = (h - 40) / modules;

@@ -149,6 +149,26 @@ impl Browser {
         }
     }
 
+    /// The current window's handle.
+    pub fn window(&self) -> String {
+        self.call("GET", "/window", None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Opens a new tab (as a second window of one phone's browser); its handle.
+    pub fn new_window(&self) -> String {
+        self.call("POST", "/window/new", Some(json!({"type": "tab"})))["handle"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub fn switch_to(&self, handle: &str) {
+        self.call("POST", "/window", Some(json!({"handle": handle})));
+    }
+
     pub fn goto(&self, url: &str) {
         self.call("POST", "/url", Some(json!({"url": url})));
     }

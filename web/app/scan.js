@@ -48,6 +48,7 @@ const getMeta = (key) => tx(['meta'], 'readonly', (t) => req(t.objectStore('meta
 // The device
 
 let scanner = null;
+let knownLocalId = 0; // the newest visit (local id) this page's module has been told of
 let identity = await getMeta('identity');
 let deviceKey = null; // a non-extractable WebCrypto key, or a seed (hex) for the WebAssembly module
 
@@ -82,7 +83,9 @@ async function start() {
   const state = (await getMeta('state')) ?? '';
   scanner = new wasm.Scanner(JSON.stringify(identity), state);
   const visits = await tx(['visits'], 'readonly', (t) => req(t.objectStore('visits').getAll()));
-  for (const v of visits) scanner.add_visit(v.serial, v.offer ?? undefined, v.scanned_at_ms);
+  for (const v of visits) learn(v);
+  // Ask the browser not to evict this site's data (visits not yet uploaded, the device key).
+  navigator.storage?.persist?.().catch(() => {});
   $('enrol').hidden = true;
   $('scan').hidden = false;
   fillOffers();
@@ -94,6 +97,12 @@ async function start() {
   setInterval(status, 15_000);
   window.addEventListener('online', () => sync());
   window.addEventListener('offline', () => status());
+}
+
+/// Tells the module of a visit recorded on this phone (by this page or another tab of it).
+function learn(v) {
+  scanner.add_visit(v.serial, v.offer ?? undefined, v.scanned_at_ms);
+  knownLocalId = Math.max(knownLocalId, v.local_id);
 }
 
 async function enrol(code) {
@@ -112,12 +121,16 @@ async function enrol(code) {
     venue: body.venue,
     server_key: body.server_key,
   };
-  await tx(['meta'], 'readwrite', (t) => {
+  await tx(['meta'], 'readwrite', async (t) => {
     const meta = t.objectStore('meta');
     meta.put(key, 'key');
     meta.put(identity, 'identity');
-    meta.put(1, 'next_local_id');
+    // Enrolled again (a disabled device, a new code): visits not yet uploaded stay and go up
+    // under the new enrolment, so local ids go on from where they were; the old bundle goes.
+    const next = (await req(meta.get('next_local_id'))) ?? 1;
+    meta.put(next, 'next_local_id');
     meta.put(1, 'next_seq');
+    meta.delete('state');
   });
 }
 
@@ -141,6 +154,7 @@ async function post(path, body) {
     try { const j = JSON.parse(text); message = j.error?.message ?? j.message ?? text; } catch (_) { /* text */ }
     const error = new Error(`${response.status}: ${message}`);
     error.refused = true; // the server answered, and said no
+    error.status = response.status;
     throw error;
   }
   return text;
@@ -191,7 +205,7 @@ async function sync() {
     retryIn = 5000;
     fillOffers();
   } catch (e) {
-    lastError = { message: e.message, refused: e.refused === true };
+    lastError = { message: e.message, refused: e.refused === true, status: e.status };
     // Back again soon: the server or the network may be back any moment.
     clearTimeout(retry);
     retry = setTimeout(sync, retryIn);
@@ -236,6 +250,9 @@ async function status() {
     : lastError?.refused ? say('sync_refused', { error: lastError.message }) : say('offline');
   net.className = `net ${online ? 'online' : 'offline'}`;
   net.title = lastError?.message ?? '';
+  // The server no longer knows this device (disabled, or enrolled elsewhere): offer a new code.
+  // A new code opened on an enrolled phone is offered too.
+  $('reenrol').hidden = !((lastError?.refused && lastError.status === 401) || codeInLink);
 }
 
 function fillOffers() {
@@ -252,36 +269,67 @@ function fillOffers() {
 // Judging a pass
 
 let judging = false;
-const recent = new Map(); // token -> when its verdict showed (a code held in front of the camera)
+const recent = new Map(); // token -> when the camera last saw it (or its verdict went away)
+let lastJudged = null;
 
 window.townpassVerdicts = [];
 
-async function judge(token, from, frameAt = null) {
-  token = token.trim();
-  if (!token || judging || !scanner) return;
-  if (from === 'camera' && Date.now() - (recent.get(token) ?? 0) < 4000) return;
+async function judge(input, from, frameAt = null) {
+  if (!scanner) return;
+  const token = wasm.normalise_token(input) ?? input.trim();
+  if (!token) return;
+  if (from === 'camera') {
+    // A code held in front of the camera is judged once; shown again after it has been out of
+    // view for a moment, it is judged again.
+    const seen = recent.get(token);
+    recent.set(token, Date.now());
+    if (seen !== undefined && Date.now() - seen < 2500) return;
+    if (judging) return;
+  }
+  // A reader's code that arrives while another is judged waits its turn.
+  while (judging) await new Promise((resolve) => setTimeout(resolve, 10));
   judging = true;
   const started = performance.now();
   try {
     const now = Date.now();
+    if (!scanner.has_bundle()) {
+      show({ accepted: false, code: 'no_bundle', message: say('no_bundle') }, 0);
+      return;
+    }
     const offer = $('offer').value || undefined;
-    const checkStarted = performance.now();
-    const v = JSON.parse(scanner.check(token, now, offer, lang));
-    const checkMs = performance.now() - checkStarted;
-    if (v.accepted) {
-      await tx(['meta', 'visits'], 'readwrite', async (t) => {
+    let v;
+    let checkMs = 0;
+    let recorded = null;
+    // One transaction for what this phone knows, the verdict and the visit: another tab or the
+    // installed app of this phone judging the same pass waits for it, and learns the visit first.
+    await tx(['meta', 'visits'], 'readwrite', async (t) => {
+      const visits = t.objectStore('visits');
+      const newer = await req(visits.getAll(IDBKeyRange.lowerBound(knownLocalId, true)));
+      for (const n of newer) learn(n);
+      const checkStarted = performance.now();
+      v = JSON.parse(scanner.check(token, now, offer, lang));
+      checkMs = performance.now() - checkStarted;
+      if (v.accepted) {
         const meta = t.objectStore('meta');
         const localId = (await req(meta.get('next_local_id'))) ?? 1;
         meta.put(localId + 1, 'next_local_id');
-        t.objectStore('visits').put({
+        recorded = {
           local_id: localId, token, offer: v.offer ?? null, scanned_at_ms: now,
           serial: v.serial, exp: v.exp ?? null, uploaded: 0,
-        });
-      });
-      scanner.add_visit(v.serial, v.offer ?? undefined, now);
+        };
+        visits.put(recorded);
+      }
+    });
+    // Written, and the write completed: now the module knows it, and the screen may say so.
+    if (recorded) {
+      learn(recorded);
       scheduleSync();
     }
     recent.set(token, Date.now());
+    lastJudged = token;
+    if (recent.size > 200) {
+      for (const [k, at] of recent) if (Date.now() - at > 10_000) recent.delete(k);
+    }
     const judged = performance.now() - started;
     show(v, judged);
     // What the page judged, for the operator's diagnostics and the browser tests.
@@ -305,7 +353,9 @@ function show(v, ms) {
   box.dataset.ms = ms.toFixed(2);
   $('v-head').textContent = v.accepted ? say('accepted') : say('refused');
   $('v-holder').textContent = v.holder ?? '';
-  $('v-category').textContent = v.category_name ? say(`category_${v.category_name}`) : '';
+  $('v-category').textContent = v.category_name
+    ? say(`category_${v.category_name}`)
+    : v.category != null ? say('category_number', { n: v.category }) : '';
   $('v-product').textContent = v.product_name ?? '';
   $('v-reason').textContent = v.message ?? '';
   box.hidden = false;
@@ -319,13 +369,25 @@ function show(v, ms) {
 }
 function dismiss() {
   $('verdict').hidden = true;
+  // The pause before the same code is judged again counts from here, not from the verdict.
+  if (lastJudged !== null) recent.set(lastJudged, Date.now());
   focusWedge();
 }
 
 let audio = null;
+// Browsers let a page make sound only after a tap or a key: the first one opens the audio.
+function unlockAudio() {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') audio.resume();
+  } catch (_) { /* no sound on this device */ }
+}
+window.addEventListener('pointerdown', unlockAudio, { once: true, capture: true });
+window.addEventListener('keydown', unlockAudio, { once: true, capture: true });
 function beep() {
   try {
     audio ??= new AudioContext();
+    if (audio.state === 'suspended') audio.resume();
     const osc = audio.createOscillator();
     const gain = audio.createGain();
     osc.frequency.value = 330;
@@ -369,6 +431,7 @@ async function startCamera() {
     // No viewfinder to aim with: the reader field is the way in.
     $('camera-note').hidden = false;
     $('aim').hidden = true;
+    $('token').inputMode = 'text';
   };
   if (!navigator.mediaDevices?.getUserMedia) { noCamera(); return; }
   let stream;
@@ -422,6 +485,10 @@ async function startCamera() {
 // ---------------------------------------------------------------------------------------------
 // Keyboard wedge: a USB or Bluetooth reader types the token and Enter into the field.
 
+// With a camera, focusing the field for a reader must not open the on-screen keyboard over the
+// viewfinder; a person who taps it wants to type.
+$('token').addEventListener('pointerdown', () => { $('token').inputMode = 'text'; });
+
 function focusWedge() {
   const field = $('token');
   if (document.activeElement !== $('offer')) field.focus({ preventScroll: true });
@@ -435,15 +502,23 @@ $('wedge').addEventListener('submit', (e) => {
   judge(token, 'keyboard');
 });
 $('verdict').addEventListener('click', dismiss);
+$('reenrol').addEventListener('click', () => {
+  if (!window.confirm(say('reenrol_confirm'))) return;
+  $('scan').hidden = true;
+  $('enrol').hidden = false;
+  $('code').focus();
+});
 $('sync').addEventListener('click', () => sync());
 
 $('enrol-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const button = e.submitter;
+  const button = e.submitter ?? $('enrol-form').querySelector('button[type=submit]');
   button.disabled = true;
   $('enrol-error').hidden = true;
   try {
     await enrol($('code').value);
+    // Enrolled again on a running page: start afresh with the new identity.
+    if (scanner) { location.reload(); return; }
     await start();
   } catch (err) {
     $('enrol-error').textContent = say('enrol_failed', { error: err.message });
@@ -453,21 +528,25 @@ $('enrol-form').addEventListener('submit', async (e) => {
   }
 });
 
+// Camera, service worker and WebCrypto keys need a secure context (https, or localhost): say so
+// rather than quietly working without them.
+$('insecure').hidden = window.isSecureContext;
+
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/scan/sw.js', { scope: '/scan' }).catch(() => {});
 }
 
+const params = new URLSearchParams(location.search);
+const codeInLink = params.get('code');
+if (codeInLink) {
+  $('code').value = codeInLink;
+  // The one-time code does not stay in the address bar or the history.
+  params.delete('code');
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+}
 if (identity) {
   await start();
 } else {
-  const params = new URLSearchParams(location.search);
-  const code = params.get('code');
-  if (code) {
-    $('code').value = code;
-    // The one-time code does not stay in the address bar or the history.
-    params.delete('code');
-    history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
-  }
   $('enrol').hidden = false;
   $('code').focus();
 }

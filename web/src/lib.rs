@@ -18,7 +18,7 @@ use townpass_core::protocol::{
     BundleKey, BundleProduct, BundleUse, BundleVenue, DeviceIdentity, Envelope, SigningSecret,
     Upload, UploadItem,
 };
-use townpass_core::rules::{self, ProductRules, Use, Venue, World};
+use townpass_core::rules::{self, Code, ProductRules, Use, Venue, World};
 use townpass_core::token::{KeySet, ProductId, PublicKey, Serial};
 use wasm_bindgen::prelude::*;
 
@@ -112,6 +112,15 @@ fn key_set(keys: &[BundleKey]) -> KeySet {
 /// Finds and reads a QR code in a greyscale frame (one byte per pixel, row by row): the text it
 /// holds, or `undefined`. The page's fallback where the browser has no `BarcodeDetector`; it
 /// runs in a Web Worker.
+/// A token as a keyboard-wedge reader or a person typed it, in the form it was issued in
+/// (trimmed, upper-cased): what the device stores and uploads. `None` for what cannot be a token.
+#[wasm_bindgen]
+pub fn normalise_token(input: &str) -> Option<String> {
+    townpass_core::token::normalise(input)
+        .ok()
+        .map(|s| s.into_owned())
+}
+
 #[wasm_bindgen]
 pub fn decode_qr(luma: &[u8], width: u32, height: u32) -> Option<String> {
     let (w, h) = (width as usize, height as usize);
@@ -317,7 +326,13 @@ impl Scanner {
             .as_ref()
             .ok_or_else(|| err("no bundle yet: connect to the internet once to sync"))?;
         let verdict = rules::check(token.trim(), self, venue, now_ms as i64, offer.as_deref());
-        let c = verdict.claims.as_ref();
+        // What a token claims is shown (holder, category, product) only when its signature was
+        // checked: a forged pass must not put the forger's words on the screen in large type.
+        let trusted = !matches!(
+            verdict.code,
+            Code::Malformed | Code::UnsupportedAlg | Code::UnknownKey | Code::BadSignature
+        );
+        let c = verdict.claims.as_ref().filter(|_| trusted);
         let product = c.and_then(|c| self.products.get(&c.product));
         Ok(json!({
             "accepted": verdict.accepted(),
@@ -333,6 +348,11 @@ impl Scanner {
             "exp": c.and_then(|c| c.exp),
         })
         .to_string())
+    }
+
+    /// Whether a bundle has come (the venue, its products and keys): no verdict before it.
+    pub fn has_bundle(&self) -> bool {
+        self.venue.is_some()
     }
 
     /// The offers of this venue, for the offer picker: `[{"code", "name", "product"}]`.

@@ -253,6 +253,9 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
             println!("  {venue:<12} {name:<9} {code}");
         }
         println!("  on a phone:  open {base}/scan?code=CODE (or {base}/scan and type the code)");
+        if !base.starts_with("https://") && !base.contains("://127.0.0.1") && !base.contains("://localhost") {
+            println!("               phones need https:// for the camera and offline use: serve it behind TLS");
+        }
         println!("  on a device: townpass-scan enroll --server {base} --code CODE");
         println!("  two paid passes to scan: {base}/o/{try_order}");
         println!();

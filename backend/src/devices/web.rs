@@ -56,6 +56,9 @@ const STRINGS: &[&str] = &[
     "scan_offer_auto",
     "scan_store_failed",
     "scan_enrol_failed",
+    "scan_no_bundle",
+    "scan_category_number",
+    "scan_reenrol_confirm",
     "scan_category_adult",
     "scan_category_child",
     "scan_category_senior",
@@ -97,6 +100,7 @@ pub async fn page(ctx: Ctx) -> Response {
                 script type="module" src=(asset_path("scan.js")) {}
             }
             body {
+                p.error #insecure hidden role="alert" { (t(lang, "scan_insecure")) }
                 section #enrol hidden {
                     h1 { (t(lang, "scan_enrol_title")) }
                     p.note { (t(lang, "scan_enrol_intro")) }
@@ -118,6 +122,7 @@ pub async fn page(ctx: Ctx) -> Response {
                         span #st-bundle {}
                         span #st-pending data-count="0" {}
                         span.net #st-net {}
+                        button #reenrol type="button" hidden { (t(lang, "scan_reenrol")) }
                         button #sync type="button" { (t(lang, "scan_sync")) }
                     }
                     div #controls {

@@ -34,6 +34,7 @@ pub async fn page(
     let passes = state.store.passes_of_order(order.id).await?;
     let categories = state.store.categories().await?;
     let currency = order.currency.parse().map_err(WebError::Internal)?;
+    let now = crate::store::now();
     let mut cards = Vec::new();
     for pass in &passes {
         let product = state.store.product_by_id(pass.product_id).await?;
@@ -44,16 +45,57 @@ pub async fn page(
             .iter()
             .find(|c| i64::from(c.id) == pass.category_id)
             .map(|c| pick(&c.name, lang).to_string());
+        let revoked = pass.revoked_at.is_some();
+        let zone = &product.product.time_zone;
+        // Validity from first use: the earliest use anywhere (as the scanners judge it) fixes the
+        // real end, never later than the pass's own expiry.
+        let first_use = uses.iter().min_by_key(|u| u.scanned_at_ms);
+        let real_end = first_use.and_then(|u| {
+            let tz = jiff::tz::TimeZone::get(zone).ok()?;
+            townpass_core::rules::validity_end(&product.product.validity, u.scanned_at_ms, &tz)
+                .map(|end_ms| end_ms.div_euclid(1000).min(pass.expires_at))
+        });
+        let since_first = first_use.map(|u| {
+            let (venue, time) = (
+                present::name(&u.venue.name, lang),
+                present::local_time(u.scanned_at_ms.div_euclid(1000), zone),
+            );
+            let args = [("venue", venue.as_str()), ("time", time.as_str())];
+            match &product.product.validity {
+                townpass_core::catalog::Validity::Hours { hours } => ctx.tf(
+                    "pass_since_first_hours",
+                    &[args[0], args[1], ("hours", &hours.to_string())],
+                ),
+                townpass_core::catalog::Validity::Days { days } => ctx.tf(
+                    "pass_since_first_days",
+                    &[args[0], args[1], ("days", &days.to_string())],
+                ),
+                townpass_core::catalog::Validity::Dates { .. } => String::new(),
+            }
+        });
         cards.push(html! {
-            article.pass data-serial=(pass.serial) {
-                div.qr { (PreEscaped(qr.to_svg())) }
+            article.pass.revoked[revoked] data-serial=(pass.serial) {
+                // A cancelled pass has nothing to show at a gate: no QR code at all.
+                @if !revoked { div.qr { (PreEscaped(qr.to_svg())) } }
                 div {
+                    @if revoked {
+                        p.error.cancelled role="alert" { strong { (ctx.t("pass_cancelled")) } " " (ctx.t("pass_revoked")) }
+                    }
                     h2 { (present::name(&product.product.name, lang)) }
-                    @if pass.revoked_at.is_some() { p.error { (ctx.t("pass_revoked")) } }
                     table {
                         @if let Some(h) = &pass.holder { tr { th { (ctx.t("pass_holder")) } td { (h) } } }
                         tr { th { (ctx.t("pass_category")) } td { (category.unwrap_or_default()) } }
-                        tr { th { (ctx.t("pass_expires")) } td { (present::local_time(pass.expires_at, &product.product.time_zone)) } }
+                        @match real_end {
+                            Some(end) => tr {
+                                th { (ctx.t("pass_valid_until")) }
+                                td.valid-until {
+                                    strong { (present::local_time(end, zone)) }
+                                    @if let Some(text) = &since_first { br; small { (text) } }
+                                    @if end <= now { br; span.ended { (ctx.t("pass_ended")) } }
+                                }
+                            },
+                            None => tr { th { (ctx.t("pass_expires")) } td { (present::local_time(pass.expires_at, zone)) } },
+                        }
                         tr { th { (ctx.t("pass_serial")) } td.code { (pass.serial) } }
                         tr {
                             th { (ctx.t("pass_used")) }
@@ -62,7 +104,7 @@ pub async fn page(
                                 @for u in &uses {
                                     div.use {
                                         (present::name(&u.venue.name, lang)) ", "
-                                        (present::local_time(u.scanned_at_ms.div_euclid(1000), &product.product.time_zone))
+                                        (present::local_time(u.scanned_at_ms.div_euclid(1000), zone))
                                     }
                                 }
                             }
@@ -80,11 +122,15 @@ pub async fn page(
             }
         });
     }
+    let all_cancelled = !passes.is_empty() && passes.iter().all(|p| p.revoked_at.is_some());
     let body = html! {
         p { (ctx.t("order_code")) ": " span.code #order-code { (present::order_code(&order.public_id)) } }
         p { (ctx.t("order_total")) ": " strong { (Money::new(order.total_minor, currency).to_string()) } }
         @match order.status.as_str() {
             "pending" => { p.note #status data-status="pending" { (state.payments.instructions(lang)) } },
+            "paid" if all_cancelled => {
+                p.error #status data-status="cancelled" { (ctx.t("order_all_cancelled")) }
+            },
             "paid" => {
                 p.ok #status data-status="paid" { (ctx.t("order_paid")) }
                 p { a.button href={ "/o/" (order.public_id) "/passes.pdf" } { (ctx.t("order_pdf")) } }
@@ -117,6 +163,10 @@ pub async fn pdf(
     }
     let order = state.store.order_by_public_id(&id).await?;
     if order.status != "paid" {
+        return Err(WebError::NotFound);
+    }
+    let passes = state.store.passes_of_order(order.id).await?;
+    if passes.iter().all(|p| p.revoked_at.is_some()) {
         return Err(WebError::NotFound);
     }
     let bytes = crate::sales::pdf::order_pdf(&state.store, &order, ctx.lang, &state.base_url)

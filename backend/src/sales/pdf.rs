@@ -113,7 +113,13 @@ pub async fn order_pdf(
     lang: &str,
     base_url: &str,
 ) -> Result<Vec<u8>, PdfError> {
-    let passes = store.passes_of_order(order.id).await?;
+    // A cancelled pass is not printed: a paper copy would still show a QR code at the gate.
+    let passes: Vec<_> = store
+        .passes_of_order(order.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.revoked_at.is_none())
+        .collect();
     let categories = store.categories().await?;
     // Load everything first: the PDF document itself is not Send and is built without awaiting.
     let mut details = Vec::with_capacity(passes.len());
