@@ -177,6 +177,36 @@ async fn a_code_enrols_one_device_once_and_bad_codes_say_why() {
     }
 }
 
+/// Phones that open one enrolment link at the same moment (a code shared in a group chat): one
+/// is enrolled, every other one is told the code is used; none gets a server error.
+#[tokio::test]
+async fn one_code_tried_by_several_devices_at_once_enrols_one_and_refuses_the_rest_clearly() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        // Seven at once: six refusals stay under the enrolment throttle (eight from one address).
+        let (_, code, _) =
+            townpass::devices::add(&app.db.store, "tsarevets", "Gate 1", townpass::store::now())
+                .await
+                .expect("code");
+        let tries = (0..7u8).map(|i| {
+            let body = json!({"code": code, "public_key": SigningSecret::from_seed(&[i + 1; 32]).public_hex()})
+                .to_string()
+                .into_bytes();
+            let app = &app;
+            async move { post(app, "/api/device/v1/enroll", body).await }
+        });
+        let answers = futures_util::future::join_all(tries).await;
+        let mut statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            vec![200, 403, 403, 403, 403, 403, 403],
+            "{}: {answers:?}",
+            app.db.kind
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_bundle_is_signed_and_carries_keys_products_revocations_and_uses_as_deltas() {
     for db in TestDb::all().await {

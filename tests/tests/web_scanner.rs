@@ -393,6 +393,32 @@ fn two_tabs_of_one_phone_never_admit_one_pass_twice() {
     let v = wedge(&browser, &tokens[0]);
     assert_eq!(v["code"], "already_used", "{v}");
     assert_eq!(stored_visits(&browser).as_array().map(Vec::len), Some(1));
+
+    // Uploaded visits are forgotten once their pass has expired, and only then.
+    browser.execute_async(
+        "const db = await new Promise((ok, no) => { const r = indexedDB.open('townpass-scan'); \
+         r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); }); \
+         await new Promise((ok, no) => { const t = db.transaction('visits', 'readwrite'); \
+         t.objectStore('visits').put({local_id: 100000, token: 'TP1:OLD', offer: null, scanned_at_ms: 0, \
+         serial: '00000000000000ff', exp: 1, uploaded: 1}); t.oncomplete = ok; t.onerror = () => no(t.error); }); \
+         db.close(); return true;",
+        vec![],
+    );
+    assert_eq!(stored_visits(&browser).as_array().map(Vec::len), Some(2));
+    let mut left = None;
+    for i in 0..200 {
+        if i % 20 == 0 {
+            browser.execute("document.getElementById('sync').click();", vec![]);
+        }
+        let visits = stored_visits(&browser);
+        if visits.as_array().map(Vec::len) == Some(1) {
+            left = Some(visits);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let left = left.expect("the expired visit is forgotten after a sync");
+    assert_eq!(left[0]["uploaded"], 1, "{left}");
 }
 
 #[test]

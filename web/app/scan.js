@@ -17,14 +17,24 @@ await wasm.default({ module_or_path: config.assets.wasm });
 // IndexedDB: 'meta' (identity, key, state, next_local_id, next_seq) and 'visits' (by local id).
 
 const db = await new Promise((resolve, reject) => {
-  const open = indexedDB.open('townpass-scan', 1);
-  open.onupgradeneeded = () => {
+  const open = indexedDB.open('townpass-scan', 2);
+  open.onupgradeneeded = (e) => {
     const d = open.result;
-    d.createObjectStore('meta');
-    const visits = d.createObjectStore('visits', { keyPath: 'local_id' });
-    visits.createIndex('uploaded', 'uploaded');
+    if (e.oldVersion < 1) {
+      d.createObjectStore('meta');
+      const visits = d.createObjectStore('visits', { keyPath: 'local_id' });
+      visits.createIndex('uploaded', 'uploaded');
+    }
+    if (e.oldVersion < 2) {
+      // Uploaded visits by expiry: the ones to forget are found without reading every visit.
+      open.transaction.objectStore('visits').createIndex('uploaded_exp', ['uploaded', 'exp']);
+    }
   };
-  open.onsuccess = () => resolve(open.result);
+  open.onsuccess = () => {
+    // A newer version of this page opened in another tab: make way for it.
+    open.result.onversionchange = () => { open.result.close(); location.reload(); };
+    resolve(open.result);
+  };
   open.onerror = () => reject(open.error);
 });
 
@@ -198,8 +208,8 @@ async function sync() {
     const nowS = Date.now() / 1000;
     await tx(['visits'], 'readwrite', async (t) => {
       const store = t.objectStore('visits');
-      const done = await req(store.index('uploaded').getAll(1));
-      for (const v of done) if (v.exp && v.exp < nowS) store.delete(v.local_id);
+      const expired = await req(store.index('uploaded_exp').getAllKeys(IDBKeyRange.bound([1, 0], [1, nowS], false, true)));
+      for (const key of expired) store.delete(key);
     });
     lastError = null;
     retryIn = 5000;
@@ -527,6 +537,18 @@ $('enrol-form').addEventListener('submit', async (e) => {
     button.disabled = false;
   }
 });
+
+// Switching language on the enrolment form keeps the code typed or brought by the link.
+for (const link of document.querySelectorAll('#enrol nav.langs a')) {
+  link.addEventListener('click', (e) => {
+    const code = $('code').value.trim();
+    if (!code) return;
+    e.preventDefault();
+    const url = new URL(link.href);
+    url.searchParams.set('code', code);
+    location.href = url.toString();
+  });
+}
 
 // Camera, service worker and WebCrypto keys need a secure context (https, or localhost): say so
 // rather than quietly working without them.

@@ -213,7 +213,7 @@ impl Store {
     /// Makes the database say what `cat` says, in one transaction. Idempotent: a second apply of the
     /// same catalogue reports every item unchanged. `cat` must already be validated.
     pub async fn apply_catalogue(&self, cat: &Catalogue, now: i64) -> Result<ApplyReport> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut report = ApplyReport::default();
 
         let op = to_doc(&cat.operator)?;

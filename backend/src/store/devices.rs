@@ -55,7 +55,7 @@ impl Store {
         now: i64,
         ttl: i64,
     ) -> Result<DeviceRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let venue_id: i64 = sqlx::query_scalar("SELECT id FROM venues WHERE code = $1")
             .bind(venue)
             .fetch_optional(&mut *tx)
@@ -159,7 +159,7 @@ impl Store {
         public_key: &str,
         now: i64,
     ) -> Result<std::result::Result<DeviceRow, CodeProblem>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let code: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
             "SELECT device_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = $1",
         )

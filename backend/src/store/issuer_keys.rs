@@ -65,7 +65,7 @@ impl Store {
         now: i64,
         retire_current: bool,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if retire_current {
             sqlx::query("UPDATE issuer_keys SET status = 'retired', retired_at = $1 WHERE status = 'active'")
                 .bind(now)

@@ -161,6 +161,17 @@ impl Store {
         })
     }
 
+    /// Starts a transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote second could otherwise find
+    /// another writer ahead of it and fail at once with "database is locked" instead of waiting
+    /// its turn (busy_timeout does not apply to that upgrade).
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;

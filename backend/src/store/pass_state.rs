@@ -101,7 +101,7 @@ impl Store {
     /// with every connection waiting for the turn, that would wait for ever.
     pub async fn begin_pass_write(&self) -> Result<PassWrite> {
         let local = self.turns.clone().lock_owned().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         take_turn(&mut tx).await?;
         Ok(PassWrite {
             tx,

@@ -244,7 +244,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let status = if accept { "accepted" } else { "rejected" };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE disputes SET status = $2, credit_minor = $3, answer = $4, resolved_by = $5, resolved_at = $6 \
              WHERE id = $1 AND status = 'open'",

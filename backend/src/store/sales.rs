@@ -239,7 +239,7 @@ impl Store {
         mut progress: impl FnMut(usize) + Send,
         answer: Option<&IdempotentAnswer>,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(a) = answer {
             sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
                 .bind(paid_at - IDEMPOTENCY_KEPT)
@@ -297,7 +297,7 @@ impl Store {
 
     /// Writes an order that waits for payment (no passes yet).
     pub async fn insert_pending_order(&self, order: &NewOrder) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (order_id, _) = insert_order_rows(&mut tx, order, "pending", None).await?;
         tx.commit().await?;
         Ok(order_id)
@@ -312,7 +312,7 @@ impl Store {
         paid_at: i64,
         paid_by: Option<i64>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE orders SET status = 'paid', paid_at = $2, paid_by = $3 WHERE id = $1 AND status = 'pending'")
             .bind(order_id)
             .bind(paid_at)
@@ -349,7 +349,7 @@ impl Store {
     }
 
     pub async fn order_lines(&self, order_id: i64) -> Result<Vec<LineRow>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let lines = lines_of(&mut tx, order_id).await?;
         tx.commit().await?;
         Ok(lines)
@@ -366,7 +366,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let _local = self.turns.clone().lock_owned().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         super::pass_state::take_turn(&mut tx).await?;
         let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3, refunded_at = $4 WHERE serial = $1 AND revoked_at IS NULL")
             .bind(serial)

@@ -279,7 +279,7 @@ impl Store {
         items: &[Item],
         passes: &[SettledPass],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.insert_items(&mut tx, period, run, items).await?;
         self.insert_settled(&mut tx, period, run, passes).await?;
         tx.commit().await?;
@@ -298,7 +298,7 @@ impl Store {
     /// closes the month (and says so in the audit log). `marks` are the last redemption id and
     /// pass change the run could see.
     pub async fn publish_run(&self, publish: &PublishRun<'_>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mine = sqlx::query(
             "UPDATE settlement_jobs SET status = 'done', finished_at = $3, lease_owner = NULL, \
              lease_until = NULL, error = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
@@ -722,7 +722,7 @@ impl Store {
     ) -> Result<()> {
         let decision = if accept { "accepted" } else { "rejected" };
         let _local = self.turns.clone().lock_owned().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         super::pass_state::take_turn(&mut tx).await?;
         let done = sqlx::query(
             "UPDATE redemptions SET review = $2, reviewed_at = $3, reviewed_by = $4 \
