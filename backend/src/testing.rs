@@ -102,6 +102,7 @@ impl TestDb {
             keys: self.key_ring(),
             base_url: base.clone(),
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
+            card: None,
             request_timeout: crate::http::REQUEST_TIMEOUT,
             proxies: crate::http::client::TrustedProxies::default(),
         });
@@ -296,6 +297,7 @@ impl TestApp {
             keys: db.key_ring(),
             base_url: public_url.map_or_else(|| base.clone(), str::to_string),
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
+            card: None,
             request_timeout: timeout,
             proxies: crate::http::client::TrustedProxies {
                 addresses: trusted,

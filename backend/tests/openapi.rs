@@ -20,6 +20,7 @@ async fn routed_paths(db: &TestDb) -> BTreeSet<String> {
         keys: db.key_ring(),
         base_url: "http://127.0.0.1".into(),
         payments: Arc::new(townpass::sales::payment::PayAtPickup),
+        card: None,
         request_timeout: http::REQUEST_TIMEOUT,
         proxies: Default::default(),
     });

@@ -368,3 +368,175 @@ pub fn image_video(png_bytes: &[u8], frames: usize, path: &std::path::Path) {
     }
     std::fs::write(path, out).expect("write the video");
 }
+
+/// Each named scenario `fn name(data: DataDir)` runs twice: against a server on SQLite and one on
+/// PostgreSQL (skipped with a notice when TOWNPASS_TEST_POSTGRES_URL is not set; CI sets it and
+/// requires it).
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                if let Some(data) = $crate::DataDir::on($crate::Backend::Sqlite) {
+                    super::$name(data);
+                }
+            }
+            #[test]
+            fn postgres() {
+                if let Some(data) = $crate::DataDir::on($crate::Backend::Postgres) {
+                    super::$name(data);
+                }
+            }
+        }
+    )*};
+}
+
+/// `localstripe` (PyPI), a stateful fake of Stripe's API with signed webhooks and a Stripe.js
+/// stand-in: the card provider of the payment tests, on a free port; killed on drop. Found at
+/// TOWNPASS_LOCALSTRIPE or on PATH; `None` (the test is skipped, with a notice) when it is not
+/// installed, unless TOWNPASS_REQUIRE_LOCALSTRIPE=1 (CI) makes that a failure.
+#[derive(Debug)]
+pub struct LocalStripe {
+    child: std::process::Child,
+    pub url: String,
+}
+
+/// The keys the tests give both the server and localstripe (localstripe takes any test key).
+pub const STRIPE_SECRET_KEY: &str = "sk_test_townpass";
+pub const STRIPE_PUBLISHABLE_KEY: &str = "pk_test_townpass";
+pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_townpass_test";
+
+impl LocalStripe {
+    pub fn start() -> Option<LocalStripe> {
+        let program = std::env::var_os("TOWNPASS_LOCALSTRIPE")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("PATH").and_then(|paths| {
+                    std::env::split_paths(&paths)
+                        .map(|p| p.join("localstripe"))
+                        .find(|p| p.is_file())
+                })
+            });
+        let Some(program) = program else {
+            assert!(
+                std::env::var("TOWNPASS_REQUIRE_LOCALSTRIPE").as_deref() != Ok("1"),
+                "localstripe is required (TOWNPASS_REQUIRE_LOCALSTRIPE=1) but not installed: \
+                 pip install localstripe, or set TOWNPASS_LOCALSTRIPE"
+            );
+            eprintln!("skipped: localstripe is not installed (pip install localstripe)");
+            return None;
+        };
+        // A free port can be taken by another test between choosing it and localstripe binding
+        // it: then localstripe exits, and another port is tried.
+        for _ in 0..5 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port();
+            let mut child = Command::new(&program)
+                .args(["--port", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("localstripe starts");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+            loop {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                    && matches!(child.try_wait(), Ok(None))
+                {
+                    return Some(LocalStripe {
+                        child,
+                        url: format!("http://127.0.0.1:{port}"),
+                    });
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if std::time::Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+        panic!("localstripe did not start (five tries)");
+    }
+
+    /// The environment that points `townpass serve` at this server.
+    pub fn server_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("TOWNPASS_STRIPE_SECRET_KEY", STRIPE_SECRET_KEY.into()),
+            (
+                "TOWNPASS_STRIPE_PUBLISHABLE_KEY",
+                STRIPE_PUBLISHABLE_KEY.into(),
+            ),
+            (
+                "TOWNPASS_STRIPE_WEBHOOK_SECRET",
+                STRIPE_WEBHOOK_SECRET.into(),
+            ),
+            ("TOWNPASS_STRIPE_API_BASE", self.url.clone()),
+            (
+                "TOWNPASS_STRIPE_JS_URL",
+                format!("{}/js.stripe.com/v3/", self.url),
+            ),
+        ]
+    }
+
+    /// Sends every event, signed with [`STRIPE_WEBHOOK_SECRET`], to `url`.
+    pub fn send_webhooks_to(&self, url: &str) {
+        ureq::post(&format!("{}/_config/webhooks/townpass", self.url))
+            .send_form([("url", url), ("secret", STRIPE_WEBHOOK_SECRET)])
+            .expect("webhook configured");
+    }
+
+    /// A card as the buyer's browser hands it to the provider (Stripe.js `createToken`, as the
+    /// stand-in has it): the card's id, for `payment_method`.
+    pub fn card(&self, number: &str) -> String {
+        let token: serde_json::Value = ureq::post(&format!("{}/v1/tokens", self.url))
+            .send_form([
+                ("card[number]", number),
+                ("card[exp_month]", "12"),
+                ("card[exp_year]", "2034"),
+                ("card[cvc]", "123"),
+                ("key", STRIPE_PUBLISHABLE_KEY),
+            ])
+            .expect("token")
+            .body_mut()
+            .read_json()
+            .expect("json");
+        token["card"]["id"].as_str().expect("card id").to_string()
+    }
+
+    /// A call with the secret key, as the server makes them: (status, JSON).
+    pub fn call(&self, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let auth = format!("Bearer {STRIPE_SECRET_KEY}");
+        let mut response =
+            if form.is_empty() && !path.contains("/confirm") && !path.contains("_authenticate") {
+                agent
+                    .get(&format!("{}{path}", self.url))
+                    .header("Authorization", &auth)
+                    .call()
+            } else {
+                agent
+                    .post(&format!("{}{path}", self.url))
+                    .header("Authorization", &auth)
+                    .send_form(form.iter().copied())
+            }
+            .expect("localstripe answers");
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_json().unwrap_or_default())
+    }
+}
+
+impl Drop for LocalStripe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -4,28 +4,9 @@
 use std::process::Output;
 
 use serde_json::Value;
-use townpass_tests::{Backend, DataDir, Scanner, Server, bin, demo_catalogue_path};
-
-/// Each scenario runs twice: against a server on SQLite and one on PostgreSQL (skipped with a
-/// notice when TOWNPASS_TEST_POSTGRES_URL is not set; CI sets it and requires it).
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                if let Some(data) = super::DataDir::on(super::Backend::Sqlite) {
-                    super::$name(data);
-                }
-            }
-            #[test]
-            fn postgres() {
-                if let Some(data) = super::DataDir::on(super::Backend::Postgres) {
-                    super::$name(data);
-                }
-            }
-        }
-    )*};
-}
+use townpass_tests::{
+    Backend, DataDir, Scanner, Server, bin, demo_catalogue_path, on_both_databases,
+};
 
 on_both_databases!(
     a_pass_redeemed_at_gate_1_is_refused_at_gate_2_after_both_sync,

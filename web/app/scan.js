@@ -538,6 +538,24 @@ $('enrol-form').addEventListener('submit', async (e) => {
   }
 });
 
+// "Add to home screen": the browser's own prompt where it has one (Chrome, Edge, Samsung), a
+// hint on iPhones and iPads (Safari has no prompt to offer).
+let installPrompt = null;
+window.addEventListener('beforeinstallprompt', (e) => {
+  e.preventDefault();
+  installPrompt = e;
+  $('install').hidden = false;
+});
+window.addEventListener('appinstalled', () => { $('install').hidden = true; });
+$('install').addEventListener('click', async () => {
+  if (!installPrompt) return;
+  installPrompt.prompt();
+  await installPrompt.userChoice.catch(() => {});
+  installPrompt = null;
+  $('install').hidden = true;
+});
+$('ios-install').hidden = !(/iPhone|iPad|iPod/.test(navigator.userAgent) && navigator.standalone === false);
+
 // Switching language on the enrolment form keeps the code typed or brought by the link.
 for (const link of document.querySelectorAll('#enrol nav.langs a')) {
   link.addEventListener('click', (e) => {

@@ -47,6 +47,50 @@ pub struct ServeArgs {
     /// The header a trusted proxy puts the client's address in.
     #[arg(long, env = "TOWNPASS_CLIENT_IP_HEADER", default_value = "x-forwarded-for", value_parser = clap::value_parser!(axum::http::HeaderName))]
     pub client_ip_header: axum::http::HeaderName,
+    /// Card payments: the Stripe secret key (sk_live_... or sk_test_...). With it (and the
+    /// publishable key and webhook secret), orders in the shop can be paid by card.
+    #[arg(long, env = "TOWNPASS_STRIPE_SECRET_KEY", hide_env_values = true, requires_all = ["stripe_publishable_key", "stripe_webhook_secret"])]
+    pub stripe_secret_key: Option<Secret>,
+    /// The Stripe publishable key (pk_...), used by the card form in the buyer's browser.
+    #[arg(long, env = "TOWNPASS_STRIPE_PUBLISHABLE_KEY")]
+    pub stripe_publishable_key: Option<String>,
+    /// The signing secret of the webhook endpoint BASE_URL/webhooks/stripe (whsec_...).
+    #[arg(long, env = "TOWNPASS_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<Secret>,
+    /// The Stripe API (another Stripe-compatible server for tests, e.g. localstripe).
+    #[arg(
+        long,
+        env = "TOWNPASS_STRIPE_API_BASE",
+        default_value = "https://api.stripe.com"
+    )]
+    pub stripe_api_base: String,
+    /// Stripe.js, loaded by the card form.
+    #[arg(
+        long,
+        env = "TOWNPASS_STRIPE_JS_URL",
+        default_value = "https://js.stripe.com/v3/"
+    )]
+    pub stripe_js_url: String,
+}
+
+impl ServeArgs {
+    /// The card provider, when its keys are given.
+    pub fn card(&self) -> Option<crate::sales::card::Card> {
+        let (secret_key, publishable_key, webhook_secret) = (
+            self.stripe_secret_key.clone()?,
+            self.stripe_publishable_key.clone()?,
+            self.stripe_webhook_secret.clone()?,
+        );
+        Some(crate::sales::card::Card::new(
+            crate::sales::card::CardConfig {
+                secret_key,
+                publishable_key,
+                webhook_secret,
+                api_base: self.stripe_api_base.clone(),
+                js_url: self.stripe_js_url.clone(),
+            },
+        ))
+    }
 }
 
 pub async fn run(s: &StoreArgs, args: ServeArgs) -> anyhow::Result<u8> {
@@ -61,6 +105,10 @@ pub async fn run_server(
     args: ServeArgs,
     ready: impl FnOnce(&str),
 ) -> anyhow::Result<u8> {
+    let card = args.card().map(Arc::new);
+    if let Some(card) = &card {
+        tracing::info!(api = %card.config.api_base, "card payments on (Stripe)");
+    }
     let ring = s.key_ring();
     let key = ring.ensure_active(&store, crate::store::now()).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -99,6 +147,7 @@ pub async fn run_server(
         keys: ring,
         base_url,
         payments: Arc::new(crate::sales::payment::PayAtPickup),
+        card,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         proxies: crate::http::client::TrustedProxies {
             addresses: args.trusted_proxies,

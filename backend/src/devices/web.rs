@@ -122,11 +122,13 @@ pub async fn page(ctx: Ctx) -> Response {
                         span #st-bundle {}
                         span #st-pending data-count="0" {}
                         span.net #st-net {}
+                        button #install type="button" hidden { (t(lang, "scan_install")) }
                         button #reenrol type="button" hidden { (t(lang, "scan_reenrol")) }
                         button #sync type="button" { (t(lang, "scan_sync")) }
                     }
                     div #controls {
                         p.note #camera-note hidden { (t(lang, "scan_no_camera")) }
+                        p.note #ios-install hidden { (t(lang, "scan_install_ios")) }
                         div #offer-row hidden {
                             label for="offer" { (t(lang, "scan_offer")) }
                             select #offer {}

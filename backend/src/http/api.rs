@@ -58,7 +58,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
+        // An internal error's message is for the log only; a 502 or 503 says what to do.
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self.message, "API request failed");
             let body = ErrorBody::new("internal", "internal error; try again later");
             return (self.status, Json(body)).into_response();

@@ -36,6 +36,38 @@ pub fn content_security_policy() -> &'static str {
     })
 }
 
+/// `scheme://host[:port]` of a URL, as CSP names a source.
+fn origin(url: &str) -> &str {
+    let rest = url.find("://").map_or(0, |i| i + 3);
+    url[rest..].find('/').map_or(url, |i| &url[..rest + i])
+}
+
+/// The policy of an order page waiting for payment: its own script file (`/assets/pay.js`) and,
+/// with card payments, the provider's script, its frames and its API.
+pub fn payment_page_policy(card: Option<(&str, &str)>) -> String {
+    let (script, connect, frame) = match card {
+        Some((js_url, api_base)) => {
+            let (js, api) = (origin(js_url), origin(api_base));
+            (
+                format!("'self' {js}"),
+                format!("'self' {js} {api}"),
+                format!("{js} https://hooks.stripe.com"),
+            )
+        }
+        None => (
+            "'self'".to_string(),
+            "'self'".to_string(),
+            "'none'".to_string(),
+        ),
+    };
+    format!(
+        "default-src 'self'; script-src {script}; style-src {}; img-src 'self' data: https://*.stripe.com; \
+         connect-src {connect}; frame-src {frame}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        csp_hash(super::web::CSS),
+    )
+}
+
 /// Pages for staff (operator, desk, partners) and API answers: never kept in a cache.
 fn is_private(path: &str) -> bool {
     ["/admin", "/desk", "/partner", "/login", "/api/"]

@@ -32,6 +32,8 @@ pub struct AppState {
     /// The public base URL, e.g. https://pass.example.org (links in e-mails and PDFs).
     pub base_url: String,
     pub payments: Arc<dyn PaymentProvider>,
+    /// Card payments (Stripe), when configured.
+    pub card: Option<Arc<sales::card::Card>>,
     /// No request runs longer than this (uploads and file imports: at least 5 minutes): it is
     /// answered 503 and its work is dropped (a transaction in flight rolls back).
     pub request_timeout: std::time::Duration,
@@ -60,6 +62,12 @@ pub fn router(state: Shared) -> Router {
         .route("/p/{code}/buy", post(sales::shop::buy))
         .route("/o/{id}", get(sales::orders::page))
         .route("/o/{id}/passes.pdf", get(sales::orders::pdf))
+        .route("/o/{id}/status", get(sales::orders::status))
+        .route("/assets/pay.js", get(sales::orders::pay_script))
+        .route("/o/{id}/card/start", post(sales::card::start))
+        .route("/o/{id}/card/confirm", post(sales::card::confirm))
+        .route("/o/{id}/card/check", post(sales::card::check))
+        .route("/webhooks/stripe", post(sales::card::webhook))
         // Staff
         .route(
             "/login",

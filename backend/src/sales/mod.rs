@@ -4,6 +4,7 @@
 //! issue and cash desk sales make a paid order directly.
 
 pub mod api;
+pub mod card;
 pub mod desk;
 pub mod mail;
 pub mod orders;

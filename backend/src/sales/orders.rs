@@ -14,7 +14,7 @@ use crate::http::web::{Ctx, WebError};
 use crate::i18n::present;
 
 /// An order id is 32 hex digits; anything else is not looked up at all.
-fn valid_public_id(id: &str) -> bool {
+pub(crate) fn valid_public_id(id: &str) -> bool {
     id.len() == 32
         && id
             .bytes()
@@ -123,11 +123,50 @@ pub async fn page(
         });
     }
     let all_cancelled = !passes.is_empty() && passes.iter().all(|p| p.revoked_at.is_some());
+    // What was ordered, while nothing is issued yet: "2 × Bulgaria Heritage Pass 72 h, Adult".
+    let mut lines_shown = Vec::new();
+    if order.status == "pending" {
+        for line in state.store.order_lines(order.id).await? {
+            let product = state.store.product_by_id(line.product_id).await?;
+            let category = categories
+                .iter()
+                .find(|c| i64::from(c.id) == line.category_id)
+                .map(|c| pick(&c.name, lang).to_string())
+                .unwrap_or_default();
+            let mut text = format!(
+                "{} × {}, {category}",
+                line.quantity,
+                present::name(&product.product.name, lang)
+            );
+            if let Some(holder) = &line.holder {
+                text.push_str(&format!(" ({holder})"));
+            }
+            lines_shown.push(text);
+        }
+    }
     let body = html! {
         p { (ctx.t("order_code")) ": " span.code #order-code { (present::order_code(&order.public_id)) } }
         p { (ctx.t("order_total")) ": " strong { (Money::new(order.total_minor, currency).to_string()) } }
         @match order.status.as_str() {
-            "pending" => { p.note #status data-status="pending" { (state.payments.instructions(lang)) } },
+            "pending" => {
+                @if let Some(card) = &state.card {
+                    section #card-pay hidden data-key=(card.config.publishable_key) data-paying=(ctx.t("card_paying")) data-not-paid=(ctx.t("card_not_paid")) {
+                        h2 { (ctx.t("card_title")) }
+                        div #card-element {}
+                        button #card-button type="button" { (ctx.tf("card_pay", &[("amount", &Money::new(order.total_minor, currency).to_string())])) }
+                        p #card-message role="status" {}
+                    }
+                }
+                p.note #status data-status="pending" data-order=(order.public_id) {
+                    @if state.card.is_some() { (ctx.t("order_pending_card")) } @else { (state.payments.instructions(lang)) }
+                }
+                @if !lines_shown.is_empty() {
+                    h2 { (ctx.t("order_lines")) }
+                    ul.lines { @for line in &lines_shown { li { (line) } } }
+                }
+                @if let Some(card) = &state.card { script src=(card.config.js_url) {} }
+                script src="/assets/pay.js" {}
+            },
             "paid" if all_cancelled => {
                 p.error #status data-status="cancelled" { (ctx.t("order_all_cancelled")) }
             },
@@ -141,6 +180,19 @@ pub async fn page(
         p { small { (ctx.t("order_keep_link")) } }
     };
     let mut response = ctx.page(&ctx.t("order_title"), body);
+    if order.status == "pending" {
+        let policy = crate::http::headers::payment_page_policy(
+            state
+                .card
+                .as_ref()
+                .map(|c| (c.config.js_url.as_str(), c.config.api_base.as_str())),
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     // The URL is the secret: keep it out of shared caches and referrers.
     response.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -185,4 +237,32 @@ pub async fn pdf(
         bytes,
     )
         .into_response())
+}
+
+/// `GET /o/{id}/status`: `{"status": "pending" | "paid" | ...}`, for the page that waits.
+pub async fn status(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if !valid_public_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let order = state.store.order_by_public_id(&id).await?;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({"status": order.status})),
+    )
+        .into_response())
+}
+
+/// `GET /assets/pay.js`: the order page's script (card form, waiting for payment).
+pub async fn pay_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../assets/pay.js"),
+    )
+        .into_response()
 }

@@ -4,6 +4,7 @@
 //! they differ ask `Dialect`. Every store test runs on both databases.
 
 mod accounts;
+mod card;
 mod catalog;
 mod devices;
 mod issuer_keys;

@@ -1,0 +1,378 @@
+//! Card payments against `localstripe`, a real Stripe-compatible server (a stand-in for Stripe,
+//! which cannot run here): the real `townpass serve` makes and confirms payment intents on it and
+//! takes its signed webhooks. Each scenario runs on SQLite and on PostgreSQL.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use townpass_tests::webdriver::{self, Browser};
+use townpass_tests::{
+    DataDir, LocalStripe, STRIPE_WEBHOOK_SECRET, Server, demo_catalogue_path, on_both_databases,
+};
+
+on_both_databases!(
+    a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium,
+    a_card_payment_issues_the_passes_once_whether_the_page_or_the_webhook_comes_first,
+    a_declined_card_issues_nothing_and_leaves_the_order_payable,
+    a_card_that_needs_3d_secure_is_paid_once_the_buyer_has_authenticated,
+    webhooks_with_a_bad_signature_or_replayed_change_nothing,
+);
+
+struct Shop {
+    server: Server,
+    stripe: LocalStripe,
+    data: DataDir,
+    agent: ureq::Agent,
+}
+
+/// The demo catalogue, localstripe, and a server that takes cards through it and its webhooks.
+fn shop(data: DataDir) -> Option<Shop> {
+    let stripe = LocalStripe::start()?;
+    let out = data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env = stripe.server_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = Server::start_with(&data, &env);
+    stripe.send_webhooks_to(&format!("{}/webhooks/stripe", server.url));
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .new_agent();
+    Some(Shop {
+        server,
+        stripe,
+        data,
+        agent,
+    })
+}
+
+impl Shop {
+    /// Buys two adult 72 h passes in the shop, as the form does; the order's id.
+    fn buy(&self) -> String {
+        let response = self
+            .agent
+            .post(&format!("{}/p/bulgaria-72h/buy", self.server.url))
+            .send_form([("qty_adult", "2"), ("email", "tourist@example.org")])
+            .expect("shop answers");
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("to the order page")
+            .to_string();
+        location.trim_start_matches("/o/").to_string()
+    }
+
+    /// A POST of the order page's card form: (status, JSON).
+    fn card(&self, order: &str, step: &str, body: Value) -> (u16, Value) {
+        let mut response = self
+            .agent
+            .post(&format!("{}/o/{order}/card/{step}", self.server.url))
+            .header("content-type", "application/json")
+            .send(body.to_string().as_bytes())
+            .expect("server answers");
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_json().unwrap_or_default())
+    }
+
+    /// The passes the order page shows (each one is an `<article class="pass"`).
+    fn passes_shown(&self, order: &str) -> usize {
+        let page = self
+            .agent
+            .get(&format!("{}/o/{order}?lang=en", self.server.url))
+            .call()
+            .expect("order page")
+            .body_mut()
+            .read_to_string()
+            .expect("text");
+        page.matches("<article class=\"pass\"").count()
+    }
+
+    /// How many e-mails with passes went out (the outbox writes them to DATA/mail).
+    fn mails(&self) -> usize {
+        std::fs::read_dir(self.data.path().join("mail"))
+            .map(|d| d.filter_map(Result::ok).count())
+            .unwrap_or(0)
+    }
+
+    fn wait(&self, what: &str, mut done: impl FnMut() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done() {
+            assert!(Instant::now() < deadline, "waited 20 s for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn intent_of(&self, start: &Value) -> String {
+        let secret = start["client_secret"].as_str().expect("client secret");
+        secret.split("_secret_").next().expect("pi id").to_string()
+    }
+
+    /// A webhook as the provider sends it, signed with `secret` at `t`.
+    fn send_event(&self, event: &Value, secret: &str, t: i64) -> (u16, Value) {
+        use hmac::{Hmac, Mac};
+        let payload = event.to_string();
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+        mac.update(format!("{t}.{payload}").as_bytes());
+        let signature = format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()));
+        let mut response = self
+            .agent
+            .post(&format!("{}/webhooks/stripe", self.server.url))
+            .header("content-type", "application/json")
+            .header("stripe-signature", &signature)
+            .send(payload.as_bytes())
+            .expect("server answers");
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_json().unwrap_or_default())
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn a_card_payment_issues_the_passes_once_whether_the_page_or_the_webhook_comes_first(
+    data: DataDir,
+) {
+    let Some(shop) = shop(data) else { return };
+
+    // The page first: the buyer's card is confirmed through the server, which issues at once;
+    // the webhook that follows a second later finds the order paid and issues nothing more.
+    let order = shop.buy();
+    assert_eq!(shop.passes_shown(&order), 0, "nothing before payment");
+    let (status, start) = shop.card(&order, "start", json!({}));
+    assert_eq!(status, 200, "{start}");
+    assert_eq!(start["status"], "requires_payment_method", "{start}");
+    assert_eq!(
+        start["amount"], 9000,
+        "two adult passes at 45.00 EUR: {start}"
+    );
+    assert_eq!(start["currency"], "EUR");
+    let (_, again) = shop.card(&order, "start", json!({}));
+    assert_eq!(
+        again["client_secret"], start["client_secret"],
+        "one intent per order"
+    );
+    let card = shop.stripe.card("4242424242424242");
+    let (status, paid) = shop.card(&order, "confirm", json!({"payment_method": card}));
+    assert_eq!(
+        (status, paid["status"].as_str()),
+        (200, Some("paid")),
+        "{paid}"
+    );
+    assert_eq!(shop.passes_shown(&order), 2);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        shop.passes_shown(&order),
+        2,
+        "the webhook issued nothing more"
+    );
+    shop.wait("the passes' e-mail", || shop.mails() == 1);
+    let (_, checked) = shop.card(&order, "check", json!({}));
+    assert_eq!(checked["status"], "paid");
+    assert_eq!(shop.passes_shown(&order), 2);
+
+    // The webhook first: the provider has taken the payment but the buyer's page never came
+    // back (closed, or cut off); the webhook issues the passes, and a later look adds nothing.
+    let order = shop.buy();
+    let (_, start) = shop.card(&order, "start", json!({}));
+    let intent = shop.intent_of(&start);
+    let card = shop.stripe.card("4242424242424242");
+    let (status, _) = shop.stripe.call(
+        &format!("/v1/payment_intents/{intent}"),
+        &[("payment_method", &card)],
+    );
+    assert_eq!(status, 200);
+    let (status, confirmed) = shop
+        .stripe
+        .call(&format!("/v1/payment_intents/{intent}/confirm"), &[]);
+    assert_eq!(
+        (status, confirmed["status"].as_str()),
+        (200, Some("succeeded"))
+    );
+    shop.wait("the webhook to issue the passes", || {
+        shop.passes_shown(&order) == 2
+    });
+    let (_, checked) = shop.card(&order, "check", json!({}));
+    assert_eq!(checked["status"], "paid");
+    assert_eq!(shop.passes_shown(&order), 2);
+    shop.wait("the second order's e-mail", || shop.mails() == 2);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(shop.mails(), 2, "one e-mail per order");
+}
+
+fn a_declined_card_issues_nothing_and_leaves_the_order_payable(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    let order = shop.buy();
+    shop.card(&order, "start", json!({}));
+    let declined = shop.stripe.card("4000000000000341");
+    let (status, answer) = shop.card(&order, "confirm", json!({"payment_method": declined}));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (402, Some("declined")),
+        "{answer}"
+    );
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("declined")),
+        "the buyer reads why: {answer}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        shop.passes_shown(&order),
+        0,
+        "a failed payment issues nothing"
+    );
+    let (_, checked) = shop.card(&order, "check", json!({}));
+    assert_eq!(checked["paid"], false, "{checked}");
+
+    // Payable again, with another card.
+    let (status, start) = shop.card(&order, "start", json!({}));
+    assert_eq!(status, 200, "{start}");
+    let good = shop.stripe.card("4242424242424242");
+    let (status, paid) = shop.card(&order, "confirm", json!({"payment_method": good}));
+    assert_eq!(
+        (status, paid["status"].as_str()),
+        (200, Some("paid")),
+        "{paid}"
+    );
+    assert_eq!(shop.passes_shown(&order), 2);
+
+    // Nonsense is refused before the provider hears of it.
+    let (status, _) = shop.card(&order, "confirm", json!({"payment_method": "x\"; DROP"}));
+    assert_eq!(status, 400);
+    let (status, _) = shop.card(&"0".repeat(32), "start", json!({}));
+    assert_eq!(status, 404);
+}
+
+fn a_card_that_needs_3d_secure_is_paid_once_the_buyer_has_authenticated(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    let order = shop.buy();
+    let (_, start) = shop.card(&order, "start", json!({}));
+    let card = shop.stripe.card("4000000000003220");
+    let (status, answer) = shop.card(&order, "confirm", json!({"payment_method": card}));
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (200, Some("requires_action")),
+        "{answer}"
+    );
+    assert_eq!(answer["client_secret"], start["client_secret"]);
+    assert_eq!(shop.passes_shown(&order), 0);
+    // What Stripe.js does in the page (the stand-in's authentication step).
+    let intent = shop.intent_of(&start);
+    let secret = start["client_secret"].as_str().expect("secret");
+    let (status, _) = shop.stripe.call(
+        &format!("/v1/payment_intents/{intent}/_authenticate?success=true"),
+        &[("client_secret", secret)],
+    );
+    assert_eq!(status, 200);
+    let (_, checked) = shop.card(&order, "check", json!({}));
+    assert_eq!(checked["status"], "paid", "{checked}");
+    assert_eq!(shop.passes_shown(&order), 2);
+}
+
+fn webhooks_with_a_bad_signature_or_replayed_change_nothing(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    let order = shop.buy();
+    let (_, start) = shop.card(&order, "start", json!({}));
+    let intent = shop.intent_of(&start);
+    let event = json!({
+        "id": "evt_forged_1",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": intent, "object": "payment_intent", "status": "succeeded"}},
+    });
+    // Signed with another secret, or too old: refused, nothing changes.
+    let (status, answer) = shop.send_event(&event, "whsec_wrong", now());
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("bad_signature"))
+    );
+    let (status, _) = shop.send_event(&event, STRIPE_WEBHOOK_SECRET, now() - 3600);
+    assert_eq!(status, 400);
+    // Correctly signed but untrue (the provider says the intent is not paid): nothing issued.
+    let (status, _) = shop.send_event(&event, STRIPE_WEBHOOK_SECRET, now());
+    assert_eq!(status, 200);
+    assert_eq!(shop.passes_shown(&order), 0);
+
+    // Paid for real; then the same event again (the provider retries): nothing more.
+    let card = shop.stripe.card("4242424242424242");
+    let (_, paid) = shop.card(&order, "confirm", json!({"payment_method": card}));
+    assert_eq!(paid["status"], "paid");
+    let real = json!({
+        "id": "evt_replayed_2",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": intent, "object": "payment_intent", "status": "succeeded"}},
+    });
+    let (status, first) = shop.send_event(&real, STRIPE_WEBHOOK_SECRET, now());
+    assert_eq!(status, 200, "{first}");
+    let (status, second) = shop.send_event(&real, STRIPE_WEBHOOK_SECRET, now());
+    assert_eq!(
+        (status, second["replay"].as_bool()),
+        (200, Some(true)),
+        "{second}"
+    );
+    assert_eq!(shop.passes_shown(&order), 2);
+}
+
+fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: DataDir) {
+    if !webdriver::available() {
+        return;
+    }
+    let Some(shop) = shop(data) else { return };
+    let browser = Browser::start();
+    browser.goto(&format!("{}/p/bulgaria-72h?lang=en", shop.server.url));
+    browser.fill("input[name=qty_family]", "1");
+    browser.fill("input[name=email]", "family@example.org");
+    browser.click("form[action$='/buy'] button[type=submit]");
+    let url = browser.wait_url(|u| u.contains("/o/"));
+    assert!(
+        browser.text("#card-button").contains("99.00"),
+        "{}",
+        browser.text("#card-button")
+    );
+    assert!(
+        browser
+            .text("ul.lines")
+            .contains("1 × Bulgaria Heritage Pass 72 h, Family"),
+        "the unpaid order says what was ordered: {}",
+        browser.text("ul.lines")
+    );
+    // localstripe's stand-in for the card Element: plain fields, typed as a buyer would.
+    for (field, value) in [
+        ("number", "4242424242424242"),
+        ("exp_month", "12"),
+        ("exp_year", "34"),
+        ("cvc", "123"),
+        ("postal_code", "1000"),
+    ] {
+        browser.fill(&format!("#card-element input[placeholder={field}]"), value);
+    }
+    browser.click("#card-button");
+    browser.wait_for(
+        "document.querySelectorAll('article.pass .qr svg').length === 1",
+        30,
+    );
+    assert_eq!(
+        browser.attribute("#status", "data-status").as_deref(),
+        Some("paid")
+    );
+    assert!(
+        browser
+            .url()
+            .starts_with(&url[..url.find('?').unwrap_or(url.len())])
+    );
+    shop.wait("the passes' e-mail", || shop.mails() == 1);
+}
