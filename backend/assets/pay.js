@@ -28,6 +28,9 @@ if (box && order && typeof window.Stripe === 'function') {
   const card = stripe.elements().create('card');
   card.mount('#card-element');
   box.hidden = false;
+  // Back on the page after paying (a closed tab, a cut connection): the server looks at the
+  // payment, and the passes show if it went through.
+  post('check').then((answer) => { if (answer.paid) location.reload(); }).catch(() => {});
   button.addEventListener('click', async () => {
     button.disabled = true;
     say(box.dataset.paying);

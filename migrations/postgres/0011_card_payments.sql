@@ -1,15 +1,19 @@
 -- townpass schema 11 (postgres): card payments through a provider (Stripe's PaymentIntents). Paired
 -- with ../sqlite/0011_card_payments.sql.
 -- One payment intent per order at a time: made when the buyer first opens the card form, reused
--- while the order waits, replaced only when the provider cancelled it. The passes are issued by
--- whichever of the webhook and the buyer's return asks first (the order's status decides).
+-- while the order waits, replaced (compare-and-set on intent_id) only after a failed attempt. The
+-- passes are issued by whichever of the webhook and the buyer's page asks first (the order's
+-- status decides); paid_at says the order was paid by this intent (a payment by any other way
+-- while it was open is refunded).
 CREATE TABLE card_payments (
     order_id      BIGINT PRIMARY KEY REFERENCES orders(id),
     provider      TEXT NOT NULL,                   -- 'stripe'
     intent_id     TEXT NOT NULL UNIQUE,            -- pi_...
-    created_at    BIGINT NOT NULL                  -- unix s
+    created_at    BIGINT NOT NULL,                 -- unix s
+    paid_at       BIGINT                           -- unix s, when this intent paid the order
 );
--- Every provider event taken, by its id: a replayed event changes nothing.
+-- Every provider event handled, by its id (written after its handling succeeded): a replayed
+-- event changes nothing.
 CREATE TABLE provider_events (
     provider      TEXT NOT NULL,
     event_id      TEXT NOT NULL,                   -- evt_...

@@ -435,7 +435,9 @@ impl LocalStripe {
                 .expect("free port")
                 .port();
             let mut child = Command::new(&program)
-                .args(["--port", &port.to_string()])
+                // Its own empty store (localstripe keeps its data in a file shared by every
+                // instance otherwise).
+                .args(["--port", &port.to_string(), "--from-scratch"])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn()

@@ -16,6 +16,8 @@ on_both_databases!(
     a_declined_card_issues_nothing_and_leaves_the_order_payable,
     a_card_that_needs_3d_secure_is_paid_once_the_buyer_has_authenticated,
     webhooks_with_a_bad_signature_or_replayed_change_nothing,
+    a_card_payment_left_open_cannot_charge_an_order_the_desk_has_been_paid_for,
+    two_windows_paying_one_order_at_once_charge_the_card_once,
 );
 
 struct Shop {
@@ -375,4 +377,132 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
             .starts_with(&url[..url.find('?').unwrap_or(url.len())])
     );
     shop.wait("the passes' e-mail", || shop.mails() == 1);
+}
+
+/// The buyer starts paying by card (the bank's 3-D Secure page is open), then pays at the desk
+/// instead: the card payment is cancelled before the desk takes the money, and finishing the
+/// bank's step afterwards charges nothing.
+fn a_card_payment_left_open_cannot_charge_an_order_the_desk_has_been_paid_for(data: DataDir) {
+    if !webdriver::available() {
+        return;
+    }
+    let Some(shop) = shop(data) else { return };
+    let out = shop.data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "desk@sofia-tic.test",
+        "--role",
+        "desk",
+        "--sales-point",
+        "sofia-tic",
+        "--password",
+        "desk password 1234",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let order = shop.buy();
+    let (_, start) = shop.card(&order, "start", json!({}));
+    let card = shop.stripe.card("4000000000003220");
+    let (_, answer) = shop.card(&order, "confirm", json!({"payment_method": card}));
+    assert_eq!(answer["status"], "requires_action", "{answer}");
+
+    let browser = Browser::start();
+    browser.goto(&format!("{}/o/{order}?lang=en", shop.server.url));
+    let code = browser.text("#order-code");
+    browser.goto(&format!("{}/login?lang=en", shop.server.url));
+    browser.fill("#email", "desk@sofia-tic.test");
+    browser.fill("#password", "desk password 1234");
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.ends_with("/desk"));
+    browser.fill("#code", &code);
+    browser.click("form[action='/desk'] button[type=submit]");
+    browser.click("#mark-paid");
+    browser.wait_url(|u| u.contains(&order));
+    assert_eq!(shop.passes_shown(&order), 2);
+
+    // The bank's step finishes late: the intent was cancelled, nothing is charged.
+    let intent = shop.intent_of(&start);
+    let secret = start["client_secret"].as_str().expect("secret");
+    shop.stripe.call(
+        &format!("/v1/payment_intents/{intent}/_authenticate?success=true"),
+        &[("client_secret", secret)],
+    );
+    let (_, seen) = shop
+        .stripe
+        .call(&format!("/v1/payment_intents/{intent}"), &[]);
+    assert_eq!(seen["status"], "canceled", "{seen}");
+    let (_, checked) = shop.card(&order, "check", json!({}));
+    assert_eq!(checked["status"], "paid");
+    assert_eq!(shop.passes_shown(&order), 2);
+}
+
+/// After a declined card, two windows send two good cards at the same moment: one card is
+/// charged, the other window hears the order is paid (or is told to wait), and no second intent
+/// succeeds for the order.
+fn two_windows_paying_one_order_at_once_charge_the_card_once(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    {
+        let order = shop.buy();
+        shop.card(&order, "start", json!({}));
+        let declined = shop.stripe.card("4000000000000341");
+        let (status, _) = shop.card(&order, "confirm", json!({"payment_method": declined}));
+        assert_eq!(status, 402);
+        let cards = [
+            shop.stripe.card("4242424242424242"),
+            shop.stripe.card("5555555555554444"),
+        ];
+        let answers: Vec<(u16, Value)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = cards
+                .iter()
+                .map(|card| {
+                    let shop = &shop;
+                    let order = &order;
+                    scope
+                        .spawn(move || shop.card(order, "confirm", json!({"payment_method": card})))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        assert!(
+            answers
+                .iter()
+                .any(|(s, a)| *s == 200 && a["status"] == "paid"),
+            "{answers:?}"
+        );
+        for (status, answer) in &answers {
+            assert!(
+                *status == 200 || *status == 409,
+                "the other window is told it is paid or busy: {answers:?}"
+            );
+            if *status == 200 {
+                assert_eq!(answer["status"], "paid", "{answers:?}");
+            }
+        }
+        assert_eq!(shop.passes_shown(&order), 2);
+        // At the provider: exactly one payment for this order holds money.
+        let code = {
+            let head = order[..8].to_uppercase();
+            format!("{}-{}", &head[..4], &head[4..])
+        };
+        let (_, list) = shop.stripe.call("/v1/payment_intents", &[]);
+        let kept: Vec<&Value> = list["data"]
+            .as_array()
+            .expect("intents")
+            .iter()
+            .filter(|i| i["metadata"]["order_code"] == code.as_str() && i["status"] == "succeeded")
+            .filter(|i| {
+                !i["charges"]["data"][0]["refunded"]
+                    .as_bool()
+                    .unwrap_or(false)
+            })
+            .collect();
+        assert_eq!(kept.len(), 1, "{list}");
+    }
 }

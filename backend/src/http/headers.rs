@@ -48,10 +48,11 @@ pub fn payment_page_policy(card: Option<(&str, &str)>) -> String {
     let (script, connect, frame) = match card {
         Some((js_url, api_base)) => {
             let (js, api) = (origin(js_url), origin(api_base));
+            // Stripe.js also runs frames and scripts on subdomains of js.stripe.com.
             (
-                format!("'self' {js}"),
+                format!("'self' {js} https://*.js.stripe.com"),
                 format!("'self' {js} {api}"),
-                format!("{js} https://hooks.stripe.com"),
+                format!("{js} https://*.js.stripe.com https://hooks.stripe.com"),
             )
         }
         None => (

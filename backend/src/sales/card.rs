@@ -21,6 +21,7 @@ use subtle::ConstantTimeEq;
 use crate::config::Secret;
 use crate::http::Shared;
 use crate::http::api::ApiError;
+use crate::http::client::ClientIp;
 use crate::sales::{self, SalesError};
 use crate::store::{OrderRow, StoreError};
 
@@ -29,6 +30,10 @@ pub const PROVIDER: &str = "stripe";
 
 /// How far a webhook's signed timestamp may be from now (Stripe's libraries use 5 minutes).
 pub const SIGNATURE_TOLERANCE_S: i64 = 300;
+
+/// Declined cards before a 15-minute wait: per order, and per client address.
+const MAX_DECLINES_PER_ORDER: i64 = 5;
+const MAX_DECLINES_PER_ADDRESS: i64 = 10;
 
 /// Where and how to reach the card provider.
 #[derive(Debug, Clone)]
@@ -134,21 +139,24 @@ impl Card {
         serde_json::from_value(value).map_err(|e| CardError::Provider(e.to_string()))
     }
 
-    /// A new payment intent for the order's total (an idempotency key per order and attempt, so
-    /// a retried request makes no second intent).
-    pub async fn create_intent(&self, order: &OrderRow, attempt: u32) -> Result<Intent, CardError> {
+    /// A new payment intent for the order's total. The provider learns the order's internal
+    /// number and code, never its id (the key to the passes). A new idempotency key each time:
+    /// Stripe would answer a reused key with the intent it made first, even if cancelled since.
+    pub async fn create_intent(&self, order: &OrderRow) -> Result<Intent, CardError> {
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|e| CardError::Provider(e.to_string()))?;
         let form = vec![
             ("amount".into(), order.total_minor.to_string()),
             ("currency".into(), order.currency.to_ascii_lowercase()),
             ("payment_method_types[]".into(), "card".into()),
             ("capture_method".into(), "automatic".into()),
-            ("metadata[order]".into(), order.public_id.clone()),
+            ("metadata[order_id]".into(), order.id.to_string()),
             (
                 "metadata[order_code]".into(),
                 crate::i18n::present::order_code(&order.public_id),
             ),
         ];
-        let key = format!("townpass-order-{}-{attempt}", order.public_id);
+        let key = format!("townpass-order-{}-{}", order.id, hex::encode(nonce));
         Self::intent(
             self.call("/v1/payment_intents", form, Some(key), false)
                 .await?,
@@ -196,6 +204,19 @@ impl Card {
 }
 
 impl Card {
+    /// Refunds an intent's payment in full (a second payment of an order already paid).
+    pub async fn refund(&self, intent_id: &str) -> Result<String, CardError> {
+        let refund = self
+            .call(
+                "/v1/refunds",
+                vec![("payment_intent".into(), intent_id.to_string())],
+                Some(format!("townpass-refund-{intent_id}")),
+                false,
+            )
+            .await?;
+        Ok(refund["id"].as_str().unwrap_or("").to_string())
+    }
+
     /// Cancels an intent (a failed or abandoned attempt, replaced by a new one).
     pub async fn cancel(&self, intent_id: &str) -> Result<Intent, CardError> {
         Self::intent(
@@ -228,7 +249,7 @@ pub fn verify_signature(
         }
     }
     let timestamp = timestamp.ok_or("the signature has no timestamp")?;
-    if (now - timestamp).abs() > SIGNATURE_TOLERANCE_S {
+    if now.abs_diff(timestamp) > SIGNATURE_TOLERANCE_S.unsigned_abs() {
         return Err("the signature's timestamp is too far from now");
     }
     let mut mac =
@@ -257,17 +278,32 @@ pub enum Settled {
     NotYet(String),
 }
 
-/// Issues the order's passes if `intent` (the order's own) has succeeded for its total.
+/// Issues the order's passes if `intent`, the order's own, has succeeded for its total. A
+/// payment that succeeded for an order paid some other way (at a desk, or by an intent that was
+/// replaced) is refunded: nobody pays twice.
 pub async fn settle(
     state: &Shared,
+    card: &Card,
     order: &OrderRow,
     intent: &Intent,
 ) -> Result<Settled, ApiError> {
-    if order.status == "paid" {
+    let stored = state.store.card_intent(order.id).await?;
+    let ours = stored.as_ref().is_some_and(|(id, _)| *id == intent.id);
+    if intent.status != "succeeded" {
+        return Ok(if order.status == "paid" {
+            Settled::AlreadyPaid
+        } else {
+            Settled::NotYet(intent.status.clone())
+        });
+    }
+    let paid_by_this = stored
+        .as_ref()
+        .is_some_and(|(id, paid)| *id == intent.id && paid.is_some());
+    if paid_by_this {
         return Ok(Settled::AlreadyPaid);
     }
-    if intent.status != "succeeded" {
-        return Ok(Settled::NotYet(intent.status.clone()));
+    if order.status != "pending" || !ours {
+        return refund_second_payment(card, order, intent).await;
     }
     if intent.amount != order.total_minor || !intent.currency.eq_ignore_ascii_case(&order.currency)
     {
@@ -286,17 +322,87 @@ pub async fn settle(
         .ensure_active(&state.store, now)
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    match sales::pay_order(&state.store, &key, order, None, now).await {
+    match sales::pay_order_by_card(&state.store, &key, order, &intent.id, now).await {
         Ok(()) => {
             tracing::info!(order = %crate::i18n::present::order_code(&order.public_id), intent = %intent.id, "order paid by card");
             Ok(Settled::Paid)
         }
-        Err(SalesError::Store(StoreError::Conflict(_))) => Ok(Settled::AlreadyPaid),
+        Err(SalesError::Store(StoreError::Conflict(_))) => {
+            // Paid in between (at a desk, or by this intent through the other path).
+            let order = state.store.order_by_id(order.id).await?;
+            let now_paid_by_this = state
+                .store
+                .card_intent(order.id)
+                .await?
+                .is_some_and(|(id, paid)| id == intent.id && paid.is_some());
+            if now_paid_by_this {
+                Ok(Settled::AlreadyPaid)
+            } else {
+                refund_second_payment(card, &order, intent).await
+            }
+        }
         Err(e) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             e.to_string(),
         )),
+    }
+}
+
+async fn refund_second_payment(
+    card: &Card,
+    order: &OrderRow,
+    intent: &Intent,
+) -> Result<Settled, ApiError> {
+    let code = crate::i18n::present::order_code(&order.public_id);
+    match card.refund(&intent.id).await {
+        Ok(refund) => {
+            tracing::warn!(order = %code, intent = %intent.id, %refund, "a second payment of a paid order was refunded");
+            Ok(Settled::AlreadyPaid)
+        }
+        Err(e) => {
+            tracing::error!(order = %code, intent = %intent.id, error = %e, "a second payment of a paid order could NOT be refunded: refund it by hand");
+            Ok(Settled::AlreadyPaid)
+        }
+    }
+}
+
+/// Before a desk takes the money for an order: its open card payment is cancelled. `Ok(true)`
+/// when that payment has succeeded already (the order is now paid by card: the desk takes
+/// nothing), `Ok(false)` when the desk may go on, `Err` (what to tell the clerk) when the card
+/// service cannot say.
+pub async fn stop_for_desk(
+    state: &Shared,
+    card: &Card,
+    order: &OrderRow,
+    intent_id: &str,
+) -> Result<bool, String> {
+    let unsure = |e: CardError| {
+        format!("the buyer's card payment could not be checked ({e}): try again in a minute")
+    };
+    let intent = card.retrieve(intent_id).await.map_err(unsure)?;
+    match intent.status.as_str() {
+        "succeeded" => {
+            settle(state, card, order, &intent)
+                .await
+                .map_err(|_| "the card payment could not be completed: try again".to_string())?;
+            Ok(true)
+        }
+        "canceled" => Ok(false),
+        _ => match card.cancel(intent_id).await {
+            Ok(_) => Ok(false),
+            Err(e) => {
+                let again = card.retrieve(intent_id).await.map_err(unsure)?;
+                if again.status == "succeeded" {
+                    settle(state, card, order, &again).await.map_err(|_| {
+                        "the card payment could not be completed: try again".to_string()
+                    })?;
+                    Ok(true)
+                } else {
+                    Err(unsure(e))
+                }
+            }
+        },
     }
 }
 
@@ -318,7 +424,7 @@ fn provider_error(e: CardError) -> ApiError {
             ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "provider_unavailable",
-                "the card payment service did not answer: try again in a moment",
+                "the card payment did not go through the card service: try again, or pay at a sales desk",
             )
         }
     }
@@ -335,31 +441,34 @@ async fn pending_order(state: &Shared, id: &str) -> Result<OrderRow, ApiError> {
     Ok(state.store.order_by_public_id(id).await?)
 }
 
-/// The order's intent, made on first use and remade when the provider cancelled it.
+/// The order's intent, made on first use and remade when the provider cancelled it; two
+/// requests that both make one keep the first stored (the other is cancelled).
 async fn intent_of(state: &Shared, card: &Card, order: &OrderRow) -> Result<Intent, ApiError> {
-    if let Some(id) = state.store.card_intent(order.id).await? {
-        let intent = card.retrieve(&id).await.map_err(provider_error)?;
-        if intent.status != "canceled" {
-            return Ok(intent);
+    for _ in 0..3 {
+        let stored = state.store.card_intent(order.id).await?;
+        if let Some((id, _)) = &stored {
+            let intent = card.retrieve(id).await.map_err(provider_error)?;
+            if intent.status != "canceled" {
+                return Ok(intent);
+            }
         }
-    }
-    let mut attempt = 0;
-    loop {
-        let intent = card
-            .create_intent(order, attempt)
-            .await
-            .map_err(provider_error)?;
-        // An idempotent replay of a cancelled attempt: the next attempt number.
-        if intent.status == "canceled" && attempt < 20 {
-            attempt += 1;
-            continue;
-        }
-        state
+        let made = card.create_intent(order).await.map_err(provider_error)?;
+        let old = stored.as_ref().map(|(id, _)| id.as_str());
+        if state
             .store
-            .set_card_intent(order.id, PROVIDER, &intent.id, crate::store::now())
-            .await?;
-        return Ok(intent);
+            .replace_card_intent(order.id, PROVIDER, old, &made.id, crate::store::now())
+            .await?
+        {
+            return Ok(made);
+        }
+        // Another request stored its intent first: that one is the order's.
+        let _ = card.cancel(&made.id).await;
     }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "busy",
+        "this order is being paid in another window: wait a moment",
+    ))
 }
 
 /// The answer for an order paid before this request (by card, the webhook, or at a desk).
@@ -398,7 +507,7 @@ pub async fn start(
         ));
     }
     let intent = intent_of(&state, card, &order).await?;
-    let settled = settle(&state, &order, &intent).await?;
+    let settled = settle(&state, card, &order, &intent).await?;
     let mut body = json!({
         "order": order.public_id,
         "status": intent.status,
@@ -425,6 +534,7 @@ pub struct ConfirmBody {
 /// Stripe.js authenticate with `client_secret`, then asks `check`), or a 402 when declined.
 pub async fn confirm(
     State(state): State<Shared>,
+    ClientIp(client): ClientIp,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -452,27 +562,73 @@ pub async fn confirm(
     if order.status == "paid" {
         return Ok(paid_answer(&order));
     }
+    // Card testing (trying stolen numbers) costs a declined attempt each: a few per order and per
+    // address, then a wait.
+    let now = crate::store::now();
+    let subjects = [
+        format!("card-order:{}", order.id),
+        format!("card-ip:{client}"),
+    ];
+    for (subject, limit) in subjects
+        .iter()
+        .zip([MAX_DECLINES_PER_ORDER, MAX_DECLINES_PER_ADDRESS])
+    {
+        let declines = state
+            .store
+            .login_failures_since(subject, now - crate::accounts::FAILURE_WINDOW)
+            .await?;
+        if declines >= limit {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                "too many declined cards: wait 15 minutes, or pay at a sales desk",
+            ));
+        }
+    }
     let mut intent = intent_of(&state, card, &order).await?;
     if intent.status == "succeeded" {
-        let settled = settle(&state, &order, &intent).await?;
+        let settled = settle(&state, card, &order, &intent).await?;
         return Ok(answer(&order, &intent, &settled));
     }
-    // A new card after a declined or abandoned attempt goes on a new intent: the old one is
-    // cancelled (it holds no money), so no attempt can be charged later behind the buyer's back.
+    // A new card after a declined or abandoned attempt goes on a new intent (localstripe cannot
+    // confirm an intent again after a decline): the old one is cancelled, so no earlier attempt
+    // can be charged later behind the buyer's back.
     let fresh = matches!(
         intent.status.as_str(),
         "requires_payment_method" | "requires_confirmation"
     ) && intent.last_payment_error.is_none();
     if !fresh {
-        card.cancel(&intent.id).await.map_err(provider_error)?;
+        if let Err(e) = card.cancel(&intent.id).await {
+            // Cancelled by another window already, or it has just succeeded: look again.
+            let again = card.retrieve(&intent.id).await.map_err(provider_error)?;
+            if again.status == "succeeded" {
+                let settled = settle(&state, card, &order, &again).await?;
+                return Ok(answer(&order, &again, &settled));
+            }
+            if again.status != "canceled" {
+                return Err(provider_error(e));
+            }
+        }
         intent = intent_of(&state, card, &order).await?;
     }
-    let intent = card
-        .confirm(&intent.id, &payment_method)
-        .await
-        .map_err(provider_error)?;
-    let settled = settle(&state, &order, &intent).await?;
-    Ok(answer(&order, &intent, &settled))
+    let confirmed = match card.confirm(&intent.id, &payment_method).await {
+        Ok(confirmed) => confirmed,
+        Err(CardError::Declined(why)) => {
+            state.store.record_login_failure(&subjects, now).await?;
+            return Err(ApiError::new(StatusCode::PAYMENT_REQUIRED, "declined", why));
+        }
+        Err(e) => {
+            // Paid by another window in the meantime: say so rather than fail.
+            let again = card.retrieve(&intent.id).await.map_err(provider_error)?;
+            if again.status == "succeeded" {
+                let settled = settle(&state, card, &order, &again).await?;
+                return Ok(answer(&order, &again, &settled));
+            }
+            return Err(provider_error(e));
+        }
+    };
+    let settled = settle(&state, card, &order, &confirmed).await?;
+    Ok(answer(&order, &confirmed, &settled))
 }
 
 /// `POST /o/{id}/card/check`: looks at the order's payment again (after 3-D Secure, or when the
@@ -486,14 +642,14 @@ pub async fn check(
     if order.status == "paid" {
         return Ok(paid_answer(&order));
     }
-    let Some(intent_id) = state.store.card_intent(order.id).await? else {
+    let Some((intent_id, _)) = state.store.card_intent(order.id).await? else {
         return Ok(Json(
             json!({"order": order.public_id, "status": "requires_payment_method", "paid": false}),
         )
         .into_response());
     };
     let intent = card.retrieve(&intent_id).await.map_err(provider_error)?;
-    let settled = settle(&state, &order, &intent).await?;
+    let settled = settle(&state, card, &order, &intent).await?;
     Ok(answer(&order, &intent, &settled))
 }
 
@@ -528,23 +684,16 @@ pub async fn webhook(
             "an event has an id and a type",
         ));
     };
-    let now = crate::store::now();
-    if !state
-        .store
-        .take_provider_event(PROVIDER, event_id, kind, now)
-        .await?
-    {
+    if state.store.provider_event_seen(PROVIDER, event_id).await? {
         return Ok(Json(json!({"received": true, "replay": true})).into_response());
     }
-    let handled = handle_event(&state, card, kind, &event).await;
-    if handled.is_err() {
-        // Not taken after all: the provider sends it again, and that one is handled.
-        state
-            .store
-            .release_provider_event(PROVIDER, event_id)
-            .await?;
-    }
-    handled?;
+    // Handled first, recorded after: a crash in between means the provider's retry is handled
+    // again, which changes nothing (settling is idempotent); never an event recorded but lost.
+    handle_event(&state, card, kind, &event).await?;
+    state
+        .store
+        .record_provider_event(PROVIDER, event_id, kind, crate::store::now())
+        .await?;
     Ok(Json(json!({"received": true})).into_response())
 }
 
@@ -560,14 +709,25 @@ async fn handle_event(
             let Some(intent_id) = object["id"].as_str() else {
                 return Ok(());
             };
-            let Some(order_id) = state.store.order_of_intent(intent_id).await? else {
+            // The event says what happened; the provider's own record says it for sure.
+            let intent = card.retrieve(intent_id).await.map_err(provider_error)?;
+            // The order's current intent, or one it replaced (its number is in the metadata).
+            let order_id = match state.store.order_of_intent(intent_id).await? {
+                Some(id) => Some(id),
+                None => intent
+                    .metadata
+                    .get("order_id")
+                    .and_then(|id| id.parse::<i64>().ok()),
+            };
+            let order = match order_id {
+                Some(id) => state.store.order_by_id(id).await.ok(),
+                None => None,
+            };
+            let Some(order) = order else {
                 tracing::warn!(intent = %intent_id, "a payment for no order of ours");
                 return Ok(());
             };
-            // The event says what happened; the provider's own record says it for sure.
-            let intent = card.retrieve(intent_id).await.map_err(provider_error)?;
-            let order = state.store.order_by_id(order_id).await?;
-            settle(state, &order, &intent).await?;
+            settle(state, card, &order, &intent).await?;
         }
         "payment_intent.payment_failed" => {
             tracing::info!(intent = ?object["id"].as_str(), "a card payment failed; the order stays payable");
@@ -606,6 +766,10 @@ mod tests {
             Ok(())
         );
         assert!(verify_signature("v1=00", payload, "whsec_test", now).is_err());
+        let extreme = format!("t={},v1=00", i64::MIN);
+        assert!(verify_signature(&extreme, payload, "whsec_test", now).is_err());
+        let extreme = format!("t={},v1=00", i64::MAX);
+        assert!(verify_signature(&extreme, payload, "whsec_test", i64::MIN).is_err());
         assert!(verify_signature("", payload, "whsec_test", now).is_err());
     }
 }

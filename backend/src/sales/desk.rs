@@ -90,6 +90,23 @@ pub async fn mark_paid(
     if order.status != "pending" {
         return Err(WebError::BadRequest(ctx.t("desk_already_paid")));
     }
+    // A card payment the buyer started must not go through after the desk took the money: it is
+    // cancelled first, and if it has just succeeded, the order is paid by card (nothing to take).
+    if let Some(card) = &state.card
+        && let Some((intent_id, _)) = state.store.card_intent(order.id).await?
+    {
+        match sales::card::stop_for_desk(&state, card, &order, &intent_id).await {
+            Ok(true) => {
+                return Ok((
+                    StatusCode::SEE_OTHER,
+                    [(header::LOCATION, format!("/o/{}", order.public_id))],
+                )
+                    .into_response());
+            }
+            Ok(false) => {}
+            Err(why) => return Err(WebError::BadRequest(why)),
+        }
+    }
     let key = state
         .keys
         .ensure_active(&state.store, crate::store::now())

@@ -437,6 +437,22 @@ fn line_rows(order: &NewOrder) -> Vec<LineRow> {
         .collect()
 }
 
+/// [`pay_order`] for an order paid by its card payment intent `intent_id`.
+pub async fn pay_order_by_card(
+    store: &Store,
+    key: &IssuerKey,
+    order: &OrderRow,
+    intent_id: &str,
+    now: i64,
+) -> Result<(), SalesError> {
+    let lines = store.order_lines(order.id).await?;
+    let passes = sign_lines(store, key, &lines, now, &no_progress()).await?;
+    store
+        .pay_order_by_card(order.id, &passes, now, intent_id)
+        .await?;
+    Ok(())
+}
+
 /// Sells and pays at once (a sales point's system): prices, signs, and writes the paid order,
 /// its passes, its e-mail and what `answer` makes of the order and its passes to keep (under an
 /// idempotency key), in one transaction. Returns the order and the rest of `answer`'s result.

@@ -1,13 +1,13 @@
-//! Card payments: the provider's payment intent of each order, and the provider events taken
+//! Card payments: the provider's payment intent of each order, and the provider events handled
 //! (by id, so that a replayed webhook changes nothing).
 
 use super::{Result, Store};
 
 impl Store {
-    /// The payment intent made for an order, if any.
-    pub async fn card_intent(&self, order_id: i64) -> Result<Option<String>> {
+    /// The payment intent of an order, if any, and when it paid the order.
+    pub async fn card_intent(&self, order_id: i64) -> Result<Option<(String, Option<i64>)>> {
         Ok(
-            sqlx::query_scalar("SELECT intent_id FROM card_payments WHERE order_id = $1")
+            sqlx::query_as("SELECT intent_id, paid_at FROM card_payments WHERE order_id = $1")
                 .bind(order_id)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -24,41 +24,67 @@ impl Store {
         )
     }
 
-    /// Records `intent_id` as the order's payment intent (replacing one the provider cancelled).
-    pub async fn set_card_intent(
+    /// Makes `new` the order's payment intent if the order's intent is still `old` (none: the
+    /// first one). False when another request replaced it first: that one is the order's.
+    pub async fn replace_card_intent(
         &self,
         order_id: i64,
         provider: &str,
-        intent_id: &str,
+        old: Option<&str>,
+        new: &str,
         now: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM card_payments WHERE order_id = $1")
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO card_payments (order_id, provider, intent_id, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(order_id)
-        .bind(provider)
-        .bind(intent_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+    ) -> Result<bool> {
+        let done = match old {
+            None => {
+                sqlx::query(
+                    "INSERT INTO card_payments (order_id, provider, intent_id, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO NOTHING",
+                )
+                .bind(order_id)
+                .bind(provider)
+                .bind(new)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+            }
+            Some(old) => {
+                sqlx::query(
+                    "UPDATE card_payments SET intent_id = $3, created_at = $4 \
+                     WHERE order_id = $1 AND intent_id = $2 AND paid_at IS NULL",
+                )
+                .bind(order_id)
+                .bind(old)
+                .bind(new)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+            }
+        };
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Takes a provider event once: true the first time its id is seen, false for a replay.
-    pub async fn take_provider_event(
+    /// Whether a provider event was handled already.
+    pub async fn provider_event_seen(&self, provider: &str, event_id: &str) -> Result<bool> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM provider_events WHERE provider = $1 AND event_id = $2",
+        )
+        .bind(provider)
+        .bind(event_id)
+        .fetch_one(&self.pool)
+        .await?
+            > 0)
+    }
+
+    /// Records a provider event as handled (after its handling succeeded; handling twice, by a
+    /// crash in between, is harmless: what it does is idempotent).
+    pub async fn record_provider_event(
         &self,
         provider: &str,
         event_id: &str,
         kind: &str,
         now: i64,
-    ) -> Result<bool> {
-        let done = sqlx::query(
+    ) -> Result<()> {
+        sqlx::query(
             "INSERT INTO provider_events (provider, event_id, kind, received_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (provider, event_id) DO NOTHING",
         )
@@ -68,16 +94,6 @@ impl Store {
         .bind(now)
         .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Forgets that an event was taken (its handling failed: the provider's retry is handled).
-    pub async fn release_provider_event(&self, provider: &str, event_id: &str) -> Result<()> {
-        sqlx::query("DELETE FROM provider_events WHERE provider = $1 AND event_id = $2")
-            .bind(provider)
-            .bind(event_id)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 }

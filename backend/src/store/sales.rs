@@ -312,6 +312,31 @@ impl Store {
         paid_at: i64,
         paid_by: Option<i64>,
     ) -> Result<()> {
+        self.pay_order_with(order_id, passes, paid_at, paid_by, None)
+            .await
+    }
+
+    /// [`Store::pay_order`] for an order paid by its card payment intent, which is marked as
+    /// the one that paid it in the same transaction.
+    pub async fn pay_order_by_card(
+        &self,
+        order_id: i64,
+        passes: &[NewPass],
+        paid_at: i64,
+        intent_id: &str,
+    ) -> Result<()> {
+        self.pay_order_with(order_id, passes, paid_at, None, Some(intent_id))
+            .await
+    }
+
+    async fn pay_order_with(
+        &self,
+        order_id: i64,
+        passes: &[NewPass],
+        paid_at: i64,
+        paid_by: Option<i64>,
+        intent_id: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE orders SET status = 'paid', paid_at = $2, paid_by = $3 WHERE id = $1 AND status = 'pending'")
             .bind(order_id)
@@ -343,6 +368,21 @@ impl Store {
         if let Some(recipient) = &email {
             super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, &language, paid_at)
                 .await?;
+        }
+        if let Some(intent_id) = intent_id {
+            let marked = sqlx::query(
+                "UPDATE card_payments SET paid_at = $3 WHERE order_id = $1 AND intent_id = $2",
+            )
+            .bind(order_id)
+            .bind(intent_id)
+            .bind(paid_at)
+            .execute(&mut *tx)
+            .await?;
+            if marked.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "payment intent {intent_id} is not this order's"
+                )));
+            }
         }
         tx.commit().await?;
         Ok(())
