@@ -13,7 +13,11 @@ async function post(step, body = {}) {
     body: JSON.stringify(body),
   });
   const answer = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(answer.error?.message ?? `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(answer.error?.message ?? `HTTP ${response.status}`);
+    error.code = answer.error?.code;
+    throw error;
+  }
   return answer;
 }
 
@@ -58,7 +62,9 @@ if (box && order && typeof window.Stripe === 'function') {
       if (done.paid) { location.reload(); return; }
       throw new Error(done.error ?? box.dataset.notPaid);
     } catch (e) {
-      say(e.message, true);
+      // In the page's language, with the bank's own words (as the card service gives them) after.
+      const said = { declined: box.dataset.declined, throttled: box.dataset.throttled }[e.code];
+      say(said ? `${said} (${e.message})` : e.message, true);
       button.disabled = false;
     }
   });

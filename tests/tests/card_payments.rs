@@ -352,16 +352,35 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
         "the unpaid order says what was ordered: {}",
         browser.text("ul.lines")
     );
-    // localstripe's stand-in for the card Element: plain fields, typed as a buyer would.
-    for (field, value) in [
-        ("number", "4242424242424242"),
-        ("exp_month", "12"),
-        ("exp_year", "34"),
-        ("cvc", "123"),
-        ("postal_code", "1000"),
-    ] {
-        browser.fill(&format!("#card-element input[placeholder={field}]"), value);
-    }
+    // localstripe's stand-in for the card Element: plain fields, typed as a buyer would. A card
+    // the bank declines first: the page says so in its language, and the order stays payable.
+    let type_card = |number: &str| {
+        for (field, value) in [
+            ("number", number),
+            ("exp_month", "12"),
+            ("exp_year", "34"),
+            ("cvc", "123"),
+            ("postal_code", "1000"),
+        ] {
+            browser.fill(&format!("#card-element input[placeholder={field}]"), value);
+        }
+    };
+    type_card("4000000000000341");
+    browser.click("#card-button");
+    let said = browser.wait_for(
+        "document.getElementById('card-message').textContent.includes('declined') && document.getElementById('card-message').textContent",
+        30,
+    );
+    assert!(
+        said.as_str()
+            .is_some_and(|t| t.starts_with("The card was declined: use another card")),
+        "{said}"
+    );
+    assert_eq!(
+        shop.passes_shown(&url[url.find("/o/").expect("order") + 3..][..32]),
+        0
+    );
+    type_card("4242424242424242");
     browser.click("#card-button");
     browser.wait_for(
         "document.querySelectorAll('article.pass .qr svg').length === 1",

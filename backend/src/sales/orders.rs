@@ -150,7 +150,7 @@ pub async fn page(
         @match order.status.as_str() {
             "pending" => {
                 @if let Some(card) = &state.card {
-                    section #card-pay hidden data-key=(card.config.publishable_key) data-paying=(ctx.t("card_paying")) data-not-paid=(ctx.t("card_not_paid")) {
+                    section #card-pay hidden data-key=(card.config.publishable_key) data-paying=(ctx.t("card_paying")) data-not-paid=(ctx.t("card_not_paid")) data-declined=(ctx.t("card_declined")) data-throttled=(ctx.t("card_throttled")) {
                         h2 { (ctx.t("card_title")) }
                         div #card-element {}
                         button #card-button type="button" { (ctx.tf("card_pay", &[("amount", &Money::new(order.total_minor, currency).to_string())])) }
