@@ -44,9 +44,12 @@ fn shop(data: DataDir) -> Option<Shop> {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let server = Server::start_with(&data, &env);
     stripe.send_webhooks_to(&format!("{}/webhooks/stripe", server.url));
+    // A new connection per request: a kept-alive one the server has closed meanwhile (while
+    // the browser was busy) would fail the next request before it is sent.
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        .max_idle_connections_per_host(0)
         .build()
         .new_agent();
     Some(Shop {
