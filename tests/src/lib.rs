@@ -284,37 +284,44 @@ impl Drop for Server {
 /// white, for `frames_each` frames at 10 frames a second, 640x480; an empty token is a frame with
 /// nothing in view.
 pub fn qr_video(tokens: &[&str], frames_each: usize, path: &std::path::Path) {
-    let (w, h) = (640usize, 480usize);
-    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
-    let chroma = vec![128u8; (w / 2) * (h / 2)];
-    for token in tokens {
-        if token.is_empty() {
-            // Nothing in view: a white frame.
-            for _ in 0..frames_each {
-                out.extend_from_slice(b"FRAME\n");
-                out.extend(std::iter::repeat_n(235u8, w * h));
-                out.extend_from_slice(&chroma);
-                out.extend_from_slice(&chroma);
-            }
-            continue;
-        }
-        let qr = townpass_core::qr::QrMatrix::encode(token).expect("a token fits a QR code");
-        let modules = qr.width() + 8;
-        let scale = (h - 40) / modules;
-        let left = (w - modules * scale) / 2 + 4 * scale;
-        let top = (h - modules * scale) / 2 + 4 * scale;
+    let (w, h) = (VIDEO_W, VIDEO_H);
+    let frames = tokens.iter().map(|token| {
+        // An empty token: nothing in view, a white frame.
         let mut luma = vec![235u8; w * h];
-        for y in 0..qr.width() {
-            for x in 0..qr.width() {
-                if qr.is_dark(x, y) {
-                    for dy in 0..scale {
-                        let row = (top + y * scale + dy) * w;
-                        luma[row + left + x * scale..row + left + (x + 1) * scale].fill(16);
+        if !token.is_empty() {
+            let qr = townpass_core::qr::QrMatrix::encode(token).expect("a token fits a QR code");
+            let modules = qr.width() + 8;
+            let scale = (h - 40) / modules;
+            let left = (w - modules * scale) / 2 + 4 * scale;
+            let top = (h - modules * scale) / 2 + 4 * scale;
+            for y in 0..qr.width() {
+                for x in 0..qr.width() {
+                    if qr.is_dark(x, y) {
+                        for dy in 0..scale {
+                            let row = (top + y * scale + dy) * w;
+                            luma[row + left + x * scale..row + left + (x + 1) * scale].fill(16);
+                        }
                     }
                 }
             }
         }
-        for _ in 0..frames_each {
+        (luma, frames_each)
+    });
+    write_y4m(frames, path);
+}
+
+/// The fake camera's frame size.
+const VIDEO_W: usize = 640;
+const VIDEO_H: usize = 480;
+
+/// Writes a grey 640x480 Y4M video at 10 frames a second: each luma image, that many frames.
+fn write_y4m(frames: impl Iterator<Item = (Vec<u8>, usize)>, path: &std::path::Path) {
+    let (w, h) = (VIDEO_W, VIDEO_H);
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    let chroma = vec![128u8; (w / 2) * (h / 2)];
+    for (luma, count) in frames {
+        assert_eq!(luma.len(), w * h, "a whole frame");
+        for _ in 0..count {
             out.extend_from_slice(b"FRAME\n");
             out.extend_from_slice(&luma);
             out.extend_from_slice(&chroma);
@@ -327,7 +334,7 @@ pub fn qr_video(tokens: &[&str], frames_each: usize, path: &std::path::Path) {
 /// Writes a Y4M video for Chromium's fake camera that films `png` (e.g. a screenshot of a QR
 /// code on a page) still, on white, scaled to fill most of a 640x480 frame, for `frames` frames.
 pub fn image_video(png_bytes: &[u8], frames: usize, path: &std::path::Path) {
-    let (w, h) = (640usize, 480usize);
+    let (w, h) = (VIDEO_W, VIDEO_H);
     let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
     decoder.set_transformations(png::Transformations::normalize_to_color8());
     let mut reader = decoder.read_info().expect("a PNG");
@@ -358,15 +365,7 @@ pub fn image_video(png_bytes: &[u8], frames: usize, path: &std::path::Path) {
             luma[(top + y) * w + left + x] = 16 + (u32::from(v) * 219 / 255) as u8;
         }
     }
-    let chroma = vec![128u8; (w / 2) * (h / 2)];
-    let mut out = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
-    for _ in 0..frames {
-        out.extend_from_slice(b"FRAME\n");
-        out.extend_from_slice(&luma);
-        out.extend_from_slice(&chroma);
-        out.extend_from_slice(&chroma);
-    }
-    std::fs::write(path, out).expect("write the video");
+    write_y4m(std::iter::once((luma, frames)), path);
 }
 
 /// Each named scenario `fn name(data: DataDir)` runs twice: against a server on SQLite and one on
@@ -511,26 +510,37 @@ impl LocalStripe {
         token["card"]["id"].as_str().expect("card id").to_string()
     }
 
-    /// A call with the secret key, as the server makes them: (status, JSON).
-    pub fn call(&self, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
-        let agent = ureq::Agent::config_builder()
+    /// A GET with the secret key, as the server makes them: (status, JSON).
+    pub fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .agent()
+            .get(&format!("{}{path}", self.url))
+            .header("Authorization", format!("Bearer {STRIPE_SECRET_KEY}"))
+            .call();
+        Self::answer(response)
+    }
+
+    /// A POST with the secret key, as the server makes them: (status, JSON).
+    pub fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+        let response = self
+            .agent()
+            .post(&format!("{}{path}", self.url))
+            .header("Authorization", format!("Bearer {STRIPE_SECRET_KEY}"))
+            .send_form(form.iter().copied());
+        Self::answer(response)
+    }
+
+    fn agent(&self) -> ureq::Agent {
+        ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
-            .new_agent();
-        let auth = format!("Bearer {STRIPE_SECRET_KEY}");
-        let mut response =
-            if form.is_empty() && !path.contains("/confirm") && !path.contains("_authenticate") {
-                agent
-                    .get(&format!("{}{path}", self.url))
-                    .header("Authorization", &auth)
-                    .call()
-            } else {
-                agent
-                    .post(&format!("{}{path}", self.url))
-                    .header("Authorization", &auth)
-                    .send_form(form.iter().copied())
-            }
-            .expect("localstripe answers");
+            .new_agent()
+    }
+
+    fn answer(
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> (u16, serde_json::Value) {
+        let mut response = response.expect("localstripe answers");
         let status = response.status().as_u16();
         (status, response.body_mut().read_json().unwrap_or_default())
     }

@@ -195,14 +195,14 @@ fn a_card_payment_issues_the_passes_once_whether_the_page_or_the_webhook_comes_f
     let (_, start) = shop.card(&order, "start", json!({}));
     let intent = shop.intent_of(&start);
     let card = shop.stripe.card("4242424242424242");
-    let (status, _) = shop.stripe.call(
+    let (status, _) = shop.stripe.post(
         &format!("/v1/payment_intents/{intent}"),
         &[("payment_method", &card)],
     );
     assert_eq!(status, 200);
     let (status, confirmed) = shop
         .stripe
-        .call(&format!("/v1/payment_intents/{intent}/confirm"), &[]);
+        .post(&format!("/v1/payment_intents/{intent}/confirm"), &[]);
     assert_eq!(
         (status, confirmed["status"].as_str()),
         (200, Some("succeeded"))
@@ -279,7 +279,7 @@ fn a_card_that_needs_3d_secure_is_paid_once_the_buyer_has_authenticated(data: Da
     // What Stripe.js does in the page (the stand-in's authentication step).
     let intent = shop.intent_of(&start);
     let secret = start["client_secret"].as_str().expect("secret");
-    let (status, _) = shop.stripe.call(
+    let (status, _) = shop.stripe.post(
         &format!("/v1/payment_intents/{intent}/_authenticate?success=true"),
         &[("client_secret", secret)],
     );
@@ -449,13 +449,11 @@ fn a_card_payment_left_open_cannot_charge_an_order_the_desk_has_been_paid_for(da
     // The bank's step finishes late: the intent was cancelled, nothing is charged.
     let intent = shop.intent_of(&start);
     let secret = start["client_secret"].as_str().expect("secret");
-    shop.stripe.call(
+    shop.stripe.post(
         &format!("/v1/payment_intents/{intent}/_authenticate?success=true"),
         &[("client_secret", secret)],
     );
-    let (_, seen) = shop
-        .stripe
-        .call(&format!("/v1/payment_intents/{intent}"), &[]);
+    let (_, seen) = shop.stripe.get(&format!("/v1/payment_intents/{intent}"));
     assert_eq!(seen["status"], "canceled", "{seen}");
     let (_, checked) = shop.card(&order, "check", json!({}));
     assert_eq!(checked["status"], "paid");
@@ -513,7 +511,7 @@ fn two_windows_paying_one_order_at_once_charge_the_card_once(data: DataDir) {
             let head = order[..8].to_uppercase();
             format!("{}-{}", &head[..4], &head[4..])
         };
-        let (_, list) = shop.stripe.call("/v1/payment_intents", &[]);
+        let (_, list) = shop.stripe.get("/v1/payment_intents");
         let kept: Vec<&Value> = list["data"]
             .as_array()
             .expect("intents")

@@ -381,29 +381,25 @@ pub async fn stop_for_desk(
         format!("the buyer's card payment could not be checked ({e}): try again in a minute")
     };
     let intent = card.retrieve(intent_id).await.map_err(unsure)?;
-    match intent.status.as_str() {
-        "succeeded" => {
-            settle(state, card, order, &intent)
-                .await
-                .map_err(|_| "the card payment could not be completed: try again".to_string())?;
-            Ok(true)
-        }
-        "canceled" => Ok(false),
+    let succeeded = match intent.status.as_str() {
+        "succeeded" => intent,
+        "canceled" => return Ok(false),
         _ => match card.cancel(intent_id).await {
-            Ok(_) => Ok(false),
+            Ok(_) => return Ok(false),
             Err(e) => {
+                // It may have succeeded in between: then there is nothing to cancel.
                 let again = card.retrieve(intent_id).await.map_err(unsure)?;
-                if again.status == "succeeded" {
-                    settle(state, card, order, &again).await.map_err(|_| {
-                        "the card payment could not be completed: try again".to_string()
-                    })?;
-                    Ok(true)
-                } else {
-                    Err(unsure(e))
+                if again.status != "succeeded" {
+                    return Err(unsure(e));
                 }
+                again
             }
         },
-    }
+    };
+    settle(state, card, order, &succeeded)
+        .await
+        .map_err(|_| "the card payment could not be completed: try again".to_string())?;
+    Ok(true)
 }
 
 fn card_of(state: &Shared) -> Result<&Card, ApiError> {
@@ -430,7 +426,8 @@ fn provider_error(e: CardError) -> ApiError {
     }
 }
 
-async fn pending_order(state: &Shared, id: &str) -> Result<OrderRow, ApiError> {
+/// The order of a public id (any status), or a 404.
+async fn find_order(state: &Shared, id: &str) -> Result<OrderRow, ApiError> {
     if !super::orders::valid_public_id(id) {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -477,15 +474,18 @@ fn paid_answer(order: &OrderRow) -> Response {
 }
 
 fn answer(order: &OrderRow, intent: &Intent, settled: &Settled) -> Response {
+    Json(answer_body(order, intent, settled)).into_response()
+}
+
+fn answer_body(order: &OrderRow, intent: &Intent, settled: &Settled) -> Value {
     let paid = matches!(settled, Settled::Paid | Settled::AlreadyPaid);
-    Json(json!({
+    json!({
         "order": order.public_id,
         "status": if paid { "paid" } else { intent.status.as_str() },
         "paid": paid,
         "client_secret": if paid { None } else { intent.client_secret.clone() },
         "error": intent.last_payment_error.as_ref().and_then(|e| e["message"].as_str()),
-    }))
-    .into_response()
+    })
 }
 
 /// `POST /o/{id}/card/start`: the order's payment intent for the card form
@@ -495,7 +495,7 @@ pub async fn start(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let card = card_of(&state)?;
-    let order = pending_order(&state, &id).await?;
+    let order = find_order(&state, &id).await?;
     if order.status == "paid" {
         return Ok(paid_answer(&order));
     }
@@ -508,19 +508,10 @@ pub async fn start(
     }
     let intent = intent_of(&state, card, &order).await?;
     let settled = settle(&state, card, &order, &intent).await?;
-    let mut body = json!({
-        "order": order.public_id,
-        "status": intent.status,
-        "paid": settled != Settled::NotYet(intent.status.clone()),
-        "client_secret": intent.client_secret,
-        "publishable_key": card.config.publishable_key,
-        "amount": order.total_minor,
-        "currency": order.currency,
-    });
-    if matches!(settled, Settled::Paid | Settled::AlreadyPaid) {
-        body["status"] = "paid".into();
-        body["client_secret"] = Value::Null;
-    }
+    let mut body = answer_body(&order, &intent, &settled);
+    body["publishable_key"] = card.config.publishable_key.clone().into();
+    body["amount"] = order.total_minor.into();
+    body["currency"] = order.currency.clone().into();
     Ok(Json(body).into_response())
 }
 
@@ -558,7 +549,7 @@ pub async fn confirm(
             "payment_method is a provider id such as pm_...",
         ));
     }
-    let order = pending_order(&state, &id).await?;
+    let order = find_order(&state, &id).await?;
     if order.status == "paid" {
         return Ok(paid_answer(&order));
     }
@@ -601,12 +592,8 @@ pub async fn confirm(
         if let Err(e) = card.cancel(&intent.id).await {
             // Cancelled by another window already, or it has just succeeded: look again.
             let again = card.retrieve(&intent.id).await.map_err(provider_error)?;
-            if again.status == "succeeded" {
-                let settled = settle(&state, card, &order, &again).await?;
-                return Ok(answer(&order, &again, &settled));
-            }
             if again.status != "canceled" {
-                return Err(provider_error(e));
+                return paid_meanwhile(&state, card, &order, &again, e).await;
             }
         }
         intent = intent_of(&state, card, &order).await?;
@@ -618,17 +605,28 @@ pub async fn confirm(
             return Err(ApiError::new(StatusCode::PAYMENT_REQUIRED, "declined", why));
         }
         Err(e) => {
-            // Paid by another window in the meantime: say so rather than fail.
             let again = card.retrieve(&intent.id).await.map_err(provider_error)?;
-            if again.status == "succeeded" {
-                let settled = settle(&state, card, &order, &again).await?;
-                return Ok(answer(&order, &again, &settled));
-            }
-            return Err(provider_error(e));
+            return paid_meanwhile(&state, card, &order, &again, e).await;
         }
     };
     let settled = settle(&state, card, &order, &confirmed).await?;
     Ok(answer(&order, &confirmed, &settled))
+}
+
+/// After a call to the provider failed: if the intent has succeeded meanwhile (another window
+/// paid), the order is settled and the buyer told it is paid; otherwise the failure stands.
+async fn paid_meanwhile(
+    state: &Shared,
+    card: &Card,
+    order: &OrderRow,
+    intent: &Intent,
+    failure: CardError,
+) -> Result<Response, ApiError> {
+    if intent.status != "succeeded" {
+        return Err(provider_error(failure));
+    }
+    let settled = settle(state, card, order, intent).await?;
+    Ok(answer(order, intent, &settled))
 }
 
 /// `POST /o/{id}/card/check`: looks at the order's payment again (after 3-D Secure, or when the
@@ -638,7 +636,7 @@ pub async fn check(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let card = card_of(&state)?;
-    let order = pending_order(&state, &id).await?;
+    let order = find_order(&state, &id).await?;
     if order.status == "paid" {
         return Ok(paid_answer(&order));
     }
