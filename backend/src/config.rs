@@ -44,7 +44,7 @@ impl fmt::Debug for StoreArgs {
 
 /// A secret from the command line or the environment (a password, an SMTP URL with its password):
 /// usable as text, never shown by `Debug`, so it cannot reach a log line or a panic message.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {

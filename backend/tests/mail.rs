@@ -2,7 +2,7 @@
 //! without losing it. On SQLite and PostgreSQL.
 
 use mail_parser::MimeHeaders;
-use townpass::sales::mail::{self, Mailer};
+use townpass::sales::mail::{self, MailContext, Mailer};
 use townpass::sales::{self, IssueRequest};
 use townpass::testing::{SmtpSink, TestDb, demo_catalogue};
 
@@ -45,7 +45,7 @@ async fn the_buyer_gets_an_email_with_the_order_link_and_the_passes_as_pdf() {
             "townpass <passes@example.org>",
         )
         .expect("mailer");
-        let sent = mail::deliver_due(&db.store, &mailer, BASE, NOW)
+        let sent = mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW)
             .await
             .expect("deliver");
         assert_eq!(sent, 1, "{}", db.kind);
@@ -77,7 +77,7 @@ async fn the_buyer_gets_an_email_with_the_order_link_and_the_passes_as_pdf() {
         assert_eq!(pages, 2, "one page per pass");
         // Sent once: a second round sends nothing.
         assert_eq!(
-            mail::deliver_due(&db.store, &mailer, BASE, NOW + 60)
+            mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW + 60)
                 .await
                 .expect("deliver"),
             0
@@ -101,7 +101,7 @@ async fn an_smtp_outage_delays_mail_and_a_later_round_delivers_it() {
             .expect("mailer");
 
         assert_eq!(
-            mail::deliver_due(&db.store, &mailer, BASE, NOW)
+            mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW)
                 .await
                 .expect("round"),
             0
@@ -112,7 +112,7 @@ async fn an_smtp_outage_delays_mail_and_a_later_round_delivers_it() {
         assert_eq!(row.next_attempt_at, NOW + 30, "first retry after 30 s");
         // Not due yet: nothing is tried.
         assert_eq!(
-            mail::deliver_due(&db.store, &mailer, BASE, NOW + 10)
+            mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW + 10)
                 .await
                 .expect("round"),
             0
@@ -120,7 +120,7 @@ async fn an_smtp_outage_delays_mail_and_a_later_round_delivers_it() {
         assert_eq!(db.store.outbox().await.expect("outbox")[0].attempts, 1);
         // Down again at the retry: the next wait doubles.
         assert_eq!(
-            mail::deliver_due(&db.store, &mailer, BASE, NOW + 30)
+            mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW + 30)
                 .await
                 .expect("round"),
             0
@@ -136,7 +136,7 @@ async fn an_smtp_outage_delays_mail_and_a_later_round_delivers_it() {
         // SMTP comes back on the same port.
         let smtp = SmtpSink::start_on(port);
         assert_eq!(
-            mail::deliver_due(&db.store, &mailer, BASE, NOW + 90)
+            mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW + 90)
                 .await
                 .expect("round"),
             1,
@@ -156,7 +156,7 @@ async fn without_smtp_the_mail_lands_in_the_mail_folder() {
     let folder = db.dir.path().join("mail");
     let mailer = Mailer::new(None, folder.clone(), "passes@example.org").expect("mailer");
     assert_eq!(
-        mail::deliver_due(&db.store, &mailer, BASE, NOW)
+        mail::deliver_due(&db.store, &mailer, &MailContext::new(BASE, false), NOW)
             .await
             .expect("round"),
         1
@@ -183,4 +183,107 @@ async fn without_smtp_the_mail_lands_in_the_mail_folder() {
             .next()
             .is_some_and(|a| a.contents().starts_with(b"%PDF-"))
     );
+}
+
+#[tokio::test]
+async fn a_placed_order_is_confirmed_by_email_at_once_and_its_passes_follow_when_paid() {
+    for db in TestDb::all().await {
+        townpass::catalog::apply(&db.store, demo_catalogue(), NOW)
+            .await
+            .expect("catalogue");
+        let req = sales::OrderRequest {
+            lines: vec![
+                sales::LineRequest {
+                    product: "bulgaria-72h".into(),
+                    category: "adult".into(),
+                    holder: Some("Maria Ivanova".into()),
+                    count: 1,
+                },
+                sales::LineRequest {
+                    product: "bulgaria-72h".into(),
+                    category: "child".into(),
+                    holder: None,
+                    count: 2,
+                },
+            ],
+            email: Some("maria@example.org".into()),
+            language: "en".into(),
+            channel: "web",
+            sales_point: None,
+            payment_provider: "card".into(),
+        };
+        let order = sales::create_order(&db.store, &req, NOW)
+            .await
+            .expect("placed");
+        let smtp = SmtpSink::start();
+        let mailer = Mailer::new(
+            Some(&smtp.url()),
+            db.dir.path().join("mail"),
+            "passes@example.org",
+        )
+        .expect("mailer");
+        let context = MailContext::new(BASE, true);
+
+        // Placed, not paid: the confirmation goes out in the next round.
+        assert_eq!(
+            mail::deliver_due(&db.store, &mailer, &context, NOW)
+                .await
+                .expect("round"),
+            1,
+            "{}",
+            db.kind
+        );
+        let received = smtp.received();
+        let message = mail_parser::MessageParser::default()
+            .parse(&received[0].data)
+            .expect("MIME parses");
+        let code = townpass::i18n::present::order_code(&order.public_id);
+        assert_eq!(
+            message.subject(),
+            Some(format!("Your order {code}: waiting for payment").as_str())
+        );
+        let text = message.body_text(0).expect("text").to_string();
+        assert!(text.contains(&code), "the order code: {text}");
+        assert!(
+            text.contains(&format!("{BASE}/o/{}", order.public_id)),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 × Bulgaria Heritage Pass 72 h, Adult (Maria Ivanova)"),
+            "what was ordered: {text}"
+        );
+        assert!(
+            text.contains("2 × Bulgaria Heritage Pass 72 h, Child"),
+            "{text}"
+        );
+        assert!(text.contains("pay by card"), "how to pay: {text}");
+        assert!(message.attachments().next().is_none(), "no passes yet");
+
+        // Paid: the passes follow, once.
+        let key = db
+            .key_ring()
+            .ensure_active(&db.store, NOW)
+            .await
+            .expect("key");
+        sales::pay_order(&db.store, &key, &order, None, NOW + 60)
+            .await
+            .expect("paid");
+        assert_eq!(
+            mail::deliver_due(&db.store, &mailer, &context, NOW + 60)
+                .await
+                .expect("round"),
+            1
+        );
+        let received = smtp.received();
+        assert_eq!(received.len(), 2);
+        let passes = mail_parser::MessageParser::default()
+            .parse(&received[1].data)
+            .expect("MIME parses");
+        assert!(
+            passes
+                .subject()
+                .is_some_and(|s| s.starts_with("Your passes"))
+        );
+        assert!(passes.attachments().next().is_some(), "the PDF");
+    }
 }

@@ -18,6 +18,8 @@ on_both_databases!(
     webhooks_with_a_bad_signature_or_replayed_change_nothing,
     a_card_payment_left_open_cannot_charge_an_order_the_desk_has_been_paid_for,
     two_windows_paying_one_order_at_once_charge_the_card_once,
+    refunding_one_pass_paid_by_card_refunds_its_price_on_the_provider_once,
+    placing_an_order_emails_its_code_link_and_lines_before_payment,
 );
 
 struct Shop {
@@ -103,11 +105,41 @@ impl Shop {
         page.matches("<article class=\"pass\"").count()
     }
 
-    /// How many e-mails with passes went out (the outbox writes them to DATA/mail).
+    /// How many e-mails with passes (a PDF attached) went out; the outbox writes them to
+    /// DATA/mail. Each order's confirmation, sent when it is placed, is not counted.
     fn mails(&self) -> usize {
-        std::fs::read_dir(self.data.path().join("mail"))
-            .map(|d| d.filter_map(Result::ok).count())
-            .unwrap_or(0)
+        self.mail_files()
+            .iter()
+            .filter(|m| m.contains("application/pdf"))
+            .count()
+    }
+
+    /// The subject and text of every e-mail sent so far, as a mail client shows them.
+    fn mail_texts(&self) -> Vec<String> {
+        self.mail_files()
+            .iter()
+            .filter_map(|raw| {
+                let m = mail_parser::MessageParser::default().parse(raw.as_bytes())?;
+                Some(format!(
+                    "{}\n{}",
+                    m.subject().unwrap_or_default(),
+                    m.body_text(0).unwrap_or_default()
+                ))
+            })
+            .collect()
+    }
+
+    /// Every e-mail sent so far, as written (in order of sending).
+    fn mail_files(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.data.path().join("mail"))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect()
     }
 
     fn wait(&self, what: &str, mut done: impl FnMut() -> bool) {
@@ -139,6 +171,65 @@ impl Shop {
             .expect("server answers");
         let status = response.status().as_u16();
         (status, response.body_mut().read_json().unwrap_or_default())
+    }
+}
+
+impl Shop {
+    /// Pays an order by card through its page (as the card form does); its payment intent.
+    fn pay_by_card(&self, order: &str) -> String {
+        let (_, start) = self.card(order, "start", json!({}));
+        let intent = self.intent_of(&start);
+        let card = self.stripe.card("4242424242424242");
+        let (status, paid) = self.card(order, "confirm", json!({"payment_method": card}));
+        assert_eq!(
+            (status, paid["status"].as_str()),
+            (200, Some("paid")),
+            "{paid}"
+        );
+        intent
+    }
+
+    /// The order page in English.
+    fn order_page(&self, order: &str) -> String {
+        self.agent
+            .get(&format!("{}/o/{order}?lang=en", self.server.url))
+            .call()
+            .expect("order page")
+            .body_mut()
+            .read_to_string()
+            .expect("text")
+    }
+
+    /// The pass numbers on the order page, in order.
+    fn serials(&self, order: &str) -> Vec<String> {
+        self.order_page(order)
+            .split("data-serial=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// `townpass passes revoke SERIAL --refund --json`, with the card provider at `api_base`.
+    fn revoke_with_refund(&self, serial: &str, api_base: &str) -> std::process::Output {
+        self.data
+            .command()
+            .args([
+                "passes",
+                "revoke",
+                serial,
+                "--reason",
+                "plans changed",
+                "--refund",
+                "--json",
+            ])
+            .env(
+                "TOWNPASS_STRIPE_SECRET_KEY",
+                townpass_tests::STRIPE_SECRET_KEY,
+            )
+            .env("TOWNPASS_STRIPE_API_BASE", api_base)
+            .output()
+            .expect("townpass runs")
     }
 }
 
@@ -525,4 +616,104 @@ fn two_windows_paying_one_order_at_once_charge_the_card_once(data: DataDir) {
             .collect();
         assert_eq!(kept.len(), 1, "{list}");
     }
+}
+
+fn refunding_one_pass_paid_by_card_refunds_its_price_on_the_provider_once(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    let order = shop.buy();
+    let intent = shop.pay_by_card(&order);
+    let serials = shop.serials(&order);
+    assert_eq!(serials.len(), 2);
+
+    // The provider cannot be reached: nothing is refunded, the pass stays valid, and the
+    // operator is told so.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead_url = format!("http://{}", dead.local_addr().expect("addr"));
+    drop(dead);
+    let out = shop.revoke_with_refund(&serials[0], &dead_url);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused while the provider is down");
+    assert!(
+        stderr.contains("card refund failed") && stderr.contains("still valid"),
+        "{stderr}"
+    );
+    assert!(!shop.order_page(&order).contains("class=\"pass revoked\""));
+    let (_, refunds) = shop
+        .stripe
+        .get(&format!("/v1/refunds?payment_intent={intent}"));
+    assert_eq!(
+        refunds["data"].as_array().map(Vec::len),
+        Some(0),
+        "{refunds}"
+    );
+
+    // The provider is back: one pass's price (45.00 EUR of the 90.00 paid) goes back to the
+    // card, and the refund's id is recorded with the revocation.
+    let out = shop.revoke_with_refund(&serials[0], &shop.stripe.url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("--json");
+    assert_eq!(answer["serial"], serials[0].as_str());
+    assert_eq!(answer["refund"]["amount_minor"], 4500, "{answer}");
+    assert_eq!(answer["refund"]["currency"], "EUR");
+    let (_, refunds) = shop
+        .stripe
+        .get(&format!("/v1/refunds?payment_intent={intent}"));
+    let list = refunds["data"].as_array().expect("refunds");
+    assert_eq!(list.len(), 1, "{refunds}");
+    assert_eq!(list[0]["amount"], 4500);
+    assert_eq!(list[0]["id"], answer["refund"]["id"]);
+    assert_eq!(list[0]["metadata"]["pass"], serials[0].as_str());
+
+    // The page says so; the other pass is untouched.
+    let page = shop.order_page(&order);
+    assert_eq!(
+        page.matches("class=\"pass revoked\"").count(),
+        1,
+        "one cancelled"
+    );
+    assert_eq!(shop.passes_shown(&order), 1, "one still shown as valid");
+
+    // Asked again, nothing more is refunded.
+    let out = shop.revoke_with_refund(&serials[0], &shop.stripe.url);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already revoked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, refunds) = shop
+        .stripe
+        .get(&format!("/v1/refunds?payment_intent={intent}"));
+    assert_eq!(refunds["data"].as_array().map(Vec::len), Some(1));
+}
+
+fn placing_an_order_emails_its_code_link_and_lines_before_payment(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    let order = shop.buy();
+    shop.wait("the confirmation e-mail", || !shop.mail_texts().is_empty());
+    let mails = shop.mail_texts();
+    let confirmation = &mails[0];
+    assert!(
+        confirmation.contains("waiting for payment"),
+        "{confirmation}"
+    );
+    assert!(
+        confirmation.contains(&format!("/o/{order}")),
+        "the link: {confirmation}"
+    );
+    assert!(
+        confirmation.contains("Bulgaria Heritage Pass 72 h, Adult"),
+        "what was ordered: {confirmation}"
+    );
+    assert!(
+        confirmation.contains("pay by card"),
+        "how to pay: {confirmation}"
+    );
+    assert_eq!(shop.mails(), 0, "no passes before payment");
+    shop.pay_by_card(&order);
+    shop.wait("the passes' e-mail", || shop.mails() == 1);
 }

@@ -160,26 +160,23 @@ pub async fn revoke(
         (Err(e), _) => Err(e),
         (_, true) => Err("say why the pass is revoked".to_string()),
         (Ok(serial), false) => {
-            match state
-                .store
-                .revoke_pass(
-                    &serial.to_string(),
-                    &reason,
-                    refund,
-                    &user.email,
-                    crate::store::now(),
-                )
-                .await
+            match crate::sales::refund::revoke(
+                &state.store,
+                state.card.as_deref(),
+                &serial,
+                &reason,
+                refund,
+                &user.email,
+                crate::store::now(),
+            )
+            .await
             {
-                Ok(()) => {
+                Ok(done) => {
                     tracing::info!(%serial, by = %user.email, %reason, "pass revoked");
-                    Ok(format!("Pass {serial} revoked."))
+                    Ok(done.describe())
                 }
-                Err(
-                    e @ (crate::store::StoreError::NotFound(_)
-                    | crate::store::StoreError::Conflict(_)),
-                ) => Err(e.to_string()),
-                Err(e) => return Err(e.into()),
+                Err(crate::sales::refund::RevokeError::Store(e)) => return Err(e.into()),
+                Err(e) => Err(e.to_string()),
             }
         }
     };

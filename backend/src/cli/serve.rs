@@ -137,7 +137,7 @@ pub async fn run_server(
     crate::sales::mail::spawn_worker(
         store.clone(),
         mailer,
-        base_url.clone(),
+        crate::sales::mail::MailContext::new(&base_url, card.is_some()),
         std::time::Duration::from_secs(args.mail_interval.max(1)),
     );
     println!("townpass listening on http://{addr} (public URL {base_url})");

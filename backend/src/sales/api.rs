@@ -24,6 +24,7 @@ use crate::accounts;
 use crate::http::Shared;
 use crate::http::api::{ApiError, ErrorBody, any_caller};
 use crate::i18n::present;
+use crate::sales::refund::RevokeError;
 use crate::sales::{self, LineRequest, OrderRequest, SalesError};
 use crate::store::{IdempotentAnswer, NewOrder, NewPass, OrderRow, StoreError};
 
@@ -466,6 +467,7 @@ pub struct RevokeAnswer {
         (status = 401, description = "No API key, or an unknown or revoked one", body = ErrorBody),
         (status = 403, description = "A partner's key: it reads statements, it does not sell", body = ErrorBody),
         (status = 404, description = "No such pass sold by this sales point", body = ErrorBody),
+        (status = 502, description = "The pass was paid by card and the card refund failed: nothing changed, the pass is still valid", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody),
         (status = 422, description = "No reason given", body = ErrorBody),
     ))]
@@ -506,25 +508,29 @@ pub async fn revoke_pass(
         "api:{}",
         state.store.sales_point_code(sales_point_id).await?
     );
-    match state
-        .store
-        .revoke_pass(
-            &serial.to_string(),
-            body.reason.trim(),
-            body.refund,
-            &by,
-            crate::store::now(),
-        )
-        .await
+    match crate::sales::refund::revoke(
+        &state.store,
+        state.card.as_deref(),
+        &serial,
+        body.reason.trim(),
+        body.refund,
+        &by,
+        crate::store::now(),
+    )
+    .await
     {
-        Ok(()) => Ok(Json(RevokeAnswer {
+        Ok(_) => Ok(Json(RevokeAnswer {
             serial: serial.to_string(),
             revoked: true,
         })
         .into_response()),
-        Err(StoreError::Conflict(m)) => {
+        Err(RevokeError::AlreadyRevoked(m)) => {
             Err(ApiError::new(StatusCode::CONFLICT, "already_revoked", m))
         }
-        Err(e) => Err(e.into()),
+        Err(RevokeError::NotFound(m)) => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", m)),
+        Err(RevokeError::RefundFailed(m)) => {
+            Err(ApiError::new(StatusCode::BAD_GATEWAY, "refund_failed", m))
+        }
+        Err(RevokeError::Store(e)) => Err(e.into()),
     }
 }

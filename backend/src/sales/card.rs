@@ -217,6 +217,48 @@ impl Card {
         Ok(refund["id"].as_str().unwrap_or("").to_string())
     }
 
+    /// Refunds one pass of an order (a partial refund of the intent's payment): `amount` minor
+    /// units, marked with the pass number. Asked again (a retry after a crash or a cut
+    /// connection), it finds the refund made before and returns that: a pass is refunded once.
+    pub async fn refund_pass(
+        &self,
+        intent_id: &str,
+        serial: &str,
+        amount: i64,
+    ) -> Result<String, CardError> {
+        let earlier = self
+            .call(
+                &format!("/v1/refunds?payment_intent={intent_id}&limit=100"),
+                Vec::new(),
+                None,
+                true,
+            )
+            .await?;
+        if let Some(found) = earlier["data"].as_array().and_then(|refunds| {
+            refunds
+                .iter()
+                .find(|r| r["metadata"]["pass"].as_str() == Some(serial))
+        }) {
+            return Ok(found["id"].as_str().unwrap_or("").to_string());
+        }
+        let refund = self
+            .call(
+                "/v1/refunds",
+                vec![
+                    ("payment_intent".into(), intent_id.to_string()),
+                    ("amount".into(), amount.to_string()),
+                    ("metadata[pass]".into(), serial.to_string()),
+                ],
+                Some(format!("townpass-refund-pass-{serial}")),
+                false,
+            )
+            .await?;
+        match refund["id"].as_str() {
+            Some(id) if !id.is_empty() => Ok(id.to_string()),
+            _ => Err(CardError::Provider("the refund has no id".into())),
+        }
+    }
+
     /// Cancels an intent (a failed or abandoned attempt, replaced by a new one).
     pub async fn cancel(&self, intent_id: &str) -> Result<Intent, CardError> {
         Self::intent(

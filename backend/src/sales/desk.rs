@@ -172,15 +172,12 @@ pub async fn sell(
         payment_provider: "desk_cash".into(),
     };
     let now = crate::store::now();
-    let order = sales::create_order(&state.store, &req, now)
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
     let key = state
         .keys
         .ensure_active(&state.store, now)
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    sales::pay_order(&state.store, &key, &order, Some(user.id), now)
+    let order = sales::sell_at_desk(&state.store, &key, &req, user.id, now)
         .await
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     Ok((

@@ -88,8 +88,91 @@ impl Mailer {
     }
 }
 
-/// The e-mail for a paid order: greeting, link to the order page, the passes as a PDF.
+/// What the outbox needs to know to write a message.
+#[derive(Clone, Debug)]
+pub struct MailContext {
+    /// The public URL the links in a message start with.
+    pub base_url: String,
+    /// Whether the order page takes cards (the confirmation then says so).
+    pub card_payments: bool,
+}
+
+impl MailContext {
+    pub fn new(base_url: &str, card_payments: bool) -> MailContext {
+        MailContext {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            card_payments,
+        }
+    }
+}
+
+/// The e-mail a queued row asks for: the confirmation of a placed order, or the paid order's
+/// passes.
 pub async fn render_order_mail(
+    store: &Store,
+    row: &OutboxRow,
+    context: &MailContext,
+    from: &Mailbox,
+) -> Result<Message, String> {
+    match row.kind.as_str() {
+        "order_placed" => render_confirmation(store, row, context, from).await,
+        _ => render_passes(store, row, &context.base_url, from).await,
+    }
+}
+
+/// The order confirmation, sent when the order is placed: its code, link, what was ordered, the
+/// total and how to pay. No passes yet (they follow when it is paid).
+async fn render_confirmation(
+    store: &Store,
+    row: &OutboxRow,
+    context: &MailContext,
+    from: &Mailbox,
+) -> Result<Message, String> {
+    let order = store
+        .order_by_id(row.order_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let lang = crate::i18n::supported(&row.language).unwrap_or("en");
+    let code = present::order_code(&order.public_id);
+    let url = format!("{}/o/{}", context.base_url, order.public_id);
+    let lines = crate::sales::orders::describe_lines(store, order.id, lang)
+        .await
+        .map_err(|e| e.to_string())?;
+    let currency: townpass_core::money::Currency = order.currency.parse()?;
+    let total = townpass_core::money::Money::new(order.total_minor, currency).to_string();
+    let how_to_pay = if context.card_payments {
+        t(lang, "mail_placed_pay_card")
+    } else {
+        t(lang, "mail_placed_pay_desk")
+    };
+    let mut text = format!(
+        "{}\n\n{}: {code}\n{url}\n\n{}:\n",
+        t(lang, "mail_placed_greeting"),
+        t(lang, "order_code"),
+        t(lang, "order_lines"),
+    );
+    for line in &lines {
+        text.push_str(&format!("- {line}\n"));
+    }
+    text.push_str(&format!(
+        "{}: {total}\n\n{how_to_pay}\n\n{}\n",
+        t(lang, "order_total"),
+        t(lang, "mail_placed_then")
+    ));
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(tf(lang, "mail_placed_subject", &[("code", &code)]))
+        .singlepart(SinglePart::plain(text))
+        .map_err(|e| e.to_string())
+}
+
+/// The e-mail for a paid order: greeting, link to the order page, the passes as a PDF.
+async fn render_passes(
     store: &Store,
     row: &OutboxRow,
     base_url: &str,
@@ -140,12 +223,12 @@ pub fn backoff(attempts: i64) -> i64 {
 pub async fn deliver_due(
     store: &Store,
     mailer: &Mailer,
-    base_url: &str,
+    context: &MailContext,
     now: i64,
 ) -> Result<usize, crate::store::StoreError> {
     let mut sent = 0;
     while let Some(row) = store.claim_mail(now).await? {
-        if deliver_one(store, mailer, base_url, &row, now).await? {
+        if deliver_one(store, mailer, context, &row, now).await? {
             sent += 1;
         }
     }
@@ -153,15 +236,15 @@ pub async fn deliver_due(
 }
 
 /// Renders and sends one claimed message; a failure is recorded with its next attempt time.
-#[tracing::instrument(name = "mail_send", skip_all, fields(id = row.id, attempt = row.attempts + 1))]
+#[tracing::instrument(name = "mail_send", skip_all, fields(id = row.id, kind = %row.kind, attempt = row.attempts + 1))]
 async fn deliver_one(
     store: &Store,
     mailer: &Mailer,
-    base_url: &str,
+    context: &MailContext,
     row: &OutboxRow,
     now: i64,
 ) -> Result<bool, crate::store::StoreError> {
-    let result = match render_order_mail(store, row, base_url, mailer.from()).await {
+    let result = match render_order_mail(store, row, context, mailer.from()).await {
         Ok(message) => mailer.send(message, row.id).await,
         Err(e) => Err(e),
     };
@@ -184,7 +267,7 @@ async fn deliver_one(
 pub fn spawn_worker(
     store: Store,
     mailer: Mailer,
-    base_url: String,
+    context: MailContext,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -192,7 +275,7 @@ pub fn spawn_worker(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = deliver_due(&store, &mailer, &base_url, crate::store::now()).await {
+            if let Err(e) = deliver_due(&store, &mailer, &context, crate::store::now()).await {
                 tracing::error!(error = %e, "outbox round failed");
             }
         }

@@ -124,26 +124,11 @@ pub async fn page(
     }
     let all_cancelled = !passes.is_empty() && passes.iter().all(|p| p.revoked_at.is_some());
     // What was ordered, while nothing is issued yet: "2 × Bulgaria Heritage Pass 72 h, Adult".
-    let mut lines_shown = Vec::new();
-    if order.status == "pending" {
-        for line in state.store.order_lines(order.id).await? {
-            let product = state.store.product_by_id(line.product_id).await?;
-            let category = categories
-                .iter()
-                .find(|c| i64::from(c.id) == line.category_id)
-                .map(|c| pick(&c.name, lang).to_string())
-                .unwrap_or_default();
-            let mut text = format!(
-                "{} × {}, {category}",
-                line.quantity,
-                present::name(&product.product.name, lang)
-            );
-            if let Some(holder) = &line.holder {
-                text.push_str(&format!(" ({holder})"));
-            }
-            lines_shown.push(text);
-        }
-    }
+    let lines_shown = if order.status == "pending" {
+        describe_lines(&state.store, order.id, lang).await?
+    } else {
+        Vec::new()
+    };
     let body = html! {
         p { (ctx.t("order_code")) ": " span.code #order-code { (present::order_code(&order.public_id)) } }
         p { (ctx.t("order_total")) ": " strong { (Money::new(order.total_minor, currency).to_string()) } }
@@ -237,6 +222,34 @@ pub async fn pdf(
         bytes,
     )
         .into_response())
+}
+
+/// What an order holds, a line each: "2 × Bulgaria Heritage Pass 72 h, Adult (Maria Ivanova)".
+pub async fn describe_lines(
+    store: &crate::store::Store,
+    order_id: i64,
+    lang: &str,
+) -> Result<Vec<String>, crate::store::StoreError> {
+    let categories = store.categories().await?;
+    let mut out = Vec::new();
+    for line in store.order_lines(order_id).await? {
+        let product = store.product_by_id(line.product_id).await?;
+        let category = categories
+            .iter()
+            .find(|c| i64::from(c.id) == line.category_id)
+            .map(|c| pick(&c.name, lang).to_string())
+            .unwrap_or_default();
+        let mut text = format!(
+            "{} × {}, {category}",
+            line.quantity,
+            present::name(&product.product.name, lang)
+        );
+        if let Some(holder) = &line.holder {
+            text.push_str(&format!(" ({holder})"));
+        }
+        out.push(text);
+    }
+    Ok(out)
 }
 
 /// `GET /o/{id}/status`: `{"status": "pending" | "paid" | ...}`, for the page that waits.

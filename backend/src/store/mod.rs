@@ -27,7 +27,7 @@ pub use accounts::{ApiKeyRow, NewUser, UserRow};
 pub use catalog::{ApplyAction, ApplyChange, ApplyReport, ProductRow};
 pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption};
 pub use issuer_keys::KeyRow;
-pub use outbox::{OutboxRow, OutboxStatus};
+pub use outbox::{MailKind, OutboxRow, OutboxStatus};
 pub use pass_state::{HeldUse, IssuedPass, LateFlag, PassWrite};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use sales::{

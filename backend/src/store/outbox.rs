@@ -18,6 +18,8 @@ pub struct OutboxRow {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OutboxStatus {
     pub id: i64,
+    /// `order_placed` (the confirmation) or `order_passes`.
+    pub kind: String,
     pub recipient: String,
     pub attempts: i64,
     pub sent_at: Option<i64>,
@@ -28,10 +30,29 @@ pub struct OutboxStatus {
 /// How long a claimed message stays with its worker before another may try.
 const LEASE_SECONDS: i64 = 300;
 
-/// Queues the e-mail with an order's passes inside `tx`, so it is written with the payment or not
-/// at all.
+/// What a queued message says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    /// The order is placed and waits for payment: its code, link, lines and how to pay.
+    OrderPlaced,
+    /// The order is paid: the link and the passes as a PDF.
+    OrderPasses,
+}
+
+impl MailKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            MailKind::OrderPlaced => "order_placed",
+            MailKind::OrderPasses => "order_passes",
+        }
+    }
+}
+
+/// Queues an e-mail about an order inside `tx`, so it is written with the order (or its
+/// payment) or not at all.
 pub(super) async fn enqueue_order_mail_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: MailKind,
     order_id: i64,
     recipient: &str,
     language: &str,
@@ -39,12 +60,13 @@ pub(super) async fn enqueue_order_mail_in(
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO outbox (kind, order_id, recipient, language, created_at, next_attempt_at) \
-         VALUES ('order_passes', $1, $2, $3, $4, $4) RETURNING id",
+         VALUES ($5, $1, $2, $3, $4, $4) RETURNING id",
     )
     .bind(order_id)
     .bind(recipient)
     .bind(language)
     .bind(now)
+    .bind(kind.code())
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -92,7 +114,7 @@ impl Store {
 
     pub async fn outbox(&self) -> Result<Vec<OutboxStatus>> {
         Ok(sqlx::query_as(
-            "SELECT id, recipient, attempts, sent_at, last_error, next_attempt_at FROM outbox ORDER BY id",
+            "SELECT id, kind, recipient, attempts, sent_at, last_error, next_attempt_at FROM outbox ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?)

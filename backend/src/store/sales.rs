@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use sqlx::{Any, Transaction};
 
-use super::{Dialect, Result, Store, StoreError};
+use super::{Dialect, MailKind, Result, Store, StoreError};
 
 /// Rows per multi-row INSERT. PostgreSQL: large batches save round trips. SQLite: binding a
 /// `$N` parameter looks its name up in a list (linear), so binding is quadratic in the parameters
@@ -38,6 +38,8 @@ pub struct NewOrder {
     pub currency: String,
     pub payment_provider: String,
     pub created_at: i64,
+    /// The desk user who took the money, for an order paid at once at a desk.
+    pub paid_by: Option<i64>,
     pub lines: Vec<NewLine>,
 }
 
@@ -124,8 +126,8 @@ async fn insert_order_rows(
 ) -> Result<(i64, Vec<LineRow>)> {
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (public_id, email, language, status, channel, sales_point_id, commission_bp, \
-         currency, total_minor, payment_provider, created_at, paid_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         currency, total_minor, payment_provider, created_at, paid_at, paid_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(&order.public_id)
     .bind(&order.email)
@@ -139,6 +141,7 @@ async fn insert_order_rows(
     .bind(&order.payment_provider)
     .bind(order.created_at)
     .bind(paid_at)
+    .bind(order.paid_by)
     .fetch_one(&mut **tx)
     .await?;
     let mut lines = Vec::with_capacity(order.lines.len());
@@ -270,8 +273,15 @@ impl Store {
         )
         .await?;
         if let Some((recipient, language)) = order.mail() {
-            super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, language, paid_at)
-                .await?;
+            super::outbox::enqueue_order_mail_in(
+                &mut tx,
+                MailKind::OrderPasses,
+                order_id,
+                recipient,
+                language,
+                paid_at,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(order_id)
@@ -299,6 +309,19 @@ impl Store {
     pub async fn insert_pending_order(&self, order: &NewOrder) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let (order_id, _) = insert_order_rows(&mut tx, order, "pending", None).await?;
+        // The buyer hears at once (code, link, what was ordered, how to pay): closing the tab
+        // before paying loses nothing.
+        if let Some((recipient, language)) = order.mail() {
+            super::outbox::enqueue_order_mail_in(
+                &mut tx,
+                MailKind::OrderPlaced,
+                order_id,
+                recipient,
+                language,
+                order.created_at,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(order_id)
     }
@@ -366,8 +389,15 @@ impl Store {
         )
         .await?;
         if let Some(recipient) = &email {
-            super::outbox::enqueue_order_mail_in(&mut tx, order_id, recipient, &language, paid_at)
-                .await?;
+            super::outbox::enqueue_order_mail_in(
+                &mut tx,
+                MailKind::OrderPasses,
+                order_id,
+                recipient,
+                &language,
+                paid_at,
+            )
+            .await?;
         }
         if let Some(intent_id) = intent_id {
             let marked = sqlx::query(
@@ -405,16 +435,36 @@ impl Store {
         by: &str,
         now: i64,
     ) -> Result<()> {
+        self.revoke_pass_with(serial, reason, refund, by, now, None)
+            .await
+    }
+
+    /// [`Store::revoke_pass`], recording the card provider's refund (its id, the amount given
+    /// back) with the revocation.
+    pub async fn revoke_pass_with(
+        &self,
+        serial: &str,
+        reason: &str,
+        refund: bool,
+        by: &str,
+        now: i64,
+        card_refund: Option<(&str, i64)>,
+    ) -> Result<()> {
         let _local = self.turns.clone().lock_owned().await;
         let mut tx = self.begin_write().await?;
         super::pass_state::take_turn(&mut tx).await?;
-        let done = sqlx::query("UPDATE passes SET revoked_at = $2, revoke_reason = $3, refunded_at = $4 WHERE serial = $1 AND revoked_at IS NULL")
-            .bind(serial)
-            .bind(now)
-            .bind(reason)
-            .bind(refund.then_some(now))
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE passes SET revoked_at = $2, revoke_reason = $3, refunded_at = $4, \
+             refund_ref = $5, refund_minor = $6 WHERE serial = $1 AND revoked_at IS NULL",
+        )
+        .bind(serial)
+        .bind(now)
+        .bind(reason)
+        .bind(refund.then_some(now))
+        .bind(card_refund.map(|(id, _)| id))
+        .bind(card_refund.map(|(_, amount)| amount))
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() != 1 {
             let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passes WHERE serial = $1")
                 .bind(serial)
@@ -436,6 +486,19 @@ impl Store {
         super::pass_state::record_change(&mut tx, serial, "revoked", now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The card refund recorded for a pass: (provider's refund id, amount in minor units).
+    pub async fn pass_card_refund(&self, serial: &str) -> Result<Option<(String, i64)>> {
+        let row: Option<(Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT refund_ref, refund_minor FROM passes WHERE serial = $1")
+                .bind(serial)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some((Some(id), Some(amount))) => Some((id, amount)),
+            _ => None,
+        })
     }
 
     pub async fn pass(&self, serial: &str) -> Result<PassRow> {

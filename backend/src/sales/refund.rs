@@ -1,0 +1,124 @@
+//! Revoking a pass, and giving its money back. A pass paid by card is refunded through the card
+//! provider first (a partial refund of the order's payment: this pass's price); only when the
+//! provider has refunded it is the pass revoked, with the provider's refund id. A provider that
+//! fails leaves the pass valid, and the caller is told so. A retry after a crash between the two
+//! finds the refund made before (see [`Card::refund_pass`]): nobody is refunded twice.
+
+use townpass_core::Serial;
+
+use crate::sales::card::Card;
+use crate::store::{Store, StoreError};
+
+/// What a revocation did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revoked {
+    pub serial: String,
+    /// The card refund made: (provider's refund id, amount in minor units, currency).
+    pub card_refund: Option<(String, i64, String)>,
+}
+
+impl Revoked {
+    /// One sentence for the person who asked.
+    pub fn describe(&self) -> String {
+        match &self.card_refund {
+            Some((id, amount, currency)) => {
+                let money = currency
+                    .parse::<townpass_core::money::Currency>()
+                    .map(|c| townpass_core::money::Money::new(*amount, c).to_string())
+                    .unwrap_or_else(|_| format!("{amount} {currency}"));
+                format!(
+                    "Pass {} revoked; {money} refunded to the card (refund {id}). Scanners refuse it after their next sync.",
+                    self.serial
+                )
+            }
+            None => format!(
+                "Pass {} revoked. Scanners refuse it after their next sync.",
+                self.serial
+            ),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RevokeError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    AlreadyRevoked(String),
+    /// The card refund did not happen: the pass is unchanged (still valid).
+    #[error("{0}")]
+    RefundFailed(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for RevokeError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => RevokeError::NotFound(format!("{m} not found")),
+            StoreError::Conflict(m) => RevokeError::AlreadyRevoked(m),
+            other => RevokeError::Store(other),
+        }
+    }
+}
+
+/// Revokes `serial`; with `refund`, gives its price back (through `card` when the order was paid
+/// by card). `by` is who asked, for the audit trail.
+pub async fn revoke(
+    store: &Store,
+    card: Option<&Card>,
+    serial: &Serial,
+    reason: &str,
+    refund: bool,
+    by: &str,
+    now: i64,
+) -> Result<Revoked, RevokeError> {
+    let serial = serial.to_string();
+    let pass = store.pass(&serial).await?;
+    if pass.revoked_at.is_some() {
+        return Err(RevokeError::AlreadyRevoked(format!(
+            "pass {serial} is already revoked"
+        )));
+    }
+    let paid_by_card = match store.card_intent(pass.order_id).await? {
+        Some((intent, Some(_paid_at))) => Some(intent),
+        _ => None,
+    };
+    let mut card_refund = None;
+    if refund && let Some(intent) = paid_by_card {
+        let Some(card) = card else {
+            return Err(RevokeError::RefundFailed(format!(
+                "pass {serial} was paid by card, and card payments are not configured here \
+                 (TOWNPASS_STRIPE_SECRET_KEY): nothing was refunded and the pass is still valid"
+            )));
+        };
+        let id = card
+            .refund_pass(&intent, &serial, pass.price_minor)
+            .await
+            .map_err(|e| {
+                tracing::warn!(%serial, error = %e, "card refund failed; pass left valid");
+                RevokeError::RefundFailed(format!(
+                    "the card refund failed ({e}): nothing was refunded and pass {serial} is \
+                     still valid; try again later"
+                ))
+            })?;
+        tracing::info!(%serial, refund = %id, amount = pass.price_minor, "pass refunded to the card");
+        card_refund = Some((id, pass.price_minor, pass.currency.clone()));
+    }
+    store
+        .revoke_pass_with(
+            &serial,
+            reason,
+            refund,
+            by,
+            now,
+            card_refund
+                .as_ref()
+                .map(|(id, amount, _)| (id.as_str(), *amount)),
+        )
+        .await?;
+    Ok(Revoked {
+        serial,
+        card_refund,
+    })
+}
