@@ -105,6 +105,30 @@ fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page
     if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
         let _ = std::fs::write(std::path::Path::new(&dir).join("order-page.png"), png);
     }
+
+    // The phone keeps the page once opened (its service worker says when it has saved it).
+    browser.wait_for("document.documentElement.dataset.kept", 30);
+    // No network at all: the server is gone. A reload still shows the pass and its QR code,
+    // and says that this is the saved copy and when it was made.
+    server.kill();
+    browser.goto(&order_url);
+    assert_eq!(browser.find_all(".pass .qr svg").len(), 1, "the pass, offline");
+    assert!(browser.text(".pass").contains("Elena Georgieva"));
+    browser.wait_for("!document.getElementById('offline').hidden", 10);
+    assert!(
+        browser.text("#offline").contains("copy saved on this phone"),
+        "{}",
+        browser.text("#offline")
+    );
+    // "Show at the gate", offline too: one pass per screen, QR, holder and category large.
+    browser.goto(&format!("{order_url}/gate"));
+    assert_eq!(browser.find_all(".slide .qr svg").len(), 1);
+    assert_eq!(browser.text(".slide .holder"), "Elena Georgieva");
+    assert_eq!(browser.text(".slide .category"), "Adult");
+    let gate = browser.screenshot();
+    if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
+        let _ = std::fs::write(std::path::Path::new(&dir).join("gate-offline.png"), gate);
+    }
 }
 
 #[test]

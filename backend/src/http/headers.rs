@@ -36,6 +36,19 @@ pub fn content_security_policy() -> &'static str {
     })
 }
 
+/// The policy of a paid order's pages (the passes, the gate view): their own script file
+/// (`/assets/order.js`) and service worker, nothing inline.
+pub fn pass_page_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        format!(
+            "default-src 'self'; script-src 'self'; worker-src 'self'; style-src {}; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            csp_hash(super::web::CSS),
+        )
+    })
+}
+
 /// `scheme://host[:port]` of a URL, as CSP names a source.
 fn origin(url: &str) -> &str {
     let rest = url.find("://").map_or(0, |i| i + 3);

@@ -47,14 +47,8 @@ pub async fn page(
             .map(|c| pick(&c.name, lang).to_string());
         let revoked = pass.revoked_at.is_some();
         let zone = &product.product.time_zone;
-        // Validity from first use: the earliest use anywhere (as the scanners judge it) fixes the
-        // real end, never later than the pass's own expiry.
         let first_use = uses.iter().min_by_key(|u| u.scanned_at_ms);
-        let real_end = first_use.and_then(|u| {
-            let tz = jiff::tz::TimeZone::get(zone).ok()?;
-            townpass_core::rules::validity_end(&product.product.validity, u.scanned_at_ms, &tz)
-                .map(|end_ms| end_ms.div_euclid(1000).min(pass.expires_at))
-        });
+        let real_end = real_end(&product.product, pass.expires_at, &uses);
         let since_first = first_use.map(|u| {
             let (venue, time) = (
                 present::name(&u.venue.name, lang),
@@ -122,6 +116,17 @@ pub async fn page(
             }
         });
     }
+    let zone_of_order = match passes.first() {
+        Some(p) => {
+            state
+                .store
+                .product_by_id(p.product_id)
+                .await?
+                .product
+                .time_zone
+        }
+        None => "UTC".to_string(),
+    };
     let all_cancelled = !passes.is_empty() && passes.iter().all(|p| p.revoked_at.is_some());
     // What was ordered, while nothing is issued yet: "2 × Bulgaria Heritage Pass 72 h, Adult".
     let lines_shown = if order.status == "pending" {
@@ -153,18 +158,35 @@ pub async fn page(
                 script src="/assets/pay.js" {}
             },
             "paid" if all_cancelled => {
-                p.error #status data-status="cancelled" { (ctx.t("order_all_cancelled")) }
+                p.error #status data-status="cancelled" data-order=(order.public_id) { (ctx.t("order_all_cancelled")) }
             },
             "paid" => {
-                p.ok #status data-status="paid" { (ctx.t("order_paid")) }
-                p { a.button href={ "/o/" (order.public_id) "/passes.pdf" } { (ctx.t("order_pdf")) } }
+                p.ok #status data-status="paid" data-order=(order.public_id) { (ctx.t("order_paid")) }
+                p.actions {
+                    a.button.gate-button href={ "/o/" (order.public_id) "/gate" } { (ctx.t("gate_show")) }
+                    " "
+                    a.button.secondary href={ "/o/" (order.public_id) "/passes.pdf" } { (ctx.t("order_pdf")) }
+                }
             },
             other => { p.error #status data-status=(other) { (other) } },
         }
         @for card in &cards { (card) }
         p { small { (ctx.t("order_keep_link")) } }
+        (saved_note(&ctx, now, &zone_of_order))
+        @if order.status != "pending" { script src="/assets/order.js" {} }
     };
-    let mut response = ctx.page(&ctx.t("order_title"), body);
+    let mut response = ctx.page_with_head(
+        &ctx.t("order_title"),
+        html! { link rel="manifest" href={ "/o/" (order.public_id) "/manifest.webmanifest" }; },
+        body,
+    );
+    if order.status != "pending"
+        && let Ok(v) = header::HeaderValue::from_str(crate::http::headers::pass_page_policy())
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     if order.status == "pending" {
         let policy = crate::http::headers::payment_page_policy(
             state
@@ -222,6 +244,177 @@ pub async fn pdf(
         bytes,
     )
         .into_response())
+}
+
+/// "Updated 2026-12-03 10:15 CET", and the line order.js shows when the phone has no network.
+fn saved_note(ctx: &Ctx, now: i64, zone: &str) -> maud::Markup {
+    let time = present::local_time(now, zone);
+    html! {
+        p.updated #updated data-at=(now) { small { (ctx.tf("order_updated", &[("time", &time)])) } }
+        p.error #offline hidden role="status" { (ctx.tf("order_offline", &[("time", &time)])) }
+    }
+}
+
+/// `GET /o/{id}/gate`: "show at the gate": one pass per screen, the QR code as wide as the
+/// screen, black on white, holder and category large; swipe (or arrow keys) to the next pass.
+/// Works without JavaScript (CSS scroll snapping); cancelled passes are left out.
+pub async fn gate(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if !valid_public_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let lang = ctx.lang;
+    let order = state.store.order_by_public_id(&id).await?;
+    let passes = state.store.passes_of_order(order.id).await?;
+    let categories = state.store.categories().await?;
+    let now = crate::store::now();
+    let showable: Vec<_> = passes.iter().filter(|p| p.revoked_at.is_none()).collect();
+    let mut zone = "UTC".to_string();
+    let mut slides = Vec::new();
+    for (n, pass) in showable.iter().enumerate() {
+        let product = state.store.product_by_id(pass.product_id).await?;
+        let uses = state.store.uses_of_pass(&pass.serial).await?;
+        let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
+        zone.clone_from(&product.product.time_zone);
+        let category = categories
+            .iter()
+            .find(|c| i64::from(c.id) == pass.category_id)
+            .map(|c| pick(&c.name, lang).to_string())
+            .unwrap_or_default();
+        let until = match real_end(&product.product, pass.expires_at, &uses) {
+            Some(end) => ctx.tf(
+                "gate_valid_until",
+                &[("time", &present::local_time(end, &zone))],
+            ),
+            None => present::validity(lang, &product.product),
+        };
+        slides.push(html! {
+            section.slide #{ "p" (n + 1) } data-serial=(pass.serial) {
+                p.count { (ctx.tf("gate_count", &[("n", &(n + 1).to_string()), ("total", &showable.len().to_string())])) }
+                div.qr { (PreEscaped(qr.to_svg())) }
+                @if let Some(holder) = &pass.holder { p.holder { (holder) } }
+                p.category { (category) }
+                p.meta { (present::name(&product.product.name, lang)) }
+                p.meta { (until) }
+            }
+        });
+    }
+    let title = ctx.t("gate_title");
+    let markup = html! {
+        (maud::DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="theme-color" content="#ffffff";
+                title { (title) " · townpass" }
+                link rel="manifest" href={ "/o/" (order.public_id) "/manifest.webmanifest" };
+                style { (PreEscaped(crate::http::web::CSS)) }
+            }
+            body.gate {
+                nav.gate-bar {
+                    a href={ "/o/" (order.public_id) } { "← " (ctx.t("gate_back")) }
+                    @if slides.len() > 1 { span { (ctx.t("gate_swipe")) } }
+                }
+                @if slides.is_empty() {
+                    main { p.error #status data-status="none" { (ctx.t("gate_none")) } }
+                } @else {
+                    main.slides #status data-status="paid" data-order=(order.public_id) {
+                        @for slide in &slides { (slide) }
+                    }
+                }
+                (saved_note(&ctx, now, &zone))
+                script src="/assets/order.js" {}
+            }
+        }
+    };
+    let mut response = markup.into_response();
+    ctx.remember_lang(&mut response);
+    let h = response.headers_mut();
+    if let Ok(v) = header::HeaderValue::from_str(crate::http::headers::pass_page_policy()) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
+}
+
+/// `GET /o/{id}/manifest.webmanifest`: "add to home screen" opens this order's passes.
+pub async fn manifest(ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
+    if !valid_public_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let body = serde_json::json!({
+        "name": ctx.t("order_app_name"),
+        "short_name": "townpass",
+        "lang": ctx.lang,
+        "id": format!("/o/{id}"),
+        "start_url": format!("/o/{id}"),
+        "scope": "/o/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#14324a",
+        "icons": [
+            {"src": crate::devices::web::asset_path("icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": crate::devices::web::asset_path("icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": crate::devices::web::asset_path("icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        body.to_string(),
+    )
+        .into_response())
+}
+
+/// `GET /o/sw.js`: the pass pages' service worker (keeps each order page opened on this phone,
+/// and its gate view, for use with no network).
+pub async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/order-sw.js"),
+    )
+        .into_response()
+}
+
+/// `GET /assets/order.js`: the pass pages' script (offline copy, the gate view's screen lock).
+pub async fn order_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/order.js"),
+    )
+        .into_response()
+}
+
+/// Validity from first use: the earliest use anywhere (as the scanners judge it) fixes the real
+/// end, never later than the pass's own expiry. `None` before the first use.
+fn real_end(
+    product: &townpass_core::catalog::Product,
+    expires_at: i64,
+    uses: &[crate::store::PassUse],
+) -> Option<i64> {
+    let first = uses.iter().map(|u| u.scanned_at_ms).min()?;
+    let tz = jiff::tz::TimeZone::get(&product.time_zone).ok()?;
+    townpass_core::rules::validity_end(&product.validity, first, &tz)
+        .map(|end_ms| end_ms.div_euclid(1000).min(expires_at))
 }
 
 /// What an order holds, a line each: "2 × Bulgaria Heritage Pass 72 h, Adult (Maria Ivanova)".
