@@ -103,6 +103,7 @@ impl TestDb {
             base_url: base.clone(),
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
             card: None,
+            wallets: Default::default(),
             request_timeout: crate::http::REQUEST_TIMEOUT,
             proxies: crate::http::client::TrustedProxies::default(),
         });
@@ -298,6 +299,7 @@ impl TestApp {
             base_url: public_url.map_or_else(|| base.clone(), str::to_string),
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
             card: None,
+            wallets: Default::default(),
             request_timeout: timeout,
             proxies: crate::http::client::TrustedProxies {
                 addresses: trusted,

@@ -21,6 +21,7 @@ async fn routed_paths(db: &TestDb) -> BTreeSet<String> {
         base_url: "http://127.0.0.1".into(),
         payments: Arc::new(townpass::sales::payment::PayAtPickup),
         card: None,
+        wallets: Default::default(),
         request_timeout: http::REQUEST_TIMEOUT,
         proxies: Default::default(),
     });

@@ -112,11 +112,17 @@ fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page
     // and says that this is the saved copy and when it was made.
     server.kill();
     browser.goto(&order_url);
-    assert_eq!(browser.find_all(".pass .qr svg").len(), 1, "the pass, offline");
+    assert_eq!(
+        browser.find_all(".pass .qr svg").len(),
+        1,
+        "the pass, offline"
+    );
     assert!(browser.text(".pass").contains("Elena Georgieva"));
     browser.wait_for("!document.getElementById('offline').hidden", 10);
     assert!(
-        browser.text("#offline").contains("copy saved on this phone"),
+        browser
+            .text("#offline")
+            .contains("copy saved on this phone"),
         "{}",
         browser.text("#offline")
     );

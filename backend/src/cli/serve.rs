@@ -71,9 +71,64 @@ pub struct ServeArgs {
         default_value = "https://js.stripe.com/v3/"
     )]
     pub stripe_js_url: String,
+    /// Apple Wallet: the Pass Type ID (pass.org.example.townpass). With the team id, the
+    /// certificate, its key and Apple's WWDR certificate, each pass gets "Add to Apple Wallet".
+    #[arg(long, env = "TOWNPASS_APPLE_PASS_TYPE_ID", requires_all = ["apple_team_id", "apple_pass_cert", "apple_pass_key", "apple_wwdr_cert"])]
+    pub apple_pass_type_id: Option<String>,
+    /// Apple Wallet: the Apple Developer Team ID.
+    #[arg(long, env = "TOWNPASS_APPLE_TEAM_ID")]
+    pub apple_team_id: Option<String>,
+    /// Apple Wallet: the Pass Type ID certificate (PEM file).
+    #[arg(long, env = "TOWNPASS_APPLE_PASS_CERT", value_name = "PEM")]
+    pub apple_pass_cert: Option<std::path::PathBuf>,
+    /// Apple Wallet: the certificate's private key (PEM file, PKCS#8 or PKCS#1).
+    #[arg(long, env = "TOWNPASS_APPLE_PASS_KEY", value_name = "PEM")]
+    pub apple_pass_key: Option<std::path::PathBuf>,
+    /// Apple Wallet: Apple's WWDR intermediate certificate (PEM file).
+    #[arg(long, env = "TOWNPASS_APPLE_WWDR_CERT", value_name = "PEM")]
+    pub apple_wwdr_cert: Option<std::path::PathBuf>,
+    /// The organisation named on wallet passes.
+    #[arg(long, env = "TOWNPASS_WALLET_ORGANIZATION", default_value = "townpass")]
+    pub wallet_organization: String,
+    /// Google Wallet: the issuer id. With the service-account key, each pass gets "Save to
+    /// Google Wallet".
+    #[arg(
+        long,
+        env = "TOWNPASS_GOOGLE_WALLET_ISSUER_ID",
+        requires = "google_wallet_key"
+    )]
+    pub google_wallet_issuer_id: Option<String>,
+    /// Google Wallet: the service account's key file (the JSON Google Cloud gives).
+    #[arg(long, env = "TOWNPASS_GOOGLE_WALLET_KEY", value_name = "JSON")]
+    pub google_wallet_key: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
+    /// The wallets whose keys are given; a key that does not load stops the server with why.
+    pub fn wallets(&self) -> anyhow::Result<crate::sales::wallet::Wallets> {
+        use crate::sales::wallet::{AppleWallet, GoogleWallet, Wallets};
+        let apple = match (
+            &self.apple_pass_type_id,
+            &self.apple_team_id,
+            &self.apple_pass_cert,
+            &self.apple_pass_key,
+            &self.apple_wwdr_cert,
+        ) {
+            (Some(id), Some(team), Some(cert), Some(key), Some(wwdr)) => Some(
+                AppleWallet::load(id, team, &self.wallet_organization, cert, key, wwdr)
+                    .map_err(|e| anyhow::anyhow!("Apple Wallet: {e}"))?,
+            ),
+            _ => None,
+        };
+        let google = match (&self.google_wallet_issuer_id, &self.google_wallet_key) {
+            (Some(id), Some(key)) => Some(
+                GoogleWallet::load(id, key).map_err(|e| anyhow::anyhow!("Google Wallet: {e}"))?,
+            ),
+            _ => None,
+        };
+        Ok(Wallets { apple, google })
+    }
+
     /// The card provider, when its keys are given.
     pub fn card(&self) -> Option<crate::sales::card::Card> {
         let (secret_key, publishable_key, webhook_secret) = (
@@ -106,6 +161,14 @@ pub async fn run_server(
     ready: impl FnOnce(&str),
 ) -> anyhow::Result<u8> {
     let card = args.card().map(Arc::new);
+    let wallets = args.wallets()?;
+    if wallets.apple.is_some() || wallets.google.is_some() {
+        tracing::info!(
+            apple = wallets.apple.is_some(),
+            google = wallets.google.is_some(),
+            "wallet passes on"
+        );
+    }
     if let Some(card) = &card {
         tracing::info!(api = %card.config.api_base, "card payments on (Stripe)");
     }
@@ -148,6 +211,7 @@ pub async fn run_server(
         base_url,
         payments: Arc::new(crate::sales::payment::PayAtPickup),
         card,
+        wallets: Arc::new(wallets),
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         proxies: crate::http::client::TrustedProxies {
             addresses: args.trusted_proxies,

@@ -26,6 +26,14 @@ pub struct WebAsset {
 include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 
 /// The URL path of a named asset.
+/// The bytes of a built asset (the icons, for wallet passes).
+pub fn asset_body(name: &str) -> &'static [u8] {
+    WEB_ASSETS
+        .iter()
+        .find(|a| a.name == name)
+        .map_or(&[], |a| a.body)
+}
+
 pub fn asset_path(name: &str) -> &'static str {
     WEB_ASSETS
         .iter()

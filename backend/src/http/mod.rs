@@ -34,6 +34,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// Card payments (Stripe), when configured.
     pub card: Option<Arc<sales::card::Card>>,
+    /// Apple and Google Wallet passes, when their keys are configured.
+    pub wallets: Arc<sales::wallet::Wallets>,
     /// No request runs longer than this (uploads and file imports: at least 5 minutes): it is
     /// answered 503 and its work is dropped (a transaction in flight rolls back).
     pub request_timeout: std::time::Duration,
@@ -66,6 +68,8 @@ pub fn router(state: Shared) -> Router {
         .route("/o/{id}/gate", get(sales::orders::gate))
         .route("/o/{id}/manifest.webmanifest", get(sales::orders::manifest))
         .route("/o/sw.js", get(sales::orders::service_worker))
+        .route("/o/{id}/apple/{serial}", get(sales::orders::apple_wallet))
+        .route("/o/{id}/google/{serial}", get(sales::orders::google_wallet))
         .route("/assets/order.js", get(sales::orders::order_script))
         .route("/assets/pay.js", get(sales::orders::pay_script))
         .route("/o/{id}/card/start", post(sales::card::start))

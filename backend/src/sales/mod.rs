@@ -12,6 +12,7 @@ pub mod payment;
 pub mod pdf;
 pub mod refund;
 pub mod shop;
+pub mod wallet;
 
 use std::sync::Arc;
 

@@ -105,6 +105,17 @@ pub async fn page(
                         }
                     }
                     p { (present::validity(lang, &product.product)) }
+                    @if !revoked && (state.wallets.apple.is_some() || state.wallets.google.is_some()) {
+                        p.wallets {
+                            @if state.wallets.apple.is_some() {
+                                a.button.wallet.apple href={ "/o/" (order.public_id) "/apple/" (pass.serial) } { (ctx.t("wallet_apple")) }
+                                " "
+                            }
+                            @if state.wallets.google.is_some() {
+                                a.button.wallet.google href={ "/o/" (order.public_id) "/google/" (pass.serial) } { (ctx.t("wallet_google")) }
+                            }
+                        }
+                    }
                     details {
                         summary { (ctx.t("included_title")) }
                         @for (town, venues) in present::by_town(lang, &rows, product.product.currency) {
@@ -402,6 +413,130 @@ pub async fn order_script() -> Response {
         include_str!("../../assets/order.js"),
     )
         .into_response()
+}
+
+/// What a wallet pass shows of one pass of a paid order (not cancelled).
+async fn wallet_facts(
+    state: &Shared,
+    id: &str,
+    serial: &str,
+    lang: &str,
+) -> Result<crate::sales::wallet::PassFacts, WebError> {
+    if !valid_public_id(id) {
+        return Err(WebError::NotFound);
+    }
+    let order = state.store.order_by_public_id(id).await?;
+    let pass = state
+        .store
+        .passes_of_order(order.id)
+        .await?
+        .into_iter()
+        .find(|p| p.serial == serial && p.revoked_at.is_none())
+        .ok_or(WebError::NotFound)?;
+    let product = state.store.product_by_id(pass.product_id).await?;
+    let uses = state.store.uses_of_pass(&pass.serial).await?;
+    let category = state
+        .store
+        .categories()
+        .await?
+        .iter()
+        .find(|c| i64::from(c.id) == pass.category_id)
+        .map(|c| pick(&c.name, lang).to_string())
+        .unwrap_or_default();
+    let rows = state.store.product_venues(pass.product_id).await?;
+    let venues = present::by_town(lang, &rows, product.product.currency)
+        .into_iter()
+        .map(|(town, venues)| {
+            let names: Vec<String> = venues.into_iter().map(|(venue, _)| venue).collect();
+            format!("{town}: {}", names.join(", "))
+        })
+        .collect();
+    let validity = match real_end(&product.product, pass.expires_at, &uses) {
+        Some(end) => crate::i18n::tf(
+            lang,
+            "gate_valid_until",
+            &[(
+                "time",
+                &present::local_time(end, &product.product.time_zone),
+            )],
+        ),
+        None => present::validity(lang, &product.product),
+    };
+    Ok(crate::sales::wallet::PassFacts {
+        serial: pass.serial.clone(),
+        token: pass.token.clone(),
+        product: present::name(&product.product.name, lang),
+        category,
+        holder: pass.holder.clone(),
+        validity,
+        expires_at: pass.expires_at,
+        venues,
+        language: lang.to_string(),
+    })
+}
+
+/// `GET /o/{id}/apple/{serial}`: the pass as an Apple Wallet `.pkpass`.
+pub async fn apple_wallet(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path((id, serial)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let Some(apple) = &state.wallets.apple else {
+        return Err(WebError::NotFound);
+    };
+    let facts = wallet_facts(&state, &id, &serial, ctx.lang).await?;
+    let icon = crate::devices::web::asset_body("icon-192.png");
+    let icon_large = crate::devices::web::asset_body("icon-512.png");
+    let bytes = apple
+        .pkpass(
+            &facts,
+            &state.base_url,
+            &[
+                ("icon.png", icon),
+                ("icon@2x.png", icon_large),
+                ("logo.png", icon),
+            ],
+        )
+        .map_err(WebError::Internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.apple.pkpass".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"townpass-{serial}.pkpass\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /o/{id}/google/{serial}`: on to Google Wallet with the signed pass (made on the click,
+/// so the page itself carries no JWT).
+pub async fn google_wallet(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path((id, serial)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let Some(google) = &state.wallets.google else {
+        return Err(WebError::NotFound);
+    };
+    let facts = wallet_facts(&state, &id, &serial, ctx.lang).await?;
+    let link = google
+        .link(&facts, &state.base_url)
+        .ok_or_else(|| WebError::Internal("the Google Wallet link is too long".into()))?;
+    Ok((
+        axum::http::StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, link),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+    )
+        .into_response())
 }
 
 /// Validity from first use: the earliest use anywhere (as the scanners judge it) fixes the real
