@@ -1189,3 +1189,78 @@ async fn the_web_scanner_page_offers_every_language_remembers_the_choice_and_has
         assert_eq!(width, side, "{src}");
     }
 }
+
+#[tokio::test]
+async fn the_buy_form_takes_a_name_per_pass_and_keeps_them_when_one_is_refused() {
+    for app in apps().await {
+        // A name too long for a pass: refused at its field, everything typed kept, no order.
+        let long = "N".repeat(townpass::sales::MAX_HOLDER_CHARS + 1);
+        let refused = app
+            .post_form(
+                "/p/bulgaria-72h/buy?lang=en",
+                &[
+                    ("qty_adult", "2"),
+                    ("qty_child", "1"),
+                    ("email", "ana@example.org"),
+                    ("name_adult_1", "Ana Petrova"),
+                    ("name_adult_2", &long),
+                    ("name_child_1", "Ivo Petrov"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", app.db.kind);
+        let page = refused.text();
+        assert!(page.contains("id=\"names-error\""), "{page}");
+        for (field, value) in [
+            ("name_adult_1", "Ana Petrova"),
+            ("name_child_1", "Ivo Petrov"),
+        ] {
+            assert!(
+                page.contains(&format!(
+                    "name=\"{field}\" maxlength=\"100\" autocomplete=\"name\" value=\"{value}\""
+                )),
+                "{field} kept as typed: {page}"
+            );
+        }
+        assert!(page.contains("Optional, up to 100 characters each."));
+
+        // Fixed: one order, each pass with its own name (unnamed ones without).
+        let order = buy(
+            &app,
+            &[
+                ("qty_adult", "2"),
+                ("qty_child", "1"),
+                ("email", "ana@example.org"),
+                ("name_adult_1", "Ana Petrova"),
+                ("name_child_1", "Ivo Petrov"),
+            ],
+        )
+        .await;
+        let stored = app
+            .db
+            .store
+            .order_by_public_id(&order[3..])
+            .await
+            .expect("order");
+        let mut holders: Vec<(i64, Option<String>, i64)> = app
+            .db
+            .store
+            .order_lines(stored.id)
+            .await
+            .expect("lines")
+            .into_iter()
+            .map(|l| (l.category_id, l.holder, l.quantity))
+            .collect();
+        holders.sort();
+        assert_eq!(
+            holders,
+            [
+                (1, None, 1),
+                (1, Some("Ana Petrova".to_string()), 1),
+                (2, Some("Ivo Petrov".to_string()), 1)
+            ],
+            "{}",
+            app.db.kind
+        );
+    }
+}

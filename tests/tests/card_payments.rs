@@ -430,10 +430,47 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
     let Some(shop) = shop(data) else { return };
     let browser = Browser::start();
     browser.goto(&format!("{}/p/bulgaria-72h?lang=en", shop.server.url));
-    browser.fill("input[name=qty_family]", "1");
+    // Two adults and two children: the total follows the quantities, and the shop offers the
+    // family pass, which costs less; one click takes it.
+    browser.fill("input[name=qty_adult]", "2");
+    browser.fill("input[name=qty_child]", "2");
+    browser.wait_for(
+        "document.getElementById('total').textContent === 'Total: €134.00'",
+        10,
+    );
+    assert_eq!(
+        browser.text("#family-hint span"),
+        "A family pass costs €99.00, less than €134.00 for these single passes."
+    );
+    assert_eq!(
+        browser.find_all("fieldset.names input").len(),
+        4,
+        "a name field per pass"
+    );
+    browser.click("#family-hint button");
+    browser.wait_for(
+        "document.getElementById('total').textContent === 'Total: €99.00'",
+        10,
+    );
+    assert_eq!(
+        browser.execute("return document.getElementById('qty_family').value", vec![]),
+        "1"
+    );
+    assert!(browser.find_all("#family-hint:not([hidden])").is_empty());
+    assert_eq!(
+        browser.attribute("#name_family_1", "maxlength").as_deref(),
+        Some("100"),
+        "the length limit is on the field"
+    );
+    browser.fill("#name_family_1", "The Petrov family");
     browser.fill("input[name=email]", "family@example.org");
     browser.click("form[action$='/buy'] button[type=submit]");
     let url = browser.wait_url(|u| u.contains("/o/"));
+    assert!(
+        browser.text("ul.lines").contains("(The Petrov family)"),
+        "{}",
+        browser.text("ul.lines")
+    );
     assert!(
         browser.text("#card-button").contains("99.00"),
         "{}",

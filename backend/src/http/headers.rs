@@ -36,8 +36,8 @@ pub fn content_security_policy() -> &'static str {
     })
 }
 
-/// The policy of a paid order's pages (the passes, the gate view): their own script file
-/// (`/assets/order.js`) and service worker, nothing inline.
+/// The policy of pages that run their own script files (a paid order's pages with
+/// `/assets/order.js` and its service worker, the buy form with `/assets/shop.js`), nothing inline.
 pub fn pass_page_policy() -> &'static str {
     static POLICY: OnceLock<String> = OnceLock::new();
     POLICY.get_or_init(|| {

@@ -72,6 +72,7 @@ pub fn router(state: Shared) -> Router {
         .route("/o/{id}/google/{serial}", get(sales::orders::google_wallet))
         .route("/assets/order.js", get(sales::orders::order_script))
         .route("/assets/pay.js", get(sales::orders::pay_script))
+        .route("/assets/shop.js", get(sales::shop::shop_script))
         .route("/o/{id}/card/start", post(sales::card::start))
         .route("/o/{id}/card/confirm", post(sales::card::confirm))
         .route("/o/{id}/card/check", post(sales::card::check))

@@ -338,14 +338,16 @@ button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underl
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}.filters label{margin:0}.filters input,.filters select{width:auto}
 section.statement{background:#fff;border-radius:.6rem;padding:.6rem 1rem;margin:1rem 0;box-shadow:0 1px 3px #0002}
 details.dispute{margin:.2rem 0}details.dispute textarea{height:4rem}
-.button.secondary{background:#14324a}.updated{color:#555;margin:.4rem 0}
+.button.secondary,button.secondary{background:#14324a}.updated{color:#555;margin:.4rem 0}
 body.gate{background:#fff;color:#000}body.gate main{max-width:none;padding:0;margin:0}
 .gate-bar{display:flex;justify-content:space-between;gap:1rem;padding:.5rem .8rem;font-size:1rem}.gate-bar a{color:#000;font-weight:600}
 .slides{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;scrollbar-width:none}.slides::-webkit-scrollbar{display:none}
 .slide{flex:0 0 100%;scroll-snap-align:center;display:flex;flex-direction:column;align-items:center;padding:0 .5rem 1rem;text-align:center}
 .slide .qr{width:min(100%,75vh);background:#fff}.slide .qr svg{width:100%;height:auto;display:block}
 .slide p{margin:.15rem 0}.slide .count{font-size:1rem}.slide .holder{font-size:2rem;font-weight:800;line-height:1.2;overflow-wrap:anywhere}
-.slide .category{font-size:1.6rem;font-weight:700}.slide .meta{font-size:1.05rem}body.gate .updated,body.gate #offline{margin:.5rem}
+.slide .category{font-size:1.6rem;font-weight:700}
+.total{font-size:1.3rem;font-weight:700;margin:.6rem 0}fieldset.names{border:0;padding:0;margin:0}
+nav.chips{display:flex;gap:.2rem;overflow-x:auto;white-space:nowrap;padding-bottom:.3rem;-webkit-overflow-scrolling:touch}nav.chips span{flex:0 0 auto}.slide .meta{font-size:1.05rem}body.gate .updated,body.gate #offline{margin:.5rem}
 "#;
 
 /// A file to download (`attachment`) or to open in the browser (`inline`).

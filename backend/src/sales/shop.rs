@@ -40,7 +40,14 @@ pub async fn index(
         {
             continue;
         }
-        let from = p.product.prices.values().min().copied().unwrap_or(0);
+        // "From" is what an adult pays (the price most people see first), else the lowest.
+        let from = p
+            .product
+            .prices
+            .get("adult")
+            .or_else(|| p.product.prices.values().min())
+            .copied()
+            .unwrap_or(0);
         cards.push(html! {
             article.card {
                 small { (present::kind(lang, &p.product)) }
@@ -148,7 +155,7 @@ async fn product_page(
             }
         }
         h2 { (ctx.t("buy_title")) }
-        form method="post" action={ "/p/" (p.product.code) "/buy" } {
+        form.buy method="post" action={ "/p/" (p.product.code) "/buy" } data-currency=(p.product.currency.to_string()) data-digits=(p.product.currency.exponent()) {
             table {
                 tr { th { (ctx.t("prices_title")) } th {} th { (ctx.t("buy_quantity")) } }
                 @for (c, price) in &priced {
@@ -156,31 +163,76 @@ async fn product_page(
                         td { label for={ "qty_" (c.code) } { (pick(&c.name, lang)) } }
                         td.price { (Money::new(*price, p.product.currency).to_string()) }
                         @let qty = typed(&format!("qty_{}", c.code));
-                        td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" value=(if qty.is_empty() { "0" } else { qty.as_str() }); }
+                        td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" inputmode="numeric" data-category=(c.code) data-price=(price) value=(if qty.is_empty() { "0" } else { qty.as_str() }); }
                     }
+                }
+            }
+            p.total #total aria-live="polite" data-label=(ctx.t("buy_total")) {}
+            @if let (Some(family), Some(adult), Some(child)) = (p.product.prices.get("family"), p.product.prices.get("adult"), p.product.prices.get("child")) {
+                p.note #family-hint hidden data-price=(family) data-adult=(adult) data-child=(child) data-text=(ctx.t("buy_family_hint")) {
+                    span {} " "
+                    button.secondary type="button" { (ctx.t("buy_family_switch")) }
                 }
             }
             label for="email" { (ctx.t("buy_email")) }
             @if let Some(e) = field_error("email") { p.error #email-error role="alert" { (e) } }
             input type="email" id="email" name="email" required autocomplete="email" value=(typed("email"))
                 aria-invalid=[field_error("email").map(|_| "true")] aria-describedby=[field_error("email").map(|_| "email-error")];
-            label for="names" { (ctx.t("buy_names")) }
+            h3 { (ctx.t("buy_names_title")) }
+            p { small { (ctx.tf("buy_names_limit", &[("max", &sales::MAX_HOLDER_CHARS.to_string())])) " " (ctx.t("buy_names_hint")) } }
             @if let Some(e) = field_error("names") { p.error #names-error role="alert" { (e) } }
-            textarea id="names" name="names" rows="3"
-                aria-invalid=[field_error("names").map(|_| "true")] aria-describedby=[field_error("names").map(|_| "names-error")] { (typed("names")) }
-            p { small { (ctx.t("buy_names_hint")) } }
-            p.note { (ctx.t("buy_pay_note")) }
+            // A labelled field per pass (the script adds and removes them as quantities change;
+            // after a refused form they are rendered here with what was typed).
+            @for (c, _) in &priced {
+                @let count = typed(&format!("qty_{}", c.code)).trim().parse::<usize>().unwrap_or(0).min(50);
+                fieldset.names data-category=(c.code) data-max=(sales::MAX_HOLDER_CHARS) hidden[count == 0]
+                    data-label=(ctx.tf("buy_name_label", &[("category", pick(&c.name, lang)), ("n", "{n}")])) {
+                    @for i in 1..=count {
+                        @let id = format!("name_{}_{i}", c.code);
+                        div.name-field {
+                            label for=(id) { (ctx.tf("buy_name_label", &[("category", pick(&c.name, lang)), ("n", &i.to_string())])) }
+                            input type="text" id=(id) name=(id) maxlength=(sales::MAX_HOLDER_CHARS) autocomplete="name" value=(typed(&id))
+                                aria-invalid=[field_error("names").map(|_| "true")];
+                        }
+                    }
+                }
+            }
+            noscript {
+                label for="names" { (ctx.t("buy_names")) }
+                textarea id="names" name="names" rows="3" { (typed("names")) }
+            }
+            p.note { @if state.card.is_some() { (ctx.t("buy_pay_note_card")) } @else { (ctx.t("buy_pay_note")) } }
             button type="submit" { (ctx.t("buy_submit")) }
         }
+        script src="/assets/shop.js" {}
     };
     let mut response = ctx.page(&present::name(&p.product.name, lang), body);
+    // The buy form's own script file (/assets/shop.js), nothing inline.
+    if let Ok(v) = header::HeaderValue::from_str(crate::http::headers::pass_page_policy()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     if refused.is_some() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(response)
 }
 
-/// The buy form: quantities per category, e-mail, optional names (one per pass, in order).
+/// `GET /assets/shop.js`: the buy form's script (total, name fields, family price).
+pub async fn shop_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../assets/shop.js"),
+    )
+        .into_response()
+}
+
+/// The buy form: quantities per category, e-mail, optional names (a field per pass, or one per
+/// line in the text area of the form without script).
 pub async fn buy(
     State(state): State<Shared>,
     ctx: Ctx,
@@ -213,8 +265,12 @@ pub async fn buy(
             })?,
         };
         let mut unnamed = 0;
-        for _ in 0..count {
-            match names.next() {
+        for i in 1..=count {
+            let own = form
+                .get(&format!("name_{cat}_{i}"))
+                .map(|n| n.trim())
+                .filter(|n| !n.is_empty());
+            match own.or_else(|| names.next()) {
                 Some(n) => lines.push(LineRequest {
                     product: code.clone(),
                     category: cat.clone(),
