@@ -575,6 +575,37 @@ async fn the_order_page_lists_where_and_when_each_pass_was_used() {
             app.db.kind
         );
         assert!(page.contains("Validity has ended"), "{page}");
+        // Nothing used there is marked yet: the use above named no offer.
+        assert!(!page.contains("✓ used"), "{page}");
+
+        // A use of the Tsarevets entry: that offer is marked used, the others are not.
+        let offer: i64 = sqlx::query_scalar("SELECT id FROM offers WHERE code = 'tsarevets-entry'")
+            .fetch_one(app.db.store.pool())
+            .await
+            .expect("offer");
+        sqlx::query("INSERT INTO redemptions (device_id, local_id, serial, token, venue_id, offer_id, scanned_at, received_at) VALUES ($1, 2, $2, $3, $4, $5, $6, $7)")
+            .bind(device.id)
+            .bind(&pass.serial)
+            .bind(&pass.token)
+            .bind(venue)
+            .bind(offer)
+            .bind(1_763_450_000_000i64)
+            .bind(1_763_450_099i64)
+            .execute(app.db.store.pool())
+            .await
+            .expect("redemption");
+        let page = app.get(&order).await.text();
+        assert_eq!(page.matches("✓ used").count(), 1, "{}: {page}", app.db.kind);
+        let marked = page.split("class=\"used-offer\"").nth(1).expect("marked");
+        assert!(marked.starts_with("><del>Free entry"), "{marked}");
+        let tsarevets = page
+            .split("Tsarevets Fortress</strong>")
+            .nth(1)
+            .expect("venue listed");
+        assert!(
+            tsarevets.starts_with(": <span class=\"used-offer\">"),
+            "{tsarevets}"
+        );
     }
 }
 

@@ -49,6 +49,11 @@ pub async fn page(
         let zone = &product.product.time_zone;
         let first_use = uses.iter().min_by_key(|u| u.scanned_at_ms);
         let real_end = real_end(&product.product, pass.expires_at, &uses);
+        // The offers this pass has used (a booklet's choices, a pass's venues).
+        let used_offers: std::collections::BTreeSet<&str> = uses
+            .iter()
+            .filter_map(|u| u.offer.as_ref().map(|o| o.code.as_str()))
+            .collect();
         let since_first = first_use.map(|u| {
             let (venue, time) = (
                 present::name(&u.venue.name, lang),
@@ -116,11 +121,27 @@ pub async fn page(
                             }
                         }
                     }
-                    details {
+                    @if let Some(n) = product.product.choose {
+                        p.choices.used-up[used_offers.len() >= n as usize] {
+                            strong { (ctx.tf("booklet_choices_used", &[("used", &used_offers.len().min(n as usize).to_string()), ("n", &n.to_string())])) }
+                        }
+                    }
+                    details open[product.product.choose.is_some() && !revoked] {
                         summary { (ctx.t("included_title")) }
-                        @for (town, venues) in present::by_town(lang, &rows, product.product.currency) {
+                        @for (town, venues) in offers_by_town(lang, &rows, product.product.currency, &used_offers) {
                             h3 { (town) }
-                            ul.venues { @for (venue, offers) in venues { li { strong { (venue) } ": " (offers.join("; ")) } } }
+                            ul.venues {
+                                @for (venue, offers) in venues {
+                                    li {
+                                        strong { (venue) } ": "
+                                        @for (i, (text, used)) in offers.iter().enumerate() {
+                                            @if i > 0 { "; " }
+                                            @if *used { span.used-offer { del { (text) } " " strong { "✓ " (ctx.t("offer_used")) } } }
+                                            @else { (text) }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -537,6 +558,40 @@ pub async fn google_wallet(
         ],
     )
         .into_response())
+}
+
+/// The included venues by town, each offer with whether this pass has used it.
+fn offers_by_town(
+    lang: &str,
+    rows: &[(
+        townpass_core::catalog::Town,
+        townpass_core::catalog::Venue,
+        townpass_core::catalog::Offer,
+    )],
+    currency: townpass_core::money::Currency,
+    used: &std::collections::BTreeSet<&str>,
+) -> Vec<(String, Vec<(String, Vec<(String, bool)>)>)> {
+    let mut out: Vec<(String, Vec<(String, Vec<(String, bool)>)>)> = Vec::new();
+    for (town, venue, offer) in rows {
+        let town_name = pick(&town.name, lang).to_string();
+        if out.last().is_none_or(|(n, _)| *n != town_name) {
+            out.push((town_name, Vec::new()));
+        }
+        let Some((_, venues)) = out.last_mut() else {
+            continue;
+        };
+        let venue_name = pick(&venue.name, lang).to_string();
+        if venues.last().is_none_or(|(n, _)| *n != venue_name) {
+            venues.push((venue_name, Vec::new()));
+        }
+        if let Some((_, offers)) = venues.last_mut() {
+            offers.push((
+                present::offer(lang, offer, currency),
+                used.contains(offer.code.as_str()),
+            ));
+        }
+    }
+    out
 }
 
 /// Validity from first use: the earliest use anywhere (as the scanners judge it) fixes the real
