@@ -229,7 +229,22 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         }
         return Ok(EXIT_OK);
     }
-    run_server(&s, store, args.serve, move |base| {
+    // Wallet passes in the demo: a demo certificate made once (not Apple's: an iPhone will not
+    // add these passes, OpenSSL verifies them against the demo CA).
+    let mut serve = args.serve;
+    let demo_wallet = if serve.apple_pass_type_id.is_none() {
+        let keys = crate::sales::wallet::demo_keys(&data_dir.join("wallet-demo"))
+            .map_err(anyhow::Error::msg)?;
+        serve.apple_pass_type_id = Some(keys.pass_type_id.to_string());
+        serve.apple_team_id = Some(keys.team_id.to_string());
+        serve.apple_pass_cert = Some(keys.certificate.clone());
+        serve.apple_pass_key = Some(keys.key.clone());
+        serve.apple_wwdr_cert = Some(keys.ca.clone());
+        Some(keys.ca)
+    } else {
+        None
+    };
+    run_server(&s, store, serve, move |base| {
         println!();
         println!("townpass demo: Sofia, Plovdiv, Veliko Tarnovo, Koprivshtitsa, Rila Monastery ({catalogue_note})");
         println!("  data directory   {}", data_dir.display());
@@ -239,6 +254,10 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         println!("  web scanner      {base}/scan   (any phone or browser; enrol with a code below)");
         println!("  public keys      {base}/.well-known/townpass/keys");
         println!("  e-mails go to    {}", data_dir.join("mail").display());
+        if let Some(ca) = &demo_wallet {
+            println!("  Apple Wallet     signed with a demo certificate, not Apple's (iPhones refuse it); check a .pkpass:");
+            println!("                   unzip it, then openssl cms -verify -binary -inform DER -in signature -content manifest.json -purpose any -CAfile {}", ca.display());
+        }
         println!();
         println!("demo users (new passwords at every start):");
         for (email, role, password) in &users {

@@ -14,7 +14,7 @@ use cms::builder::{SignedDataBuilder, SignerInfoBuilder, create_signing_time_att
 use cms::cert::CertificateChoices;
 use cms::cert::IssuerAndSerialNumber;
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
-use der::{Decode, DecodePem, Encode};
+use der::{Decode, DecodePem, Encode, EncodePem};
 use rsa::RsaPrivateKey;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs1v15::SigningKey;
@@ -346,4 +346,94 @@ impl GoogleWallet {
         );
         (link.len() <= GOOGLE_LINK_MAX).then_some(link)
     }
+}
+
+/// The demo's Apple Wallet keys: a demo CA (standing in for Apple's WWDR, which only Apple
+/// issues) and a Pass Type ID certificate it signed, made once in `dir` and reused. iPhones do
+/// not accept passes signed so; `openssl cms -verify ... -CAfile dir/ca.pem` does.
+#[derive(Debug)]
+pub struct DemoKeys {
+    pub pass_type_id: &'static str,
+    pub team_id: &'static str,
+    pub ca: std::path::PathBuf,
+    pub certificate: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+pub fn demo_keys(dir: &Path) -> Result<DemoKeys, String> {
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    use std::str::FromStr;
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::SubjectPublicKeyInfoOwned;
+    use x509_cert::time::Validity;
+
+    let keys = DemoKeys {
+        pass_type_id: "pass.org.townpass.demo",
+        team_id: "DEMOTEAM00",
+        ca: dir.join("ca.pem"),
+        certificate: dir.join("pass.pem"),
+        key: dir.join("pass.key"),
+    };
+    if keys.ca.exists() && keys.certificate.exists() && keys.key.exists() {
+        return Ok(keys);
+    }
+    let fail = |e: &dyn std::fmt::Display| format!("making the demo wallet keys: {e}");
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let mut rng = rsa::rand_core::OsRng;
+    let ca_key = RsaPrivateKey::new(&mut rng, 2048).map_err(|e| fail(&e))?;
+    let pass_key = RsaPrivateKey::new(&mut rng, 2048).map_err(|e| fail(&e))?;
+    let ca_signer = SigningKey::<Sha256>::new(ca_key.clone());
+    let spki = |key: &RsaPrivateKey| {
+        SubjectPublicKeyInfoOwned::from_key(rsa::RsaPublicKey::from(key)).map_err(|e| fail(&e))
+    };
+    let ca_name = Name::from_str("CN=townpass demo CA (not Apple)").map_err(|e| fail(&e))?;
+    let validity = Validity::from_now(std::time::Duration::from_secs(5 * 365 * 86_400))
+        .map_err(|e| fail(&e))?;
+    let ca = CertificateBuilder::new(
+        Profile::Root,
+        SerialNumber::from(1u32),
+        validity,
+        ca_name.clone(),
+        spki(&ca_key)?,
+        &ca_signer,
+    )
+    .map_err(|e| fail(&e))?
+    .build::<rsa::pkcs1v15::Signature>()
+    .map_err(|e| fail(&e))?;
+    let subject = Name::from_str(&format!(
+        "UID={},CN=Pass Type ID: {}",
+        keys.pass_type_id, keys.pass_type_id
+    ))
+    .map_err(|e| fail(&e))?;
+    let leaf = CertificateBuilder::new(
+        Profile::Leaf {
+            issuer: ca_name,
+            enable_key_agreement: false,
+            enable_key_encipherment: false,
+        },
+        SerialNumber::from(2u32),
+        validity,
+        subject,
+        spki(&pass_key)?,
+        &ca_signer,
+    )
+    .map_err(|e| fail(&e))?
+    .build::<rsa::pkcs1v15::Signature>()
+    .map_err(|e| fail(&e))?;
+    let pem = |c: &Certificate| c.to_pem(der::pem::LineEnding::LF).map_err(|e| fail(&e));
+    std::fs::write(&keys.ca, pem(&ca)?).map_err(|e| fail(&e))?;
+    std::fs::write(&keys.certificate, pem(&leaf)?).map_err(|e| fail(&e))?;
+    let key_pem = pass_key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| fail(&e))?;
+    std::fs::write(&keys.key, key_pem.as_bytes()).map_err(|e| fail(&e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&keys.key, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| fail(&e))?;
+    }
+    Ok(keys)
 }
