@@ -560,6 +560,11 @@ pub async fn google_wallet(
         .into_response())
 }
 
+/// A venue's name and its offers, each with whether this pass has used it.
+type VenueOffersUsed = (String, Vec<(String, bool)>);
+/// A town's name and its venues.
+type TownOffers = (String, Vec<VenueOffersUsed>);
+
 /// The included venues by town, each offer with whether this pass has used it.
 fn offers_by_town(
     lang: &str,
@@ -570,8 +575,8 @@ fn offers_by_town(
     )],
     currency: townpass_core::money::Currency,
     used: &std::collections::BTreeSet<&str>,
-) -> Vec<(String, Vec<(String, Vec<(String, bool)>)>)> {
-    let mut out: Vec<(String, Vec<(String, Vec<(String, bool)>)>)> = Vec::new();
+) -> Vec<TownOffers> {
+    let mut out: Vec<TownOffers> = Vec::new();
     for (town, venue, offer) in rows {
         let town_name = pick(&town.name, lang).to_string();
         if out.last().is_none_or(|(n, _)| *n != town_name) {
