@@ -104,6 +104,7 @@ impl TestDb {
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
             card: None,
             wallets: Default::default(),
+            web_pay_at_pickup: true,
             request_timeout: crate::http::REQUEST_TIMEOUT,
             proxies: crate::http::client::TrustedProxies::default(),
         });
@@ -300,6 +301,7 @@ impl TestApp {
             payments: std::sync::Arc::new(crate::sales::payment::PayAtPickup),
             card: None,
             wallets: Default::default(),
+            web_pay_at_pickup: true,
             request_timeout: timeout,
             proxies: crate::http::client::TrustedProxies {
                 addresses: trusted,

@@ -1295,3 +1295,85 @@ async fn the_buy_form_takes_a_name_per_pass_and_keeps_them_when_one_is_refused()
         );
     }
 }
+
+#[tokio::test]
+async fn a_product_the_operator_sells_without_pay_at_pickup_is_not_ordered_online_nor_paid_at_a_desk()
+ {
+    for app in apps().await {
+        // The operator says the 72 h pass is not paid at pickup; this server takes no cards.
+        let catalogue = townpass::catalog::DEMO.replacen(
+            "code = \"bulgaria-72h\"\n",
+            "code = \"bulgaria-72h\"\npay_at_pickup = false\n",
+            1,
+        );
+        townpass::catalog::apply(&app.db.store, &catalogue, townpass::store::now())
+            .await
+            .expect("catalogue applies");
+        let page = app.get("/p/bulgaria-72h?lang=en").await.text();
+        assert!(page.contains("id=\"desk-only\""), "{}: {page}", app.db.kind);
+        assert!(!page.contains("form class=\"buy\""), "no buy form: {page}");
+        // A form posted anyway is refused, and nothing is stored.
+        let refused = app
+            .post_form(
+                "/p/bulgaria-72h/buy?lang=en",
+                &[("qty_adult", "1"), ("email", "a@example.org")],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", app.db.kind);
+        assert!(refused.text().contains("sold at sales desks"));
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE channel = 'web'")
+            .fetch_one(app.db.store.pool())
+            .await
+            .expect("count");
+        assert_eq!(orders, 0, "{}", app.db.kind);
+
+        // A web order of it that exists (e.g. placed before the change) is not paid at a desk.
+        let req = townpass::sales::OrderRequest {
+            lines: vec![townpass::sales::LineRequest {
+                product: "bulgaria-72h".into(),
+                category: "adult".into(),
+                holder: None,
+                count: 1,
+            }],
+            email: None,
+            language: "en".into(),
+            channel: "web",
+            sales_point: None,
+            payment_provider: "pay_at_pickup".into(),
+        };
+        let order = townpass::sales::create_order(&app.db.store, &req, townpass::store::now())
+            .await
+            .expect("order");
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        let answer = pay_at_desk(&app, &format!("/o/{}", order.public_id)).await;
+        assert_eq!(answer.status, 400, "{}", app.db.kind);
+        assert!(
+            answer.text().contains("paid online by card only"),
+            "{}",
+            answer.text()
+        );
+        assert!(
+            app.db
+                .store
+                .passes_of_order(order.id)
+                .await
+                .expect("passes")
+                .is_empty()
+        );
+
+        // Other products still wait for the desk as before.
+        let other = buy_product(
+            &app,
+            "sofia-24h",
+            &[("qty_adult", "1"), ("email", "b@example.org")],
+        )
+        .await;
+        assert_eq!(pay_at_desk(&app, &other).await.status, 303);
+    }
+}
+
+async fn buy_product(app: &TestApp, product: &str, fields: &[(&str, &str)]) -> String {
+    let reply = app.post_form(&format!("/p/{product}/buy"), fields).await;
+    assert_eq!(reply.status, 303, "{}: {}", app.db.kind, reply.text());
+    reply.location.expect("redirect to the order page")
+}

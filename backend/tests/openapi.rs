@@ -22,6 +22,7 @@ async fn routed_paths(db: &TestDb) -> BTreeSet<String> {
         payments: Arc::new(townpass::sales::payment::PayAtPickup),
         card: None,
         wallets: Default::default(),
+        web_pay_at_pickup: true,
         request_timeout: http::REQUEST_TIMEOUT,
         proxies: Default::default(),
     });

@@ -244,10 +244,19 @@ pub struct Product {
     pub revenue: Revenue,
     #[serde(default = "yes")]
     pub on_sale: bool,
+    /// Whether a web order of this product may wait to be paid at a sales desk ("pay at
+    /// pickup"); `false`: paid online by card only. Desk and API sales pay at once either way.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub pay_at_pickup: bool,
 }
 
 fn yes() -> bool {
     true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// A tourist information centre, hotel or agency that sells at a desk and earns a commission.

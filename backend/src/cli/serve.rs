@@ -71,6 +71,11 @@ pub struct ServeArgs {
         default_value = "https://js.stripe.com/v3/"
     )]
     pub stripe_js_url: String,
+    /// Whether web orders may be paid later at a sales desk ("pay at pickup"); with `false`
+    /// they are paid by card only (needs the Stripe keys). A product can also say no to it
+    /// (`pay_at_pickup = false` in the catalogue).
+    #[arg(long, env = "TOWNPASS_WEB_PAY_AT_PICKUP", default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
+    pub web_pay_at_pickup: bool,
     /// Apple Wallet: the Pass Type ID (pass.org.example.townpass). With the team id, the
     /// certificate, its key and Apple's WWDR certificate, each pass gets "Add to Apple Wallet".
     #[arg(long, env = "TOWNPASS_APPLE_PASS_TYPE_ID", requires_all = ["apple_team_id", "apple_pass_cert", "apple_pass_key", "apple_wwdr_cert"])]
@@ -162,6 +167,11 @@ pub async fn run_server(
 ) -> anyhow::Result<u8> {
     let card = args.card().map(Arc::new);
     let wallets = args.wallets()?;
+    if !args.web_pay_at_pickup && card.is_none() {
+        anyhow::bail!(
+            "--web-pay-at-pickup false needs card payments (TOWNPASS_STRIPE_SECRET_KEY and the other Stripe settings): otherwise no web order could ever be paid"
+        );
+    }
     if wallets.apple.is_some() || wallets.google.is_some() {
         tracing::info!(
             apple = wallets.apple.is_some(),
@@ -200,7 +210,10 @@ pub async fn run_server(
     crate::sales::mail::spawn_worker(
         store.clone(),
         mailer,
-        crate::sales::mail::MailContext::new(&base_url, card.is_some()),
+        crate::sales::mail::MailContext {
+            web_pay_at_pickup: args.web_pay_at_pickup,
+            ..crate::sales::mail::MailContext::new(&base_url, card.is_some())
+        },
         std::time::Duration::from_secs(args.mail_interval.max(1)),
     );
     println!("townpass listening on http://{addr} (public URL {base_url})");
@@ -212,6 +225,7 @@ pub async fn run_server(
         payments: Arc::new(crate::sales::payment::PayAtPickup),
         card,
         wallets: Arc::new(wallets),
+        web_pay_at_pickup: args.web_pay_at_pickup,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         proxies: crate::http::client::TrustedProxies {
             addresses: args.trusted_proxies,

@@ -36,6 +36,8 @@ pub struct AppState {
     pub card: Option<Arc<sales::card::Card>>,
     /// Apple and Google Wallet passes, when their keys are configured.
     pub wallets: Arc<sales::wallet::Wallets>,
+    /// Whether web orders may wait to be paid at a desk (each product may still say no).
+    pub web_pay_at_pickup: bool,
     /// No request runs longer than this (uploads and file imports: at least 5 minutes): it is
     /// answered 503 and its work is dropped (a transaction in flight rolls back).
     pub request_timeout: std::time::Duration,

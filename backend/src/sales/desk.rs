@@ -90,6 +90,9 @@ pub async fn mark_paid(
     if order.status != "pending" {
         return Err(WebError::BadRequest(ctx.t("desk_already_paid")));
     }
+    if !sales::payable_at_pickup(&state.store, &order, state.web_pay_at_pickup).await? {
+        return Err(WebError::BadRequest(ctx.t("desk_card_only")));
+    }
     // A card payment the buyer started must not go through after the desk took the money: it is
     // cancelled first, and if it has just succeeded, the order is paid by card (nothing to take).
     if let Some(card) = &state.card

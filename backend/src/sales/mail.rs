@@ -95,6 +95,8 @@ pub struct MailContext {
     pub base_url: String,
     /// Whether the order page takes cards (the confirmation then says so).
     pub card_payments: bool,
+    /// Whether web orders may be paid at a desk (the server's setting).
+    pub web_pay_at_pickup: bool,
 }
 
 impl MailContext {
@@ -102,6 +104,7 @@ impl MailContext {
         MailContext {
             base_url: base_url.trim_end_matches('/').to_string(),
             card_payments,
+            web_pay_at_pickup: true,
         }
     }
 }
@@ -140,10 +143,13 @@ async fn render_confirmation(
         .map_err(|e| e.to_string())?;
     let currency: townpass_core::money::Currency = order.currency.parse()?;
     let total = townpass_core::money::Money::new(order.total_minor, currency).to_string();
-    let how_to_pay = if context.card_payments {
-        t(lang, "mail_placed_pay_card")
-    } else {
-        t(lang, "mail_placed_pay_desk")
+    let pickup = crate::sales::payable_at_pickup(store, &order, context.web_pay_at_pickup)
+        .await
+        .map_err(|e| e.to_string())?;
+    let how_to_pay = match (context.card_payments, pickup) {
+        (true, true) => t(lang, "mail_placed_pay_card"),
+        (true, false) => t(lang, "mail_placed_pay_card_only"),
+        (false, _) => t(lang, "mail_placed_pay_desk"),
     };
     let mut text = format!(
         "{}\n\n{}: {code}\n{url}\n\n{}:\n",

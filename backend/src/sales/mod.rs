@@ -399,6 +399,32 @@ async fn build_order(store: &Store, req: &OrderRequest, now: i64) -> Result<NewO
     })
 }
 
+/// Whether an order may be paid at a sales desk: any order but a web order, and a web order when
+/// web orders may (`web_setting`) and every product in it allows it.
+pub async fn payable_at_pickup(
+    store: &Store,
+    order: &OrderRow,
+    web_setting: bool,
+) -> Result<bool, crate::store::StoreError> {
+    if order.channel != "web" {
+        return Ok(true);
+    }
+    if !web_setting {
+        return Ok(false);
+    }
+    for line in store.order_lines(order.id).await? {
+        if !store
+            .product_by_id(line.product_id)
+            .await?
+            .product
+            .pay_at_pickup
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Makes an order that waits for payment; no pass exists until it is paid.
 pub async fn create_order(
     store: &Store,

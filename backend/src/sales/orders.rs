@@ -161,6 +161,8 @@ pub async fn page(
     };
     let all_cancelled = !passes.is_empty() && passes.iter().all(|p| p.revoked_at.is_some());
     // What was ordered, while nothing is issued yet: "2 × Bulgaria Heritage Pass 72 h, Adult".
+    let pickup = order.status == "pending"
+        && crate::sales::payable_at_pickup(&state.store, &order, state.web_pay_at_pickup).await?;
     let lines_shown = if order.status == "pending" {
         describe_lines(&state.store, order.id, lang).await?
     } else {
@@ -180,7 +182,9 @@ pub async fn page(
                     }
                 }
                 p.note #status data-status="pending" data-order=(order.public_id) {
-                    @if state.card.is_some() { (ctx.t("order_pending_card")) } @else { (state.payments.instructions(lang)) }
+                    @if state.card.is_some() && pickup { (ctx.t("order_pending_card")) }
+                    @else if state.card.is_some() { (ctx.t("order_pending_card_only")) }
+                    @else { (state.payments.instructions(lang)) }
                 }
                 @if !lines_shown.is_empty() {
                     h2 { (ctx.t("order_lines")) }

@@ -138,23 +138,14 @@ async fn product_page(
     let lang = ctx.lang;
     let rows = state.store.product_venues(p.id).await?;
     let categories = state.store.categories().await?;
+    // Paid at a desk later, or by card now: a product that takes neither here is not sold online.
+    let pickup = state.web_pay_at_pickup && p.product.pay_at_pickup;
+    let sellable_online = pickup || state.card.is_some();
     let priced: Vec<_> = categories
         .iter()
         .filter_map(|c| p.product.prices.get(&c.code).map(|price| (c, *price)))
         .collect();
-    let body = html! {
-        @if let Some(e) = &error { p.error role="alert" { (e) } }
-        p { (present::name(&p.product.description, lang)) }
-        p { strong { (present::validity(lang, &p.product)) } }
-        @if let Some(n) = p.product.choose { p { (ctx.tf("choose_n", &[("n", &n.to_string())])) } }
-        h2 { (ctx.t("included_title")) }
-        @for (town, venues) in present::by_town(lang, &rows, p.product.currency) {
-            section.town {
-                h3 { (town) }
-                ul.venues { @for (venue, offers) in venues { li { strong { (venue) } ": " (offers.join("; ")) } } }
-            }
-        }
-        h2 { (ctx.t("buy_title")) }
+    let form = html! {
         form.buy method="post" action={ "/p/" (p.product.code) "/buy" } data-currency=(p.product.currency.to_string()) data-digits=(p.product.currency.exponent()) {
             table {
                 tr { th { (ctx.t("prices_title")) } th {} th { (ctx.t("buy_quantity")) } }
@@ -201,10 +192,30 @@ async fn product_page(
                 label for="names" { (ctx.t("buy_names")) }
                 textarea id="names" name="names" rows="3" { (typed("names")) }
             }
-            p.note { @if state.card.is_some() { (ctx.t("buy_pay_note_card")) } @else { (ctx.t("buy_pay_note")) } }
+            p.note {
+                @if state.card.is_some() && pickup { (ctx.t("buy_pay_note_card")) }
+                @else if state.card.is_some() { (ctx.t("buy_pay_note_card_only")) }
+                @else { (ctx.t("buy_pay_note")) }
+            }
             button type="submit" { (ctx.t("buy_submit")) }
         }
         script src="/assets/shop.js" {}
+    };
+    let body = html! {
+        @if let Some(e) = &error { p.error role="alert" { (e) } }
+        p { (present::name(&p.product.description, lang)) }
+        p { strong { (present::validity(lang, &p.product)) } }
+        @if let Some(n) = p.product.choose { p { (ctx.tf("choose_n", &[("n", &n.to_string())])) } }
+        h2 { (ctx.t("included_title")) }
+        @for (town, venues) in present::by_town(lang, &rows, p.product.currency) {
+            section.town {
+                h3 { (town) }
+                ul.venues { @for (venue, offers) in venues { li { strong { (venue) } ": " (offers.join("; ")) } } }
+            }
+        }
+        h2 { (ctx.t("buy_title")) }
+        @if !sellable_online { p.note #desk-only { (ctx.t("buy_desk_only")) } }
+        @else { (form) }
     };
     let mut response = ctx.page(&present::name(&p.product.name, lang), body);
     // The buy form's own script file (/assets/shop.js), nothing inline.
@@ -242,6 +253,10 @@ pub async fn buy(
     let p = state.store.product_by_code(&code).await?;
     if !p.on_sale {
         return Err(WebError::NotFound);
+    }
+    if !(state.web_pay_at_pickup && p.product.pay_at_pickup) && state.card.is_none() {
+        let message = ctx.t("buy_desk_only");
+        return product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await;
     }
     let mut names = form
         .get("names")
