@@ -105,6 +105,9 @@ impl TestDb {
             card: None,
             wallets: Default::default(),
             web_pay_at_pickup: true,
+            photos: std::sync::Arc::new(crate::http::photos::Photos::new(
+                self.dir.path().join("photos"),
+            )),
             request_timeout: crate::http::REQUEST_TIMEOUT,
             proxies: crate::http::client::TrustedProxies::default(),
         });
@@ -302,6 +305,9 @@ impl TestApp {
             card: None,
             wallets: Default::default(),
             web_pay_at_pickup: true,
+            photos: std::sync::Arc::new(crate::http::photos::Photos::new(
+                db.dir.path().join("photos"),
+            )),
             request_timeout: timeout,
             proxies: crate::http::client::TrustedProxies {
                 addresses: trusted,

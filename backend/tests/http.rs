@@ -1377,3 +1377,98 @@ async fn buy_product(app: &TestApp, product: &str, fields: &[(&str, &str)]) -> S
     assert_eq!(reply.status, 303, "{}: {}", app.db.kind, reply.text());
     reply.location.expect("redirect to the order page")
 }
+
+#[tokio::test]
+async fn catalogue_photos_are_shown_and_served_with_cache_headers_and_nothing_else_is() {
+    for app in apps().await {
+        let photos = app.db.dir.path().join("photos");
+        std::fs::create_dir_all(&photos).expect("photo folder");
+        let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR a tiny stand-in for a photo".to_vec();
+        std::fs::write(photos.join("heritage.png"), &png).expect("photo");
+        std::fs::write(photos.join("tsarevets.png"), &png).expect("photo");
+        // Named like a photo but HTML inside: never served.
+        std::fs::write(photos.join("fake.png"), b"<script>alert(1)</script>").expect("fake");
+        std::fs::write(app.db.dir.path().join("secret.png"), &png).expect("outside");
+        let catalogue = townpass::catalog::DEMO
+            .replacen(
+                "code = \"bulgaria-72h\"\n",
+                "code = \"bulgaria-72h\"\nphoto = \"heritage.png\"\n",
+                1,
+            )
+            .replacen(
+                "code = \"tsarevets\"\n",
+                "code = \"tsarevets\"\nphoto = \"tsarevets.png\"\n",
+                1,
+            )
+            .replacen(
+                "code = \"sofia-24h\"\n",
+                "code = \"sofia-24h\"\nphoto = \"missing.jpg\"\n",
+                1,
+            );
+        townpass::catalog::apply(&app.db.store, &catalogue, townpass::store::now())
+            .await
+            .expect("catalogue applies");
+
+        let shop = app.get("/?lang=en").await.text();
+        let marker = "<img class=\"photo\" src=\"";
+        let at = shop.find(marker).expect("the product's photo in the shop") + marker.len();
+        let url = &shop[at..shop[at..].find('"').expect("end") + at];
+        assert!(url.starts_with("/photos/heritage.png?v="), "{url}");
+        assert_eq!(
+            shop.matches(marker).count(),
+            1,
+            "a missing photo is not linked"
+        );
+        let page = app.get("/p/bulgaria-72h?lang=en").await.text();
+        assert!(
+            page.contains("<img class=\"hero\" src=\"/photos/heritage.png?v="),
+            "{page}"
+        );
+        assert!(
+            page.contains("<img class=\"thumb\" src=\"/photos/tsarevets.png?v="),
+            "{page}"
+        );
+
+        // With its hash: kept a year. Without: a day, and an ETag to ask again cheaply.
+        let photo = app.get(url).await;
+        assert_eq!(
+            (photo.status, photo.content_type.as_str()),
+            (200, "image/png"),
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(photo.body, png);
+        let header = |r: &townpass::testing::Reply, name: &str| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            header(&photo, "cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        let plain = app.get("/photos/heritage.png").await;
+        assert_eq!(
+            header(&plain, "cache-control").as_deref(),
+            Some("public, max-age=86400")
+        );
+        let etag = header(&plain, "etag").expect("etag");
+        let again = app
+            .get_with("/photos/heritage.png", &[("if-none-match", &etag)])
+            .await;
+        assert_eq!(again.status, 304);
+        assert!(again.body.is_empty());
+
+        for path in [
+            "/photos/fake.png",
+            "/photos/missing.jpg",
+            "/photos/..%2Fsecret.png",
+            "/photos/%2E%2E%2Fsecret.png",
+            "/photos/.hidden.png",
+            "/photos/heritage.svg",
+        ] {
+            assert_eq!(app.get(path).await.status, 404, "{path}");
+        }
+    }
+}

@@ -23,6 +23,9 @@ async fn routed_paths(db: &TestDb) -> BTreeSet<String> {
         card: None,
         wallets: Default::default(),
         web_pay_at_pickup: true,
+        photos: std::sync::Arc::new(townpass::http::photos::Photos::new(
+            std::env::temp_dir().join("townpass-no-photos"),
+        )),
         request_timeout: http::REQUEST_TIMEOUT,
         proxies: Default::default(),
     });

@@ -121,6 +121,9 @@ pub struct Venue {
     /// Opening hours as text for people, per language.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hours: Names,
+    /// A photo: the name of a JPEG, PNG or WebP file in the server's photo folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -248,6 +251,27 @@ pub struct Product {
     /// pickup"); `false`: paid online by card only. Desk and API sales pay at once either way.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub pay_at_pickup: bool,
+    /// A photo: the name of a JPEG, PNG or WebP file in the server's photo folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+/// Whether `name` can name a photo file: letters, digits, `.`, `_`, `-` (no folder, nothing
+/// hidden), ending in .jpg, .jpeg, .png or .webp.
+pub fn valid_photo_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (1..=100).contains(&name.len())
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && !name.contains("..")
+        && [".jpg", ".jpeg", ".png", ".webp"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
 }
 
 fn yes() -> bool {
@@ -359,6 +383,20 @@ impl Catalogue {
                 errors.push(format!(
                     "offer '{}': discount_bp is at most 10000 (100 %)",
                     o.code
+                ));
+            }
+        }
+        let photos = self
+            .venues
+            .iter()
+            .map(|v| ("venue", &v.code, &v.photo))
+            .chain(self.products.iter().map(|p| ("product", &p.code, &p.photo)));
+        for (what, code, photo) in photos {
+            if let Some(name) = photo
+                && !valid_photo_name(name)
+            {
+                errors.push(format!(
+                    "{what} '{code}': photo '{name}' should be a file name (letters, digits, . _ -) ending in .jpg, .jpeg, .png or .webp"
                 ));
             }
         }
@@ -491,4 +529,23 @@ fn is_date(s: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod photo_tests {
+    use super::valid_photo_name;
+
+    #[test]
+    fn a_photo_is_a_plain_image_file_name_in_the_photo_folder() {
+        for ok in ["nim.jpg", "Rila-Monastery_2.JPEG", "a.png", "x1.webp"] {
+            assert!(valid_photo_name(ok), "{ok}");
+        }
+        for bad in [
+            "", "../secret.png", "dir/a.png", ".hidden.png", "a..png", "a.svg", "a.html",
+            "a png.png", "a\\b.png", "-a.png",
+        ] {
+            assert!(!valid_photo_name(bad), "{bad}");
+        }
+        assert!(!valid_photo_name(&format!("{}.png", "a".repeat(100))));
+    }
 }

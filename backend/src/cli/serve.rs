@@ -71,6 +71,9 @@ pub struct ServeArgs {
         default_value = "https://js.stripe.com/v3/"
     )]
     pub stripe_js_url: String,
+    /// The folder of catalogue photos (`photo = "name.jpg"` on products and venues).
+    #[arg(long, env = "TOWNPASS_PHOTO_DIR", value_name = "DIR")]
+    pub photo_dir: Option<std::path::PathBuf>,
     /// Whether web orders may be paid later at a sales desk ("pay at pickup"); with `false`
     /// they are paid by card only (needs the Stripe keys). A product can also say no to it
     /// (`pay_at_pickup = false` in the catalogue).
@@ -226,6 +229,11 @@ pub async fn run_server(
         card,
         wallets: Arc::new(wallets),
         web_pay_at_pickup: args.web_pay_at_pickup,
+        photos: Arc::new(crate::http::photos::Photos::new(
+            args.photo_dir
+                .clone()
+                .unwrap_or_else(|| s.data_dir().join("photos")),
+        )),
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         proxies: crate::http::client::TrustedProxies {
             addresses: args.trusted_proxies,

@@ -6,6 +6,7 @@ pub mod client;
 pub mod forms;
 pub mod headers;
 pub mod openapi;
+pub mod photos;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub wallets: Arc<sales::wallet::Wallets>,
     /// Whether web orders may wait to be paid at a desk (each product may still say no).
     pub web_pay_at_pickup: bool,
+    /// Catalogue photos (the photo folder).
+    pub photos: Arc<photos::Photos>,
     /// No request runs longer than this (uploads and file imports: at least 5 minutes): it is
     /// answered 503 and its work is dropped (a transaction in flight rolls back).
     pub request_timeout: std::time::Duration,
@@ -75,6 +78,7 @@ pub fn router(state: Shared) -> Router {
         .route("/assets/order.js", get(sales::orders::order_script))
         .route("/assets/pay.js", get(sales::orders::pay_script))
         .route("/assets/shop.js", get(sales::shop::shop_script))
+        .route("/photos/{name}", get(photos::serve))
         .route("/o/{id}/card/start", post(sales::card::start))
         .route("/o/{id}/card/confirm", post(sales::card::confirm))
         .route("/o/{id}/card/check", post(sales::card::check))

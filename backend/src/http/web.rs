@@ -346,7 +346,8 @@ body.gate{background:#fff;color:#000}body.gate main{max-width:none;padding:0;mar
 .slide .qr{width:min(100%,75vh);background:#fff}.slide .qr svg{width:100%;height:auto;display:block}
 .slide p{margin:.15rem 0}.slide .count{font-size:1rem}.slide .holder{font-size:2rem;font-weight:800;line-height:1.2;overflow-wrap:anywhere}
 .slide .category{font-size:1.6rem;font-weight:700}
-.choices{font-size:1.1rem}.choices.used-up{color:#c62828}.used-offer del{color:#555}
+.card img.photo{width:100%;height:10rem;object-fit:cover;border-radius:.4rem;display:block}img.hero{width:100%;max-height:16rem;object-fit:cover;border-radius:.6rem;display:block}
+img.thumb{width:3rem;height:3rem;object-fit:cover;border-radius:.3rem;vertical-align:middle;margin-right:.4rem}.choices{font-size:1.1rem}.choices.used-up{color:#c62828}.used-offer del{color:#555}
 .total{font-size:1.3rem;font-weight:700;margin:.6rem 0}fieldset.names{border:0;padding:0;margin:0}
 nav.chips{display:flex;gap:.2rem;overflow-x:auto;white-space:nowrap;padding-bottom:.3rem;-webkit-overflow-scrolling:touch}nav.chips span{flex:0 0 auto}.slide .meta{font-size:1.05rem}body.gate .updated,body.gate #offline{margin:.5rem}
 "#;

@@ -50,6 +50,9 @@ pub async fn index(
             .unwrap_or(0);
         cards.push(html! {
             article.card {
+                @if let Some(url) = state.photos.url(p.product.photo.as_deref()) {
+                    a href={ "/p/" (p.product.code) } tabindex="-1" { img.photo src=(url) alt="" loading="lazy"; }
+                }
                 small { (present::kind(lang, &p.product)) }
                 h2 { a href={ "/p/" (p.product.code) } { (present::name(&p.product.name, lang)) } }
                 p { (present::name(&p.product.description, lang)) }
@@ -201,8 +204,19 @@ async fn product_page(
         }
         script src="/assets/shop.js" {}
     };
+    // Venue photos by the name the list shows.
+    let venue_photos: HashMap<String, String> = rows
+        .iter()
+        .filter_map(|(_, venue, _)| {
+            state
+                .photos
+                .url(venue.photo.as_deref())
+                .map(|url| (pick(&venue.name, lang).to_string(), url))
+        })
+        .collect();
     let body = html! {
         @if let Some(e) = &error { p.error role="alert" { (e) } }
+        @if let Some(url) = state.photos.url(p.product.photo.as_deref()) { img.hero src=(url) alt=""; }
         p { (present::name(&p.product.description, lang)) }
         p { strong { (present::validity(lang, &p.product)) } }
         @if let Some(n) = p.product.choose { p { (ctx.tf("choose_n", &[("n", &n.to_string())])) } }
@@ -210,7 +224,14 @@ async fn product_page(
         @for (town, venues) in present::by_town(lang, &rows, p.product.currency) {
             section.town {
                 h3 { (town) }
-                ul.venues { @for (venue, offers) in venues { li { strong { (venue) } ": " (offers.join("; ")) } } }
+                ul.venues {
+                    @for (venue, offers) in venues {
+                        li {
+                            @if let Some(url) = venue_photos.get(&venue) { img.thumb src=(url) alt="" loading="lazy"; }
+                            strong { (venue) } ": " (offers.join("; "))
+                        }
+                    }
+                }
             }
         }
         h2 { (ctx.t("buy_title")) }
