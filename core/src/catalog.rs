@@ -541,8 +541,16 @@ mod photo_tests {
             assert!(valid_photo_name(ok), "{ok}");
         }
         for bad in [
-            "", "../secret.png", "dir/a.png", ".hidden.png", "a..png", "a.svg", "a.html",
-            "a png.png", "a\\b.png", "-a.png",
+            "",
+            "../secret.png",
+            "dir/a.png",
+            ".hidden.png",
+            "a..png",
+            "a.svg",
+            "a.html",
+            "a png.png",
+            "a\\b.png",
+            "-a.png",
         ] {
             assert!(!valid_photo_name(bad), "{bad}");
         }

@@ -46,7 +46,7 @@ fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page
     browser.wait_url(|u| u.ends_with("/p/bulgaria-72h"));
     browser.fill("#qty_adult", "1");
     browser.fill("#email", "tourist@example.org");
-    browser.fill("#names", "Elena Georgieva");
+    browser.fill("#name_adult_1", "Elena Georgieva");
     browser.click("form[action$='/buy'] button[type=submit]");
     let order_url = browser.wait_url(|u| u.contains("/o/"));
     assert_eq!(
