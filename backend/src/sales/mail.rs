@@ -117,33 +117,59 @@ pub async fn render_order_mail(
     context: &MailContext,
     from: &Mailbox,
 ) -> Result<Message, String> {
-    match row.kind.as_str() {
-        "order_placed" => render_confirmation(store, row, context, from).await,
-        _ => render_passes(store, row, &context.base_url, from).await,
-    }
+    let order = store
+        .order_by_id(row.order_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let about = About {
+        lang: crate::i18n::supported(&row.language).unwrap_or("en"),
+        code: present::order_code(&order.public_id),
+        url: format!("{}/o/{}", context.base_url, order.public_id),
+        order,
+    };
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
+    let (subject, body) = match row.kind.as_str() {
+        "order_placed" => render_confirmation(store, &about, context).await?,
+        _ => render_passes(store, &about, &context.base_url).await?,
+    };
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .multipart(body)
+        .map_err(|e| e.to_string())
+}
+
+/// The order a message is about, and how it is named in it.
+struct About {
+    order: crate::store::OrderRow,
+    lang: &'static str,
+    code: String,
+    url: String,
 }
 
 /// The order confirmation, sent when the order is placed: its code, link, what was ordered, the
 /// total and how to pay. No passes yet (they follow when it is paid).
 async fn render_confirmation(
     store: &Store,
-    row: &OutboxRow,
+    about: &About,
     context: &MailContext,
-    from: &Mailbox,
-) -> Result<Message, String> {
-    let order = store
-        .order_by_id(row.order_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let lang = crate::i18n::supported(&row.language).unwrap_or("en");
-    let code = present::order_code(&order.public_id);
-    let url = format!("{}/o/{}", context.base_url, order.public_id);
+) -> Result<(String, MultiPart), String> {
+    let About {
+        order,
+        lang,
+        code,
+        url,
+    } = about;
     let lines = crate::sales::orders::describe_lines(store, order.id, lang)
         .await
         .map_err(|e| e.to_string())?;
     let currency: townpass_core::money::Currency = order.currency.parse()?;
     let total = townpass_core::money::Money::new(order.total_minor, currency).to_string();
-    let pickup = crate::sales::payable_at_pickup(store, &order, context.web_pay_at_pickup)
+    let pickup = crate::sales::payable_at_pickup(store, order, context.web_pay_at_pickup)
         .await
         .map_err(|e| e.to_string())?;
     let how_to_pay = match (context.card_payments, pickup) {
@@ -165,33 +191,25 @@ async fn render_confirmation(
         t(lang, "order_total"),
         t(lang, "mail_placed_then")
     ));
-    let to: Mailbox = row
-        .recipient
-        .parse()
-        .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(tf(lang, "mail_placed_subject", &[("code", &code)]))
-        .singlepart(SinglePart::plain(text))
-        .map_err(|e| e.to_string())
+    Ok((
+        tf(lang, "mail_placed_subject", &[("code", code)]),
+        MultiPart::mixed().singlepart(SinglePart::plain(text)),
+    ))
 }
 
 /// The e-mail for a paid order: greeting, link to the order page, the passes as a PDF.
 async fn render_passes(
     store: &Store,
-    row: &OutboxRow,
+    about: &About,
     base_url: &str,
-    from: &Mailbox,
-) -> Result<Message, String> {
-    let order = store
-        .order_by_id(row.order_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let lang = crate::i18n::supported(&row.language).unwrap_or("en");
-    let code = present::order_code(&order.public_id);
-    let url = format!("{}/o/{}", base_url.trim_end_matches('/'), order.public_id);
-    let pdf = crate::sales::pdf::order_pdf(store, &order, lang, base_url)
+) -> Result<(String, MultiPart), String> {
+    let About {
+        order,
+        lang,
+        code,
+        url,
+    } = about;
+    let pdf = crate::sales::pdf::order_pdf(store, order, lang, base_url)
         .await
         .map_err(|e| e.to_string())?;
     let text = format!(
@@ -201,23 +219,15 @@ async fn render_passes(
         t(lang, "mail_show_qr"),
         t(lang, "order_code")
     );
-    let to: Mailbox = row
-        .recipient
-        .parse()
-        .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(tf(lang, "mail_subject", &[("code", &code)]))
-        .multipart(
-            MultiPart::mixed()
-                .singlepart(SinglePart::plain(text))
-                .singlepart(Attachment::new(format!("townpass-{code}.pdf")).body(
-                    pdf,
-                    ContentType::parse("application/pdf").map_err(|e| e.to_string())?,
-                )),
-        )
-        .map_err(|e| e.to_string())
+    Ok((
+        tf(lang, "mail_subject", &[("code", code)]),
+        MultiPart::mixed()
+            .singlepart(SinglePart::plain(text))
+            .singlepart(Attachment::new(format!("townpass-{code}.pdf")).body(
+                pdf,
+                ContentType::parse("application/pdf").map_err(|e| e.to_string())?,
+            )),
+    ))
 }
 
 /// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... at most an hour.

@@ -41,10 +41,7 @@ pub async fn page(
         let rows = state.store.product_venues(pass.product_id).await?;
         let uses = state.store.uses_of_pass(&pass.serial).await?;
         let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
-        let category = categories
-            .iter()
-            .find(|c| i64::from(c.id) == pass.category_id)
-            .map(|c| pick(&c.name, lang).to_string());
+        let category = category_name(&categories, pass.category_id, lang);
         let revoked = pass.revoked_at.is_some();
         let zone = &product.product.time_zone;
         let first_use = uses.iter().min_by_key(|u| u.scanned_at_ms);
@@ -83,7 +80,7 @@ pub async fn page(
                     h2 { (present::name(&product.product.name, lang)) }
                     table {
                         @if let Some(h) = &pass.holder { tr { th { (ctx.t("pass_holder")) } td { (h) } } }
-                        tr { th { (ctx.t("pass_category")) } td { (category.unwrap_or_default()) } }
+                        tr { th { (ctx.t("pass_category")) } td { (category) } }
                         @match real_end {
                             Some(end) => tr {
                                 th { (ctx.t("pass_valid_until")) }
@@ -315,18 +312,8 @@ pub async fn gate(
         let uses = state.store.uses_of_pass(&pass.serial).await?;
         let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
         zone.clone_from(&product.product.time_zone);
-        let category = categories
-            .iter()
-            .find(|c| i64::from(c.id) == pass.category_id)
-            .map(|c| pick(&c.name, lang).to_string())
-            .unwrap_or_default();
-        let until = match real_end(&product.product, pass.expires_at, &uses) {
-            Some(end) => ctx.tf(
-                "gate_valid_until",
-                &[("time", &present::local_time(end, &zone))],
-            ),
-            None => present::validity(lang, &product.product),
-        };
+        let category = category_name(&categories, pass.category_id, lang);
+        let until = validity_now(lang, &product.product, pass.expires_at, &uses);
         slides.push(html! {
             section.slide #{ "p" (n + 1) } data-serial=(pass.serial) {
                 p.count { (ctx.tf("gate_count", &[("n", &(n + 1).to_string()), ("total", &showable.len().to_string())])) }
@@ -415,29 +402,27 @@ pub async fn manifest(ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebE
         .into_response())
 }
 
-/// `GET /o/sw.js`: the pass pages' service worker (keeps each order page opened on this phone,
-/// and its gate view, for use with no network).
-pub async fn service_worker() -> Response {
+/// A script file of ours, with how long a browser may keep it.
+pub(crate) fn script(body: &'static str, cache_control: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
+            (header::CACHE_CONTROL, cache_control),
         ],
-        include_str!("../../assets/order-sw.js"),
+        body,
     )
         .into_response()
 }
 
+/// `GET /o/sw.js`: the pass pages' service worker (keeps each order page opened on this phone,
+/// and its gate view, for use with no network).
+pub async fn service_worker() -> Response {
+    script(include_str!("../../assets/order-sw.js"), "no-cache")
+}
+
 /// `GET /assets/order.js`: the pass pages' script (offline copy, the gate view's screen lock).
 pub async fn order_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        include_str!("../../assets/order.js"),
-    )
-        .into_response()
+    script(include_str!("../../assets/order.js"), "no-cache")
 }
 
 /// What a wallet pass shows of one pass of a paid order (not cancelled).
@@ -460,14 +445,7 @@ async fn wallet_facts(
         .ok_or(WebError::NotFound)?;
     let product = state.store.product_by_id(pass.product_id).await?;
     let uses = state.store.uses_of_pass(&pass.serial).await?;
-    let category = state
-        .store
-        .categories()
-        .await?
-        .iter()
-        .find(|c| i64::from(c.id) == pass.category_id)
-        .map(|c| pick(&c.name, lang).to_string())
-        .unwrap_or_default();
+    let category = category_name(&state.store.categories().await?, pass.category_id, lang);
     let rows = state.store.product_venues(pass.product_id).await?;
     let venues = present::by_town(lang, &rows, product.product.currency)
         .into_iter()
@@ -476,17 +454,7 @@ async fn wallet_facts(
             format!("{town}: {}", names.join(", "))
         })
         .collect();
-    let validity = match real_end(&product.product, pass.expires_at, &uses) {
-        Some(end) => crate::i18n::tf(
-            lang,
-            "gate_valid_until",
-            &[(
-                "time",
-                &present::local_time(end, &product.product.time_zone),
-            )],
-        ),
-        None => present::validity(lang, &product.product),
-    };
+    let validity = validity_now(lang, &product.product, pass.expires_at, &uses);
     Ok(crate::sales::wallet::PassFacts {
         serial: pass.serial.clone(),
         token: pass.token.clone(),
@@ -616,6 +584,37 @@ fn real_end(
         .map(|end_ms| end_ms.div_euclid(1000).min(expires_at))
 }
 
+/// A category's name in `lang` (empty for an unknown id).
+fn category_name(
+    categories: &[townpass_core::catalog::CategoryDef],
+    id: i64,
+    lang: &str,
+) -> String {
+    categories
+        .iter()
+        .find(|c| i64::from(c.id) == id)
+        .map(|c| pick(&c.name, lang).to_string())
+        .unwrap_or_default()
+}
+
+/// How long a pass is valid, as its holder needs it now: the real end after first use, else the
+/// product's rule ("Valid 72 hours from the first visit").
+fn validity_now(
+    lang: &str,
+    product: &townpass_core::catalog::Product,
+    expires_at: i64,
+    uses: &[crate::store::PassUse],
+) -> String {
+    match real_end(product, expires_at, uses) {
+        Some(end) => crate::i18n::tf(
+            lang,
+            "gate_valid_until",
+            &[("time", &present::local_time(end, &product.time_zone))],
+        ),
+        None => present::validity(lang, product),
+    }
+}
+
 /// What an order holds, a line each: "2 × Bulgaria Heritage Pass 72 h, Adult (Maria Ivanova)".
 pub async fn describe_lines(
     store: &crate::store::Store,
@@ -626,11 +625,7 @@ pub async fn describe_lines(
     let mut out = Vec::new();
     for line in store.order_lines(order_id).await? {
         let product = store.product_by_id(line.product_id).await?;
-        let category = categories
-            .iter()
-            .find(|c| i64::from(c.id) == line.category_id)
-            .map(|c| pick(&c.name, lang).to_string())
-            .unwrap_or_default();
+        let category = category_name(&categories, line.category_id, lang);
         let mut text = format!(
             "{} × {}, {category}",
             line.quantity,
@@ -662,12 +657,5 @@ pub async fn status(
 
 /// `GET /assets/pay.js`: the order page's script (card form, waiting for payment).
 pub async fn pay_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        include_str!("../../assets/pay.js"),
-    )
-        .into_response()
+    script(include_str!("../../assets/pay.js"), "public, max-age=300")
 }

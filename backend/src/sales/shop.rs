@@ -253,14 +253,7 @@ async fn product_page(
 
 /// `GET /assets/shop.js`: the buy form's script (total, name fields, family price).
 pub async fn shop_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        include_str!("../../assets/shop.js"),
-    )
-        .into_response()
+    crate::sales::orders::script(include_str!("../../assets/shop.js"), "public, max-age=300")
 }
 
 /// The buy form: quantities per category, e-mail, optional names (a field per pass, or one per
