@@ -6,7 +6,8 @@ const status = document.getElementById('status');
 const order = status?.dataset.order;
 const offline = document.getElementById('offline');
 
-if ('serviceWorker' in navigator && order) {
+// Kept only when the server says so (a paid order, not on a staff member's computer).
+if ('serviceWorker' in navigator && order && status.dataset.keep === 'true') {
   navigator.serviceWorker.register('/o/sw.js', { scope: '/o/' }).then(async () => {
     const ready = await navigator.serviceWorker.ready;
     // This page may have loaded before the worker ran: ask it to keep this order now.

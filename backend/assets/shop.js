@@ -6,10 +6,13 @@ const form = document.querySelector('form.buy');
 if (form) {
   const currency = form.dataset.currency;
   const digits = Number(form.dataset.digits ?? 2);
-  const lang = document.documentElement.lang || 'en';
-  const money = (minor) => new Intl.NumberFormat(lang, {
-    style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
+  // As the server writes money ("134.00 EUR"), in whole minor units (no floating point).
+  const money = (minor) => {
+    const unit = 10 ** digits;
+    const whole = Math.trunc(minor / unit);
+    const part = String(minor % unit).padStart(digits, '0');
+    return `${digits > 0 ? `${whole}.${part}` : whole} ${currency}`;
+  };
   const rows = [...form.querySelectorAll('input[data-price]')];
   const total = document.getElementById('total');
   const hint = document.getElementById('family-hint');

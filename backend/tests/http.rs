@@ -1472,3 +1472,44 @@ async fn catalogue_photos_are_shown_and_served_with_cache_headers_and_nothing_el
         }
     }
 }
+
+#[tokio::test]
+async fn the_shop_cannot_be_used_to_flood_a_mailbox_with_order_confirmations() {
+    for app in apps().await {
+        let order = |email: &'static str| {
+            let app = &app;
+            async move {
+                app.post_form(
+                    "/p/bulgaria-72h/buy",
+                    &[("qty_adult", "1"), ("email", email)],
+                )
+                .await
+            }
+        };
+        for _ in 0..5 {
+            assert_eq!(
+                order("victim@example.org").await.status,
+                303,
+                "{}",
+                app.db.kind
+            );
+        }
+        let queued = |app: &TestApp| {
+            let store = app.db.store.clone();
+            async move { store.outbox().await.expect("outbox").len() }
+        };
+        let before = queued(&app).await;
+        // The sixth order for the same address in 15 minutes (in another letter case) is refused
+        // with a clear word on the form, and nothing is stored or sent.
+        let refused = order("Victim@Example.org").await;
+        assert_eq!(refused.status, 429, "{}", app.db.kind);
+        assert!(
+            refused.text().contains("Wait 15 minutes"),
+            "{}",
+            refused.text()
+        );
+        assert_eq!(queued(&app).await, before, "nothing more queued");
+        // Another address from the same client is still served.
+        assert_eq!(order("friend@example.org").await.status, 303);
+    }
+}

@@ -106,8 +106,54 @@ fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page
         let _ = std::fs::write(std::path::Path::new(&dir).join("order-page.png"), png);
     }
 
+    // The desk computer does not keep its customers' passes for use offline.
+    assert_eq!(
+        browser.attribute("#status", "data-keep").as_deref(),
+        Some("false"),
+        "not kept on a staff member's computer"
+    );
+    // The clerk logs out; the tourist opens the order on the phone.
+    browser.click("form[action='/logout'] button[type=submit]");
+    browser.wait_url(|u| !u.contains("/desk"));
+    browser.goto(&order_url);
+    assert_eq!(
+        browser.attribute("#status", "data-keep").as_deref(),
+        Some("true")
+    );
     // The phone keeps the page once opened (its service worker says when it has saved it).
     browser.wait_for("document.documentElement.dataset.kept", 30);
+
+    // An order still waiting for payment is not kept (it changes, and has no passes yet).
+    browser.goto(&format!("{}/p/bulgaria-72h?lang=en", server.url));
+    browser.fill("#qty_adult", "1");
+    browser.fill("#email", "tourist@example.org");
+    browser.click("form[action$='/buy'] button[type=submit]");
+    let pending_url = browser.wait_url(|u| u.contains("/o/") && u != order_url);
+    let kept = browser.execute_async(
+        "const cache = await caches.open('townpass-orders-1');
+         return (await cache.keys()).map((r) => new URL(r.url).pathname);",
+        vec![],
+    );
+    let kept: Vec<String> = kept
+        .as_array()
+        .expect("cache keys")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .filter(|p| p.starts_with("/o/") && p != "/o/sw.js")
+        .collect();
+    let paid_path = order_url
+        .split_once("/o/")
+        .map(|(_, id)| format!("/o/{}", id.split('?').next().unwrap_or(id)))
+        .expect("order path");
+    let pending_path = pending_url
+        .split_once("/o/")
+        .map(|(_, id)| format!("/o/{}", id.split('?').next().unwrap_or(id)))
+        .expect("order path");
+    assert!(kept.contains(&paid_path), "{kept:?}");
+    assert!(
+        !kept.iter().any(|p| p.starts_with(&pending_path)),
+        "a waiting order is not kept: {kept:?}"
+    );
     // No network at all: the server is gone. A reload still shows the pass and its QR code,
     // and says that this is the saved copy and when it was made.
     server.kill();

@@ -435,12 +435,12 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
     browser.fill("input[name=qty_adult]", "2");
     browser.fill("input[name=qty_child]", "2");
     browser.wait_for(
-        "document.getElementById('total').textContent === 'Total: €134.00'",
+        "document.getElementById('total').textContent === 'Total: 134.00 EUR'",
         10,
     );
     assert_eq!(
         browser.text("#family-hint span"),
-        "A family pass costs €99.00, less than €134.00 for these single passes."
+        "A family pass costs 99.00 EUR, less than 134.00 EUR for these single passes."
     );
     assert_eq!(
         browser.find_all("fieldset.names input").len(),
@@ -449,7 +449,7 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
     );
     browser.click("#family-hint button");
     browser.wait_for(
-        "document.getElementById('total').textContent === 'Total: €99.00'",
+        "document.getElementById('total').textContent === 'Total: 99.00 EUR'",
         10,
     );
     assert_eq!(
@@ -669,7 +669,11 @@ fn refunding_one_pass_paid_by_card_refunds_its_price_on_the_provider_once(data: 
     drop(dead);
     let out = shop.revoke_with_refund(&serials[0], &dead_url);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "refused while the provider is down");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "refused while the provider is down"
+    );
     assert!(
         stderr.contains("card refund failed") && stderr.contains("still valid"),
         "{stderr}"
@@ -726,6 +730,54 @@ fn refunding_one_pass_paid_by_card_refunds_its_price_on_the_provider_once(data: 
         .stripe
         .get(&format!("/v1/refunds?payment_intent={intent}"));
     assert_eq!(refunds["data"].as_array().map(Vec::len), Some(1));
+
+    // The order page tells the buyer: the amount, back to the card.
+    assert!(
+        shop.order_page(&order)
+            .contains("45.00 EUR refunded to your card"),
+        "{}",
+        shop.order_page(&order)
+    );
+
+    // A pass revoked without a refund (reported lost) is refunded later, once, to the card.
+    let out = shop
+        .data
+        .command()
+        .args(["passes", "revoke", &serials[1], "--reason", "lost"])
+        .output()
+        .expect("townpass runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = shop.revoke_with_refund(&serials[1], &shop.stripe.url);
+    assert!(
+        out.status.success(),
+        "a revoked pass can still be refunded: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("--json");
+    assert_eq!(answer["already_revoked"], true, "{answer}");
+    assert_eq!(answer["refund"]["amount_minor"], 4500, "{answer}");
+    let (_, refunds) = shop
+        .stripe
+        .get(&format!("/v1/refunds?payment_intent={intent}"));
+    assert_eq!(
+        refunds["data"].as_array().map(Vec::len),
+        Some(2),
+        "{refunds}"
+    );
+    let out = shop.revoke_with_refund(&serials[1], &shop.stripe.url);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already revoked and refunded"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, refunds) = shop
+        .stripe
+        .get(&format!("/v1/refunds?payment_intent={intent}"));
+    assert_eq!(refunds["data"].as_array().map(Vec::len), Some(2));
 }
 
 fn placing_an_order_emails_its_code_link_and_lines_before_payment(data: DataDir) {

@@ -163,6 +163,10 @@ fn agent() -> ureq::Agent {
 
 /// A paid order of two named passes: (order id, [(serial, token)]).
 fn paid_order(data: &DataDir) -> (String, Vec<(String, String)>) {
+    paid_order_for(data, "Ana Petrova")
+}
+
+fn paid_order_for(data: &DataDir, holder: &str) -> (String, Vec<(String, String)>) {
     ok(data.townpass(&[
         "catalog",
         "apply",
@@ -177,7 +181,7 @@ fn paid_order(data: &DataDir) -> (String, Vec<(String, String)>) {
         "--count",
         "2",
         "--holder",
-        "Ana Petrova",
+        holder,
         "--json",
     ]));
     let issued: Value = serde_json::from_slice(&out.stdout).expect("--json");
@@ -387,6 +391,67 @@ fn a_pkpass_verifies_against_the_ca_and_a_google_wallet_jwt_carries_the_exact_to
         .call()
         .expect("answer");
     assert_eq!(response.status().as_u16(), 404);
+}
+
+#[test]
+fn a_google_wallet_link_for_a_long_cyrillic_name_still_fits_and_carries_the_exact_token() {
+    let data = DataDir::new();
+    // 100 characters, each two bytes in UTF-8: the longest holder name a pass may have.
+    let holder: String = "Александра Константинова-Христодулова ".repeat(3)[..]
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    let (order, passes) = paid_order_for(&data, &holder);
+    let keys = data.path().join("keys");
+    std::fs::create_dir_all(&keys).expect("dir");
+    make_keys(&keys);
+    let key = keys.join("google.json").to_str().expect("path").to_string();
+    let server = Server::start_with(
+        &data,
+        &[
+            ("TOWNPASS_GOOGLE_WALLET_ISSUER_ID", "3388000000012345678"),
+            ("TOWNPASS_GOOGLE_WALLET_KEY", key.as_str()),
+        ],
+    );
+    let (serial, token) = &passes[0];
+    let response = agent()
+        .get(&format!("{}/o/{order}/google/{serial}?lang=bg", server.url))
+        .call()
+        .expect("google");
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "the button leads on to Google Wallet"
+    );
+    let link = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("location")
+        .to_string();
+    assert!(link.len() <= 1800, "{} characters", link.len());
+    let jwt = link
+        .strip_prefix("https://pay.google.com/gp/v/save/")
+        .expect("a Google Wallet save link");
+    let body = jwt.split('.').nth(1).expect("claims");
+    let claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).expect("b64")).expect("json");
+    let object = &claims["payload"]["genericObjects"][0];
+    assert_eq!(
+        object["barcode"]["value"],
+        token.as_str(),
+        "the exact token"
+    );
+    assert_eq!(object["id"], format!("3388000000012345678.{serial}"));
+    let header = object["header"]["defaultValue"]["value"]
+        .as_str()
+        .expect("a header");
+    assert!(
+        header.starts_with("Александра"),
+        "the holder's name, shortened if need be: {header}"
+    );
 }
 
 #[test]

@@ -41,14 +41,14 @@ async fn render(
         @if let Some(shown) = shown { (shown) }
         p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } }
         h2 { "Revoke a pass" }
-        p { "Refund, loss or fraud: scanners refuse the pass after their next sync." }
+        p { "Refund, loss or fraud: scanners refuse the pass after their next sync. A pass revoked before without a refund can be refunded here later." }
         form method="post" action="/admin/revoke" {
             (ctx.csrf_field())
             label for="serial" { "Pass number (16 hex digits)" }
             input id="serial" name="serial" required pattern="[0-9a-fA-F]{16}" autocomplete="off";
             label for="reason" { "Reason" }
             input id="reason" name="reason" required;
-            label { input type="checkbox" name="refund" value="on"; " The buyer got the price back (refund: nobody is paid for this pass)" }
+            label { input type="checkbox" name="refund" value="on"; " Refund this pass: its price goes back to the buyer's card now if it was paid by card (if the refund fails, nothing changes); for a desk payment, give the money back at the desk. Nobody is paid for a refunded pass." }
             button type="submit" { "Revoke" }
         }
         h2 { "Venue devices" }

@@ -17,7 +17,7 @@ pub enum PassesCommand {
         /// Give the buyer the price back: a pass paid by card is refunded to the card through
         /// the provider first (if that fails, the pass stays valid). Settlement then pays nobody
         /// for this pass (the refund lands in the month it is settled, or as an adjustment if
-        /// that month is closed).
+        /// that month is closed). A pass revoked earlier without a refund is refunded now (once).
         #[arg(long)]
         refund: bool,
         /// The Stripe secret key, for refunding passes paid by card.
@@ -30,7 +30,7 @@ pub enum PassesCommand {
             default_value = "https://api.stripe.com"
         )]
         stripe_api_base: String,
-        /// Print the outcome as JSON: {"serial", "revoked", "refund": {"id", "amount_minor", "currency"} | null}.
+        /// Print the outcome as JSON: {"serial", "revoked", "already_revoked", "refund": {"id", "amount_minor", "currency"} | null}.
         #[arg(long)]
         json: bool,
     },
@@ -71,15 +71,27 @@ pub async fn run(s: &StoreArgs, cmd: PassesCommand) -> anyhow::Result<u8> {
                 "cli",
                 crate::store::now(),
             )
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
+            .await;
+            let done = match done {
+                Ok(done) => done,
+                // Refused (unknown pass, revoked before, the card refund failed): exit 1.
+                Err(
+                    e @ (crate::sales::refund::RevokeError::NotFound(_)
+                    | crate::sales::refund::RevokeError::AlreadyRevoked(_)
+                    | crate::sales::refund::RevokeError::RefundFailed(_)),
+                ) => {
+                    eprintln!("error: {e}");
+                    return Ok(crate::cli::EXIT_REFUSED);
+                }
+                Err(e) => return Err(anyhow::anyhow!(e)),
+            };
             if json {
                 let refund = done.card_refund.as_ref().map(|(id, amount, currency)| {
                     serde_json::json!({"id": id, "amount_minor": amount, "currency": currency})
                 });
                 println!(
                     "{}",
-                    serde_json::json!({"serial": done.serial, "revoked": true, "refund": refund})
+                    serde_json::json!({"serial": done.serial, "revoked": true, "already_revoked": done.refunded_only, "refund": refund})
                 );
             } else {
                 println!("{}", done.describe());

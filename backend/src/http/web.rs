@@ -332,7 +332,7 @@ button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underl
 .error{background:#fdecea;border-left:4px solid #c62828;padding:.6rem .8rem}
 .pass{background:#fff;border-radius:.6rem;padding:1rem;margin:1rem 0;box-shadow:0 1px 3px #0002;display:grid;grid-template-columns:minmax(0,20rem) minmax(0,1fr);gap:1rem}.pass>*{min-width:0}
 .pass .qr svg{width:100%;height:auto;display:block}.pass.revoked{grid-template-columns:minmax(0,1fr);outline:3px solid #c62828}.pass .cancelled{font-size:1.2rem}.pass .ended{color:#c62828;font-weight:700}#enrolment-qr svg{width:min(16rem,100%);height:auto;display:block}p.big{font-size:1.6rem;font-family:ui-monospace,monospace;letter-spacing:.08em}@media(max-width:40rem){.pass{grid-template-columns:minmax(0,1fr)}}
-.code{font-family:ui-monospace,monospace;font-size:1.2rem;letter-spacing:.05rem;overflow-wrap:anywhere}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left}
+.code{font-family:ui-monospace,monospace;font-size:1.2rem;letter-spacing:.05rem;overflow-wrap:anywhere}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left}.pass td,ul.lines li{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}td.num,th.num{text-align:right;white-space:nowrap}tbody tr:nth-child(even){background:#0000000a}
 .chart svg{width:100%;height:auto;display:block;background:#fff;border-radius:.4rem}.chart rect{fill:#0b6b3a}.chart text{font-size:9px;fill:#555}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}.filters label{margin:0}.filters input,.filters select{width:auto}

@@ -443,7 +443,9 @@ async fn order_json(state: &Shared, order: &OrderRow) -> Result<OrderAnswer, Api
 #[serde(deny_unknown_fields)]
 pub struct RevokeBody {
     pub reason: String,
-    /// The buyer got the price back: settlement pays nobody for the pass.
+    /// Refund the pass: a card payment is refunded through the provider first (a provider
+    /// failure is a 502 and leaves the pass valid); settlement pays nobody for the pass. A pass
+    /// revoked before without a refund is refunded now (once).
     #[serde(default)]
     pub refund: bool,
 }

@@ -110,17 +110,21 @@ impl MailContext {
 }
 
 /// The e-mail a queued row asks for: the confirmation of a placed order, or the paid order's
-/// passes.
+/// passes. None for a confirmation whose order is no longer waiting for payment (paid at once,
+/// or cancelled): the passes' e-mail says all of it.
 pub async fn render_order_mail(
     store: &Store,
     row: &OutboxRow,
     context: &MailContext,
     from: &Mailbox,
-) -> Result<Message, String> {
+) -> Result<Option<Message>, String> {
     let order = store
         .order_by_id(row.order_id)
         .await
         .map_err(|e| e.to_string())?;
+    if row.kind == crate::store::MailKind::OrderPlaced.code() && order.status != "pending" {
+        return Ok(None);
+    }
     let about = About {
         lang: crate::i18n::supported(&row.language).unwrap_or("en"),
         code: present::order_code(&order.public_id),
@@ -132,7 +136,9 @@ pub async fn render_order_mail(
         .parse()
         .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
     let (subject, body) = match row.kind.as_str() {
-        "order_placed" => render_confirmation(store, &about, context).await?,
+        k if k == crate::store::MailKind::OrderPlaced.code() => {
+            render_confirmation(store, &about, context).await?
+        }
         _ => render_passes(store, &about, &context.base_url).await?,
     };
     Message::builder()
@@ -140,6 +146,7 @@ pub async fn render_order_mail(
         .to(to)
         .subject(subject)
         .multipart(body)
+        .map(Some)
         .map_err(|e| e.to_string())
 }
 
@@ -164,7 +171,9 @@ async fn render_confirmation(
         code,
         url,
     } = about;
-    let lines = crate::sales::orders::describe_lines(store, order.id, lang)
+    // Without the holders' names: whoever places an order chooses the address it goes to, so
+    // the confirmation carries no text of theirs.
+    let lines = crate::sales::orders::describe_lines(store, order.id, lang, false)
         .await
         .map_err(|e| e.to_string())?;
     let currency: townpass_core::money::Currency = order.currency.parse()?;
@@ -261,7 +270,12 @@ async fn deliver_one(
     now: i64,
 ) -> Result<bool, crate::store::StoreError> {
     let result = match render_order_mail(store, row, context, mailer.from()).await {
-        Ok(message) => mailer.send(message, row.id).await,
+        Ok(Some(message)) => mailer.send(message, row.id).await,
+        Ok(None) => {
+            store.mark_mail_sent(row.id, crate::store::now()).await?;
+            tracing::info!("confirmation not sent: the order is no longer waiting for payment");
+            return Ok(false);
+        }
         Err(e) => Err(e),
     };
     match result {

@@ -237,10 +237,26 @@ async fn price(store: &Store, product: &str, category: &str) -> Result<Priced, S
     })
 }
 
+/// A holder name as printed on a pass: without control characters or the invisible marks that
+/// reorder text (which could make a name read differently at the gate than it was typed), with
+/// spaces collapsed. None for a name that is empty then.
 fn clean_holder(h: &Option<String>) -> Option<String> {
     h.as_ref()
-        .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|h| {
+            h.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .filter(|c| !is_bidi_or_invisible(*c))
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|h| !h.is_empty())
+}
+
+/// Unicode's bidirectional formatting characters, and the byte-order mark.
+fn is_bidi_or_invisible(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Signs one pass per place on `lines` (spread over the cores, off the async threads).
@@ -573,4 +589,19 @@ pub async fn issue(
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn holder_names_lose_control_and_reordering_characters() {
+        let name = |s: &str| super::clean_holder(&Some(s.to_string()));
+        assert_eq!(
+            name("  Ana\u{202E}\u{2066} Petrova\n"),
+            Some("Ana Petrova".into())
+        );
+        assert_eq!(name("Ана\tПетрова\u{200F}"), Some("Ана Петрова".into()));
+        assert_eq!(name("\u{202E}\u{0007} "), None);
+        assert_eq!(name("Zoë O'Brien-Ćirić"), Some("Zoë O'Brien-Ćirić".into()));
+    }
 }

@@ -31,6 +31,7 @@ pub async fn page(
     }
     let lang = ctx.lang;
     let order = state.store.order_by_public_id(&id).await?;
+    let keep = keep_offline(&ctx, &order);
     let passes = state.store.passes_of_order(order.id).await?;
     let categories = state.store.categories().await?;
     let currency = order.currency.parse().map_err(WebError::Internal)?;
@@ -43,6 +44,22 @@ pub async fn page(
         let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
         let category = category_name(&categories, pass.category_id, lang);
         let revoked = pass.revoked_at.is_some();
+        // A cancelled pass says whether, and how, its money came back.
+        let refund = if revoked {
+            match state.store.pass_card_refund(&pass.serial).await? {
+                Some((_, amount)) => Some(ctx.tf(
+                    "pass_refunded_card",
+                    &[("amount", &Money::new(amount, currency).to_string())],
+                )),
+                None => state
+                    .store
+                    .pass_refunded_at(&pass.serial)
+                    .await?
+                    .map(|_| ctx.t("pass_refunded")),
+            }
+        } else {
+            None
+        };
         let zone = &product.product.time_zone;
         let first_use = uses.iter().min_by_key(|u| u.scanned_at_ms);
         let real_end = real_end(&product.product, pass.expires_at, &uses);
@@ -75,7 +92,10 @@ pub async fn page(
                 @if !revoked { div.qr { (PreEscaped(qr.to_svg())) } }
                 div {
                     @if revoked {
-                        p.error.cancelled role="alert" { strong { (ctx.t("pass_cancelled")) } " " (ctx.t("pass_revoked")) }
+                        p.error.cancelled role="alert" {
+                            strong { (ctx.t("pass_cancelled")) } " " (ctx.t("pass_revoked"))
+                            @if let Some(refund) = &refund { " " (refund) }
+                        }
                     }
                     h2 { (present::name(&product.product.name, lang)) }
                     table {
@@ -113,7 +133,7 @@ pub async fn page(
                                 a.button.wallet.apple href={ "/o/" (order.public_id) "/apple/" (pass.serial) } { (ctx.t("wallet_apple")) }
                                 " "
                             }
-                            @if state.wallets.google.is_some() {
+                            @if state.wallets.google.as_ref().is_some_and(|g| g.fits(&pass.serial, &pass.token)) {
                                 a.button.wallet.google href={ "/o/" (order.public_id) "/google/" (pass.serial) } { (ctx.t("wallet_google")) }
                             }
                         }
@@ -161,7 +181,7 @@ pub async fn page(
     let pickup = order.status == "pending"
         && crate::sales::payable_at_pickup(&state.store, &order, state.web_pay_at_pickup).await?;
     let lines_shown = if order.status == "pending" {
-        describe_lines(&state.store, order.id, lang).await?
+        describe_lines(&state.store, order.id, lang, true).await?
     } else {
         Vec::new()
     };
@@ -191,10 +211,10 @@ pub async fn page(
                 script src="/assets/pay.js" {}
             },
             "paid" if all_cancelled => {
-                p.error #status data-status="cancelled" data-order=(order.public_id) { (ctx.t("order_all_cancelled")) }
+                p.error #status data-status="cancelled" data-order=(order.public_id) data-keep=(keep) { (ctx.t("order_all_cancelled")) }
             },
             "paid" => {
-                p.ok #status data-status="paid" data-order=(order.public_id) { (ctx.t("order_paid")) }
+                p.ok #status data-status="paid" data-order=(order.public_id) data-keep=(keep) { (ctx.t("order_paid")) }
                 p.actions {
                     a.button.gate-button href={ "/o/" (order.public_id) "/gate" } { (ctx.t("gate_show")) }
                     " "
@@ -242,8 +262,30 @@ pub async fn page(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),
     );
+    mark_keep(&mut response, keep);
     Ok(response)
 }
+
+/// Whether the phone may keep this page for use offline: only an order that is no longer
+/// waiting (a waiting one changes, and holds no passes), and never on a staff member's browser
+/// (a desk computer must not collect its customers' passes).
+fn keep_offline(ctx: &Ctx, order: &crate::store::OrderRow) -> bool {
+    order.status != "pending" && ctx.user.is_none()
+}
+
+/// Says so to the service worker (which keeps only pages marked so, and drops a copy it has of
+/// a page that is not).
+fn mark_keep(response: &mut Response, keep: bool) {
+    if keep {
+        response.headers_mut().insert(
+            header::HeaderName::from_static(KEEP_HEADER),
+            header::HeaderValue::from_static("1"),
+        );
+    }
+}
+
+/// The header that tells the service worker a page may be kept.
+pub const KEEP_HEADER: &str = "x-townpass-keep";
 
 pub async fn pdf(
     State(state): State<Shared>,
@@ -301,6 +343,7 @@ pub async fn gate(
     }
     let lang = ctx.lang;
     let order = state.store.order_by_public_id(&id).await?;
+    let keep = keep_offline(&ctx, &order);
     let passes = state.store.passes_of_order(order.id).await?;
     let categories = state.store.categories().await?;
     let now = crate::store::now();
@@ -345,7 +388,7 @@ pub async fn gate(
                 @if slides.is_empty() {
                     main { p.error #status data-status="none" { (ctx.t("gate_none")) } }
                 } @else {
-                    main.slides #status data-status="paid" data-order=(order.public_id) {
+                    main.slides #status data-status="paid" data-order=(order.public_id) data-keep=(keep) {
                         @for slide in &slides { (slide) }
                     }
                 }
@@ -368,14 +411,20 @@ pub async fn gate(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),
     );
+    mark_keep(&mut response, keep);
     Ok(response)
 }
 
 /// `GET /o/{id}/manifest.webmanifest`: "add to home screen" opens this order's passes.
-pub async fn manifest(ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
+pub async fn manifest(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     if !valid_public_id(&id) {
         return Err(WebError::NotFound);
     }
+    state.store.order_by_public_id(&id).await?;
     let body = serde_json::json!({
         "name": ctx.t("order_app_name"),
         "short_name": "townpass",
@@ -519,9 +568,12 @@ pub async fn google_wallet(
         return Err(WebError::NotFound);
     };
     let facts = wallet_facts(&state, &id, &serial, ctx.lang).await?;
-    let link = google
-        .link(&facts, &state.base_url)
-        .ok_or_else(|| WebError::Internal("the Google Wallet link is too long".into()))?;
+    let link = google.link(&facts, &state.base_url).ok_or_else(|| {
+        WebError::BadRequest(
+            "This pass holds too much for a Google Wallet link; show it from this page instead."
+                .into(),
+        )
+    })?;
     Ok((
         axum::http::StatusCode::SEE_OTHER,
         [
@@ -620,6 +672,7 @@ pub async fn describe_lines(
     store: &crate::store::Store,
     order_id: i64,
     lang: &str,
+    holders: bool,
 ) -> Result<Vec<String>, crate::store::StoreError> {
     let categories = store.categories().await?;
     let mut out = Vec::new();
@@ -631,7 +684,7 @@ pub async fn describe_lines(
             line.quantity,
             present::name(&product.product.name, lang)
         );
-        if let Some(holder) = &line.holder {
+        if let Some(holder) = line.holder.as_ref().filter(|_| holders) {
             text.push_str(&format!(" ({holder})"));
         }
         out.push(text);

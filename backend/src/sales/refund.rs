@@ -2,7 +2,9 @@
 //! provider first (a partial refund of the order's payment: this pass's price); only when the
 //! provider has refunded it is the pass revoked, with the provider's refund id. A provider that
 //! fails leaves the pass valid, and the caller is told so. A retry after a crash between the two
-//! finds the refund made before (see [`Card::refund_pass`]): nobody is refunded twice.
+//! finds the refund made before (see [`Card::refund_pass`]): nobody is refunded twice. A pass
+//! revoked without a refund (lost, say) can be refunded later; a refund whose pass was revoked
+//! by someone else meanwhile is still recorded with it.
 
 use townpass_core::Serial;
 
@@ -13,6 +15,8 @@ use crate::store::{Store, StoreError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Revoked {
     pub serial: String,
+    /// It was revoked before: only the refund happened now.
+    pub refunded_only: bool,
     /// The card refund made: (provider's refund id, amount in minor units, currency).
     pub card_refund: Option<(String, i64, String)>,
 }
@@ -20,12 +24,22 @@ pub struct Revoked {
 impl Revoked {
     /// One sentence for the person who asked.
     pub fn describe(&self) -> String {
+        if self.refunded_only {
+            return match &self.card_refund {
+                Some((id, amount, currency)) => format!(
+                    "Pass {} was already revoked; {} refunded to the card now (refund {id}).",
+                    self.serial,
+                    money(*amount, currency)
+                ),
+                None => format!(
+                    "Pass {} was already revoked; it is marked refunded now (no card payment to refund: give the money back by hand).",
+                    self.serial
+                ),
+            };
+        }
         match &self.card_refund {
             Some((id, amount, currency)) => {
-                let money = currency
-                    .parse::<townpass_core::money::Currency>()
-                    .map(|c| townpass_core::money::Money::new(*amount, c).to_string())
-                    .unwrap_or_else(|_| format!("{amount} {currency}"));
+                let money = money(*amount, currency);
                 format!(
                     "Pass {} revoked; {money} refunded to the card (refund {id}). Scanners refuse it after their next sync.",
                     self.serial
@@ -37,6 +51,13 @@ impl Revoked {
             ),
         }
     }
+}
+
+fn money(amount: i64, currency: &str) -> String {
+    currency
+        .parse::<townpass_core::money::Currency>()
+        .map(|c| townpass_core::money::Money::new(amount, c).to_string())
+        .unwrap_or_else(|_| format!("{amount} {currency}"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,10 +96,18 @@ pub async fn revoke(
 ) -> Result<Revoked, RevokeError> {
     let serial = serial.to_string();
     let pass = store.pass(&serial).await?;
+    // A revoked pass can still be refunded later, once.
     if pass.revoked_at.is_some() {
-        return Err(RevokeError::AlreadyRevoked(format!(
-            "pass {serial} is already revoked"
-        )));
+        if !refund {
+            return Err(RevokeError::AlreadyRevoked(format!(
+                "pass {serial} is already revoked"
+            )));
+        }
+        if store.pass_refunded_at(&serial).await?.is_some() {
+            return Err(RevokeError::AlreadyRevoked(format!(
+                "pass {serial} is already revoked and refunded"
+            )));
+        }
     }
     let paid_by_card = match store.card_intent(pass.order_id).await? {
         Some((intent, Some(_paid_at))) => Some(intent),
@@ -105,7 +134,7 @@ pub async fn revoke(
         tracing::info!(%serial, refund = %id, amount = pass.price_minor, "pass refunded to the card");
         card_refund = Some((id, pass.price_minor, pass.currency.clone()));
     }
-    store
+    let done = store
         .revoke_pass_with(
             &serial,
             reason,
@@ -119,6 +148,7 @@ pub async fn revoke(
         .await?;
     Ok(Revoked {
         serial,
+        refunded_only: done == crate::store::RevokedNow::RefundedOnly,
         card_refund,
     })
 }

@@ -256,11 +256,19 @@ pub async fn shop_script() -> Response {
     crate::sales::orders::script(include_str!("../../assets/shop.js"), "public, max-age=300")
 }
 
+/// Web orders (each with its confirmation e-mail) one client may place per [`ORDER_WINDOW`].
+/// A hotel's Wi-Fi is one client for all its guests.
+const MAX_ORDERS_PER_CLIENT: i64 = 20;
+/// Web orders for one e-mail address per [`ORDER_WINDOW`].
+const MAX_ORDERS_PER_ADDRESS: i64 = 5;
+const ORDER_WINDOW: i64 = 15 * 60;
+
 /// The buy form: quantities per category, e-mail, optional names (a field per pass, or one per
 /// line in the text area of the form without script).
 pub async fn buy(
     State(state): State<Shared>,
     ctx: Ctx,
+    crate::http::client::ClientIp(client): crate::http::client::ClientIp,
     Path(code): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -322,6 +330,33 @@ pub async fn buy(
         let message = ctx.t("error_nothing_chosen");
         return product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await;
     }
+    // Each order e-mails a confirmation at once: a few per address and per client, then a wait,
+    // so the shop cannot be used to flood someone's mailbox.
+    let now = crate::store::now();
+    let address = form
+        .get("email")
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty());
+    let mut subjects = vec![format!("order-ip:{client}")];
+    let mut limits = vec![MAX_ORDERS_PER_CLIENT];
+    if let Some(address) = &address {
+        subjects.push(format!("order-to:{address}"));
+        limits.push(MAX_ORDERS_PER_ADDRESS);
+    }
+    for (subject, limit) in subjects.iter().zip(limits) {
+        let recent = state
+            .store
+            .login_failures_since(subject, now - ORDER_WINDOW)
+            .await?;
+        if recent >= limit {
+            tracing::warn!(client = %client, "web orders throttled");
+            let message = ctx.t("error_too_many_orders");
+            let mut page =
+                product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await?;
+            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return Ok(page);
+        }
+    }
     let req = OrderRequest {
         lines,
         email: form.get("email").cloned(),
@@ -330,8 +365,10 @@ pub async fn buy(
         sales_point: None,
         payment_provider: state.payments.name().to_string(),
     };
-    match sales::create_order(&state.store, &req, crate::store::now()).await {
+    match sales::create_order(&state.store, &req, now).await {
         Ok(order) => {
+            // Counted under the throttle's subjects (the table of failed attempts keeps them).
+            state.store.record_login_failure(&subjects, now).await?;
             tracing::info!(order = %present::order_code(&order.public_id), "web order created");
             Ok((
                 StatusCode::SEE_OTHER,

@@ -28,6 +28,11 @@ use x509_cert::Certificate;
 /// Longest "Save to Google Wallet" link Google takes in a URL; a longer one is not offered.
 pub const GOOGLE_LINK_MAX: usize = 1800;
 
+const SAVE_URL: &str = "https://pay.google.com/gp/v/save/";
+const JWT_HEADER: &[u8] = br#"{"alg":"RS256","typ":"JWT"}"#;
+/// The header's length in base64url.
+const JWT_HEADER_CHARS: usize = JWT_HEADER.len().div_ceil(3) * 4;
+
 /// What a wallet pass shows: everything comes from the stored, signed pass.
 #[derive(Clone, Debug)]
 pub struct PassFacts {
@@ -159,9 +164,14 @@ impl AppleWallet {
         let expires = jiff::Timestamp::from_second(facts.expires_at)
             .map(|t| t.to_string())
             .unwrap_or_default();
-        let mut primary = vec![json!({"key": "product", "label": "PASS", "value": facts.product})];
+        // Labels in the buyer's language (the values come from the pass).
+        let label = |key: &str| crate::i18n::t(&facts.language, key).to_uppercase();
+        let mut primary = vec![
+            json!({"key": "product", "label": label("wallet_label_pass"), "value": facts.product}),
+        ];
         if let Some(holder) = &facts.holder {
-            primary = vec![json!({"key": "holder", "label": "NAME", "value": holder})];
+            primary =
+                vec![json!({"key": "holder", "label": label("pass_holder"), "value": holder})];
         }
         json!({
             "formatVersion": 1,
@@ -184,16 +194,16 @@ impl AppleWallet {
             "generic": {
                 "primaryFields": primary,
                 "secondaryFields": [
-                    {"key": "category", "label": "CATEGORY", "value": facts.category},
-                    {"key": "validity", "label": "VALID", "value": facts.validity},
+                    {"key": "category", "label": label("pass_category"), "value": facts.category},
+                    {"key": "validity", "label": label("wallet_label_valid"), "value": facts.validity},
                 ],
                 "auxiliaryFields": [
-                    {"key": "pass", "label": "PASS", "value": facts.product},
+                    {"key": "pass", "label": label("wallet_label_pass"), "value": facts.product},
                 ],
                 "backFields": [
-                    {"key": "venues", "label": "INCLUDED", "value": facts.venues.join("\n")},
-                    {"key": "serial", "label": "PASS NUMBER", "value": facts.serial},
-                    {"key": "help", "label": "HELP", "value": base_url},
+                    {"key": "venues", "label": label("wallet_label_included"), "value": facts.venues.join("\n")},
+                    {"key": "serial", "label": label("pass_serial"), "value": facts.serial},
+                    {"key": "help", "label": label("wallet_label_help"), "value": base_url},
                 ],
             },
         })
@@ -298,37 +308,15 @@ impl GoogleWallet {
         })
     }
 
-    /// The signed JWT of one pass (a generic pass object, its class made with it).
+    /// The signed JWT of one pass (a generic pass object, its class made with it), with all its
+    /// text.
     pub fn jwt(&self, facts: &PassFacts, base_url: &str) -> String {
-        let class_id = format!("{}.townpass", self.issuer_id);
-        let text =
-            |value: &str| json!({"defaultValue": {"language": facts.language, "value": value}});
-        let mut object = json!({
-            "id": format!("{}.{}", self.issuer_id, facts.serial),
-            "classId": class_id,
-            "state": "ACTIVE",
-            "cardTitle": text(&facts.product),
-            "header": text(facts.holder.as_deref().unwrap_or(&facts.category)),
-            "subheader": text(&facts.category),
-            "barcode": {"type": "QR_CODE", "value": facts.token, "alternateText": facts.serial},
-            "hexBackgroundColor": "#14324a",
-            "textModulesData": [{"id": "valid", "header": "Valid", "body": facts.validity}],
-        });
-        if let Ok(end) = jiff::Timestamp::from_second(facts.expires_at) {
-            object["validTimeInterval"] = json!({"end": {"date": end.to_string()}});
-        }
-        let claims = json!({
-            "iss": self.client_email,
-            "aud": "google",
-            "typ": "savetowallet",
-            "iat": crate::store::now(),
-            "origins": [base_url],
-            "payload": {
-                "genericClasses": [{"id": class_id}],
-                "genericObjects": [object],
-            },
-        });
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+        self.jwt_with(facts, base_url, &DETAIL[0])
+    }
+
+    fn jwt_with(&self, facts: &PassFacts, base_url: &str, detail: &Detail) -> String {
+        let claims = self.claims(facts, base_url, detail);
+        let header = URL_SAFE_NO_PAD.encode(JWT_HEADER);
         let body = URL_SAFE_NO_PAD.encode(claims.to_string());
         let signing_input = format!("{header}.{body}");
         let signature: rsa::pkcs1v15::Signature = self.key.sign(signing_input.as_bytes());
@@ -338,14 +326,129 @@ impl GoogleWallet {
         )
     }
 
-    /// "Save to Google Wallet": the link, if it is short enough for a URL.
-    pub fn link(&self, facts: &PassFacts, base_url: &str) -> Option<String> {
-        let link = format!(
-            "https://pay.google.com/gp/v/save/{}",
-            self.jwt(facts, base_url)
-        );
-        (link.len() <= GOOGLE_LINK_MAX).then_some(link)
+    fn claims(&self, facts: &PassFacts, base_url: &str, detail: &Detail) -> Value {
+        let class_id = format!("{}.townpass", self.issuer_id);
+        let text = |value: &str| json!({"defaultValue": {"language": facts.language, "value": shorten(value, detail.text_chars)}});
+        let mut object = json!({
+            "id": format!("{}.{}", self.issuer_id, facts.serial),
+            "classId": class_id,
+            "state": "ACTIVE",
+            "cardTitle": text(&facts.product),
+            "header": text(facts.holder.as_deref().unwrap_or(&facts.category)),
+            "barcode": {"type": "QR_CODE", "value": facts.token},
+        });
+        if detail.extras {
+            object["subheader"] = text(&facts.category);
+            object["barcode"]["alternateText"] = json!(facts.serial);
+            object["hexBackgroundColor"] = json!("#14324a");
+            if let Ok(end) = jiff::Timestamp::from_second(facts.expires_at) {
+                object["validTimeInterval"] = json!({"end": {"date": end.to_string()}});
+            }
+        }
+        if detail.validity {
+            object["textModulesData"] = json!([{"id": "valid", "header": crate::i18n::t(&facts.language, "wallet_label_valid"), "body": facts.validity}]);
+        }
+        let mut claims = json!({
+            "iss": self.client_email,
+            "aud": "google",
+            "typ": "savetowallet",
+            "iat": crate::store::now(),
+            "payload": {
+                "genericClasses": [{"id": class_id}],
+                "genericObjects": [object],
+            },
+        });
+        if detail.extras {
+            claims["origins"] = json!([base_url]);
+        }
+        claims
     }
+
+    /// Whether a link can hold this pass at all (the bare pass: its number and whole token,
+    /// the shortest titles), worked out without signing, so the page can leave the button out.
+    pub fn fits(&self, serial: &str, token: &str) -> bool {
+        let bare = PassFacts {
+            serial: serial.to_string(),
+            token: token.to_string(),
+            product: String::new(),
+            category: String::new(),
+            holder: None,
+            validity: String::new(),
+            expires_at: 0,
+            venues: Vec::new(),
+            language: "sr-Latn".into(),
+        };
+        let Some(last) = DETAIL.last() else {
+            return false;
+        };
+        // Titles of at most `text_chars` characters of up to 3 bytes each (with "…").
+        let titles = 2 * 3 * last.text_chars;
+        let claims = self.claims(&bare, "", last);
+        let body = (claims.to_string().len() + titles).div_ceil(3) * 4;
+        let signature = rsa::traits::PublicKeyParts::size(self.key.as_ref()).div_ceil(3) * 4;
+        let link = SAVE_URL.len() + JWT_HEADER_CHARS + 1 + body + 1 + signature;
+        link <= GOOGLE_LINK_MAX
+    }
+
+    /// "Save to Google Wallet": the link with as much of the pass's text as fits in a URL (long
+    /// or Cyrillic names are shortened, then the extras dropped; the token is always whole), or
+    /// None when even the bare pass is too long.
+    pub fn link(&self, facts: &PassFacts, base_url: &str) -> Option<String> {
+        DETAIL.iter().find_map(|detail| {
+            let link = format!("{SAVE_URL}{}", self.jwt_with(facts, base_url, detail));
+            (link.len() <= GOOGLE_LINK_MAX).then_some(link)
+        })
+    }
+}
+
+/// How much of a pass's text goes into a Google Wallet link.
+struct Detail {
+    /// Names and titles cut to this many characters (with "…").
+    text_chars: usize,
+    /// The validity sentence.
+    validity: bool,
+    /// Category line, pass number under the code, colour, end date and origins.
+    extras: bool,
+}
+
+/// From all of it down to the bare pass: the first that fits is used.
+const DETAIL: [Detail; 5] = [
+    Detail {
+        text_chars: usize::MAX,
+        validity: true,
+        extras: true,
+    },
+    Detail {
+        text_chars: 40,
+        validity: true,
+        extras: true,
+    },
+    Detail {
+        text_chars: 24,
+        validity: false,
+        extras: true,
+    },
+    Detail {
+        text_chars: 24,
+        validity: false,
+        extras: false,
+    },
+    Detail {
+        text_chars: 12,
+        validity: false,
+        extras: false,
+    },
+];
+
+/// `text` cut to at most `max` characters, with "…" when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
 }
 
 /// The demo's Apple Wallet keys: a demo CA (standing in for Apple's WWDR, which only Apple

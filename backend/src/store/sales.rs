@@ -81,6 +81,15 @@ pub struct OrderRow {
     pub paid_at: Option<i64>,
 }
 
+/// What [`Store::revoke_pass_with`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevokedNow {
+    /// Revoked (and refunded, if asked) now.
+    Revoked,
+    /// It was revoked before; the refund asked for is recorded now.
+    RefundedOnly,
+}
+
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct PassRow {
     pub serial: String,
@@ -437,6 +446,7 @@ impl Store {
     ) -> Result<()> {
         self.revoke_pass_with(serial, reason, refund, by, now, None)
             .await
+            .map(|_| ())
     }
 
     /// [`Store::revoke_pass`], recording the card provider's refund (its id, the amount given
@@ -449,7 +459,7 @@ impl Store {
         by: &str,
         now: i64,
         card_refund: Option<(&str, i64)>,
-    ) -> Result<()> {
+    ) -> Result<RevokedNow> {
         let _local = self.turns.clone().lock_owned().await;
         let mut tx = self.begin_write().await?;
         super::pass_state::take_turn(&mut tx).await?;
@@ -470,11 +480,35 @@ impl Store {
                 .bind(serial)
                 .fetch_one(&mut *tx)
                 .await?;
-            return Err(if exists == 0 {
-                StoreError::NotFound(format!("pass {serial}"))
-            } else {
-                StoreError::Conflict(format!("pass {serial} is already revoked"))
-            });
+            if exists == 0 {
+                return Err(StoreError::NotFound(format!("pass {serial}")));
+            }
+            // Revoked before (by someone else a moment ago, or earlier without a refund): a refund
+            // is still recorded, once.
+            let refunded = refund
+                && sqlx::query(
+                    "UPDATE passes SET refunded_at = $2, refund_ref = $3, refund_minor = $4 \
+                     WHERE serial = $1 AND refunded_at IS NULL",
+                )
+                .bind(serial)
+                .bind(now)
+                .bind(card_refund.map(|(id, _)| id))
+                .bind(card_refund.map(|(_, amount)| amount))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+            if !refunded {
+                return Err(StoreError::Conflict(format!(
+                    "pass {serial} is already revoked{}",
+                    if refund { " and refunded" } else { "" }
+                )));
+            }
+            // What the pass settles to changes (a closed month gets an adjustment). The change
+            // kinds are flagged, reviewed and revoked; a late refund is part of the revocation.
+            super::pass_state::record_change(&mut tx, serial, "revoked", now).await?;
+            tx.commit().await?;
+            return Ok(RevokedNow::RefundedOnly);
         }
         sqlx::query("INSERT INTO revocations (serial, reason, revoked_at, revoked_by) VALUES ($1, $2, $3, $4)")
             .bind(serial)
@@ -485,7 +519,20 @@ impl Store {
             .await?;
         super::pass_state::record_change(&mut tx, serial, "revoked", now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(RevokedNow::Revoked)
+    }
+
+    /// When a pass was refunded, if it was.
+    pub async fn pass_refunded_at(&self, serial: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT refunded_at FROM passes WHERE serial = $1",
+            )
+            .bind(serial)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten(),
+        )
     }
 
     /// The card refund recorded for a pass: (provider's refund id, amount in minor units).
