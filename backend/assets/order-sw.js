@@ -34,11 +34,14 @@ const keepable = (response) => response.ok
 // The order a page belongs to: /o/ID for both /o/ID and /o/ID/gate.
 const orderOf = (path) => (path.endsWith('/gate') ? path.slice(0, -5) : path);
 
-// Keeps a keepable answer (and drops the oldest orders beyond MAX_ORDERS); drops the copy of a
-// page that is no longer keepable. True when kept.
+// Keeps a keepable answer (and drops the oldest orders beyond MAX_ORDERS); drops the copies of
+// an order whose page is no longer keepable. True when kept.
 async function store(cache, path, response) {
   if (!keepable(response)) {
-    await cache.delete(path);
+    // Both halves go: an order page and its gate view are kept, or dropped, together.
+    const base = orderOf(path);
+    await cache.delete(base);
+    await cache.delete(`${base}/gate`);
     return false;
   }
   await cache.put(path, response);

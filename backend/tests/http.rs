@@ -1511,5 +1511,15 @@ async fn the_shop_cannot_be_used_to_flood_a_mailbox_with_order_confirmations() {
         assert_eq!(queued(&app).await, before, "nothing more queued");
         // Another address from the same client is still served.
         assert_eq!(order("friend@example.org").await.status, 303);
+        // Sent all at once, orders for one address still stop at the limit.
+        let burst =
+            futures_util::future::join_all((0..12).map(|_| order("burst@example.org"))).await;
+        let placed = burst.iter().filter(|r| r.status == 303).count();
+        assert!(
+            placed <= 5,
+            "{}: {placed} of 12 placed at once",
+            app.db.kind
+        );
+        assert!(burst.iter().all(|r| r.status == 303 || r.status == 429));
     }
 }

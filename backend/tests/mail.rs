@@ -201,6 +201,12 @@ async fn a_placed_order_is_confirmed_by_email_at_once_and_its_passes_follow_when
                 },
                 sales::LineRequest {
                     product: "bulgaria-72h".into(),
+                    category: "adult".into(),
+                    holder: Some("Petar Ivanov".into()),
+                    count: 1,
+                },
+                sales::LineRequest {
+                    product: "bulgaria-72h".into(),
                     category: "child".into(),
                     holder: None,
                     count: 2,
@@ -249,8 +255,9 @@ async fn a_placed_order_is_confirmed_by_email_at_once_and_its_passes_follow_when
             "{text}"
         );
         assert!(
-            text.contains("1 × Bulgaria Heritage Pass 72 h, Adult"),
-            "what was ordered: {text}"
+            text.contains("2 × Bulgaria Heritage Pass 72 h, Adult")
+                && !text.contains("1 × Bulgaria Heritage Pass 72 h, Adult"),
+            "what was ordered, equal lines counted together: {text}"
         );
         assert!(
             !text.contains("Maria Ivanova"),

@@ -154,6 +154,43 @@ fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page
         !kept.iter().any(|p| p.starts_with(&pending_path)),
         "a waiting order is not kept: {kept:?}"
     );
+    assert!(kept.contains(&format!("{paid_path}/gate")), "{kept:?}");
+
+    // Should a staff member sign in on this browser, the order's copies (page and gate view)
+    // are dropped as soon as the order is opened.
+    browser.goto(&format!("{}/login", server.url));
+    browser.fill("#email", DESK_EMAIL);
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.ends_with("/desk"));
+    browser.goto(&order_url);
+    assert_eq!(
+        browser.attribute("#status", "data-keep").as_deref(),
+        Some("false")
+    );
+    let cached = |browser: &Browser| -> Vec<String> {
+        browser
+            .execute_async(
+                "const cache = await caches.open('townpass-orders-1');
+                 return (await cache.keys()).map((r) => new URL(r.url).pathname);",
+                vec![],
+            )
+            .as_array()
+            .expect("cache keys")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let dropped = cached(&browser);
+    assert!(
+        !dropped.iter().any(|p| p.starts_with(&paid_path)),
+        "nothing of the order is left on a staff member's browser: {dropped:?}"
+    );
+    browser.click("form[action='/logout'] button[type=submit]");
+    browser.wait_url(|u| !u.contains("/desk"));
+    browser.goto(&order_url);
+    browser.wait_for("document.documentElement.dataset.kept", 30);
+    assert!(cached(&browser).contains(&paid_path));
     // No network at all: the server is gone. A reload still shows the pass and its QR code,
     // and says that this is the saved copy and when it was made.
     server.kill();

@@ -20,6 +20,7 @@ on_both_databases!(
     two_windows_paying_one_order_at_once_charge_the_card_once,
     refunding_one_pass_paid_by_card_refunds_its_price_on_the_provider_once,
     placing_an_order_emails_its_code_link_and_lines_before_payment,
+    refunds_of_one_pass_asked_at_once_reach_the_provider_once,
 );
 
 struct Shop {
@@ -805,4 +806,35 @@ fn placing_an_order_emails_its_code_link_and_lines_before_payment(data: DataDir)
     assert_eq!(shop.mails(), 0, "no passes before payment");
     shop.pay_by_card(&order);
     shop.wait("the passes' e-mail", || shop.mails() == 1);
+}
+
+fn refunds_of_one_pass_asked_at_once_reach_the_provider_once(data: DataDir) {
+    let Some(shop) = shop(data) else { return };
+    let order = shop.buy();
+    let intent = shop.pay_by_card(&order);
+    let serial = shop.serials(&order).remove(0);
+    // Five operators (or one impatient double click) at once. localstripe, unlike Stripe, does
+    // not honour idempotency keys: townpass itself must let only one through.
+    let outs: Vec<std::process::Output> = std::thread::scope(|scope| {
+        let tries: Vec<_> = (0..5)
+            .map(|_| scope.spawn(|| shop.revoke_with_refund(&serial, &shop.stripe.url)))
+            .collect();
+        tries
+            .into_iter()
+            .map(|t| t.join().expect("thread"))
+            .collect()
+    });
+    let done = outs.iter().filter(|o| o.status.success()).count();
+    assert_eq!(done, 1, "one refund succeeds");
+    for out in outs.iter().filter(|o| !o.status.success()) {
+        assert_eq!(out.status.code(), Some(1), "the others are refused");
+    }
+    let (_, refunds) = shop
+        .stripe
+        .get(&format!("/v1/refunds?payment_intent={intent}"));
+    assert_eq!(
+        refunds["data"].as_array().map(Vec::len),
+        Some(1),
+        "the card is refunded once: {refunds}"
+    );
 }

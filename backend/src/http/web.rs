@@ -329,7 +329,7 @@ label{display:block;margin:.6rem 0 .2rem;font-weight:600}input,select,textarea{f
 input[type=number]{width:6rem}button,.button{font:inherit;background:#0b6b3a;color:#fff;border:0;border-radius:.4rem;padding:.6rem 1.2rem;cursor:pointer;text-decoration:none;display:inline-block;margin-top:.8rem}
 button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underline}form.inline{display:inline}
 .note{background:#fff8e1;border-left:4px solid #e0a800;padding:.6rem .8rem}.ok{background:#e8f5e9;border-left:4px solid #0b6b3a;padding:.6rem .8rem}
-.error{background:#fdecea;border-left:4px solid #c62828;padding:.6rem .8rem}
+.error{background:#fdecea;border-left:4px solid #c62828;padding:.6rem .8rem;overflow-wrap:anywhere}
 .pass{background:#fff;border-radius:.6rem;padding:1rem;margin:1rem 0;box-shadow:0 1px 3px #0002;display:grid;grid-template-columns:minmax(0,20rem) minmax(0,1fr);gap:1rem}.pass>*{min-width:0}
 .pass .qr svg{width:100%;height:auto;display:block}.pass.revoked{grid-template-columns:minmax(0,1fr);outline:3px solid #c62828}.pass .cancelled{font-size:1.2rem}.pass .ended{color:#c62828;font-weight:700}#enrolment-qr svg{width:min(16rem,100%);height:auto;display:block}p.big{font-size:1.6rem;font-family:ui-monospace,monospace;letter-spacing:.08em}@media(max-width:40rem){.pass{grid-template-columns:minmax(0,1fr)}}
 .code{font-family:ui-monospace,monospace;font-size:1.2rem;letter-spacing:.05rem;overflow-wrap:anywhere}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left}.pass td,ul.lines li{overflow-wrap:anywhere}
@@ -340,9 +340,9 @@ section.statement{background:#fff;border-radius:.6rem;padding:.6rem 1rem;margin:
 details.dispute{margin:.2rem 0}details.dispute textarea{height:4rem}
 .button.secondary,button.secondary{background:#14324a}.updated{color:#555;margin:.4rem 0}
 body.gate{background:#fff;color:#000}body.gate main{max-width:none;padding:0;margin:0}
-.gate-bar{display:flex;justify-content:space-between;gap:1rem;padding:.5rem .8rem;font-size:1rem}.gate-bar a{color:#000;font-weight:600}
+.gate-bar{display:flex;justify-content:space-between;gap:1rem;padding:.5rem 1rem;font-size:1rem;box-sizing:border-box}.gate-bar a{color:#000;font-weight:600}
 .slides{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;scrollbar-width:none}.slides::-webkit-scrollbar{display:none}
-.slide{flex:0 0 100%;scroll-snap-align:center;display:flex;flex-direction:column;align-items:center;padding:0 .5rem 1rem;text-align:center}
+.slide{flex:0 0 100%;scroll-snap-align:center;display:flex;flex-direction:column;align-items:center;padding:0 1rem 1rem;text-align:center;box-sizing:border-box}
 .slide .qr{width:min(100%,75vh);background:#fff}.slide .qr svg{width:100%;height:auto;display:block}
 .slide p{margin:.15rem 0}.slide .count{font-size:1rem}.slide .holder{font-size:2rem;font-weight:800;line-height:1.2;overflow-wrap:anywhere}
 .slide .category{font-size:1.6rem;font-weight:700}

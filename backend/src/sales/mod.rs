@@ -237,15 +237,16 @@ async fn price(store: &Store, product: &str, category: &str) -> Result<Priced, S
     })
 }
 
-/// A holder name as printed on a pass: without control characters or the invisible marks that
-/// reorder text (which could make a name read differently at the gate than it was typed), with
-/// spaces collapsed. None for a name that is empty then.
+/// A holder name as printed on a pass: without control characters, or the invisible marks
+/// that reorder text or hide inside it (which could make a name read differently at the gate
+/// than it was typed, or two names look alike), with spaces collapsed. None for a name that is
+/// empty then.
 fn clean_holder(h: &Option<String>) -> Option<String> {
     h.as_ref()
         .map(|h| {
             h.chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
-                .filter(|c| !is_bidi_or_invisible(*c))
+                .filter(|c| !is_invisible(*c))
                 .collect::<String>()
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -254,9 +255,16 @@ fn clean_holder(h: &Option<String>) -> Option<String> {
         .filter(|h| !h.is_empty())
 }
 
-/// Unicode's bidirectional formatting characters, and the byte-order mark.
-fn is_bidi_or_invisible(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+/// Unicode's invisible format characters that have no place in a printed name: bidirectional
+/// controls, zero-width spaces and joiners, the soft hyphen, word joiners and invisible
+/// operators, variation selectors, Hangul fillers, the byte-order mark, interlinear
+/// annotations and tag characters.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Signs one pass per place on `lines` (spread over the cores, off the async threads).
@@ -602,6 +610,14 @@ mod tests {
         );
         assert_eq!(name("Ана\tПетрова\u{200F}"), Some("Ана Петрова".into()));
         assert_eq!(name("\u{202E}\u{0007} "), None);
+        assert_eq!(
+            name("Ana\u{200B}Pet\u{00AD}rova\u{E0041}"),
+            Some("AnaPetrova".into())
+        );
+        assert_eq!(
+            name("Ana\u{2060} \u{FE0F}Petrova"),
+            Some("Ana Petrova".into())
+        );
         assert_eq!(name("Zoë O'Brien-Ćirić"), Some("Zoë O'Brien-Ćirić".into()));
     }
 }

@@ -568,12 +568,9 @@ pub async fn google_wallet(
         return Err(WebError::NotFound);
     };
     let facts = wallet_facts(&state, &id, &serial, ctx.lang).await?;
-    let link = google.link(&facts, &state.base_url).ok_or_else(|| {
-        WebError::BadRequest(
-            "This pass holds too much for a Google Wallet link; show it from this page instead."
-                .into(),
-        )
-    })?;
+    let link = google
+        .link(&facts, &state.base_url)
+        .ok_or_else(|| WebError::BadRequest(ctx.t("wallet_google_too_long")))?;
     Ok((
         axum::http::StatusCode::SEE_OTHER,
         [
@@ -675,16 +672,27 @@ pub async fn describe_lines(
     holders: bool,
 ) -> Result<Vec<String>, crate::store::StoreError> {
     let categories = store.categories().await?;
-    let mut out = Vec::new();
+    // (product, category, holder) and how many; without holders, equal lines are counted
+    // together ("2 × ..., Adult", not the same line twice).
+    let mut counted: Vec<(i64, i64, Option<String>, i64)> = Vec::new();
     for line in store.order_lines(order_id).await? {
-        let product = store.product_by_id(line.product_id).await?;
-        let category = category_name(&categories, line.category_id, lang);
+        let holder = line.holder.filter(|_| holders);
+        match counted.iter_mut().find(|(p, c, h, _)| {
+            *p == line.product_id && *c == line.category_id && h.is_none() && holder.is_none()
+        }) {
+            Some(same) => same.3 += line.quantity,
+            None => counted.push((line.product_id, line.category_id, holder, line.quantity)),
+        }
+    }
+    let mut out = Vec::new();
+    for (product_id, category_id, holder, quantity) in counted {
+        let product = store.product_by_id(product_id).await?;
+        let category = category_name(&categories, category_id, lang);
         let mut text = format!(
-            "{} × {}, {category}",
-            line.quantity,
+            "{quantity} × {}, {category}",
             present::name(&product.product.name, lang)
         );
-        if let Some(holder) = line.holder.as_ref().filter(|_| holders) {
+        if let Some(holder) = holder {
             text.push_str(&format!(" ({holder})"));
         }
         out.push(text);

@@ -121,16 +121,24 @@ pub async fn revoke(
                  (TOWNPASS_STRIPE_SECRET_KEY): nothing was refunded and the pass is still valid"
             )));
         };
-        let id = card
-            .refund_pass(&intent, &serial, pass.price_minor)
-            .await
-            .map_err(|e| {
-                tracing::warn!(%serial, error = %e, "card refund failed; pass left valid");
-                RevokeError::RefundFailed(format!(
-                    "the card refund failed ({e}): nothing was refunded and pass {serial} is \
+        // One refund of a pass at a time: a second caller is told to wait, not sent on to the
+        // provider as well.
+        if !store.claim_refund(&serial, now).await? {
+            return Err(RevokeError::AlreadyRevoked(format!(
+                "a refund of pass {serial} is under way or done; look again in a few minutes"
+            )));
+        }
+        let refunded = card.refund_pass(&intent, &serial, pass.price_minor).await;
+        if refunded.is_err() {
+            store.release_refund_claim(&serial).await?;
+        }
+        let id = refunded.map_err(|e| {
+            tracing::warn!(%serial, error = %e, "card refund failed; pass left valid");
+            RevokeError::RefundFailed(format!(
+                "the card refund failed ({e}): nothing was refunded and pass {serial} is \
                      still valid; try again later"
-                ))
-            })?;
+            ))
+        })?;
         tracing::info!(%serial, refund = %id, amount = pass.price_minor, "pass refunded to the card");
         card_refund = Some((id, pass.price_minor, pass.currency.clone()));
     }

@@ -343,12 +343,16 @@ pub async fn buy(
         subjects.push(format!("order-to:{address}"));
         limits.push(MAX_ORDERS_PER_ADDRESS);
     }
+    // Written down first, then counted (this order included), so that orders sent all at once
+    // cannot all slip under the limit; a refused or failed order is forgotten again.
+    let reserved = state.store.reserve_login_attempt(&subjects, now).await?;
     for (subject, limit) in subjects.iter().zip(limits) {
         let recent = state
             .store
             .login_failures_since(subject, now - ORDER_WINDOW)
             .await?;
-        if recent >= limit {
+        if recent > limit {
+            state.store.forget_login_attempt(&reserved).await?;
             tracing::warn!(client = %client, "web orders throttled");
             let message = ctx.t("error_too_many_orders");
             let mut page =
@@ -365,10 +369,12 @@ pub async fn buy(
         sales_point: None,
         payment_provider: state.payments.name().to_string(),
     };
-    match sales::create_order(&state.store, &req, now).await {
+    let placed = sales::create_order(&state.store, &req, now).await;
+    if placed.is_err() {
+        state.store.forget_login_attempt(&reserved).await?;
+    }
+    match placed {
         Ok(order) => {
-            // Counted under the throttle's subjects (the table of failed attempts keeps them).
-            state.store.record_login_failure(&subjects, now).await?;
             tracing::info!(order = %present::order_code(&order.public_id), "web order created");
             Ok((
                 StatusCode::SEE_OTHER,

@@ -337,8 +337,10 @@ impl GoogleWallet {
             "header": text(facts.holder.as_deref().unwrap_or(&facts.category)),
             "barcode": {"type": "QR_CODE", "value": facts.token},
         });
-        if detail.extras {
+        if detail.category {
             object["subheader"] = text(&facts.category);
+        }
+        if detail.extras {
             object["barcode"]["alternateText"] = json!(facts.serial);
             object["hexBackgroundColor"] = json!("#14324a");
             if let Ok(end) = jiff::Timestamp::from_second(facts.expires_at) {
@@ -407,37 +409,31 @@ struct Detail {
     text_chars: usize,
     /// The validity sentence.
     validity: bool,
-    /// Category line, pass number under the code, colour, end date and origins.
+    /// Pass number under the code, colour, end date and origins.
     extras: bool,
+    /// The category line ("Child"): what a gate checks, so it goes last.
+    category: bool,
 }
 
-/// From all of it down to the bare pass: the first that fits is used.
-const DETAIL: [Detail; 5] = [
+const fn detail(text_chars: usize, validity: bool, extras: bool, category: bool) -> Detail {
     Detail {
-        text_chars: usize::MAX,
-        validity: true,
-        extras: true,
-    },
-    Detail {
-        text_chars: 40,
-        validity: true,
-        extras: true,
-    },
-    Detail {
-        text_chars: 24,
-        validity: false,
-        extras: true,
-    },
-    Detail {
-        text_chars: 24,
-        validity: false,
-        extras: false,
-    },
-    Detail {
-        text_chars: 12,
-        validity: false,
-        extras: false,
-    },
+        text_chars,
+        validity,
+        extras,
+        category,
+    }
+}
+
+/// From all of it down to the bare pass: the first that fits is used. Names are shortened
+/// before anything is left out, and the category is kept longest.
+const DETAIL: [Detail; 7] = [
+    detail(usize::MAX, true, true, true),
+    detail(40, true, true, true),
+    detail(24, false, true, true),
+    detail(16, false, true, true),
+    detail(16, false, false, true),
+    detail(10, false, false, true),
+    detail(10, false, false, false),
 ];
 
 /// `text` cut to at most `max` characters, with "…" when cut.

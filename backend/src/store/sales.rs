@@ -81,6 +81,10 @@ pub struct OrderRow {
     pub paid_at: Option<i64>,
 }
 
+/// How long a card refund claimed by one caller keeps others out (longer than any provider call
+/// takes); after it, a claim left by a crash is taken over.
+pub const REFUND_CLAIM_TTL: i64 = 10 * 60;
+
 /// What [`Store::revoke_pass_with`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RevokedNow {
@@ -520,6 +524,31 @@ impl Store {
         super::pass_state::record_change(&mut tx, serial, "revoked", now).await?;
         tx.commit().await?;
         Ok(RevokedNow::Revoked)
+    }
+
+    /// Claims the card refund of a pass that is not refunded yet: false while another refund of
+    /// it is under way (claimed less than [`REFUND_CLAIM_TTL`] ago) or once it is refunded.
+    pub async fn claim_refund(&self, serial: &str, now: i64) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE passes SET refund_claimed_at = $2 WHERE serial = $1 AND refunded_at IS NULL \
+             AND (refund_claimed_at IS NULL OR refund_claimed_at < $3)",
+        )
+        .bind(serial)
+        .bind(now)
+        .bind(now - REFUND_CLAIM_TTL)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Gives up a refund claim (the provider refused or could not be reached).
+    pub async fn release_refund_claim(&self, serial: &str) -> Result<()> {
+        sqlx::query("UPDATE passes SET refund_claimed_at = NULL WHERE serial = $1")
+            .bind(serial)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// When a pass was refunded, if it was.
