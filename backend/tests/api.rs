@@ -509,3 +509,36 @@ async fn an_api_sale_is_paid_only_together_with_its_e_mail() {
         assert_eq!(app.db.store.count_passes().await.expect("passes"), 0);
     }
 }
+
+#[tokio::test]
+async fn an_api_order_keeps_the_language_it_asks_for_and_an_unknown_one_is_refused() {
+    for (app, key) in apps_with_key().await {
+        let order = |language: &str| {
+            json!({"lines": [{"product": "sofia-24h", "category": "adult"}],
+                   "email": "guest@example.org", "language": language})
+            .to_string()
+            .into_bytes()
+        };
+        let (status, body) = call(&app, "POST", "/api/v1/orders", &key, Some(order("tlh"))).await;
+        assert_eq!(status, 422, "{}: {body}", app.db.kind);
+        assert_eq!(body["error"]["code"], "unknown_language", "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("en") && m.contains("bg")),
+            "names the languages on offer: {body}"
+        );
+        assert_eq!(orders(&app).await, 0, "nothing stored");
+
+        // A tag with a region is understood, and kept as the language on offer.
+        let (status, body) = call(&app, "POST", "/api/v1/orders", &key, Some(order("bg-BG"))).await;
+        assert_eq!(status, 201, "{body}");
+        let language: String =
+            sqlx::query_scalar("SELECT language FROM orders WHERE public_id = $1")
+                .bind(body["order"].as_str().expect("id"))
+                .fetch_one(app.db.store.pool())
+                .await
+                .expect("language");
+        assert_eq!(language, "bg");
+    }
+}

@@ -44,7 +44,8 @@ struct Cli {
     /// One JSON object per verdict or result, for scripts.
     #[arg(long, global = true)]
     json: bool,
-    /// Language of verdicts: en or bg.
+    /// Language of verdicts and product names: a language tag such as en or bg (any language the
+    /// translation files carry; another falls back to English).
     #[arg(long, env = "TOWNPASS_SCAN_LANG", global = true, default_value = "en")]
     lang: String,
     #[command(subcommand)]
@@ -482,8 +483,9 @@ fn decide(
             .claims
             .as_ref()
             .and_then(|c| townpass_core::rules::World::product(&world, c.product));
-        let message = verdict.message(&cli.lang, &venue, product);
-        let name = product.map(|p| townpass_core::catalog::pick(&p.name, &cli.lang).to_string());
+        let lang = townpass_i18n::supported(&cli.lang).unwrap_or(townpass_i18n::REFERENCE);
+        let message = townpass_i18n::verdict::sentence(&verdict, lang, &venue, product);
+        let name = product.map(|p| townpass_core::catalog::pick(&p.name, lang).to_string());
         (verdict, message, name)
     };
     if record && verdict.accepted() {

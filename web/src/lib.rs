@@ -337,7 +337,7 @@ impl Scanner {
         Ok(json!({
             "accepted": verdict.accepted(),
             "code": verdict.code.as_str(),
-            "message": verdict.message(lang, venue, product),
+            "message": townpass_i18n::verdict::sentence(&verdict, lang, venue, product),
             "serial": c.map(|c| c.serial.to_string()),
             "product": c.map(|c| c.product.0),
             "product_name": product.map(|p| pick(&p.name, lang).to_string()),

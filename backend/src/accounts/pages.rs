@@ -123,7 +123,10 @@ pub async fn login(
             let mut r = login_form(
                 &ctx,
                 &next,
-                Some(ctx.tf("login_throttled", &[("seconds", &wait_s.to_string())])),
+                Some(ctx.tn(
+                    "login_throttled",
+                    &[("seconds", crate::i18n::Arg::Number(wait_s))],
+                )),
                 StatusCode::TOO_MANY_REQUESTS,
             );
             if let Ok(v) = HeaderValue::from_str(&wait_s.to_string()) {

@@ -679,7 +679,7 @@ pub async fn upload(
                 .claims
                 .as_ref()
                 .and_then(|c| world.products.get(&c.product));
-            verdict.message("en", &venue, product)
+            townpass_i18n::verdict::sentence(&verdict, "en", &venue, product)
         });
         if stored_as != item.local_id {
             detail = Some(format!(
@@ -773,7 +773,7 @@ pub async fn upload(
                     flag: verdict.code.as_str().to_string(),
                     detail: format!(
                         "{} (that scan was uploaded after this one)",
-                        verdict.message("en", at, product)
+                        townpass_i18n::verdict::sentence(&verdict, "en", at, product)
                     ),
                 });
             }

@@ -78,7 +78,13 @@ pub async fn page(ctx: Ctx) -> Response {
     let lang = ctx.lang;
     let strings: serde_json::Map<String, serde_json::Value> = STRINGS
         .iter()
-        .map(|k| (k.trim_start_matches("scan_").to_string(), t(lang, k).into()))
+        // The page fills `{n}` and the like in itself.
+        .map(|k| {
+            (
+                k.trim_start_matches("scan_").to_string(),
+                townpass_i18n::template(lang, k).into(),
+            )
+        })
         .collect();
     let config = serde_json::json!({
         "lang": lang,

@@ -101,6 +101,11 @@ impl Ctx {
         i18n::tf(self.lang, key, args)
     }
 
+    /// [`Ctx::tf`] with numbers as numbers, so a count takes the language's plural form.
+    pub fn tn(&self, key: &str, args: &[(&str, i18n::Arg)]) -> String {
+        i18n::format(self.lang, key, args)
+    }
+
     /// The logged-in user with one of `roles`, or a 403 (a redirect to the login page when anonymous).
     pub fn require(&self, roles: &[&str]) -> Result<&UserRow, WebError> {
         match &self.user {
@@ -318,7 +323,7 @@ pub const CSS: &str = r#"
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f6f4ef}
 header{background:#14324a;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}
 header a{color:#fff}.brand{font-weight:700;font-size:1.2rem;text-decoration:none}.tagline{opacity:.8;font-size:.9rem}
-nav{display:flex;gap:.8rem;align-items:center}nav.langs{margin-left:auto;font-size:.9rem}
+nav{display:flex;gap:.8rem;align-items:center}nav.langs{margin-left:auto;font-size:.9rem;flex-wrap:wrap;gap:.2rem .7rem;justify-content:flex-end}
 main{max-width:60rem;margin:0 auto;padding:1rem}h1{font-size:1.6rem;margin:.5rem 0 1rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:1rem}
 .card{background:#fff;border-radius:.6rem;padding:1rem;box-shadow:0 1px 3px #0002}

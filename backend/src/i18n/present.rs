@@ -5,12 +5,14 @@ use townpass_core::catalog::{
 };
 use townpass_core::money::{Currency, Money};
 
-use crate::i18n::{t, tf};
+use crate::i18n::{Arg, format, t, tf};
 
 pub fn validity(lang: &str, p: &Product) -> String {
     match &p.validity {
-        Validity::Hours { hours } => tf(lang, "validity_hours", &[("hours", &hours.to_string())]),
-        Validity::Days { days } => tf(lang, "validity_days", &[("days", &days.to_string())]),
+        Validity::Hours { hours } => {
+            format(lang, "validity_hours", &[("hours", Arg::from(*hours))])
+        }
+        Validity::Days { days } => format(lang, "validity_days", &[("days", Arg::from(*days))]),
         Validity::Dates { from, until } => {
             tf(lang, "validity_dates", &[("from", from), ("until", until)])
         }
@@ -39,7 +41,7 @@ pub fn offer(lang: &str, o: &Offer, currency: Currency) -> String {
                 "offer_discount_amount",
                 &[("amount", &Money::new(minor, currency).to_string())],
             ),
-            _ => t(lang, "offer_discount_pct").replace("{pct}", "?"),
+            _ => tf(lang, "offer_discount_pct", &[("pct", "?")]),
         },
     };
     let limit = t(

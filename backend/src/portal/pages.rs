@@ -14,6 +14,7 @@ use maud::{Markup, html};
 use crate::http::Shared;
 use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
+use crate::i18n::Arg;
 use crate::i18n::present::money;
 use crate::settlement::csv;
 use crate::settlement::labels::{line_label, names};
@@ -155,7 +156,7 @@ pub async fn dashboard(
             button type="submit" { (ctx.t("range_show")) }
         }
         h2 { (ctx.t("portal_per_day")) }
-        p { (ctx.tf("portal_range", &[("n", &total.to_string()), ("from", &from.to_string()), ("to", &to.to_string())])) }
+        p { (ctx.tn("portal_range", &[("n", Arg::from(total)), ("from", Arg::from(&from.to_string())), ("to", Arg::from(&to.to_string()))])) }
         (chart(&per_day))
         h2 { (ctx.t("portal_by_venue")) }
         div.scroll { table {
@@ -270,7 +271,7 @@ pub async fn visits(
             }
             button type="submit" { (ctx.t("filter_button")) }
         }
-        p { (ctx.tf("visits_count", &[("total", &total.to_string()), ("page", &page.to_string()), ("pages", &pages.to_string())])) }
+        p { (ctx.tn("visits_count", &[("total", Arg::from(total)), ("page", Arg::from(page)), ("pages", Arg::from(pages))])) }
         div.scroll { table {
             thead { tr { th { (ctx.t("col_time")) } th { (ctx.t("col_venue")) } th { (ctx.t("col_device")) } th { (ctx.t("col_pass")) } th { (ctx.t("col_offer")) } th { (ctx.t("col_category")) } th { (ctx.t("col_status")) } } }
             tbody {

@@ -134,7 +134,9 @@ pub struct OrderBody {
     /// Where the passes are e-mailed (optional: the answer holds them too).
     #[serde(default)]
     pub email: Option<String>,
-    /// The language of the e-mail and the order page: en, bg, ... (default en).
+    /// The language of the e-mail and the order page: a language on offer (en, bg, ...; a tag
+    /// with a region such as bg-BG is understood); default en; another is a 422
+    /// `unknown_language`.
     #[serde(default)]
     pub language: Option<String>,
 }
@@ -247,11 +249,21 @@ pub async fn create_order(
             ),
         ));
     }
-    let language = body
-        .language
-        .as_deref()
-        .and_then(crate::i18n::supported)
-        .unwrap_or("en");
+    // The language its e-mails and pages speak: one on offer, or a clear refusal (not a silent
+    // English).
+    let language = match body.language.as_deref().map(str::trim) {
+        None | Some("") => "en",
+        Some(tag) => crate::i18n::supported(tag).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_language",
+                format!(
+                    "language '{tag}' is not on offer; use one of: {}",
+                    townpass_i18n::codes().join(", ")
+                ),
+            )
+        })?,
+    };
     let req = OrderRequest {
         lines: body
             .lines

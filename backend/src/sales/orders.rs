@@ -11,7 +11,7 @@ use townpass_core::qr::QrMatrix;
 
 use crate::http::Shared;
 use crate::http::web::{Ctx, WebError};
-use crate::i18n::present;
+use crate::i18n::{Arg, present};
 
 /// An order id is 32 hex digits; anything else is not looked up at all.
 pub(crate) fn valid_public_id(id: &str) -> bool {
@@ -73,15 +73,19 @@ pub async fn page(
                 present::name(&u.venue.name, lang),
                 present::local_time(u.scanned_at_ms.div_euclid(1000), zone),
             );
-            let args = [("venue", venue.as_str()), ("time", time.as_str())];
+            let (venue, time) = (Arg::Text(&venue), Arg::Text(&time));
             match &product.product.validity {
-                townpass_core::catalog::Validity::Hours { hours } => ctx.tf(
+                townpass_core::catalog::Validity::Hours { hours } => ctx.tn(
                     "pass_since_first_hours",
-                    &[args[0], args[1], ("hours", &hours.to_string())],
+                    &[
+                        ("venue", venue),
+                        ("time", time),
+                        ("hours", Arg::from(*hours)),
+                    ],
                 ),
-                townpass_core::catalog::Validity::Days { days } => ctx.tf(
+                townpass_core::catalog::Validity::Days { days } => ctx.tn(
                     "pass_since_first_days",
-                    &[args[0], args[1], ("days", &days.to_string())],
+                    &[("venue", venue), ("time", time), ("days", Arg::from(*days))],
                 ),
                 townpass_core::catalog::Validity::Dates { .. } => String::new(),
             }

@@ -161,9 +161,9 @@ async fn product_page(
                     }
                 }
             }
-            p.total #total aria-live="polite" data-label=(ctx.t("buy_total")) {}
+            p.total #total aria-live="polite" data-label=(townpass_i18n::template(ctx.lang, "buy_total")) {}
             @if let (Some(family), Some(adult), Some(child)) = (p.product.prices.get("family"), p.product.prices.get("adult"), p.product.prices.get("child")) {
-                p.note #family-hint hidden data-price=(family) data-adult=(adult) data-child=(child) data-text=(ctx.t("buy_family_hint")) {
+                p.note #family-hint hidden data-price=(family) data-adult=(adult) data-child=(child) data-text=(townpass_i18n::template(ctx.lang, "buy_family_hint")) {
                     span {} " "
                     button.secondary type="button" { (ctx.t("buy_family_switch")) }
                 }
@@ -219,7 +219,7 @@ async fn product_page(
         @if let Some(url) = state.photos.url(p.product.photo.as_deref()) { img.hero src=(url) alt=""; }
         p { (present::name(&p.product.description, lang)) }
         p { strong { (present::validity(lang, &p.product)) } }
-        @if let Some(n) = p.product.choose { p { (ctx.tf("choose_n", &[("n", &n.to_string())])) } }
+        @if let Some(n) = p.product.choose { p { (ctx.tn("choose_n", &[("n", n.into())])) } }
         h2 { (ctx.t("included_title")) }
         @for (town, venues) in present::by_town(lang, &rows, p.product.currency) {
             section.town {

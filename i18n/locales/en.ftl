@@ -1,0 +1,303 @@
+# English: the reference language. Every other file in this folder translates these keys.
+# { $name } marks a value filled in by the page; { $n -> [one] ... *[other] ... } picks the
+# plural form by the language's own rules (Project Fluent syntax: https://projectfluent.org).
+language-name = English
+site_tagline = One pass, many towns
+nav_shop = Passes
+nav_desk = Sales desk
+nav_login = Log in
+nav_logout = Log out
+shop_title = Visitor passes and booklets
+shop_intro = Buy once, show one QR code at every included museum, fortress and restaurant, in every town.
+shop_towns = Towns
+shop_all_towns = All towns
+from_price = from { $price }
+towns_included = Towns: { $towns }
+kind_pass = Pass
+kind_booklet = Discount booklet
+validity_hours = Valid { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    } from the first visit
+validity_days = Valid { $days ->
+        [one] { $days } calendar day
+       *[other] { $days } calendar days
+    } from the first visit (until midnight)
+validity_dates = Valid from { $from } to { $until }
+choose_n = Choose { $n ->
+        [one] one
+       *[other] up to { $n }
+    } of the offers below
+included_title = What is included
+offer_entry = Free entry
+offer_discount_pct = { $pct } % off
+offer_discount_amount = { $amount } off
+limit_once = once
+limit_daily = once a day
+limit_unlimited = as often as you like
+prices_title = Prices
+buy_title = Buy
+buy_quantity = How many
+buy_email = Your e-mail (we send the passes there)
+buy_total = Total: { $total }
+buy_family_hint = A family pass costs { $family }, less than { $singles } for these single passes.
+buy_family_switch = Take the family pass
+buy_names_title = Names on the passes
+buy_names_limit = Optional, up to { $max } characters each.
+buy_name_label = { $category } { $n }: name on the pass
+buy_pay_note_card = Pay by card on the next page, or at a sales desk with the order code; your passes are issued as soon as it is paid.
+buy_desk_only = This pass is sold at sales desks (tourist information centres): it cannot be ordered online here.
+buy_pay_note_card_only = Pay by card on the next page; your passes are issued as soon as it is paid.
+order_pending_card_only = Pay by card below. Your passes appear here as soon as the order is paid.
+mail_placed_pay_card_only = To pay: open the link above and pay by card.
+desk_card_only = This web order is paid online by card only (the operator's setting): the buyer pays on the order page, or you sell new passes at the counter.
+buy_names = Names on the passes (optional, one per line)
+buy_names_hint = Staff may ask for ID at the entrance when a name is printed.
+buy_submit = Order
+buy_pay_note = Pay at pickup: show the order code at a sales desk (tourist information centre); your passes are issued as soon as it is paid.
+error_title = Something is not right
+error_nothing_chosen = Choose at least one pass.
+error_too_many_orders = You have placed several orders in the last few minutes. Wait 15 minutes and try again, or buy at a sales desk.
+error_name_too_long = A name on a pass can have at most { $max } characters; shorten "{ $name }".
+error_email = '{ $address }' is not a valid e-mail address: check it for typing mistakes.
+error_back = Back
+order_title = Your order
+order_code = Order code
+order_pending = Waiting for payment. Show this order code at a sales desk to pay; your passes appear here as soon as it is paid.
+order_pending_card = Pay by card, or show this order code at a sales desk. Your passes appear here as soon as the order is paid.
+order_lines = What you ordered
+card_title = Pay by card
+card_pay = Pay { $amount }
+card_paying = Paying…
+card_not_paid = The payment did not go through: try again, or use another card.
+card_declined = The card was declined: use another card, or pay at a sales desk.
+card_throttled = Too many declined cards: wait 15 minutes, or pay at a sales desk.
+order_paid = Paid. Show the QR code at each venue. You can also print the passes or save this page.
+order_total = Total
+order_pdf = Download the passes (PDF)
+order_keep_link = Keep this page's address: it is the key to your passes.
+pass_holder = Name
+pass_category = Category
+pass_expires = Expires at the latest
+pass_serial = Pass number
+pass_used = Used so far
+pass_used_none = Not used yet
+pass_revoked = This pass has been cancelled.
+pass_cancelled = Cancelled.
+pass_refunded_card = { $amount } refunded to your card.
+pass_refunded = Your money is given back where the pass was paid: ask at the sales desk.
+pass_valid_until = Valid until
+pass_since_first_hours = { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    } from the first visit ({ $venue }, { $time })
+pass_since_first_days = { $days ->
+        [one] { $days } calendar day
+       *[other] { $days } calendar days
+    } from the first visit ({ $venue }, { $time })
+pass_ended = Validity has ended.
+order_all_cancelled = All passes of this order are cancelled: none can be used.
+login_title = Log in
+login_email = E-mail
+login_password = Password
+login_submit = Log in
+login_failed = Wrong e-mail or password.
+login_throttled = Too many failed attempts from here. Try again in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }.
+desk_title = Sales desk
+desk_find = Find an order by its code
+desk_find_submit = Find
+desk_not_found = No order with that code.
+desk_mark_paid = Payment received: issue the passes
+desk_already_paid = This order is already paid.
+desk_sell = Sell at the counter (paid now)
+desk_sell_submit = Sell and issue
+desk_commission = Commission for { $name }: { $pct } %
+csrf_failed = The form expired. Reload the page and try again.
+wallet_apple = Add to Apple Wallet
+wallet_google = Save to Google Wallet
+wallet_google_too_long = This pass holds too much for a Google Wallet link: show it from its page instead (it works offline too).
+wallet_label_pass = Pass
+wallet_label_valid = Valid
+wallet_label_included = Included
+wallet_label_help = Help
+booklet_choices_used = Choices used: { $used } of { $n }
+offer_used = used
+gate_show = Show at the gate
+gate_title = Show at the gate
+gate_back = All details
+gate_swipe = Swipe for the next pass
+gate_count = Pass { $n } of { $total }
+gate_valid_until = Valid until { $time }
+gate_none = No pass of this order can be shown: they are cancelled, or not issued yet.
+order_updated = Updated { $time }. This page also works without a network once opened on this phone.
+order_offline = No network: this is the copy saved on this phone ({ $time }). The QR codes still work at the gate.
+order_app_name = townpass: my passes
+mail_placed_subject = Your order { $code }: waiting for payment
+mail_placed_greeting = Thank you for your order. Keep this e-mail: the order code and the link below are how you find your order again.
+mail_placed_pay_card = To pay: open the link above and pay by card, or show the order code at a sales desk.
+mail_placed_pay_desk = To pay: show the order code at a sales desk.
+mail_placed_then = Your passes appear on the order page as soon as the order is paid, and we send them to you by e-mail.
+mail_subject = Your passes: order { $code }
+mail_greeting = Thank you for your order.
+mail_body = Your passes are attached as a PDF and are always on this page:
+mail_show_qr = Show the QR code at each venue, on your phone or printed.
+pdf_title = Your passes
+
+# Partner portal
+portal_title = Your visits and statements
+range_out = Out of range: dates go from { $earliest } to { $latest }, and one range covers at most { $days } days.
+range_too_long = Too long a range: dates go from { $earliest } to { $latest }, and one range covers at most { $days } days.
+range_reversed = The range starts after it ends.
+range_not_a_date = '{ $text }' is not a date: write it as YYYY-MM-DD.
+range_from = From
+range_to = To
+range_show = Show
+portal_per_day = Visits per day
+portal_range = { $n ->
+        [one] { $n } visit
+       *[other] { $n } visits
+    } from { $from } to { $to }.
+portal_by_venue = By venue
+portal_by_category = By category
+col_venue = Venue
+col_visits = Visits
+col_category = Category
+col_month = Month
+col_status = Status
+col_amount = Amount
+col_currency = Currency
+col_time = Local time
+col_device = Device
+col_pass = Pass
+col_offer = Offer
+col_line = Line
+col_items = Items
+col_comment = Your comment
+col_answer = Answer
+portal_statements = Statements
+portal_no_statement = No statement yet.
+portal_all_visits = All visits
+status_issued = issued
+status_draft = draft (may change)
+visits_title = Visits
+filter_all = all
+filter_accepted = accepted
+filter_flagged = flagged
+filter_button = Filter
+visits_count = { $total ->
+        [one] { $total } visit
+       *[other] { $total } visits
+    } · page { $page } of { $pages }
+visit_accepted = accepted
+visit_review_accepted = { $flag }, accepted on review
+visit_review_rejected = { $flag }, rejected on review
+visit_review_waiting = { $flag }, waiting for review
+page_newer = ← newer
+page_older = older →
+statement_title = Statement { $period } · { $currency }
+statement_status = Status:
+statement_total = Total:
+statement_csv = CSV of every visit behind this statement
+statement_pdf = PDF statement
+dispute = Dispute
+dispute_what = What is wrong?
+dispute_send = Send to the operator
+dispute_draft_note = A draft may still change; you can dispute a line once the month is closed.
+disputes_title = Disputes
+dispute_sent = Dispute { $id } sent. The operator answers here; an accepted credit is paid with the next statement.
+dispute_still_draft = This month is still a draft; dispute a line once it is closed.
+dispute_say_what = Say what is wrong (up to 2,000 characters).
+line_visit = Visits (per-visit reimbursement)
+line_pool_share = Visits (share of the pool)
+line_fixed_share = Fixed share of net revenue
+line_commission = Sales commission
+line_operator_fee = Operator fee
+line_breakage = Breakage (value not used)
+line_dispute_credit = Dispute credit
+line_dispute_debit = Dispute credits paid to partners
+line_adjustment = adjustment for { $month }
+nav_partner = Partner portal
+
+# The web scanner (/scan)
+scan_title = Scanner
+scan_app_name = townpass scanner
+scan_app_short = Scanner
+scan_enrol_title = Make this phone a scanner
+scan_enrol_intro = Type the enrolment code the operator gave you (or open the link from its QR code). Once enrolled, this page checks passes with no network at all.
+scan_enrol_code = Enrolment code
+scan_enrol_button = Enrol this device
+scan_enrol_key_note = This browser makes its own device key; it never leaves this phone. Clearing the site's data forgets the device: the operator then makes a new code.
+scan_enrol_failed = Enrolment failed: { $error }
+scan_sync = Sync
+scan_no_camera = No camera: type or scan the code into the field below.
+scan_offer = Offer
+scan_offer_auto = Automatic
+scan_wedge_placeholder = Code from a reader, then Enter
+scan_check = Check
+scan_accepted = Welcome
+scan_refused = Refused
+scan_online = online
+scan_offline = offline
+scan_never = never
+scan_just_now = just now
+scan_minutes_ago = { $n } min ago
+scan_hours_ago = { $n } h ago
+scan_bundle_age = synced { $age }
+scan_pending = { $n } to upload
+scan_store_failed = Not recorded: this phone could not store the visit ({ $error }). Let the visitor in only after a retry.
+scan_category_adult = Adult
+scan_category_child = Child
+scan_category_senior = Senior
+scan_category_student = Student
+scan_sync_refused = sync refused: { $error }
+scan_install = Add to home screen
+scan_install_ios = To keep this scanner on the home screen: tap Share, then “Add to Home Screen”.
+scan_no_bundle = Not judged: this phone has no pass data yet. Connect it to the internet and press Sync.
+scan_category_number = Category { $n }
+scan_reenrol = Enrol again
+scan_reenrol_confirm = The server no longer accepts this device. Enrol it again with a new code from the operator? Visits not yet uploaded stay on this phone and go up with the new enrolment.
+scan_insecure = This page is not served over HTTPS: the camera, offline use and the protected device key do not work here. Open it with https:// (or as localhost on this computer).
+
+## The scanners' verdicts (binary and web) and the server's: the rules give the facts.
+verdict-welcome = Welcome
+verdict-first-use = first use
+verdict-valid-until = valid until { $when }
+verdict-malformed = Not a townpass code: scan again or type it in
+verdict-forged = Forged or damaged code: do not admit
+verdict-unknown-key = Unknown issuer key: sync this device, then scan again
+verdict-key-revoked = Cancelled: issued with a withdrawn key
+verdict-revoked = Cancelled pass (refund or loss)
+verdict-not-yet-valid = Not valid yet, from { $when }
+verdict-expired = Expired on { $when }
+verdict-unknown-product = Not valid at this venue (product { $product })
+verdict-not-included = Does not include { $venue }
+verdict-product-not-included = { $product } does not include { $venue }
+verdict-outside-hours = Valid here only { $window }
+verdict-elapsed = Expired: { $what } from first use on { $when }
+verdict-elapsed-hours = Expired: { $hours } h from first use on { $when }
+verdict-elapsed-days = Expired: { $days } d from first use on { $when }
+verdict-used-here-today = Already used here today at { $when } ({ $place })
+verdict-used-today = Already used today at { $when } ({ $place })
+verdict-used-here = Already used here on { $when } ({ $place })
+verdict-used = Already used on { $when } ({ $place })
+verdict-choices-used-up = { $n ->
+        [one] The one choice on this pass is used
+       *[other] All { $n } choices on this pass are used
+    }
+# A day, a short month and a 24-hour time: "24 Oct 10:00".
+verdict-when = { $day } { $month } { $time }
+month-short-1 = Jan
+month-short-2 = Feb
+month-short-3 = Mar
+month-short-4 = Apr
+month-short-5 = May
+month-short-6 = Jun
+month-short-7 = Jul
+month-short-8 = Aug
+month-short-9 = Sep
+month-short-10 = Oct
+month-short-11 = Nov
+month-short-12 = Dec

@@ -1,0 +1,316 @@
+# Slovenščina.
+language-name = Slovenščina
+site_tagline = Ena kartica, veliko mest
+nav_shop = Kartice
+nav_desk = Prodajno mesto
+nav_login = Prijava
+nav_logout = Odjava
+shop_title = Kartice za obiskovalce in knjižice ugodnosti
+shop_intro = Kupite enkrat in pokažite eno kodo QR v vsakem vključenem muzeju, gradu in restavraciji, v vsakem mestu.
+shop_towns = Mesta
+shop_all_towns = Vsa mesta
+from_price = od { $price }
+towns_included = Mesta: { $towns }
+kind_pass = Kartica
+kind_booklet = Knjižica ugodnosti
+validity_hours = Velja { $hours ->
+        [one] { $hours } uro
+        [two] { $hours } uri
+        [few] { $hours } ure
+       *[other] { $hours } ur
+    } od prvega obiska
+validity_days = Velja { $days ->
+        [one] { $days } koledarski dan
+        [two] { $days } koledarska dneva
+        [few] { $days } koledarske dni
+       *[other] { $days } koledarskih dni
+    } od prvega obiska (do polnoči)
+validity_dates = Velja od { $from } do { $until }
+choose_n = Izberite { $n ->
+        [one] eno
+       *[other] do { $n }
+    } od spodnjih ponudb
+included_title = Kaj je vključeno
+offer_entry = Brezplačen vstop
+offer_discount_pct = { $pct } % popusta
+offer_discount_amount = { $amount } popusta
+limit_once = enkrat
+limit_daily = enkrat na dan
+limit_unlimited = kolikokrat želite
+prices_title = Cene
+buy_title = Nakup
+buy_quantity = Koliko
+buy_email = Vaš e-naslov (tja pošljemo kartice)
+buy_total = Skupaj: { $total }
+buy_family_hint = Družinska kartica stane { $family }, manj kot { $singles } za te posamezne kartice.
+buy_family_switch = Vzemite družinsko kartico
+buy_names_title = Imena na karticah
+buy_names_limit = Neobvezno, vsako največ { $max } znakov.
+buy_name_label = { $category } { $n }: ime na kartici
+buy_pay_note_card = Plačajte s kartico na naslednji strani ali na prodajnem mestu s kodo naročila; kartice so izdane takoj, ko je plačano.
+buy_desk_only = Ta kartica se prodaja na prodajnih mestih (turističnih informacijskih centrih): tukaj je ni mogoče naročiti prek spleta.
+buy_pay_note_card_only = Plačajte s kartico na naslednji strani; kartice so izdane takoj, ko je plačano.
+order_pending_card_only = Plačajte s kartico spodaj. Kartice se prikažejo tukaj takoj, ko je naročilo plačano.
+mail_placed_pay_card_only = Plačilo: odprite zgornjo povezavo in plačajte s kartico.
+desk_card_only = To spletno naročilo se plača samo s kartico prek spleta (nastavitev upravljavca): kupec plača na strani naročila ali pa na okencu prodate nove kartice.
+buy_names = Imena na karticah (neobvezno, eno na vrstico)
+buy_names_hint = Ob vstopu lahko zahtevajo osebni dokument, če je ime natisnjeno.
+buy_submit = Naroči
+buy_pay_note = Plačilo ob prevzemu: pokažite kodo naročila na prodajnem mestu (turistični informacijski center); kartice so izdane takoj, ko je plačano.
+error_title = Nekaj ni v redu
+error_nothing_chosen = Izberite vsaj eno kartico.
+error_too_many_orders = V zadnjih minutah ste oddali več naročil. Počakajte 15 minut in poskusite znova ali kupite na prodajnem mestu.
+error_name_too_long = Ime na kartici ima lahko največ { $max } znakov; skrajšajte »{ $name }«.
+error_email = »{ $address }« ni veljaven e-naslov: preverite, ali je pravilno napisan.
+error_back = Nazaj
+order_title = Vaše naročilo
+order_code = Koda naročila
+order_pending = Čaka na plačilo. Za plačilo pokažite to kodo naročila na prodajnem mestu; kartice se prikažejo tukaj takoj, ko je plačano.
+order_pending_card = Plačajte s kartico ali pokažite to kodo naročila na prodajnem mestu. Kartice se prikažejo tukaj takoj, ko je naročilo plačano.
+order_lines = Kaj ste naročili
+card_title = Plačilo s kartico
+card_pay = Plačaj { $amount }
+card_paying = Plačevanje …
+card_not_paid = Plačilo ni uspelo: poskusite znova ali uporabite drugo kartico.
+card_declined = Kartica je bila zavrnjena: uporabite drugo kartico ali plačajte na prodajnem mestu.
+card_throttled = Preveč zavrnjenih kartic: počakajte 15 minut ali plačajte na prodajnem mestu.
+order_paid = Plačano. Kodo QR pokažite na vsakem mestu. Kartice lahko tudi natisnete ali shranite to stran.
+order_total = Skupaj
+order_pdf = Prenesite kartice (PDF)
+order_keep_link = Shranite naslov te strani: je ključ do vaših kartic.
+pass_holder = Ime
+pass_category = Kategorija
+pass_expires = Poteče najpozneje
+pass_serial = Številka kartice
+pass_used = Doslej uporabljena
+pass_used_none = Še ni uporabljena
+pass_revoked = Ta kartica je preklicana.
+pass_cancelled = Preklicana.
+pass_refunded_card = { $amount } vrnjeno na vašo kartico.
+pass_refunded = Denar vam vrnejo tam, kjer je bila kartica plačana: vprašajte na prodajnem mestu.
+pass_valid_until = Velja do
+pass_since_first_hours = { $hours ->
+        [one] { $hours } uro
+        [two] { $hours } uri
+        [few] { $hours } ure
+       *[other] { $hours } ur
+    } od prvega obiska ({ $venue }, { $time })
+pass_since_first_days = { $days ->
+        [one] { $days } koledarski dan
+        [two] { $days } koledarska dneva
+        [few] { $days } koledarske dni
+       *[other] { $days } koledarskih dni
+    } od prvega obiska ({ $venue }, { $time })
+pass_ended = Veljavnost je potekla.
+order_all_cancelled = Vse kartice tega naročila so preklicane: nobene ni mogoče uporabiti.
+login_title = Prijava
+login_email = E-naslov
+login_password = Geslo
+login_submit = Prijava
+login_failed = Napačen e-naslov ali geslo.
+login_throttled = Preveč neuspelih poskusov od tod. Poskusite znova čez { $seconds ->
+        [one] { $seconds } sekundo
+        [two] { $seconds } sekundi
+        [few] { $seconds } sekunde
+       *[other] { $seconds } sekund
+    }.
+desk_title = Prodajno mesto
+desk_find = Poiščite naročilo po kodi
+desk_find_submit = Poišči
+desk_not_found = Ni naročila s to kodo.
+desk_mark_paid = Plačilo prejeto: izdajte kartice
+desk_already_paid = To naročilo je že plačano.
+desk_sell = Prodaja na okencu (plačano zdaj)
+desk_sell_submit = Prodaj in izdaj
+desk_commission = Provizija za { $name }: { $pct } %
+csrf_failed = Obrazec je potekel. Znova naložite stran in poskusite še enkrat.
+wallet_apple = Dodaj v Apple Wallet
+wallet_google = Shrani v Google Wallet
+wallet_google_too_long = Ta kartica vsebuje preveč za povezavo do Google Wallet: pokažite jo z njene strani (deluje tudi brez omrežja).
+wallet_label_pass = Kartica
+wallet_label_valid = Velja
+wallet_label_included = Vključeno
+wallet_label_help = Pomoč
+booklet_choices_used = Porabljene izbire: { $used } od { $n }
+offer_used = porabljeno
+gate_show = Pokaži ob vstopu
+gate_title = Pokaži ob vstopu
+gate_back = Vsi podatki
+gate_swipe = Podrsajte za naslednjo kartico
+gate_count = Kartica { $n } od { $total }
+gate_valid_until = Velja do { $time }
+gate_none = Nobene kartice tega naročila ni mogoče pokazati: preklicane so ali še niso izdane.
+order_updated = Posodobljeno { $time }. Ko je stran enkrat odprta na tem telefonu, deluje tudi brez omrežja.
+order_offline = Ni omrežja: to je kopija, shranjena na tem telefonu ({ $time }). Kode QR ob vstopu vseeno delujejo.
+order_app_name = townpass: moje kartice
+mail_placed_subject = Vaše naročilo { $code }: čaka na plačilo
+mail_placed_greeting = Hvala za naročilo. Shranite to sporočilo: s kodo naročila in spodnjo povezavo znova najdete svoje naročilo.
+mail_placed_pay_card = Plačilo: odprite zgornjo povezavo in plačajte s kartico ali pokažite kodo naročila na prodajnem mestu.
+mail_placed_pay_desk = Plačilo: pokažite kodo naročila na prodajnem mestu.
+mail_placed_then = Kartice se prikažejo na strani naročila takoj, ko je plačano, in vam jih pošljemo po e-pošti.
+mail_subject = Vaše kartice: naročilo { $code }
+mail_greeting = Hvala za naročilo.
+mail_body = Kartice so priložene kot PDF in so vedno na tej strani:
+mail_show_qr = Kodo QR pokažite na vsakem mestu, na telefonu ali natisnjeno.
+pdf_title = Vaše kartice
+
+# Portal za partnerje
+portal_title = Vaši obiski in obračuni
+range_out = Zunaj obsega: datumi so od { $earliest } do { $latest }, en obseg pa zajema največ { $days } dni.
+range_too_long = Predolg obseg: datumi so od { $earliest } do { $latest }, en obseg pa zajema največ { $days } dni.
+range_reversed = Obseg se začne po svojem koncu.
+range_not_a_date = »{ $text }« ni datum: zapišite ga kot LLLL-MM-DD.
+range_from = Od
+range_to = Do
+range_show = Prikaži
+portal_per_day = Obiski na dan
+portal_range = { $n ->
+        [one] { $n } obisk
+        [two] { $n } obiska
+        [few] { $n } obiski
+       *[other] { $n } obiskov
+    } od { $from } do { $to }.
+portal_by_venue = Po objektu
+portal_by_category = Po kategoriji
+col_venue = Objekt
+col_visits = Obiski
+col_category = Kategorija
+col_month = Mesec
+col_status = Stanje
+col_amount = Znesek
+col_currency = Valuta
+col_time = Lokalni čas
+col_device = Naprava
+col_pass = Kartica
+col_offer = Ponudba
+col_line = Postavka
+col_items = Vnosi
+col_comment = Vaš komentar
+col_answer = Odgovor
+portal_statements = Obračuni
+portal_no_statement = Obračuna še ni.
+portal_all_visits = Vsi obiski
+status_issued = izdan
+status_draft = osnutek (se lahko spremeni)
+visits_title = Obiski
+filter_all = vsi
+filter_accepted = sprejeti
+filter_flagged = označeni
+filter_button = Filtriraj
+visits_count = { $total ->
+        [one] { $total } obisk
+        [two] { $total } obiska
+        [few] { $total } obiski
+       *[other] { $total } obiskov
+    } · stran { $page } od { $pages }
+visit_accepted = sprejet
+visit_review_accepted = { $flag }, sprejet ob pregledu
+visit_review_rejected = { $flag }, zavrnjen ob pregledu
+visit_review_waiting = { $flag }, čaka na pregled
+page_newer = ← novejši
+page_older = starejši →
+statement_title = Obračun { $period } · { $currency }
+statement_status = Stanje:
+statement_total = Skupaj:
+statement_csv = CSV vseh obiskov za tem obračunom
+statement_pdf = Obračun v PDF
+dispute = Ugovor
+dispute_what = Kaj ni prav?
+dispute_send = Pošlji upravljavcu
+dispute_draft_note = Osnutek se lahko še spremeni; ugovor na postavko lahko vložite, ko je mesec zaključen.
+disputes_title = Ugovori
+dispute_sent = Ugovor { $id } je poslan. Upravljavec odgovori tukaj; sprejeto dobropis se izplača z naslednjim obračunom.
+dispute_still_draft = Ta mesec je še osnutek; ugovor vložite, ko bo zaključen.
+dispute_say_what = Napišite, kaj ni prav (do 2.000 znakov).
+line_visit = Obiski (povračilo na obisk)
+line_pool_share = Obiski (delež sklada)
+line_fixed_share = Stalni delež čistega prihodka
+line_commission = Prodajna provizija
+line_operator_fee = Nadomestilo upravljavca
+line_breakage = Neporabljena vrednost
+line_dispute_credit = Dobropis po ugovoru
+line_dispute_debit = Dobropisi po ugovorih, izplačani partnerjem
+line_adjustment = popravek za { $month }
+nav_partner = Portal za partnerje
+
+# Spletni bralnik (/scan)
+scan_title = Bralnik
+scan_app_name = townpass bralnik
+scan_app_short = Bralnik
+scan_enrol_title = Naredite iz tega telefona bralnik
+scan_enrol_intro = Vnesite kodo za registracijo, ki vam jo je dal upravljavec (ali odprite povezavo iz njegove kode QR). Po registraciji ta stran preverja kartice brez kakršnega koli omrežja.
+scan_enrol_code = Koda za registracijo
+scan_enrol_button = Registriraj napravo
+scan_enrol_key_note = Ta brskalnik ustvari svoj ključ naprave; nikoli ne zapusti tega telefona. Brisanje podatkov spletnega mesta napravo pozabi: upravljavec nato ustvari novo kodo.
+scan_enrol_failed = Registracija ni uspela: { $error }
+scan_sync = Sinhroniziraj
+scan_no_camera = Ni kamere: vtipkajte ali skenirajte kodo v spodnje polje.
+scan_offer = Ponudba
+scan_offer_auto = Samodejno
+scan_wedge_placeholder = Koda iz bralnika, nato Enter
+scan_check = Preveri
+scan_accepted = Dobrodošli
+scan_refused = Zavrnjeno
+scan_online = povezano
+scan_offline = brez povezave
+scan_never = nikoli
+scan_just_now = pravkar
+scan_minutes_ago = pred { $n } min
+scan_hours_ago = pred { $n } h
+scan_bundle_age = sinhronizirano { $age }
+scan_pending = { $n } za pošiljanje
+scan_store_failed = Ni zapisano: telefon obiska ni mogel shraniti ({ $error }). Obiskovalca spustite šele po ponovnem poskusu.
+scan_category_adult = Odrasli
+scan_category_child = Otrok
+scan_category_senior = Upokojenec
+scan_category_student = Študent
+scan_sync_refused = sinhronizacija zavrnjena: { $error }
+scan_install = Dodaj na začetni zaslon
+scan_install_ios = Da bralnik ostane na začetnem zaslonu: tapnite Deli, nato »Dodaj na začetni zaslon«.
+scan_no_bundle = Ni preverjeno: telefon še nima podatkov o karticah. Povežite ga z internetom in pritisnite Sinhroniziraj.
+scan_category_number = Kategorija { $n }
+scan_reenrol = Registriraj znova
+scan_reenrol_confirm = Strežnik te naprave ne sprejema več. Jo registriram znova z novo kodo upravljavca? Še neposlani obiski ostanejo na telefonu in se pošljejo z novo registracijo.
+scan_insecure = Ta stran ni postrežena prek HTTPS: kamera, delo brez povezave in zaščiteni ključ naprave tukaj ne delujejo. Odprite jo s https:// (ali kot localhost na tem računalniku).
+
+## Odločitve bralnikov (program in splet) in strežnika.
+verdict-welcome = Dobrodošli
+verdict-first-use = prva uporaba
+verdict-valid-until = velja do { $when }
+verdict-malformed = To ni koda townpass: skenirajte znova ali jo vtipkajte
+verdict-forged = Ponarejena ali poškodovana koda: ne spustite
+verdict-unknown-key = Neznan ključ izdajatelja: sinhronizirajte napravo in skenirajte znova
+verdict-key-revoked = Preklicana: izdana s preklicanim ključem
+verdict-revoked = Preklicana kartica (vračilo ali izguba)
+verdict-not-yet-valid = Še ne velja, od { $when }
+verdict-expired = Potekla { $when }
+verdict-unknown-product = Tukaj ne velja (izdelek { $product })
+verdict-not-included = Ne vključuje { $venue }
+verdict-product-not-included = { $product } ne vključuje { $venue }
+verdict-outside-hours = Tukaj velja samo { $window }
+verdict-elapsed = Potekla: { $what } od prve uporabe { $when }
+verdict-elapsed-hours = Potekla: { $hours } h od prve uporabe { $when }
+verdict-elapsed-days = Potekla: { $days } d od prve uporabe { $when }
+verdict-used-here-today = Danes tukaj že uporabljena ob { $when } ({ $place })
+verdict-used-today = Danes že uporabljena ob { $when } ({ $place })
+verdict-used-here = Tukaj že uporabljena { $when } ({ $place })
+verdict-used = Že uporabljena { $when } ({ $place })
+verdict-choices-used-up = { $n ->
+        [one] Edina izbira na kartici je porabljena
+        [two] Obe izbiri na kartici sta porabljeni
+        [few] Vse { $n } izbire na kartici so porabljene
+       *[other] Vseh { $n } izbir na kartici je porabljenih
+    }
+verdict-when = { $day }. { $month } { $time }
+month-short-1 = jan.
+month-short-2 = feb.
+month-short-3 = mar.
+month-short-4 = apr.
+month-short-5 = maj
+month-short-6 = jun.
+month-short-7 = jul.
+month-short-8 = avg.
+month-short-9 = sep.
+month-short-10 = okt.
+month-short-11 = nov.
+month-short-12 = dec.

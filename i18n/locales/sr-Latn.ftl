@@ -1,0 +1,305 @@
+# Srpski (latinica): made from sr.ftl by tools/sr_latn.py; change sr.ftl, not this file.
+language-name = Srpski (latinica)
+site_tagline = Jedna kartica, mnogo gradova
+nav_shop = Kartice
+nav_desk = Prodajno mesto
+nav_login = Prijava
+nav_logout = Odjava
+shop_title = Kartice za posetioce i knjižice popusta
+shop_intro = Kupite jednom, pokažite jedan QR kod u svakom uključenom muzeju, tvrđavi i restoranu, u svakom gradu.
+shop_towns = Gradovi
+shop_all_towns = Svi gradovi
+from_price = od { $price }
+towns_included = Gradovi: { $towns }
+kind_pass = Kartica
+kind_booklet = Knjižica popusta
+validity_hours = Važi { $hours ->
+        [one] { $hours } sat
+        [few] { $hours } sata
+       *[other] { $hours } sati
+    } od prve posete
+validity_days = Važi { $days ->
+        [one] { $days } kalendarski dan
+       *[other] { $days } kalendarska dana
+    } od prve posete (do ponoći)
+validity_dates = Važi od { $from } do { $until }
+choose_n = Izaberite { $n ->
+        [one] jednu
+       *[other] do { $n }
+    } od ponuda ispod
+included_title = Šta je uključeno
+offer_entry = Besplatan ulaz
+offer_discount_pct = { $pct } % popusta
+offer_discount_amount = { $amount } popusta
+limit_once = jednom
+limit_daily = jednom dnevno
+limit_unlimited = koliko god želite
+prices_title = Cene
+buy_title = Kupite
+buy_quantity = Koliko
+buy_email = Vaša e-pošta (tamo šaljemo kartice)
+buy_total = Ukupno: { $total }
+buy_family_hint = Porodična kartica košta { $family }, manje od { $singles } za ove pojedinačne kartice.
+buy_family_switch = Uzmite porodičnu karticu
+buy_names_title = Imena na karticama
+buy_names_limit = Neobavezno, najviše { $max } znakova svako.
+buy_name_label = { $category } { $n }: ime na kartici
+buy_pay_note_card = Platite karticom na sledećoj stranici ili na prodajnom mestu sa kodom porudžbine; kartice se izdaju čim je plaćeno.
+buy_desk_only = Ova kartica se prodaje na prodajnim mestima (turističkim info centrima): ovde se ne može naručiti preko interneta.
+buy_pay_note_card_only = Platite karticom na sledećoj stranici; kartice se izdaju čim je plaćeno.
+order_pending_card_only = Platite karticom ispod. Kartice se pojavljuju ovde čim je porudžbina plaćena.
+mail_placed_pay_card_only = Plaćanje: otvorite vezu iznad i platite karticom.
+desk_card_only = Ova veb porudžbina se plaća samo karticom preko interneta (podešavanje operatora): kupac plaća na stranici porudžbine, ili prodajte nove kartice na šalteru.
+buy_names = Imena na karticama (neobavezno, jedno po redu)
+buy_names_hint = Na ulazu mogu tražiti ličnu kartu kada je ime odštampano.
+buy_submit = Naručite
+buy_pay_note = Plaćanje pri preuzimanju: pokažite kod porudžbine na prodajnom mestu (turistički info centar); kartice se izdaju čim je plaćeno.
+error_title = Nešto nije u redu
+error_nothing_chosen = Izaberite bar jednu karticu.
+error_too_many_orders = Napravili ste nekoliko porudžbina u poslednjih nekoliko minuta. Sačekajte 15 minuta i pokušajte ponovo ili kupite na prodajnom mestu.
+error_name_too_long = Ime na kartici može imati najviše { $max } znakova; skratite „{ $name }“.
+error_email = „{ $address }“ nije ispravna adresa e-pošte: proverite da li ima grešaka.
+error_back = Nazad
+order_title = Vaša porudžbina
+order_code = Kod porudžbine
+order_pending = Čeka se plaćanje. Pokažite ovaj kod na prodajnom mestu da biste platili; kartice se pojavljuju ovde čim je plaćeno.
+order_pending_card = Platite karticom ili pokažite ovaj kod na prodajnom mestu. Kartice se pojavljuju ovde čim je porudžbina plaćena.
+order_lines = Šta ste naručili
+card_title = Plaćanje karticom
+card_pay = Platite { $amount }
+card_paying = Plaćanje…
+card_not_paid = Plaćanje nije prošlo: pokušajte ponovo ili koristite drugu karticu.
+card_declined = Kartica je odbijena: koristite drugu karticu ili platite na prodajnom mestu.
+card_throttled = Previše odbijenih kartica: sačekajte 15 minuta ili platite na prodajnom mestu.
+order_paid = Plaćeno. Pokažite QR kod na svakom mestu. Kartice možete i odštampati ili sačuvati ovu stranicu.
+order_total = Ukupno
+order_pdf = Preuzmite kartice (PDF)
+order_keep_link = Sačuvajte adresu ove stranice: ona je ključ za vaše kartice.
+pass_holder = Ime
+pass_category = Kategorija
+pass_expires = Ističe najkasnije
+pass_serial = Broj kartice
+pass_used = Do sada korišćena
+pass_used_none = Još nije korišćena
+pass_revoked = Ova kartica je poništena.
+pass_cancelled = Poništena.
+pass_refunded_card = { $amount } vraćeno na vašu karticu.
+pass_refunded = Novac vam se vraća tamo gde je kartica plaćena: pitajte na prodajnom mestu.
+pass_valid_until = Važi do
+pass_since_first_hours = { $hours ->
+        [one] { $hours } sat
+        [few] { $hours } sata
+       *[other] { $hours } sati
+    } od prve posete ({ $venue }, { $time })
+pass_since_first_days = { $days ->
+        [one] { $days } kalendarski dan
+       *[other] { $days } kalendarska dana
+    } od prve posete ({ $venue }, { $time })
+pass_ended = Važenje je isteklo.
+order_all_cancelled = Sve kartice ove porudžbine su poništene: nijedna se ne može koristiti.
+login_title = Prijava
+login_email = E-pošta
+login_password = Lozinka
+login_submit = Prijavite se
+login_failed = Pogrešna e-pošta ili lozinka.
+login_throttled = Previše neuspešnih pokušaja odavde. Pokušajte ponovo za { $seconds ->
+        [one] { $seconds } sekundu
+        [few] { $seconds } sekunde
+       *[other] { $seconds } sekundi
+    }.
+desk_title = Prodajno mesto
+desk_find = Pronađite porudžbinu po kodu
+desk_find_submit = Pronađi
+desk_not_found = Nema porudžbine sa tim kodom.
+desk_mark_paid = Plaćanje primljeno: izdajte kartice
+desk_already_paid = Ova porudžbina je već plaćena.
+desk_sell = Prodaja na šalteru (plaćeno sada)
+desk_sell_submit = Prodaj i izdaj
+desk_commission = Provizija za { $name }: { $pct } %
+csrf_failed = Obrazac je istekao. Ponovo učitajte stranicu i pokušajte opet.
+wallet_apple = Dodaj u Apple Wallet
+wallet_google = Sačuvaj u Google Wallet
+wallet_google_too_long = Ova kartica sadrži previše za vezu ka Google Wallet: pokažite je sa njene stranice (radi i bez mreže).
+wallet_label_pass = Kartica
+wallet_label_valid = Važi
+wallet_label_included = Uključeno
+wallet_label_help = Pomoć
+booklet_choices_used = Iskorišćeni izbori: { $used } od { $n }
+offer_used = iskorišćeno
+gate_show = Pokažite na ulazu
+gate_title = Pokažite na ulazu
+gate_back = Svi podaci
+gate_swipe = Prevucite za sledeću karticu
+gate_count = Kartica { $n } od { $total }
+gate_valid_until = Važi do { $time }
+gate_none = Nijedna kartica ove porudžbine ne može se pokazati: poništene su ili još nisu izdate.
+order_updated = Ažurirano { $time }. Kada se jednom otvori na ovom telefonu, stranica radi i bez mreže.
+order_offline = Nema mreže: ovo je kopija sačuvana na ovom telefonu ({ $time }). QR kodovi ipak rade na ulazu.
+order_app_name = townpass: moje kartice
+mail_placed_subject = Vaša porudžbina { $code }: čeka se plaćanje
+mail_placed_greeting = Hvala na porudžbini. Sačuvajte ovu poruku: kodom porudžbine i vezom ispod ponovo ćete naći porudžbinu.
+mail_placed_pay_card = Plaćanje: otvorite vezu iznad i platite karticom, ili pokažite kod porudžbine na prodajnom mestu.
+mail_placed_pay_desk = Plaćanje: pokažite kod porudžbine na prodajnom mestu.
+mail_placed_then = Kartice se pojavljuju na stranici porudžbine čim je plaćena, a mi vam ih šaljemo e-poštom.
+mail_subject = Vaše kartice: porudžbina { $code }
+mail_greeting = Hvala na porudžbini.
+mail_body = Kartice su priložene kao PDF i uvek su na ovoj stranici:
+mail_show_qr = Pokažite QR kod na svakom mestu, na telefonu ili odštampan.
+pdf_title = Vaše kartice
+
+# Portal za partnere
+portal_title = Vaše posete i obračuni
+range_out = Van opsega: datumi idu od { $earliest } do { $latest }, a jedan opseg obuhvata najviše { $days } dana.
+range_too_long = Predugačak opseg: datumi idu od { $earliest } do { $latest }, a jedan opseg obuhvata najviše { $days } dana.
+range_reversed = Opseg počinje posle svog kraja.
+range_not_a_date = „{ $text }“ nije datum: napišite ga kao GGGG-MM-DD.
+range_from = Od
+range_to = Do
+range_show = Prikaži
+portal_per_day = Posete po danu
+portal_range = { $n ->
+        [one] { $n } poseta
+        [few] { $n } posete
+       *[other] { $n } poseta
+    } od { $from } do { $to }.
+portal_by_venue = Po objektu
+portal_by_category = Po kategoriji
+col_venue = Objekat
+col_visits = Posete
+col_category = Kategorija
+col_month = Mesec
+col_status = Status
+col_amount = Iznos
+col_currency = Valuta
+col_time = Lokalno vreme
+col_device = Uređaj
+col_pass = Kartica
+col_offer = Ponuda
+col_line = Stavka
+col_items = Unosi
+col_comment = Vaš komentar
+col_answer = Odgovor
+portal_statements = Obračuni
+portal_no_statement = Još nema obračuna.
+portal_all_visits = Sve posete
+status_issued = izdat
+status_draft = nacrt (može se promeniti)
+visits_title = Posete
+filter_all = sve
+filter_accepted = prihvaćene
+filter_flagged = označene
+filter_button = Filtriraj
+visits_count = { $total ->
+        [one] { $total } poseta
+        [few] { $total } posete
+       *[other] { $total } poseta
+    } · strana { $page } od { $pages }
+visit_accepted = prihvaćena
+visit_review_accepted = { $flag }, prihvaćena pri proveri
+visit_review_rejected = { $flag }, odbijena pri proveri
+visit_review_waiting = { $flag }, čeka proveru
+page_newer = ← novije
+page_older = starije →
+statement_title = Obračun { $period } · { $currency }
+statement_status = Status:
+statement_total = Ukupno:
+statement_csv = CSV svih poseta iza ovog obračuna
+statement_pdf = Obračun u PDF-u
+dispute = Prigovor
+dispute_what = Šta nije u redu?
+dispute_send = Pošalji operatoru
+dispute_draft_note = Nacrt se još može promeniti; prigovor na stavku možete podneti kada se mesec zatvori.
+disputes_title = Prigovori
+dispute_sent = Prigovor { $id } je poslat. Operator odgovara ovde; prihvaćeno odobrenje isplaćuje se uz sledeći obračun.
+dispute_still_draft = Ovaj mesec je još nacrt; podnesite prigovor kada se zatvori.
+dispute_say_what = Recite šta nije u redu (do 2.000 znakova).
+line_visit = Posete (nadoknada po poseti)
+line_pool_share = Posete (udeo u fondu)
+line_fixed_share = Fiksni udeo u neto prihodu
+line_commission = Provizija od prodaje
+line_operator_fee = Naknada operatora
+line_breakage = Neiskorišćena vrednost
+line_dispute_credit = Odobrenje po prigovoru
+line_dispute_debit = Odobrenja po prigovorima isplaćena partnerima
+line_adjustment = korekcija za { $month }
+nav_partner = Portal za partnere
+
+# Veb skener (/scan)
+scan_title = Skener
+scan_app_name = townpass skener
+scan_app_short = Skener
+scan_enrol_title = Pretvorite ovaj telefon u skener
+scan_enrol_intro = Unesite kod za registraciju koji vam je dao operator (ili otvorite vezu iz njegovog QR koda). Nakon registracije, ova stranica proverava kartice bez ikakve mreže.
+scan_enrol_code = Kod za registraciju
+scan_enrol_button = Registruj uređaj
+scan_enrol_key_note = Ovaj pregledač pravi sopstveni ključ uređaja; on nikada ne napušta telefon. Brisanje podataka sajta zaboravlja uređaj: operator tada pravi novi kod.
+scan_enrol_failed = Registracija nije uspela: { $error }
+scan_sync = Sinhronizuj
+scan_no_camera = Nema kamere: ukucajte ili skenirajte kod u polje ispod.
+scan_offer = Ponuda
+scan_offer_auto = Automatski
+scan_wedge_placeholder = Kod sa čitača, pa Enter
+scan_check = Proveri
+scan_accepted = Dobro došli
+scan_refused = Odbijeno
+scan_online = na mreži
+scan_offline = bez mreže
+scan_never = nikad
+scan_just_now = upravo
+scan_minutes_ago = pre { $n } min
+scan_hours_ago = pre { $n } č
+scan_bundle_age = sinhronizovano { $age }
+scan_pending = { $n } za slanje
+scan_store_failed = Nije zapisano: telefon nije mogao da sačuva posetu ({ $error }). Pustite posetioca tek nakon novog pokušaja.
+scan_category_adult = Odrasli
+scan_category_child = Dete
+scan_category_senior = Penzioner
+scan_category_student = Student
+scan_sync_refused = sinhronizacija odbijena: { $error }
+scan_install = Dodaj na početni ekran
+scan_install_ios = Da bi skener ostao na početnom ekranu: dodirnite Deli, pa „Dodaj na početni ekran“.
+scan_no_bundle = Nije provereno: telefon još nema podatke o karticama. Povežite ga na internet i pritisnite Sinhronizuj.
+scan_category_number = Kategorija { $n }
+scan_reenrol = Registruj ponovo
+scan_reenrol_confirm = Server više ne prihvata ovaj uređaj. Registrovati ga ponovo novim kodom od operatora? Posete koje još nisu poslate ostaju na telefonu i šalju se uz novu registraciju.
+scan_insecure = Ova stranica se ne služi preko HTTPS-a: kamera, rad bez mreže i zaštićeni ključ uređaja ovde ne rade. Otvorite je sa https:// (ili kao localhost na ovom računaru).
+
+## Presude skenera (program i veb) i servera.
+verdict-welcome = Dobro došli
+verdict-first-use = prvo korišćenje
+verdict-valid-until = važi do { $when }
+verdict-malformed = Ovo nije townpass kod: skenirajte ponovo ili ga ukucajte
+verdict-forged = Lažan ili oštećen kod: ne puštajte
+verdict-unknown-key = Nepoznat ključ izdavaoca: sinhronizujte uređaj, pa skenirajte ponovo
+verdict-key-revoked = Poništena: izdata povučenim ključem
+verdict-revoked = Poništena kartica (povraćaj novca ili gubitak)
+verdict-not-yet-valid = Još ne važi, od { $when }
+verdict-expired = Istekla { $when }
+verdict-unknown-product = Ne važi u ovom objektu (proizvod { $product })
+verdict-not-included = Ne uključuje { $venue }
+verdict-product-not-included = { $product } ne uključuje { $venue }
+verdict-outside-hours = Ovde važi samo { $window }
+verdict-elapsed = Istekla: { $what } od prvog korišćenja { $when }
+verdict-elapsed-hours = Istekla: { $hours } č od prvog korišćenja { $when }
+verdict-elapsed-days = Istekla: { $days } d od prvog korišćenja { $when }
+verdict-used-here-today = Već korišćena ovde danas u { $when } ({ $place })
+verdict-used-today = Već korišćena danas u { $when } ({ $place })
+verdict-used-here = Već korišćena ovde { $when } ({ $place })
+verdict-used = Već korišćena { $when } ({ $place })
+verdict-choices-used-up = { $n ->
+        [one] Jedini izbor na kartici je iskorišćen
+       *[other] Svih { $n } izbora na kartici je iskorišćeno
+    }
+verdict-when = { $day }. { $month } { $time }
+month-short-1 = jan
+month-short-2 = feb
+month-short-3 = mar
+month-short-4 = apr
+month-short-5 = maj
+month-short-6 = jun
+month-short-7 = jul
+month-short-8 = avg
+month-short-9 = sep
+month-short-10 = okt
+month-short-11 = nov
+month-short-12 = dec

@@ -1,0 +1,305 @@
+# Српски (ћирилица). sr-Latn.ftl is made from this file by transliteration: change this one.
+language-name = Српски
+site_tagline = Једна картица, много градова
+nav_shop = Картице
+nav_desk = Продајно место
+nav_login = Пријава
+nav_logout = Одјава
+shop_title = Картице за посетиоце и књижице попуста
+shop_intro = Купите једном, покажите један QR код у сваком укљученом музеју, тврђави и ресторану, у сваком граду.
+shop_towns = Градови
+shop_all_towns = Сви градови
+from_price = од { $price }
+towns_included = Градови: { $towns }
+kind_pass = Картица
+kind_booklet = Књижица попуста
+validity_hours = Важи { $hours ->
+        [one] { $hours } сат
+        [few] { $hours } сата
+       *[other] { $hours } сати
+    } од прве посете
+validity_days = Важи { $days ->
+        [one] { $days } календарски дан
+       *[other] { $days } календарска дана
+    } од прве посете (до поноћи)
+validity_dates = Важи од { $from } до { $until }
+choose_n = Изаберите { $n ->
+        [one] једну
+       *[other] до { $n }
+    } од понуда испод
+included_title = Шта је укључено
+offer_entry = Бесплатан улаз
+offer_discount_pct = { $pct } % попуста
+offer_discount_amount = { $amount } попуста
+limit_once = једном
+limit_daily = једном дневно
+limit_unlimited = колико год желите
+prices_title = Цене
+buy_title = Купите
+buy_quantity = Колико
+buy_email = Ваша е-пошта (тамо шаљемо картице)
+buy_total = Укупно: { $total }
+buy_family_hint = Породична картица кошта { $family }, мање од { $singles } за ове појединачне картице.
+buy_family_switch = Узмите породичну картицу
+buy_names_title = Имена на картицама
+buy_names_limit = Необавезно, највише { $max } знакова свако.
+buy_name_label = { $category } { $n }: име на картици
+buy_pay_note_card = Платите картицом на следећој страници или на продајном месту са кодом поруџбине; картице се издају чим је плаћено.
+buy_desk_only = Ова картица се продаје на продајним местима (туристичким инфо центрима): овде се не може наручити преко интернета.
+buy_pay_note_card_only = Платите картицом на следећој страници; картице се издају чим је плаћено.
+order_pending_card_only = Платите картицом испод. Картице се појављују овде чим је поруџбина плаћена.
+mail_placed_pay_card_only = Плаћање: отворите везу изнад и платите картицом.
+desk_card_only = Ова веб поруџбина се плаћа само картицом преко интернета (подешавање оператора): купац плаћа на страници поруџбине, или продајте нове картице на шалтеру.
+buy_names = Имена на картицама (необавезно, једно по реду)
+buy_names_hint = На улазу могу тражити личну карту када је име одштампано.
+buy_submit = Наручите
+buy_pay_note = Плаћање при преузимању: покажите код поруџбине на продајном месту (туристички инфо центар); картице се издају чим је плаћено.
+error_title = Нешто није у реду
+error_nothing_chosen = Изаберите бар једну картицу.
+error_too_many_orders = Направили сте неколико поруџбина у последњих неколико минута. Сачекајте 15 минута и покушајте поново или купите на продајном месту.
+error_name_too_long = Име на картици може имати највише { $max } знакова; скратите „{ $name }“.
+error_email = „{ $address }“ није исправна адреса е-поште: проверите да ли има грешака.
+error_back = Назад
+order_title = Ваша поруџбина
+order_code = Код поруџбине
+order_pending = Чека се плаћање. Покажите овај код на продајном месту да бисте платили; картице се појављују овде чим је плаћено.
+order_pending_card = Платите картицом или покажите овај код на продајном месту. Картице се појављују овде чим је поруџбина плаћена.
+order_lines = Шта сте наручили
+card_title = Плаћање картицом
+card_pay = Платите { $amount }
+card_paying = Плаћање…
+card_not_paid = Плаћање није прошло: покушајте поново или користите другу картицу.
+card_declined = Картица је одбијена: користите другу картицу или платите на продајном месту.
+card_throttled = Превише одбијених картица: сачекајте 15 минута или платите на продајном месту.
+order_paid = Плаћено. Покажите QR код на сваком месту. Картице можете и одштампати или сачувати ову страницу.
+order_total = Укупно
+order_pdf = Преузмите картице (PDF)
+order_keep_link = Сачувајте адресу ове странице: она је кључ за ваше картице.
+pass_holder = Име
+pass_category = Категорија
+pass_expires = Истиче најкасније
+pass_serial = Број картице
+pass_used = До сада коришћена
+pass_used_none = Још није коришћена
+pass_revoked = Ова картица је поништена.
+pass_cancelled = Поништена.
+pass_refunded_card = { $amount } враћено на вашу картицу.
+pass_refunded = Новац вам се враћа тамо где је картица плаћена: питајте на продајном месту.
+pass_valid_until = Важи до
+pass_since_first_hours = { $hours ->
+        [one] { $hours } сат
+        [few] { $hours } сата
+       *[other] { $hours } сати
+    } од прве посете ({ $venue }, { $time })
+pass_since_first_days = { $days ->
+        [one] { $days } календарски дан
+       *[other] { $days } календарска дана
+    } од прве посете ({ $venue }, { $time })
+pass_ended = Важење је истекло.
+order_all_cancelled = Све картице ове поруџбине су поништене: ниједна се не може користити.
+login_title = Пријава
+login_email = Е-пошта
+login_password = Лозинка
+login_submit = Пријавите се
+login_failed = Погрешна е-пошта или лозинка.
+login_throttled = Превише неуспешних покушаја одавде. Покушајте поново за { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунде
+       *[other] { $seconds } секунди
+    }.
+desk_title = Продајно место
+desk_find = Пронађите поруџбину по коду
+desk_find_submit = Пронађи
+desk_not_found = Нема поруџбине са тим кодом.
+desk_mark_paid = Плаћање примљено: издајте картице
+desk_already_paid = Ова поруџбина је већ плаћена.
+desk_sell = Продаја на шалтеру (плаћено сада)
+desk_sell_submit = Продај и издај
+desk_commission = Провизија за { $name }: { $pct } %
+csrf_failed = Образац је истекао. Поново учитајте страницу и покушајте опет.
+wallet_apple = Додај у Apple Wallet
+wallet_google = Сачувај у Google Wallet
+wallet_google_too_long = Ова картица садржи превише за везу ка Google Wallet: покажите је са њене странице (ради и без мреже).
+wallet_label_pass = Картица
+wallet_label_valid = Важи
+wallet_label_included = Укључено
+wallet_label_help = Помоћ
+booklet_choices_used = Искоришћени избори: { $used } од { $n }
+offer_used = искоришћено
+gate_show = Покажите на улазу
+gate_title = Покажите на улазу
+gate_back = Сви подаци
+gate_swipe = Превуците за следећу картицу
+gate_count = Картица { $n } од { $total }
+gate_valid_until = Важи до { $time }
+gate_none = Ниједна картица ове поруџбине не може се показати: поништене су или још нису издате.
+order_updated = Ажурирано { $time }. Када се једном отвори на овом телефону, страница ради и без мреже.
+order_offline = Нема мреже: ово је копија сачувана на овом телефону ({ $time }). QR кодови ипак раде на улазу.
+order_app_name = townpass: моје картице
+mail_placed_subject = Ваша поруџбина { $code }: чека се плаћање
+mail_placed_greeting = Хвала на поруџбини. Сачувајте ову поруку: кодом поруџбине и везом испод поново ћете наћи поруџбину.
+mail_placed_pay_card = Плаћање: отворите везу изнад и платите картицом, или покажите код поруџбине на продајном месту.
+mail_placed_pay_desk = Плаћање: покажите код поруџбине на продајном месту.
+mail_placed_then = Картице се појављују на страници поруџбине чим је плаћена, а ми вам их шаљемо е-поштом.
+mail_subject = Ваше картице: поруџбина { $code }
+mail_greeting = Хвала на поруџбини.
+mail_body = Картице су приложене као PDF и увек су на овој страници:
+mail_show_qr = Покажите QR код на сваком месту, на телефону или одштампан.
+pdf_title = Ваше картице
+
+# Портал за партнере
+portal_title = Ваше посете и обрачуни
+range_out = Ван опсега: датуми иду од { $earliest } до { $latest }, а један опсег обухвата највише { $days } дана.
+range_too_long = Предугачак опсег: датуми иду од { $earliest } до { $latest }, а један опсег обухвата највише { $days } дана.
+range_reversed = Опсег почиње после свог краја.
+range_not_a_date = „{ $text }“ није датум: напишите га као ГГГГ-ММ-ДД.
+range_from = Од
+range_to = До
+range_show = Прикажи
+portal_per_day = Посете по дану
+portal_range = { $n ->
+        [one] { $n } посета
+        [few] { $n } посете
+       *[other] { $n } посета
+    } од { $from } до { $to }.
+portal_by_venue = По објекту
+portal_by_category = По категорији
+col_venue = Објекат
+col_visits = Посете
+col_category = Категорија
+col_month = Месец
+col_status = Статус
+col_amount = Износ
+col_currency = Валута
+col_time = Локално време
+col_device = Уређај
+col_pass = Картица
+col_offer = Понуда
+col_line = Ставка
+col_items = Уноси
+col_comment = Ваш коментар
+col_answer = Одговор
+portal_statements = Обрачуни
+portal_no_statement = Још нема обрачуна.
+portal_all_visits = Све посете
+status_issued = издат
+status_draft = нацрт (може се променити)
+visits_title = Посете
+filter_all = све
+filter_accepted = прихваћене
+filter_flagged = означене
+filter_button = Филтрирај
+visits_count = { $total ->
+        [one] { $total } посета
+        [few] { $total } посете
+       *[other] { $total } посета
+    } · страна { $page } од { $pages }
+visit_accepted = прихваћена
+visit_review_accepted = { $flag }, прихваћена при провери
+visit_review_rejected = { $flag }, одбијена при провери
+visit_review_waiting = { $flag }, чека проверу
+page_newer = ← новије
+page_older = старије →
+statement_title = Обрачун { $period } · { $currency }
+statement_status = Статус:
+statement_total = Укупно:
+statement_csv = CSV свих посета иза овог обрачуна
+statement_pdf = Обрачун у PDF-у
+dispute = Приговор
+dispute_what = Шта није у реду?
+dispute_send = Пошаљи оператору
+dispute_draft_note = Нацрт се још може променити; приговор на ставку можете поднети када се месец затвори.
+disputes_title = Приговори
+dispute_sent = Приговор { $id } је послат. Оператор одговара овде; прихваћено одобрење исплаћује се уз следећи обрачун.
+dispute_still_draft = Овај месец је још нацрт; поднесите приговор када се затвори.
+dispute_say_what = Реците шта није у реду (до 2.000 знакова).
+line_visit = Посете (надокнада по посети)
+line_pool_share = Посете (удео у фонду)
+line_fixed_share = Фиксни удео у нето приходу
+line_commission = Провизија од продаје
+line_operator_fee = Накнада оператора
+line_breakage = Неискоришћена вредност
+line_dispute_credit = Одобрење по приговору
+line_dispute_debit = Одобрења по приговорима исплаћена партнерима
+line_adjustment = корекција за { $month }
+nav_partner = Портал за партнере
+
+# Веб скенер (/scan)
+scan_title = Скенер
+scan_app_name = townpass скенер
+scan_app_short = Скенер
+scan_enrol_title = Претворите овај телефон у скенер
+scan_enrol_intro = Унесите код за регистрацију који вам је дао оператор (или отворите везу из његовог QR кода). Након регистрације, ова страница проверава картице без икакве мреже.
+scan_enrol_code = Код за регистрацију
+scan_enrol_button = Региструј уређај
+scan_enrol_key_note = Овај прегледач прави сопствени кључ уређаја; он никада не напушта телефон. Брисање података сајта заборавља уређај: оператор тада прави нови код.
+scan_enrol_failed = Регистрација није успела: { $error }
+scan_sync = Синхронизуј
+scan_no_camera = Нема камере: укуцајте или скенирајте код у поље испод.
+scan_offer = Понуда
+scan_offer_auto = Аутоматски
+scan_wedge_placeholder = Код са читача, па Enter
+scan_check = Провери
+scan_accepted = Добро дошли
+scan_refused = Одбијено
+scan_online = на мрежи
+scan_offline = без мреже
+scan_never = никад
+scan_just_now = управо
+scan_minutes_ago = пре { $n } мин
+scan_hours_ago = пре { $n } ч
+scan_bundle_age = синхронизовано { $age }
+scan_pending = { $n } за слање
+scan_store_failed = Није записано: телефон није могао да сачува посету ({ $error }). Пустите посетиоца тек након новог покушаја.
+scan_category_adult = Одрасли
+scan_category_child = Дете
+scan_category_senior = Пензионер
+scan_category_student = Студент
+scan_sync_refused = синхронизација одбијена: { $error }
+scan_install = Додај на почетни екран
+scan_install_ios = Да би скенер остао на почетном екрану: додирните Дели, па „Додај на почетни екран“.
+scan_no_bundle = Није проверено: телефон још нема податке о картицама. Повежите га на интернет и притисните Синхронизуј.
+scan_category_number = Категорија { $n }
+scan_reenrol = Региструј поново
+scan_reenrol_confirm = Сервер више не прихвата овај уређај. Регистровати га поново новим кодом од оператора? Посете које још нису послате остају на телефону и шаљу се уз нову регистрацију.
+scan_insecure = Ова страница се не служи преко HTTPS-а: камера, рад без мреже и заштићени кључ уређаја овде не раде. Отворите је са https:// (или као localhost на овом рачунару).
+
+## Пресуде скенера (програм и веб) и сервера.
+verdict-welcome = Добро дошли
+verdict-first-use = прво коришћење
+verdict-valid-until = важи до { $when }
+verdict-malformed = Ово није townpass код: скенирајте поново или га укуцајте
+verdict-forged = Лажан или оштећен код: не пуштајте
+verdict-unknown-key = Непознат кључ издаваоца: синхронизујте уређај, па скенирајте поново
+verdict-key-revoked = Поништена: издата повученим кључем
+verdict-revoked = Поништена картица (повраћај новца или губитак)
+verdict-not-yet-valid = Још не важи, од { $when }
+verdict-expired = Истекла { $when }
+verdict-unknown-product = Не важи у овом објекту (производ { $product })
+verdict-not-included = Не укључује { $venue }
+verdict-product-not-included = { $product } не укључује { $venue }
+verdict-outside-hours = Овде важи само { $window }
+verdict-elapsed = Истекла: { $what } од првог коришћења { $when }
+verdict-elapsed-hours = Истекла: { $hours } ч од првог коришћења { $when }
+verdict-elapsed-days = Истекла: { $days } д од првог коришћења { $when }
+verdict-used-here-today = Већ коришћена овде данас у { $when } ({ $place })
+verdict-used-today = Већ коришћена данас у { $when } ({ $place })
+verdict-used-here = Већ коришћена овде { $when } ({ $place })
+verdict-used = Већ коришћена { $when } ({ $place })
+verdict-choices-used-up = { $n ->
+        [one] Једини избор на картици је искоришћен
+       *[other] Свих { $n } избора на картици је искоришћено
+    }
+verdict-when = { $day }. { $month } { $time }
+month-short-1 = јан
+month-short-2 = феб
+month-short-3 = мар
+month-short-4 = апр
+month-short-5 = мај
+month-short-6 = јун
+month-short-7 = јул
+month-short-8 = авг
+month-short-9 = сеп
+month-short-10 = окт
+month-short-11 = нов
+month-short-12 = дец
