@@ -23,7 +23,7 @@ validity_days = Валидна { $days ->
     } от първото посещение (до полунощ)
 validity_dates = Валидна от { $from } до { $until }
 choose_n = Изберете { $n ->
-        [one] едно
+        [1] едно
        *[other] до { $n }
     } от предложенията по-долу
 included_title = Какво е включено
@@ -282,7 +282,7 @@ verdict-used-today = Вече използвана днес в { $when } ({ $pla
 verdict-used-here = Вече използвана тук на { $when } ({ $place })
 verdict-used = Вече използвана на { $when } ({ $place })
 verdict-choices-used-up = { $n ->
-        [one] Единственият избор по картата е използван
+        [1] Единственият избор по картата е използван
        *[other] Всички { $n } избора по картата са използвани
     }
 verdict-when = { $day } { $month } { $time }

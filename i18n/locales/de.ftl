@@ -23,7 +23,7 @@ validity_days = Gültig { $days ->
     } ab dem ersten Besuch (bis Mitternacht)
 validity_dates = Gültig vom { $from } bis { $until }
 choose_n = Wählen Sie { $n ->
-        [one] eines
+        [1] eines
        *[other] bis zu { $n }
     } der folgenden Angebote
 included_title = Was enthalten ist
@@ -35,24 +35,24 @@ limit_daily = einmal pro Tag
 limit_unlimited = so oft Sie möchten
 prices_title = Preise
 buy_title = Kaufen
-buy_quantity = Wie viele
+buy_quantity = Anzahl
 buy_email = Ihre E-Mail-Adresse (dorthin senden wir die Pässe)
 buy_total = Summe: { $total }
 buy_family_hint = Ein Familienpass kostet { $family }, weniger als { $singles } für diese Einzelpässe.
 buy_family_switch = Familienpass nehmen
 buy_names_title = Namen auf den Pässen
-buy_names_limit = Freiwillig, je höchstens { $max } Zeichen.
+buy_names_limit = Optional, je höchstens { $max } Zeichen.
 buy_name_label = { $category } { $n }: Name auf dem Pass
-buy_pay_note_card = Bezahlen Sie auf der nächsten Seite mit Karte oder an einer Verkaufsstelle mit dem Bestellcode; Ihre Pässe werden ausgestellt, sobald bezahlt ist.
+buy_pay_note_card = Bezahlen Sie auf der nächsten Seite mit Karte oder an einer Verkaufsstelle mit dem Bestellcode; Ihre Pässe werden ausgestellt, sobald die Bestellung bezahlt ist.
 buy_desk_only = Dieser Pass wird an Verkaufsstellen (Touristeninformationen) verkauft: Er kann hier nicht online bestellt werden.
-buy_pay_note_card_only = Bezahlen Sie auf der nächsten Seite mit Karte; Ihre Pässe werden ausgestellt, sobald bezahlt ist.
+buy_pay_note_card_only = Bezahlen Sie auf der nächsten Seite mit Karte; Ihre Pässe werden ausgestellt, sobald die Bestellung bezahlt ist.
 order_pending_card_only = Bezahlen Sie unten mit Karte. Ihre Pässe erscheinen hier, sobald die Bestellung bezahlt ist.
 mail_placed_pay_card_only = Bezahlen: Öffnen Sie den Link oben und bezahlen Sie mit Karte.
 desk_card_only = Diese Webbestellung wird nur online mit Karte bezahlt (Einstellung des Betreibers): Der Käufer bezahlt auf der Bestellseite, oder Sie verkaufen neue Pässe am Schalter.
-buy_names = Namen auf den Pässen (freiwillig, einer pro Zeile)
+buy_names = Namen auf den Pässen (optional, einer pro Zeile)
 buy_names_hint = Am Eingang kann nach einem Ausweis gefragt werden, wenn ein Name aufgedruckt ist.
 buy_submit = Bestellen
-buy_pay_note = Bezahlung bei Abholung: Zeigen Sie den Bestellcode an einer Verkaufsstelle (Touristeninformation); Ihre Pässe werden ausgestellt, sobald bezahlt ist.
+buy_pay_note = Bezahlung bei Abholung: Zeigen Sie den Bestellcode an einer Verkaufsstelle (Touristeninformation); Ihre Pässe werden ausgestellt, sobald die Bestellung bezahlt ist.
 error_title = Etwas stimmt nicht
 error_nothing_chosen = Wählen Sie mindestens einen Pass.
 error_too_many_orders = Sie haben in den letzten Minuten mehrere Bestellungen aufgegeben. Warten Sie 15 Minuten und versuchen Sie es erneut, oder kaufen Sie an einer Verkaufsstelle.
@@ -61,22 +61,22 @@ error_email = „{ $address }“ ist keine gültige E-Mail-Adresse: Prüfen Sie 
 error_back = Zurück
 order_title = Ihre Bestellung
 order_code = Bestellcode
-order_pending = Wartet auf Zahlung. Zeigen Sie diesen Bestellcode an einer Verkaufsstelle, um zu bezahlen; Ihre Pässe erscheinen hier, sobald bezahlt ist.
+order_pending = Wartet auf Zahlung. Zeigen Sie diesen Bestellcode an einer Verkaufsstelle, um zu bezahlen; Ihre Pässe erscheinen hier, sobald die Bestellung bezahlt ist.
 order_pending_card = Bezahlen Sie mit Karte, oder zeigen Sie diesen Bestellcode an einer Verkaufsstelle. Ihre Pässe erscheinen hier, sobald die Bestellung bezahlt ist.
-order_lines = Ihre Bestellung
+order_lines = Bestellübersicht
 card_title = Mit Karte bezahlen
 card_pay = { $amount } bezahlen
 card_paying = Zahlung läuft…
 card_not_paid = Die Zahlung ist nicht durchgegangen: Versuchen Sie es erneut oder nehmen Sie eine andere Karte.
 card_declined = Die Karte wurde abgelehnt: Nehmen Sie eine andere Karte oder bezahlen Sie an einer Verkaufsstelle.
 card_throttled = Zu viele abgelehnte Karten: Warten Sie 15 Minuten oder bezahlen Sie an einer Verkaufsstelle.
-order_paid = Bezahlt. Zeigen Sie den QR-Code an jeder Stelle. Sie können die Pässe auch drucken oder diese Seite speichern.
+order_paid = Bezahlt. Zeigen Sie den QR-Code an jedem Eingang vor. Sie können die Pässe auch drucken oder diese Seite speichern.
 order_total = Summe
 order_pdf = Pässe herunterladen (PDF)
 order_keep_link = Bewahren Sie die Adresse dieser Seite auf: Sie ist der Schlüssel zu Ihren Pässen.
 pass_holder = Name
 pass_category = Kategorie
-pass_expires = Läuft spätestens ab am
+pass_expires = Gültig längstens bis
 pass_serial = Passnummer
 pass_used = Bisher genutzt
 pass_used_none = Noch nicht genutzt
@@ -123,13 +123,13 @@ wallet_label_included = Enthalten
 wallet_label_help = Hilfe
 booklet_choices_used = Genutzte Auswahl: { $used } von { $n }
 offer_used = genutzt
-gate_show = Am Eingang zeigen
-gate_title = Am Eingang zeigen
+gate_show = Am Eingang vorzeigen
+gate_title = Am Eingang vorzeigen
 gate_back = Alle Angaben
 gate_swipe = Wischen für den nächsten Pass
 gate_count = Pass { $n } von { $total }
 gate_valid_until = Gültig bis { $time }
-gate_none = Kein Pass dieser Bestellung kann gezeigt werden: Sie sind storniert oder noch nicht ausgestellt.
+gate_none = Kein Pass dieser Bestellung kann gezeigt werden: Die Pässe sind storniert oder noch nicht ausgestellt.
 order_updated = Aktualisiert { $time }. Einmal auf diesem Telefon geöffnet, funktioniert diese Seite auch ohne Netz.
 order_offline = Kein Netz: Dies ist die auf diesem Telefon gespeicherte Kopie ({ $time }). Die QR-Codes funktionieren am Eingang trotzdem.
 order_app_name = townpass: meine Pässe
@@ -141,7 +141,7 @@ mail_placed_then = Ihre Pässe erscheinen auf der Bestellseite, sobald die Beste
 mail_subject = Ihre Pässe: Bestellung { $code }
 mail_greeting = Vielen Dank für Ihre Bestellung.
 mail_body = Ihre Pässe sind als PDF angehängt und stehen immer auf dieser Seite:
-mail_show_qr = Zeigen Sie den QR-Code an jeder Stelle, auf dem Telefon oder ausgedruckt.
+mail_show_qr = Zeigen Sie den QR-Code an jedem Eingang vor, auf dem Telefon oder ausgedruckt.
 pdf_title = Ihre Pässe
 
 # Partnerportal
@@ -246,10 +246,10 @@ scan_hours_ago = vor { $n } Std.
 scan_bundle_age = synchronisiert { $age }
 scan_pending = { $n } zum Hochladen
 scan_store_failed = Nicht erfasst: Dieses Telefon konnte den Besuch nicht speichern ({ $error }). Lassen Sie den Gast erst nach einem erneuten Versuch ein.
-scan_category_adult = Erwachsene
+scan_category_adult = Erwachsener
 scan_category_child = Kind
-scan_category_senior = Senioren
-scan_category_student = Studierende
+scan_category_senior = Senior
+scan_category_student = Student
 scan_sync_refused = Synchronisierung abgelehnt: { $error }
 scan_install = Zum Startbildschirm hinzufügen
 scan_install_ios = So bleibt dieser Scanner auf dem Startbildschirm: Tippen Sie auf Teilen, dann auf „Zum Home-Bildschirm“.
@@ -276,14 +276,14 @@ verdict-product-not-included = { $product } enthält { $venue } nicht
 verdict-outside-hours = Hier nur gültig { $window }
 verdict-elapsed = Abgelaufen: { $what } ab erster Nutzung am { $when }
 verdict-elapsed-hours = Abgelaufen: { $hours } Std. ab erster Nutzung am { $when }
-verdict-elapsed-days = Abgelaufen: { $days } Tg. ab erster Nutzung am { $when }
+verdict-elapsed-days = Abgelaufen: { $days } Tage ab erster Nutzung am { $when }
 verdict-used-here-today = Heute hier schon genutzt um { $when } ({ $place })
 verdict-used-today = Heute schon genutzt um { $when } ({ $place })
 verdict-used-here = Hier schon genutzt am { $when } ({ $place })
 verdict-used = Schon genutzt am { $when } ({ $place })
 verdict-choices-used-up = { $n ->
-        [one] Die eine Auswahl dieses Passes ist genutzt
-       *[other] Alle { $n } Auswahlen dieses Passes sind genutzt
+        [1] Die Wahlmöglichkeit dieses Passes ist genutzt
+       *[other] Alle { $n } Wahlmöglichkeiten dieses Passes sind genutzt
     }
 verdict-when = { $day }. { $month } { $time }
 month-short-1 = Jan.

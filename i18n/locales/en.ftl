@@ -25,7 +25,7 @@ validity_days = Valid { $days ->
     } from the first visit (until midnight)
 validity_dates = Valid from { $from } to { $until }
 choose_n = Choose { $n ->
-        [one] one
+        [1] one
        *[other] up to { $n }
     } of the offers below
 included_title = What is included
@@ -284,7 +284,7 @@ verdict-used-today = Already used today at { $when } ({ $place })
 verdict-used-here = Already used here on { $when } ({ $place })
 verdict-used = Already used on { $when } ({ $place })
 verdict-choices-used-up = { $n ->
-        [one] The one choice on this pass is used
+        [1] The one choice on this pass is used
        *[other] All { $n } choices on this pass are used
     }
 # A day, a short month and a 24-hour time: "24 Oct 10:00".

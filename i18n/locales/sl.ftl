@@ -6,7 +6,7 @@ nav_desk = Prodajno mesto
 nav_login = Prijava
 nav_logout = Odjava
 shop_title = Kartice za obiskovalce in knjižice ugodnosti
-shop_intro = Kupite enkrat in pokažite eno kodo QR v vsakem vključenem muzeju, gradu in restavraciji, v vsakem mestu.
+shop_intro = Kupite enkrat in pokažite eno kodo QR v vsakem vključenem muzeju, gradu in vsaki restavraciji, v vsakem mestu.
 shop_towns = Mesta
 shop_all_towns = Vsa mesta
 from_price = od { $price }
@@ -27,7 +27,7 @@ validity_days = Velja { $days ->
     } od prvega obiska (do polnoči)
 validity_dates = Velja od { $from } do { $until }
 choose_n = Izberite { $n ->
-        [one] eno
+        [1] eno
        *[other] do { $n }
     } od spodnjih ponudb
 included_title = Kaj je vključeno
@@ -47,12 +47,12 @@ buy_family_switch = Vzemite družinsko kartico
 buy_names_title = Imena na karticah
 buy_names_limit = Neobvezno, vsako največ { $max } znakov.
 buy_name_label = { $category } { $n }: ime na kartici
-buy_pay_note_card = Plačajte s kartico na naslednji strani ali na prodajnem mestu s kodo naročila; kartice so izdane takoj, ko je plačano.
+buy_pay_note_card = Plačajte s plačilno kartico na naslednji strani ali na prodajnem mestu s kodo naročila; kartice so izdane takoj, ko je plačano.
 buy_desk_only = Ta kartica se prodaja na prodajnih mestih (turističnih informacijskih centrih): tukaj je ni mogoče naročiti prek spleta.
-buy_pay_note_card_only = Plačajte s kartico na naslednji strani; kartice so izdane takoj, ko je plačano.
-order_pending_card_only = Plačajte s kartico spodaj. Kartice se prikažejo tukaj takoj, ko je naročilo plačano.
-mail_placed_pay_card_only = Plačilo: odprite zgornjo povezavo in plačajte s kartico.
-desk_card_only = To spletno naročilo se plača samo s kartico prek spleta (nastavitev upravljavca): kupec plača na strani naročila ali pa na okencu prodate nove kartice.
+buy_pay_note_card_only = Plačajte s plačilno kartico na naslednji strani; kartice so izdane takoj, ko je plačano.
+order_pending_card_only = Plačajte s plačilno kartico spodaj. Kartice se prikažejo tukaj takoj, ko je naročilo plačano.
+mail_placed_pay_card_only = Plačilo: odprite zgornjo povezavo in plačajte s plačilno kartico.
+desk_card_only = To spletno naročilo se plača samo s plačilno kartico prek spleta (nastavitev upravljavca): kupec plača na strani naročila ali pa na okencu prodate nove kartice.
 buy_names = Imena na karticah (neobvezno, eno na vrstico)
 buy_names_hint = Ob vstopu lahko zahtevajo osebni dokument, če je ime natisnjeno.
 buy_submit = Naroči
@@ -66,14 +66,14 @@ error_back = Nazaj
 order_title = Vaše naročilo
 order_code = Koda naročila
 order_pending = Čaka na plačilo. Za plačilo pokažite to kodo naročila na prodajnem mestu; kartice se prikažejo tukaj takoj, ko je plačano.
-order_pending_card = Plačajte s kartico ali pokažite to kodo naročila na prodajnem mestu. Kartice se prikažejo tukaj takoj, ko je naročilo plačano.
+order_pending_card = Plačajte s plačilno kartico ali pokažite to kodo naročila na prodajnem mestu. Kartice se prikažejo tukaj takoj, ko je naročilo plačano.
 order_lines = Kaj ste naročili
-card_title = Plačilo s kartico
+card_title = Plačilo s plačilno kartico
 card_pay = Plačaj { $amount }
 card_paying = Plačevanje …
-card_not_paid = Plačilo ni uspelo: poskusite znova ali uporabite drugo kartico.
-card_declined = Kartica je bila zavrnjena: uporabite drugo kartico ali plačajte na prodajnem mestu.
-card_throttled = Preveč zavrnjenih kartic: počakajte 15 minut ali plačajte na prodajnem mestu.
+card_not_paid = Plačilo ni uspelo: poskusite znova ali uporabite drugo plačilno kartico.
+card_declined = Plačilna kartica je bila zavrnjena: uporabite drugo plačilno kartico ali plačajte na prodajnem mestu.
+card_throttled = Preveč zavrnjenih plačilnih kartic: počakajte 15 minut ali plačajte na prodajnem mestu.
 order_paid = Plačano. Kodo QR pokažite na vsakem mestu. Kartice lahko tudi natisnete ali shranite to stran.
 order_total = Skupaj
 order_pdf = Prenesite kartice (PDF)
@@ -86,7 +86,7 @@ pass_used = Doslej uporabljena
 pass_used_none = Še ni uporabljena
 pass_revoked = Ta kartica je preklicana.
 pass_cancelled = Preklicana.
-pass_refunded_card = { $amount } vrnjeno na vašo kartico.
+pass_refunded_card = { $amount } vrnjeno na vašo plačilno kartico.
 pass_refunded = Denar vam vrnejo tam, kjer je bila kartica plačana: vprašajte na prodajnem mestu.
 pass_valid_until = Velja do
 pass_since_first_hours = { $hours ->
@@ -145,7 +145,7 @@ order_offline = Ni omrežja: to je kopija, shranjena na tem telefonu ({ $time })
 order_app_name = townpass: moje kartice
 mail_placed_subject = Vaše naročilo { $code }: čaka na plačilo
 mail_placed_greeting = Hvala za naročilo. Shranite to sporočilo: s kodo naročila in spodnjo povezavo znova najdete svoje naročilo.
-mail_placed_pay_card = Plačilo: odprite zgornjo povezavo in plačajte s kartico ali pokažite kodo naročila na prodajnem mestu.
+mail_placed_pay_card = Plačilo: odprite zgornjo povezavo in plačajte s plačilno kartico ali pokažite kodo naročila na prodajnem mestu.
 mail_placed_pay_desk = Plačilo: pokažite kodo naročila na prodajnem mestu.
 mail_placed_then = Kartice se prikažejo na strani naročila takoj, ko je plačano, in vam jih pošljemo po e-pošti.
 mail_subject = Vaše kartice: naročilo { $code }
@@ -219,7 +219,7 @@ dispute_what = Kaj ni prav?
 dispute_send = Pošlji upravljavcu
 dispute_draft_note = Osnutek se lahko še spremeni; ugovor na postavko lahko vložite, ko je mesec zaključen.
 disputes_title = Ugovori
-dispute_sent = Ugovor { $id } je poslan. Upravljavec odgovori tukaj; sprejeto dobropis se izplača z naslednjim obračunom.
+dispute_sent = Ugovor { $id } je poslan. Upravljavec odgovori tukaj; sprejeti dobropis se izplača z naslednjim obračunom.
 dispute_still_draft = Ta mesec je še osnutek; ugovor vložite, ko bo zaključen.
 dispute_say_what = Napišite, kaj ni prav (do 2.000 znakov).
 line_visit = Obiski (povračilo na obisk)
@@ -270,7 +270,7 @@ scan_install_ios = Da bralnik ostane na začetnem zaslonu: tapnite Deli, nato »
 scan_no_bundle = Ni preverjeno: telefon še nima podatkov o karticah. Povežite ga z internetom in pritisnite Sinhroniziraj.
 scan_category_number = Kategorija { $n }
 scan_reenrol = Registriraj znova
-scan_reenrol_confirm = Strežnik te naprave ne sprejema več. Jo registriram znova z novo kodo upravljavca? Še neposlani obiski ostanejo na telefonu in se pošljejo z novo registracijo.
+scan_reenrol_confirm = Strežnik te naprave ne sprejema več. Jo želite znova registrirati z novo kodo upravljavca? Še neposlani obiski ostanejo na telefonu in se pošljejo z novo registracijo.
 scan_insecure = Ta stran ni postrežena prek HTTPS: kamera, delo brez povezave in zaščiteni ključ naprave tukaj ne delujejo. Odprite jo s https:// (ali kot localhost na tem računalniku).
 
 ## Odločitve bralnikov (program in splet) in strežnika.
@@ -285,8 +285,8 @@ verdict-revoked = Preklicana kartica (vračilo ali izguba)
 verdict-not-yet-valid = Še ne velja, od { $when }
 verdict-expired = Potekla { $when }
 verdict-unknown-product = Tukaj ne velja (izdelek { $product })
-verdict-not-included = Ne vključuje { $venue }
-verdict-product-not-included = { $product } ne vključuje { $venue }
+verdict-not-included = { $venue }: ni vključeno
+verdict-product-not-included = { $product }: { $venue } ni vključeno
 verdict-outside-hours = Tukaj velja samo { $window }
 verdict-elapsed = Potekla: { $what } od prve uporabe { $when }
 verdict-elapsed-hours = Potekla: { $hours } h od prve uporabe { $when }
@@ -296,7 +296,8 @@ verdict-used-today = Danes že uporabljena ob { $when } ({ $place })
 verdict-used-here = Tukaj že uporabljena { $when } ({ $place })
 verdict-used = Že uporabljena { $when } ({ $place })
 verdict-choices-used-up = { $n ->
-        [one] Edina izbira na kartici je porabljena
+        [1] Edina izbira na kartici je porabljena
+        [one] Porabljena je { $n } izbira na kartici
         [two] Obe izbiri na kartici sta porabljeni
         [few] Vse { $n } izbire na kartici so porabljene
        *[other] Vseh { $n } izbir na kartici je porabljenih

@@ -20,11 +20,12 @@ validity_hours = Važi { $hours ->
     } od prve posete
 validity_days = Važi { $days ->
         [one] { $days } kalendarski dan
-       *[other] { $days } kalendarska dana
+        [few] { $days } kalendarska dana
+       *[other] { $days } kalendarskih dana
     } od prve posete (do ponoći)
 validity_dates = Važi od { $from } do { $until }
 choose_n = Izaberite { $n ->
-        [one] jednu
+        [1] jednu
        *[other] do { $n }
     } od ponuda ispod
 included_title = Šta je uključeno
@@ -42,14 +43,14 @@ buy_total = Ukupno: { $total }
 buy_family_hint = Porodična kartica košta { $family }, manje od { $singles } za ove pojedinačne kartice.
 buy_family_switch = Uzmite porodičnu karticu
 buy_names_title = Imena na karticama
-buy_names_limit = Neobavezno, najviše { $max } znakova svako.
+buy_names_limit = Neobavezno, najviše po { $max } znakova.
 buy_name_label = { $category } { $n }: ime na kartici
-buy_pay_note_card = Platite karticom na sledećoj stranici ili na prodajnom mestu sa kodom porudžbine; kartice se izdaju čim je plaćeno.
+buy_pay_note_card = Platite platnom karticom na sledećoj stranici ili na prodajnom mestu sa kodom porudžbine; kartice se izdaju čim je plaćeno.
 buy_desk_only = Ova kartica se prodaje na prodajnim mestima (turističkim info centrima): ovde se ne može naručiti preko interneta.
-buy_pay_note_card_only = Platite karticom na sledećoj stranici; kartice se izdaju čim je plaćeno.
-order_pending_card_only = Platite karticom ispod. Kartice se pojavljuju ovde čim je porudžbina plaćena.
-mail_placed_pay_card_only = Plaćanje: otvorite vezu iznad i platite karticom.
-desk_card_only = Ova veb porudžbina se plaća samo karticom preko interneta (podešavanje operatora): kupac plaća na stranici porudžbine, ili prodajte nove kartice na šalteru.
+buy_pay_note_card_only = Platite platnom karticom na sledećoj stranici; kartice se izdaju čim je plaćeno.
+order_pending_card_only = Platite platnom karticom ispod. Kartice se pojavljuju ovde čim je porudžbina plaćena.
+mail_placed_pay_card_only = Plaćanje: otvorite vezu iznad i platite platnom karticom.
+desk_card_only = Ova veb porudžbina se plaća samo platnom karticom preko interneta (podešavanje operatora): kupac plaća na stranici porudžbine, ili prodajte nove kartice na šalteru.
 buy_names = Imena na karticama (neobavezno, jedno po redu)
 buy_names_hint = Na ulazu mogu tražiti ličnu kartu kada je ime odštampano.
 buy_submit = Naručite
@@ -63,14 +64,14 @@ error_back = Nazad
 order_title = Vaša porudžbina
 order_code = Kod porudžbine
 order_pending = Čeka se plaćanje. Pokažite ovaj kod na prodajnom mestu da biste platili; kartice se pojavljuju ovde čim je plaćeno.
-order_pending_card = Platite karticom ili pokažite ovaj kod na prodajnom mestu. Kartice se pojavljuju ovde čim je porudžbina plaćena.
+order_pending_card = Platite platnom karticom ili pokažite ovaj kod na prodajnom mestu. Kartice se pojavljuju ovde čim je porudžbina plaćena.
 order_lines = Šta ste naručili
-card_title = Plaćanje karticom
+card_title = Plaćanje platnom karticom
 card_pay = Platite { $amount }
 card_paying = Plaćanje…
-card_not_paid = Plaćanje nije prošlo: pokušajte ponovo ili koristite drugu karticu.
-card_declined = Kartica je odbijena: koristite drugu karticu ili platite na prodajnom mestu.
-card_throttled = Previše odbijenih kartica: sačekajte 15 minuta ili platite na prodajnom mestu.
+card_not_paid = Plaćanje nije prošlo: pokušajte ponovo ili koristite drugu platnu karticu.
+card_declined = Platna kartica je odbijena: koristite drugu platnu karticu ili platite na prodajnom mestu.
+card_throttled = Previše odbijenih platnih kartica: sačekajte 15 minuta ili platite na prodajnom mestu.
 order_paid = Plaćeno. Pokažite QR kod na svakom mestu. Kartice možete i odštampati ili sačuvati ovu stranicu.
 order_total = Ukupno
 order_pdf = Preuzmite kartice (PDF)
@@ -83,7 +84,7 @@ pass_used = Do sada korišćena
 pass_used_none = Još nije korišćena
 pass_revoked = Ova kartica je poništena.
 pass_cancelled = Poništena.
-pass_refunded_card = { $amount } vraćeno na vašu karticu.
+pass_refunded_card = { $amount } vraćeno na vašu platnu karticu.
 pass_refunded = Novac vam se vraća tamo gde je kartica plaćena: pitajte na prodajnom mestu.
 pass_valid_until = Važi do
 pass_since_first_hours = { $hours ->
@@ -93,7 +94,8 @@ pass_since_first_hours = { $hours ->
     } od prve posete ({ $venue }, { $time })
 pass_since_first_days = { $days ->
         [one] { $days } kalendarski dan
-       *[other] { $days } kalendarska dana
+        [few] { $days } kalendarska dana
+       *[other] { $days } kalendarskih dana
     } od prve posete ({ $venue }, { $time })
 pass_ended = Važenje je isteklo.
 order_all_cancelled = Sve kartice ove porudžbine su poništene: nijedna se ne može koristiti.
@@ -138,7 +140,7 @@ order_offline = Nema mreže: ovo je kopija sačuvana na ovom telefonu ({ $time }
 order_app_name = townpass: moje kartice
 mail_placed_subject = Vaša porudžbina { $code }: čeka se plaćanje
 mail_placed_greeting = Hvala na porudžbini. Sačuvajte ovu poruku: kodom porudžbine i vezom ispod ponovo ćete naći porudžbinu.
-mail_placed_pay_card = Plaćanje: otvorite vezu iznad i platite karticom, ili pokažite kod porudžbine na prodajnom mestu.
+mail_placed_pay_card = Plaćanje: otvorite vezu iznad i platite platnom karticom, ili pokažite kod porudžbine na prodajnom mestu.
 mail_placed_pay_desk = Plaćanje: pokažite kod porudžbine na prodajnom mestu.
 mail_placed_then = Kartice se pojavljuju na stranici porudžbine čim je plaćena, a mi vam ih šaljemo e-poštom.
 mail_subject = Vaše kartice: porudžbina { $code }
@@ -276,8 +278,8 @@ verdict-revoked = Poništena kartica (povraćaj novca ili gubitak)
 verdict-not-yet-valid = Još ne važi, od { $when }
 verdict-expired = Istekla { $when }
 verdict-unknown-product = Ne važi u ovom objektu (proizvod { $product })
-verdict-not-included = Ne uključuje { $venue }
-verdict-product-not-included = { $product } ne uključuje { $venue }
+verdict-not-included = { $venue }: nije uključeno
+verdict-product-not-included = { $product }: { $venue } nije uključeno
 verdict-outside-hours = Ovde važi samo { $window }
 verdict-elapsed = Istekla: { $what } od prvog korišćenja { $when }
 verdict-elapsed-hours = Istekla: { $hours } č od prvog korišćenja { $when }
@@ -287,7 +289,9 @@ verdict-used-today = Već korišćena danas u { $when } ({ $place })
 verdict-used-here = Već korišćena ovde { $when } ({ $place })
 verdict-used = Već korišćena { $when } ({ $place })
 verdict-choices-used-up = { $n ->
-        [one] Jedini izbor na kartici je iskorišćen
+        [1] Jedini izbor na kartici je iskorišćen
+        [one] Iskorišćen je { $n } izbor na kartici
+        [few] Sva { $n } izbora na kartici su iskorišćena
        *[other] Svih { $n } izbora na kartici je iskorišćeno
     }
 verdict-when = { $day }. { $month } { $time }

@@ -67,25 +67,47 @@ fn languages_loaded() -> &'static [Language] {
     LOADED.get_or_init(|| {
         FILES
             .iter()
-            .filter_map(|(code, text)| {
-                let id: unic_langid::LanguageIdentifier = code.parse().ok()?;
-                // A file with a syntax error keeps the entries that parse (the test below
-                // refuses any error, so none ships).
-                let resource = FluentResource::try_new((*text).to_string())
-                    .unwrap_or_else(|(partial, _)| partial);
-                let mut bundle = FluentBundle::new_concurrent(vec![id]);
-                // Plain text out: our languages all read left to right, and the marks Fluent
-                // would put around each value end up in e-mails, PDFs and CSVs.
-                bundle.set_use_isolating(false);
-                bundle.add_resource(resource).ok()?;
-                Some(Language {
-                    code,
-                    bundle,
-                    ids: message_ids(text),
-                })
-            })
+            .map(|(code, text)| load(code, text).0)
             .collect()
     })
+}
+
+/// One file as a language, and what was wrong with it (a syntax error, an id defined twice, a
+/// file name that is not a language tag). A file with problems still serves the messages that
+/// are right (the test below refuses any problem, so none ships).
+fn load(code: &'static str, text: &'static str) -> (Language, Vec<String>) {
+    let mut problems = Vec::new();
+    let id: unic_langid::LanguageIdentifier = code.parse().unwrap_or_else(|e| {
+        problems.push(format!(
+            "{code}.ftl: the file name is not a language tag ({e:?})"
+        ));
+        unic_langid::LanguageIdentifier::default()
+    });
+    let resource = FluentResource::try_new(text.to_string()).unwrap_or_else(|(partial, errors)| {
+        problems.extend(errors.iter().map(|e| format!("{code}.ftl: {e:?}")));
+        partial
+    });
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Plain text out: our languages all read left to right, and the marks Fluent would put
+    // around each value end up in e-mails, PDFs and CSVs.
+    bundle.set_use_isolating(false);
+    if let Err(errors) = bundle.add_resource(resource) {
+        problems.extend(errors.iter().map(|e| format!("{code}.ftl: {e:?}")));
+    }
+    let language = Language {
+        code,
+        bundle,
+        ids: message_ids(text),
+    };
+    (language, problems)
+}
+
+/// What is wrong with the translation files (empty when nothing is): for tests and start-up.
+pub fn problems() -> Vec<String> {
+    FILES
+        .iter()
+        .flat_map(|(code, text)| load(code, text).1)
+        .collect()
 }
 
 /// The ids of the messages a Fluent file defines (lines `id = ...` at the start of a line).
@@ -151,10 +173,14 @@ pub fn from_accept_language(header: Option<&str>, default: &'static str) -> &'st
         .filter_map(|part| {
             let mut it = part.split(';');
             let tag = it.next()?.trim();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
+            // No q is 1; an unreadable one leaves the tag out.
+            let q = match it.find_map(|p| {
+                let p = p.trim();
+                (p.len() >= 2 && p[..2].eq_ignore_ascii_case("q=")).then(|| &p[2..])
+            }) {
+                None => 1.0,
+                Some(q) => q.trim().parse::<f32>().ok()?,
+            };
             (q > 0.0 && q.is_finite()).then_some((q, tag))
         })
         .collect();
@@ -204,8 +230,9 @@ fn try_format(lang: &str, key: &str, args: &[(&str, Arg)]) -> Option<(String, bo
     Some((text, errors.is_empty()))
 }
 
-/// The message for a page's script to fill in: each `{ $name }` written as `{name}` (counts then
-/// take the language's general plural form).
+/// The message for a page's script to fill in: each `{ $name }` written as `{name}`. A value
+/// given so is text: a plural selector on it always takes its default variant, so messages used
+/// as templates must not select on their values.
 pub fn template(lang: &str, key: &str) -> String {
     let marks: Vec<(String, String)> = variables(REFERENCE, key)
         .into_iter()
@@ -274,6 +301,8 @@ mod tests {
 
     #[test]
     fn every_language_has_every_english_message_and_each_formats_with_its_values() {
+        assert_eq!(problems(), Vec::<String>::new());
+        assert_eq!(codes().len(), FILES.len(), "every file is a language");
         let english = ids(REFERENCE);
         assert!(english.len() > 100, "{} messages", english.len());
         for code in codes() {
@@ -375,7 +404,33 @@ mod tests {
         assert_eq!(from_accept_language(Some("fr;q=0.9,bg;q=0.5"), "en"), "bg");
         assert_eq!(from_accept_language(Some("fr"), "bg"), "bg");
         assert_eq!(from_accept_language(Some("bg;q=0"), "en"), "en");
+        assert_eq!(from_accept_language(Some("de;Q=0.5,hu;q=0.9"), "en"), "hu");
+        assert_eq!(from_accept_language(Some("de;q=abc,hu;q=0.1"), "en"), "hu");
         assert_eq!(from_accept_language(None, "en"), "en");
+    }
+
+    #[test]
+    fn one_means_exactly_one_where_the_words_say_so_and_plural_forms_follow_each_language() {
+        let choose = |lang, n: i64| format(lang, "choose_n", &[("n", Arg::Number(n))]);
+        assert_eq!(choose("mk", 1), "Изберете една од понудите подолу");
+        // 21 is in Macedonian's "one" class, but it is not "one offer".
+        assert_eq!(choose("mk", 21), "Изберете до 21 од понудите подолу");
+        let days = |lang, n: i64| format(lang, "validity_days", &[("days", Arg::Number(n))]);
+        assert!(
+            days("sr", 3).contains("3 календарска дана"),
+            "{}",
+            days("sr", 3)
+        );
+        assert!(
+            days("sr", 7).contains("7 календарских дана"),
+            "{}",
+            days("sr", 7)
+        );
+        assert!(
+            days("sl", 2).contains("2 koledarska dneva"),
+            "{}",
+            days("sl", 2)
+        );
     }
 
     #[test]

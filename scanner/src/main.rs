@@ -483,7 +483,17 @@ fn decide(
             .claims
             .as_ref()
             .and_then(|c| townpass_core::rules::World::product(&world, c.product));
-        let lang = townpass_i18n::supported(&cli.lang).unwrap_or(townpass_i18n::REFERENCE);
+        let lang = townpass_i18n::supported(&cli.lang).unwrap_or_else(|| {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                eprintln!(
+                    "warning: no words in '{}' (--lang); verdicts in English. Languages: {}",
+                    cli.lang,
+                    townpass_i18n::codes().join(", ")
+                );
+            });
+            townpass_i18n::REFERENCE
+        });
         let message = townpass_i18n::verdict::sentence(&verdict, lang, &venue, product);
         let name = product.map(|p| townpass_core::catalog::pick(&p.name, lang).to_string());
         (verdict, message, name)

@@ -258,7 +258,8 @@ pub async fn create_order(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_language",
                 format!(
-                    "language '{tag}' is not on offer; use one of: {}",
+                    "language '{}' is not on offer; use one of: {}",
+                    tag.chars().take(35).collect::<String>(),
                     townpass_i18n::codes().join(", ")
                 ),
             )
