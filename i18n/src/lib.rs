@@ -58,8 +58,8 @@ impl From<usize> for Arg<'_> {
 struct Language {
     code: &'static str,
     bundle: FluentBundle<FluentResource>,
-    /// The message ids the file defines, in file order.
-    ids: Vec<&'static str>,
+    /// The messages the file defines, in file order, each with the `$variables` it uses.
+    messages: Vec<(&'static str, Vec<String>)>,
 }
 
 fn languages_loaded() -> &'static [Language] {
@@ -97,7 +97,7 @@ fn load(code: &'static str, text: &'static str) -> (Language, Vec<String>) {
     let language = Language {
         code,
         bundle,
-        ids: message_ids(text),
+        messages: messages_of(text),
     };
     (language, problems)
 }
@@ -110,19 +110,48 @@ pub fn problems() -> Vec<String> {
         .collect()
 }
 
-/// The ids of the messages a Fluent file defines (lines `id = ...` at the start of a line).
-fn message_ids(text: &'static str) -> Vec<&'static str> {
-    text.lines()
-        .filter_map(|line| {
-            let (id, _) = line.split_once('=')?;
+/// The messages a Fluent file defines (`id = ...` at the start of a line, its value going on
+/// in indented lines), each with the `$variables` its text uses.
+fn messages_of(text: &'static str) -> Vec<(&'static str, Vec<String>)> {
+    let mut out: Vec<(&'static str, Vec<String>)> = Vec::new();
+    let mut current: Option<usize> = None;
+    for line in text.lines() {
+        let body = if line.starts_with(char::is_whitespace) {
+            line
+        } else {
+            current = None;
+            let Some((id, rest)) = line.split_once('=') else {
+                continue;
+            };
             let id = id.trim_end();
             let ok = id.starts_with(|c: char| c.is_ascii_alphabetic())
                 && id
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            ok.then_some(id)
-        })
-        .collect()
+            if !ok {
+                continue;
+            }
+            out.push((id, Vec::new()));
+            current = Some(out.len() - 1);
+            rest
+        };
+        let Some((_, vars)) = current.and_then(|i| out.get_mut(i)) else {
+            continue;
+        };
+        for rest in body.split('$').skip(1) {
+            let var: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            if !var.is_empty() && !vars.contains(&var) {
+                vars.push(var);
+            }
+        }
+    }
+    for (_, vars) in &mut out {
+        vars.sort();
+    }
+    out
 }
 
 fn language(code: &str) -> Option<&'static Language> {
@@ -247,7 +276,9 @@ pub fn template(lang: &str, key: &str) -> String {
 
 /// The message ids of `lang`'s file (empty for a language not on offer).
 pub fn ids(lang: &str) -> Vec<&'static str> {
-    language(lang).map(|l| l.ids.clone()).unwrap_or_default()
+    language(lang)
+        .map(|l| l.messages.iter().map(|(id, _)| *id).collect())
+        .unwrap_or_default()
 }
 
 /// Whether `key` in exactly `lang` formats without error with `args` (for tests).
@@ -257,42 +288,10 @@ pub fn formats_cleanly(lang: &str, key: &str, args: &[(&str, Arg)]) -> bool {
 
 /// The `$variables` a message of `lang`'s file uses, from its source text.
 pub fn variables(lang: &str, key: &str) -> Vec<String> {
-    let Some((_, text)) = FILES.iter().find(|(code, _)| *code == lang) else {
-        return Vec::new();
-    };
-    let mut lines = text.lines();
-    let mut body = String::new();
-    for line in lines.by_ref() {
-        if let Some((id, rest)) = line.split_once('=')
-            && id.trim_end() == key
-            && !line.starts_with(char::is_whitespace)
-        {
-            body.push_str(rest);
-            break;
-        }
-    }
-    // Continuation lines are indented.
-    for line in lines {
-        if line.starts_with(char::is_whitespace) {
-            body.push('\n');
-            body.push_str(line);
-        } else {
-            break;
-        }
-    }
-    let mut vars: Vec<String> = body
-        .split('$')
-        .skip(1)
-        .map(|rest| {
-            rest.chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                .collect()
-        })
-        .filter(|v: &String| !v.is_empty())
-        .collect();
-    vars.sort();
-    vars.dedup();
-    vars
+    language(lang)
+        .and_then(|l| l.messages.iter().find(|(id, _)| *id == key))
+        .map(|(_, vars)| vars.clone())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

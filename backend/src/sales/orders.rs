@@ -46,17 +46,17 @@ pub async fn page(
         let revoked = pass.revoked_at.is_some();
         // A cancelled pass says whether, and how, its money came back.
         let refund = if revoked {
-            match state.store.pass_card_refund(&pass.serial).await? {
-                Some((_, amount)) => Some(ctx.tf(
-                    "pass_refunded_card",
-                    &[("amount", &Money::new(amount, currency).to_string())],
-                )),
-                None => state
-                    .store
-                    .pass_refunded_at(&pass.serial)
-                    .await?
-                    .map(|_| ctx.t("pass_refunded")),
-            }
+            state
+                .store
+                .pass_refund(&pass.serial)
+                .await?
+                .map(|refund| match refund.card {
+                    Some((_, amount)) => ctx.tf(
+                        "pass_refunded_card",
+                        &[("amount", &Money::new(amount, currency).to_string())],
+                    ),
+                    None => ctx.t("pass_refunded"),
+                })
         } else {
             None
         };

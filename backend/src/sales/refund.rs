@@ -103,7 +103,7 @@ pub async fn revoke(
                 "pass {serial} is already revoked"
             )));
         }
-        if store.pass_refunded_at(&serial).await?.is_some() {
+        if store.pass_refund(&serial).await?.is_some() {
             return Err(RevokeError::AlreadyRevoked(format!(
                 "pass {serial} is already revoked and refunded"
             )));

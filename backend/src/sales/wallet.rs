@@ -30,8 +30,6 @@ pub const GOOGLE_LINK_MAX: usize = 1800;
 
 const SAVE_URL: &str = "https://pay.google.com/gp/v/save/";
 const JWT_HEADER: &[u8] = br#"{"alg":"RS256","typ":"JWT"}"#;
-/// The header's length in base64url.
-const JWT_HEADER_CHARS: usize = JWT_HEADER.len().div_ceil(3) * 4;
 
 /// What a wallet pass shows: everything comes from the stored, signed pass.
 #[derive(Clone, Debug)]
@@ -315,15 +313,27 @@ impl GoogleWallet {
     }
 
     fn jwt_with(&self, facts: &PassFacts, base_url: &str, detail: &Detail) -> String {
-        let claims = self.claims(facts, base_url, detail);
+        self.sign(&self.claims(facts, base_url, detail).to_string())
+    }
+
+    /// The JWT of `claims` (JSON text): header, claims and RS256 signature.
+    fn sign(&self, claims: &str) -> String {
         let header = URL_SAFE_NO_PAD.encode(JWT_HEADER);
-        let body = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let body = URL_SAFE_NO_PAD.encode(claims);
         let signing_input = format!("{header}.{body}");
         let signature: rsa::pkcs1v15::Signature = self.key.sign(signing_input.as_bytes());
         format!(
             "{signing_input}.{}",
             URL_SAFE_NO_PAD.encode(signature.to_bytes())
         )
+    }
+
+    /// The length of the save link for claims of `claims_len` bytes, known before signing (an
+    /// RS256 signature is as long as the key).
+    fn link_len(&self, claims_len: usize) -> usize {
+        let base64 = |n: usize| (4 * n).div_ceil(3);
+        let signature = rsa::traits::PublicKeyParts::size(self.key.as_ref());
+        SAVE_URL.len() + base64(JWT_HEADER.len()) + 1 + base64(claims_len) + 1 + base64(signature)
     }
 
     fn claims(&self, facts: &PassFacts, base_url: &str, detail: &Detail) -> Value {
@@ -385,21 +395,20 @@ impl GoogleWallet {
         };
         // Titles of at most `text_chars` characters of up to 3 bytes each (with "…").
         let titles = 2 * 3 * last.text_chars;
-        let claims = self.claims(&bare, "", last);
-        let body = (claims.to_string().len() + titles).div_ceil(3) * 4;
-        let signature = rsa::traits::PublicKeyParts::size(self.key.as_ref()).div_ceil(3) * 4;
-        let link = SAVE_URL.len() + JWT_HEADER_CHARS + 1 + body + 1 + signature;
-        link <= GOOGLE_LINK_MAX
+        let claims = self.claims(&bare, "", last).to_string();
+        self.link_len(claims.len() + titles) <= GOOGLE_LINK_MAX
     }
 
     /// "Save to Google Wallet": the link with as much of the pass's text as fits in a URL (long
     /// or Cyrillic names are shortened, then the extras dropped; the token is always whole), or
     /// None when even the bare pass is too long.
     pub fn link(&self, facts: &PassFacts, base_url: &str) -> Option<String> {
-        DETAIL.iter().find_map(|detail| {
-            let link = format!("{SAVE_URL}{}", self.jwt_with(facts, base_url, detail));
-            (link.len() <= GOOGLE_LINK_MAX).then_some(link)
-        })
+        // Measured before signing: one signature, for the detail that fits.
+        let claims = DETAIL
+            .iter()
+            .map(|detail| self.claims(facts, base_url, detail).to_string())
+            .find(|claims| self.link_len(claims.len()) <= GOOGLE_LINK_MAX)?;
+        Some(format!("{SAVE_URL}{}", self.sign(&claims)))
     }
 }
 

@@ -31,7 +31,8 @@ pub use outbox::{MailKind, OutboxRow, OutboxStatus};
 pub use pass_state::{HeldUse, IssuedPass, LateFlag, PassWrite};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use sales::{
-    IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRow, PassUse, RevokedNow,
+    IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRefund, PassRow, PassUse,
+    RevokedNow,
 };
 pub use settlement::{
     AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, PublishRun,

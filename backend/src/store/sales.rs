@@ -85,6 +85,13 @@ pub struct OrderRow {
 /// takes); after it, a claim left by a crash is taken over.
 pub const REFUND_CLAIM_TTL: i64 = 10 * 60;
 
+/// A pass's refund: when, and the card refund (provider's refund id, amount) if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassRefund {
+    pub at: i64,
+    pub card: Option<(String, i64)>,
+}
+
 /// What [`Store::revoke_pass_with`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RevokedNow {
@@ -551,30 +558,21 @@ impl Store {
         Ok(())
     }
 
-    /// When a pass was refunded, if it was.
-    pub async fn pass_refunded_at(&self, serial: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar::<_, Option<i64>>(
-                "SELECT refunded_at FROM passes WHERE serial = $1",
-            )
-            .bind(serial)
-            .fetch_optional(&self.pool)
-            .await?
-            .flatten(),
+    /// How a pass was refunded, if it was: when, and the card refund (the provider's refund id
+    /// and the amount in minor units) when its price went back to a card.
+    pub async fn pass_refund(&self, serial: &str) -> Result<Option<PassRefund>> {
+        let row: Option<(Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT refunded_at, refund_ref, refund_minor FROM passes WHERE serial = $1",
         )
-    }
-
-    /// The card refund recorded for a pass: (provider's refund id, amount in minor units).
-    pub async fn pass_card_refund(&self, serial: &str) -> Result<Option<(String, i64)>> {
-        let row: Option<(Option<String>, Option<i64>)> =
-            sqlx::query_as("SELECT refund_ref, refund_minor FROM passes WHERE serial = $1")
-                .bind(serial)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(match row {
-            Some((Some(id), Some(amount))) => Some((id, amount)),
-            _ => None,
-        })
+        .bind(serial)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|(at, id, amount)| {
+            Some(PassRefund {
+                at: at?,
+                card: id.zip(amount),
+            })
+        }))
     }
 
     pub async fn pass(&self, serial: &str) -> Result<PassRow> {
