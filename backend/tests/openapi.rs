@@ -217,6 +217,7 @@ fn read_back(name: &str, example: &Value) -> Option<Result<(), String>> {
         "RevokeAnswer" => into::<sales::RevokeAnswer>(example),
         "StatementList" => into::<portal::StatementList>(example),
         "StatementAnswer" => into::<portal::StatementAnswer>(example),
+        "Payout" => into::<townpass::settlement::rates::Payout>(example),
         "StatementItems" => into::<portal::StatementItems>(example),
         "VisitsAnswer" => into::<portal::VisitsAnswer>(example),
         "EnrollRequest" => into::<protocol::EnrollRequest>(example),

@@ -464,3 +464,119 @@ async fn absurd_date_ranges_get_a_clear_400_and_never_hold_the_server() {
         assert_eq!(status, 200);
     }
 }
+
+/// The National Historical Museum is paid in Macedonian denars (the catalogue says so) for passes
+/// sold in euros: with the month's EUR/MKD rate recorded (`townpass rates` / the admin page), the
+/// close stores the conversion, and the partner reads the payout with its rate and source on the
+/// statement page (in its language), in the CSV (a `payout` row), in the PDF and in the API.
+#[tokio::test]
+async fn a_partner_paid_in_denars_reads_its_payout_at_the_months_rate_everywhere() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let store = app.db.store.clone();
+        let now = townpass::store::now();
+        let demo = townpass::catalog::DEMO.replace(
+            "currency = \"EUR\"\nemail = \"accounts@historymuseum.example\"",
+            "currency = \"MKD\"\nemail = \"accounts@historymuseum.example\"",
+        );
+        assert_ne!(demo, townpass::catalog::DEMO);
+        townpass::catalog::apply(&store, &demo, now)
+            .await
+            .expect("catalogue");
+        // The month the demo history settles: last month in Sofia.
+        let last_month = jiff::Timestamp::from_second(now)
+            .expect("now")
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+            .date()
+            .first_of_month()
+            .yesterday()
+            .expect("last month")
+            .strftime("%Y-%m")
+            .to_string();
+        let rate = townpass::settlement::rates::RateInput::parse(
+            &last_month,
+            "EUR/MKD",
+            "61.4950",
+            "NBRM end of month",
+        )
+        .expect("rate");
+        store
+            .set_rates(&[rate.as_new()], "admin:ops@demo.test", now)
+            .await
+            .expect("rate");
+        let month = app.with_settled_month().await;
+        assert_eq!(month, last_month);
+        user(&app, "museum@nim.test", "partner", Some("nim")).await;
+        app.login("museum@nim.test", PASSWORD).await;
+        let base = format!("/partner/statements/{month}/EUR");
+
+        let page = app.get(&format!("{base}?lang=mk")).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let text = page.text();
+        let total: i64 = {
+            let at = text.find("data-minor=\"").expect("total") + 12;
+            text[at..]
+                .split('"')
+                .next()
+                .expect("v")
+                .parse()
+                .expect("minor")
+        };
+        let payout = "61.4950"
+            .parse::<townpass_core::money::Rate>()
+            .unwrap()
+            .convert(total, "EUR".parse().unwrap(), "MKD".parse().unwrap(), false)
+            .unwrap();
+        assert!(total > 0 && payout > total * 61, "{total} {payout}");
+        let shown = townpass::i18n::present::money(payout, "MKD");
+        assert!(
+            text.contains("Ви се исплаќа во MKD")
+                && text.contains(&shown)
+                && text.contains("EUR/MKD 61.4950 (NBRM end of month)")
+                && !text.contains("Привремено"),
+            "{}: {text}",
+            app.db.kind
+        );
+
+        let csv = app.get(&format!("{base}/csv")).await.text();
+        let last = csv.lines().last().expect("rows");
+        let cells: Vec<&str> = last.split(',').collect();
+        assert_eq!(
+            cells[6..],
+            [
+                "payout",
+                "",
+                "",
+                &townpass_core::money::Money::new(payout, "MKD".parse().unwrap()).decimal(),
+                &payout.to_string(),
+                "MKD",
+                "EUR/MKD 61.4950",
+                "NBRM end of month"
+            ],
+            "{csv}"
+        );
+        assert!(
+            csv.lines()
+                .next()
+                .expect("header")
+                .ends_with(",currency,rate,rate_source")
+        );
+
+        let pdf = app.get(&format!("{base}/pdf?lang=de")).await;
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.body.starts_with(b"%PDF"));
+
+        let key = partner_key(&app, "nim").await;
+        let (status, one) = api(&app, &format!("/api/v1/statements/{month}/EUR"), &key).await;
+        assert_eq!(status, 200, "{one}");
+        assert_eq!(one["total_minor"], total);
+        assert_eq!(
+            one["payout"],
+            serde_json::json!({
+                "currency": "MKD", "amount_minor": payout, "pair": "EUR/MKD", "rate": "61.4950",
+                "source": "NBRM end of month", "fixed": true,
+                "rounding": townpass::settlement::rates::ROUNDING_RULE
+            })
+        );
+    }
+}

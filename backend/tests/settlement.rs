@@ -135,7 +135,11 @@ struct Region<'a> {
 
 impl<'a> Region<'a> {
     async fn new(db: &'a TestDb) -> Region<'a> {
-        townpass::catalog::apply(&db.store, CATALOGUE, at("2026-09-01 00:00"))
+        Region::with(db, CATALOGUE).await
+    }
+
+    async fn with(db: &'a TestDb, catalogue: &str) -> Region<'a> {
+        townpass::catalog::apply(&db.store, catalogue, at("2026-09-01 00:00"))
             .await
             .expect("catalogue");
         let key = db
@@ -509,6 +513,206 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
     }
 }
 
+/// Museum B is paid in Macedonian denars: its October statements in EUR and RSD are converted at
+/// the month's recorded rates (EUR/MKD directly, RSD through the recorded MKD/RSD, divided), once
+/// on each total, halves away from zero. Closing without a rate is refused naming it and changes
+/// nothing; after the close the conversion is stored and neither it nor the rates can change.
+#[tokio::test]
+async fn a_partner_paid_in_denars_gets_its_euro_and_dinar_statements_converted_at_the_months_rates()
+{
+    let catalogue = CATALOGUE.replace(
+        "currency = \"EUR\"\nemail = \"b@example.org\"",
+        "currency = \"MKD\"\nemail = \"b@example.org\"",
+    );
+    assert_ne!(catalogue, CATALOGUE);
+    for db in TestDb::all().await {
+        let r = Region::with(&db, &catalogue).await;
+        let store = r.store();
+        let upload = at("2026-10-31 20:00");
+        // P1 as in the hand-computed October: museum B's pool share is 11.33 EUR.
+        let p1 = r.desk("pool-72h", at("2026-10-02 09:00")).await;
+        r.visit(&p1, "oa", at("2026-10-03 10:00"), upload, None)
+            .await;
+        r.visit(&p1, "ob", at("2026-10-03 15:00"), upload, None)
+            .await;
+        // A dinar pool pass, web, 3333.33 RSD: fee 7.77 % = 25899.97 -> 25900, net 307433 split
+        // 1000 : 500 = 204955.33 / 102477.67 -> 204955 / 102478 (the larger remainder).
+        let p2 = r.web("pool-rsd", at("2026-10-09 09:00")).await;
+        r.visit(&p2, "oa", at("2026-10-10 10:00"), upload, None)
+            .await;
+        r.visit(&p2, "ob", at("2026-10-10 11:00"), upload, None)
+            .await;
+
+        let draft = settle(store, "2026-10", "2026-11-01 12:00", false).await;
+        let b: Vec<_> = draft
+            .statements
+            .iter()
+            .filter(|s| s.party == "partner:museum-b")
+            .map(|s| (s.currency.as_str(), s.amount_minor, s.payout.clone()))
+            .collect();
+        assert_eq!(b.len(), 2, "{}: {b:?}", db.kind);
+        assert_eq!((b[0].0, b[0].1), ("EUR", 1133));
+        assert_eq!((b[1].0, b[1].1), ("RSD", 102_478));
+        for (_, _, payout) in &b {
+            let p = payout.as_ref().expect("paid in MKD");
+            assert_eq!(
+                (p.currency.as_str(), p.amount_minor, p.fixed),
+                ("MKD", None, false)
+            );
+        }
+        // Museum A is paid in euros: its euro statement is paid as it is, its dinar one (204955)
+        // needs a rate too.
+        let a: Vec<_> = draft
+            .statements
+            .iter()
+            .filter(|s| s.party == "partner:museum-a")
+            .map(|s| (s.currency.as_str(), s.amount_minor, s.payout.is_some()))
+            .collect();
+        assert_eq!(
+            a,
+            [("EUR", 2267, false), ("RSD", 204_955, true)],
+            "{}",
+            db.kind
+        );
+
+        // No rate: the close is refused, naming both pairs, and nothing changes.
+        let refused =
+            settlement::settle(store, "2026-10", at("2026-11-01 12:00"), Some("t"), &|_| {})
+                .await
+                .expect_err("rates missing");
+        let text = refused.to_string();
+        assert!(
+            text.contains("EUR/MKD")
+                && text.contains("RSD/MKD")
+                && text.contains("partner:museum-b"),
+            "{}: {text}",
+            db.kind
+        );
+        assert_eq!(
+            store.period("2026-10").await.unwrap().unwrap().status,
+            "draft"
+        );
+
+        let rate = |period: &str, pair: &str, rate: &str, source: &str| {
+            townpass::settlement::rates::RateInput::parse(period, pair, rate, source).expect("rate")
+        };
+        let eur_mkd = rate("2026-10", "EUR/MKD", "61.4950", "NBRM 2026-10-31");
+        let mkd_rsd = rate("2026-10", "MKD/RSD", "1.9050", "NBS 2026-10-31");
+        let eur_rsd = rate("2026-10", "EUR/RSD", "117.1500", "NBS 2026-10-31");
+        store
+            .set_rates(
+                &[eur_mkd.as_new(), mkd_rsd.as_new(), eur_rsd.as_new()],
+                "test",
+                at("2026-11-01 10:00"),
+            )
+            .await
+            .expect("rates recorded");
+        let closed = settle(store, "2026-10", "2026-11-01 12:00", true).await;
+        // Museum A: 2049.55 RSD / 117.15 = 17.495091 EUR -> 17.50 (1750). Museum B: 11.33 EUR x
+        // 61.4950 = 696.738335 MKD -> 696.74 (69674); 1024.78 RSD / 1.9050 = 537.942257 MKD ->
+        // 537.94 (53794).
+        let got: Vec<_> = closed
+            .statements
+            .iter()
+            .filter_map(|s| {
+                let p = s.payout.as_ref()?;
+                Some((
+                    s.party.as_str(),
+                    s.currency.as_str(),
+                    p.currency.as_str(),
+                    p.amount_minor,
+                    p.pair.as_deref(),
+                    p.rate.as_deref(),
+                    p.source.as_deref(),
+                    p.fixed,
+                ))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "partner:museum-a",
+                    "RSD",
+                    "EUR",
+                    Some(1750),
+                    Some("EUR/RSD"),
+                    Some("117.1500"),
+                    Some("NBS 2026-10-31"),
+                    true
+                ),
+                (
+                    "partner:museum-b",
+                    "EUR",
+                    "MKD",
+                    Some(69_674),
+                    Some("EUR/MKD"),
+                    Some("61.4950"),
+                    Some("NBRM 2026-10-31"),
+                    true
+                ),
+                (
+                    "partner:museum-b",
+                    "RSD",
+                    "MKD",
+                    Some(53_794),
+                    Some("MKD/RSD"),
+                    Some("1.9050"),
+                    Some("NBS 2026-10-31"),
+                    true
+                ),
+            ],
+            "{}",
+            db.kind
+        );
+
+        // Closed means closed: the month's rates cannot be changed or removed, nor its payouts.
+        let again = rate("2026-10", "EUR/MKD", "70", "typo");
+        let err = store
+            .set_rates(&[again.as_new()], "test", at("2026-11-02 10:00"))
+            .await
+            .expect_err("closed month's rate");
+        assert!(err.to_string().contains("closed"), "{err}");
+        let eur: townpass_core::money::Currency = "EUR".parse().unwrap();
+        let mkd: townpass_core::money::Currency = "MKD".parse().unwrap();
+        assert!(
+            store
+                .delete_rate("2026-10", eur, mkd, "t", 0)
+                .await
+                .is_err()
+        );
+        for sql in [
+            "UPDATE statement_payouts SET payout_minor = payout_minor + 1 WHERE period = '2026-10'",
+            "DELETE FROM statement_payouts WHERE period = '2026-10'",
+            "UPDATE exchange_rates SET rate = '1' WHERE period = '2026-10'",
+        ] {
+            let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
+            assert!(
+                err.to_string().contains("closed"),
+                "{}: {sql}: {err}",
+                db.kind
+            );
+        }
+        let report_now =
+            settlement::report(store, &store.period("2026-10").await.unwrap().unwrap())
+                .await
+                .expect("report");
+        assert_eq!(
+            serde_json::to_string(&report_now.statements).unwrap(),
+            serde_json::to_string(&closed.statements).unwrap()
+        );
+        // A later month's rate is still free to record.
+        store
+            .set_rates(
+                &[rate("2026-11", "EUR/MKD", "61.5", "NBRM").as_new()],
+                "t",
+                0,
+            )
+            .await
+            .expect("November is open");
+    }
+}
+
 /// A tiny deterministic generator (no dependency): xorshift64*.
 struct Rng(u64);
 
@@ -562,6 +766,15 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
                 }
                 serials.push(serial);
             }
+            // Both museums are paid in euros: their dinar statements are converted.
+            let rsd_eur = townpass::settlement::rates::RateInput::parse(
+                "2026-10", "EUR/RSD", "117.1537", "NBS",
+            )
+            .expect("rate");
+            store
+                .set_rates(&[rsd_eur.as_new()], "test", at("2026-10-31 12:00"))
+                .await
+                .expect("rate recorded");
             for (period, now, close) in [
                 ("2026-10", "2026-11-01 06:00", true),
                 ("2026-11", "2026-12-01 06:00", false),
@@ -577,6 +790,30 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
                     db.kind,
                     report.totals.keys()
                 );
+                for s in &report.statements {
+                    let converted = s.payout.as_ref().and_then(|p| p.amount_minor);
+                    let expected = (s.currency == "RSD" && period == "2026-10").then(|| {
+                        "117.1537"
+                            .parse::<townpass_core::money::Rate>()
+                            .unwrap()
+                            .convert(
+                                s.amount_minor,
+                                "RSD".parse().unwrap(),
+                                "EUR".parse().unwrap(),
+                                true,
+                            )
+                            .unwrap()
+                    });
+                    if s.party.starts_with("partner:") {
+                        assert_eq!(
+                            converted, expected,
+                            "{} seed {seed} {period}: {s:?}",
+                            db.kind
+                        );
+                    } else {
+                        assert!(s.payout.is_none(), "only partners have a payout currency");
+                    }
+                }
                 for (currency, totals) in &report.totals {
                     assert!(
                         totals.balances(),

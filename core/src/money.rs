@@ -24,27 +24,52 @@ impl Currency {
         std::str::from_utf8(&self.0).unwrap_or("???")
     }
 
-    /// Digits after the decimal point in the minor unit (ISO 4217 exponent).
+    /// Digits after the decimal point in the minor unit (ISO 4217 exponent): 2 for EUR, MKD,
+    /// RSD and HUF, 0 for JPY, 3 for KWD.
     pub fn exponent(&self) -> u32 {
-        match &self.0 {
-            b"JPY" | b"KRW" | b"ISK" | b"CLP" | b"VND" => 0,
-            b"BHD" | b"KWD" | b"OMR" | b"JOD" | b"TND" => 3,
-            _ => 2,
-        }
+        iso_currency::Currency::from_code(self.as_str())
+            .and_then(|c| c.exponent())
+            .map_or(2, u32::from)
+    }
+
+    /// The currency's English name from the ISO table ("Macedonian denar").
+    pub fn name(&self) -> String {
+        iso_currency::Currency::from_code(self.as_str())
+            .map_or_else(String::new, |c| c.name().to_string())
     }
 }
 
 impl FromStr for Currency {
     type Err = String;
+    /// Only a code of the ISO 4217 table (the maintained `iso_currency` crate) that money can be
+    /// counted in: not a fund (BOV), precious metal or special code (XAU, XDR, XXX), nor a code
+    /// that was replaced (the answer names its successor).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let b = s.as_bytes();
-        if b.len() == 3 && b.iter().all(u8::is_ascii_uppercase) {
-            Ok(Currency([b[0], b[1], b[2]]))
-        } else {
-            Err(format!(
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
+            return Err(format!(
                 "'{s}' is not an ISO 4217 currency code (three capital letters, e.g. EUR)"
-            ))
+            ));
         }
+        let Some(iso) = iso_currency::Currency::from_code(s) else {
+            return Err(format!(
+                "'{s}' is not an ISO 4217 currency code (e.g. EUR, MKD, RSD, HUF; the Serbian dinar is RSD)"
+            ));
+        };
+        if let Some(next) = iso.is_superseded() {
+            return Err(format!(
+                "'{s}' ({}) is no longer in use: it was replaced by {}",
+                iso.name(),
+                next.code()
+            ));
+        }
+        if iso.is_fund() || iso.is_special() || iso.exponent().is_none() {
+            return Err(format!(
+                "'{s}' ({}) is not a currency passes can be sold or paid in",
+                iso.name()
+            ));
+        }
+        Ok(Currency([b[0], b[1], b[2]]))
     }
 }
 
@@ -120,6 +145,102 @@ impl Money {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.decimal(), self.currency)
+    }
+}
+
+/// An exchange rate: how many units of the quote currency one unit of the base currency buys
+/// (`EUR/MKD 61.5000`: 1 EUR = 61.5 MKD), as the exact decimal the operator wrote, at most 8
+/// digits after the point. Never a float: `units / 10^scale`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rate {
+    units: u64,
+    scale: u32,
+}
+
+/// The most digits a rate may have after its decimal point.
+pub const RATE_MAX_DECIMALS: u32 = 8;
+
+impl Rate {
+    /// The rate as written, with the decimals it was given ("61.5000").
+    pub fn as_decimal(&self) -> String {
+        if self.scale == 0 {
+            return self.units.to_string();
+        }
+        let unit = 10u64.pow(self.scale);
+        format!(
+            "{}.{:0width$}",
+            self.units / unit,
+            self.units % unit,
+            width = self.scale as usize
+        )
+    }
+
+    /// Converts `amount` minor units of `from` into minor units of `to`: multiplied by the rate
+    /// when `from/to` is the rate's pair (`inverse` false), divided by it for the opposite pair
+    /// (`inverse` true); rounded once, to the nearest minor unit of `to`, halves away from zero.
+    /// Exact (128-bit integers); `None` only when the result does not fit in an i64.
+    pub fn convert(&self, amount: i64, from: Currency, to: Currency, inverse: bool) -> Option<i64> {
+        let pow = |e: u32| 10i128.checked_pow(e);
+        // amount / 10^ef major units of `from`, times the rate, times 10^et minor units of `to`.
+        let (num, den) = if inverse {
+            (
+                i128::from(amount)
+                    .checked_mul(pow(self.scale)?)?
+                    .checked_mul(pow(to.exponent())?)?,
+                i128::from(self.units).checked_mul(pow(from.exponent())?)?,
+            )
+        } else {
+            (
+                i128::from(amount)
+                    .checked_mul(i128::from(self.units))?
+                    .checked_mul(pow(to.exponent())?)?,
+                pow(self.scale)?.checked_mul(pow(from.exponent())?)?,
+            )
+        };
+        if den == 0 {
+            return None;
+        }
+        let q = num.abs() / den;
+        let r = num.abs() % den;
+        let rounded = if r * 2 >= den { q + 1 } else { q };
+        i64::try_from(if num < 0 { -rounded } else { rounded }).ok()
+    }
+}
+
+impl FromStr for Rate {
+    type Err = String;
+    /// "61.5", "61.5000", "0.016260": a positive decimal with at most 8 decimals.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || {
+            format!(
+                "'{s}' is not an exchange rate: write a positive decimal with a point and at most {RATE_MAX_DECIMALS} decimals, e.g. 61.5000"
+            )
+        };
+        let t = s.trim();
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        if int.is_empty()
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || frac.len() > RATE_MAX_DECIMALS as usize
+            || (t.contains('.') && frac.is_empty())
+            || int.len() > 10
+        {
+            return Err(bad());
+        }
+        let scale = frac.len() as u32;
+        let units: u64 = format!("{int}{frac}").parse().map_err(|_| bad())?;
+        if units == 0 {
+            return Err(format!(
+                "'{s}' is not an exchange rate: it must be more than 0"
+            ));
+        }
+        Ok(Rate { units, scale })
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_decimal())
     }
 }
 
@@ -317,6 +438,77 @@ pub fn paid_visits<O: PartialEq, D: PartialEq>(uses: &[(O, D, bool)]) -> Vec<boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn currency_codes_come_from_the_iso_4217_table_with_their_minor_units() {
+        for (code, exponent) in [
+            ("EUR", 2),
+            ("MKD", 2),
+            ("RSD", 2),
+            ("HUF", 2),
+            ("JPY", 0),
+            ("KWD", 3),
+        ] {
+            let c: Currency = code.parse().unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(c.exponent(), exponent, "{code}");
+        }
+        let din = "DIN".parse::<Currency>().unwrap_err();
+        assert!(
+            din.contains("not an ISO 4217 currency code") && din.contains("RSD"),
+            "{din}"
+        );
+        assert!("eur".parse::<Currency>().is_err());
+        assert!(
+            "XAU"
+                .parse::<Currency>()
+                .unwrap_err()
+                .contains("not a currency")
+        );
+        assert!("XXX".parse::<Currency>().is_err());
+        assert_eq!(Currency::EUR.name(), "Euro");
+    }
+
+    #[test]
+    fn an_exchange_rate_converts_exactly_and_rounds_once_half_away_from_zero() {
+        let eur = Currency::EUR;
+        let mkd: Currency = "MKD".parse().unwrap();
+        let huf: Currency = "HUF".parse().unwrap();
+        let jpy: Currency = "JPY".parse().unwrap();
+        let rate: Rate = "61.5000".parse().unwrap();
+        assert_eq!(rate.to_string(), "61.5000");
+        // 123.45 EUR x 61.5 = 7592.175 MKD: 7592.18 (half away from zero).
+        assert_eq!(rate.convert(12345, eur, mkd, false), Some(759_218));
+        assert_eq!(rate.convert(-12345, eur, mkd, false), Some(-759_218));
+        // The opposite pair divides: 7592.18 MKD / 61.5 = 123.4500... EUR.
+        assert_eq!(rate.convert(759_218, mkd, eur, true), Some(12345));
+        // 1 HUF = 0.0025 EUR written as EUR/HUF 400: 10.00 EUR = 4000.00 HUF.
+        let r400: Rate = "400".parse().unwrap();
+        assert_eq!(r400.convert(1000, eur, huf, false), Some(400_000));
+        // Into a currency without minor units: 1.50 EUR x 161.25 = 241.875 JPY -> 242.
+        let r: Rate = "161.25".parse().unwrap();
+        assert_eq!(r.convert(150, eur, jpy, false), Some(242));
+        for bad in [
+            "",
+            "0",
+            "0.000",
+            "-1",
+            "1,5",
+            "1.",
+            ".5",
+            "1.123456789",
+            "1e3",
+            "abc",
+        ] {
+            assert!(bad.parse::<Rate>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            "99999999.99999999"
+                .parse::<Rate>()
+                .unwrap()
+                .convert(i64::MAX, eur, mkd, false),
+            None
+        );
+    }
 
     #[test]
     fn money_prints_exactly_from_minor_units() {

@@ -207,6 +207,15 @@ impl Scanner {
     }
 }
 
+/// A free local address to listen on, `127.0.0.1:PORT`.
+pub fn free_listen() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
 /// Runs `townpass serve` on a free port and waits for its health check; killed on drop.
 #[derive(Debug)]
 pub struct Server {
@@ -222,11 +231,7 @@ impl Server {
     /// Starts the server with extra environment variables (e.g. the test hooks of a debug build with the `testing` feature), on a
     /// new port; its stderr is kept in `<data>/server.log` (appended across restarts).
     pub fn start_with(data: &DataDir, env: &[(&str, &str)]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        Server::start_at(data, &format!("127.0.0.1:{port}"), env)
+        Server::start_at(data, &free_listen(), env)
     }
 
     /// Starts the server at `listen` (host:port), e.g. again where a killed one ran.

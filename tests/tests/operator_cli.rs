@@ -260,3 +260,152 @@ fn settle_on_postgres() {
         settle_from_the_command_line(data);
     }
 }
+
+/// `townpass demo | head`, a closed terminal or a supervisor that stops reading: the server's
+/// banner cannot be written, and the server keeps serving all the same.
+#[test]
+fn the_demo_server_keeps_serving_when_nobody_reads_its_banner() {
+    let data = DataDir::new();
+    let listen = townpass_tests::free_listen();
+    let mut child = data
+        .command()
+        .args(["demo", "--listen", &listen])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("townpass demo starts");
+    // Nobody reads: the banner's pipe is closed before the first line is written.
+    drop(child.stdout.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let healthy = loop {
+        if ureq::get(&format!("http://{listen}/healthz"))
+            .call()
+            .is_ok()
+        {
+            break true;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("townpass demo exited when its banner could not be written: {status}");
+        }
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    // Still up a moment later, with the whole banner behind it.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let alive = child.try_wait().map(|s| s.is_none()).unwrap_or(false);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(healthy, "the demo server never answered /healthz");
+    assert!(alive, "the demo server stopped after its banner");
+}
+
+/// `townpass rates`: record, list, import (all or nothing) and delete exchange rates; bad input
+/// is refused with the reason and exit 2, a closed month's rate with exit 1.
+#[test]
+fn exchange_rates_are_recorded_checked_and_frozen_with_their_month() {
+    let data = DataDir::new();
+    let seeded = stdout(&data.townpass(&["demo", "--seed-only"]));
+    let closed = seeded
+        .split("settlement: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the seeded month")
+        .to_string();
+    let set = data.townpass(&[
+        "rates",
+        "set",
+        "--period",
+        "2099-10",
+        "--pair",
+        "EUR/MKD",
+        "--rate",
+        "61.5000",
+        "--source",
+        "NBRM 2099-10-31",
+    ]);
+    assert_eq!(
+        set.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(
+        stdout(&set).contains("1 EUR = 61.5000 MKD"),
+        "{}",
+        stdout(&set)
+    );
+    for (args, says) in [
+        (
+            ["2099-10", "EUR/DIN", "1.5", "x"],
+            "'DIN' is not an ISO 4217 currency code",
+        ),
+        (["2099-13", "EUR/MKD", "1.5", "x"], "not a month"),
+        (["2099-10", "EUR/EUR", "1.5", "x"], "with itself"),
+        (["2099-10", "EUR/MKD", "0", "x"], "more than 0"),
+        (["2099-10", "EUR/MKD", "61,5", "x"], "not an exchange rate"),
+        (["2099-10", "EUR/MKD", "61.5", " "], "--source"),
+    ] {
+        let out = data.townpass(&[
+            "rates", "set", "--period", args[0], "--pair", args[1], "--rate", args[2], "--source",
+            args[3],
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let file = data.path().join("rates.csv");
+    std::fs::write(
+        &file,
+        "period,pair,rate,source\n2099-11,EUR/MKD,61.6,NBRM\n2099-11,EUR/HUF,abc,MNB\n",
+    )
+    .expect("file");
+    let refused = data.townpass(&["rates", "import", file.to_str().expect("path")]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 3"));
+    std::fs::write(
+        &file,
+        "period,pair,rate,source\n2099-11,EUR/MKD,61.6,NBRM\n2099-11,EUR/HUF,395.12,MNB\n",
+    )
+    .expect("file");
+    let imported = data.townpass(&["rates", "import", file.to_str().expect("path")]);
+    assert_eq!(imported.status.code(), Some(0));
+    let list: Value =
+        serde_json::from_str(&stdout(&data.townpass(&["rates", "list", "--json"]))).expect("json");
+    let pairs: Vec<(String, String, String)> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap_or("").to_string(),
+                format!(
+                    "{}/{}",
+                    r["base"].as_str().unwrap_or(""),
+                    r["quote"].as_str().unwrap_or("")
+                ),
+                r["rate"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("2099-11".into(), "EUR/HUF".into(), "395.12".into()),
+            ("2099-11".into(), "EUR/MKD".into(), "61.6".into()),
+            ("2099-10".into(), "EUR/MKD".into(), "61.5000".into()),
+        ]
+    );
+    let deleted = data.townpass(&[
+        "rates", "delete", "--period", "2099-11", "--pair", "EUR/HUF",
+    ]);
+    assert_eq!(deleted.status.code(), Some(0));
+    // The demo's closed month: its rates are what its statements used, for good.
+    let frozen = data.townpass(&[
+        "rates", "set", "--period", &closed, "--pair", "EUR/MKD", "--rate", "61.5", "--source",
+        "late",
+    ]);
+    assert_eq!(frozen.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&frozen.stderr).contains("is closed"));
+}

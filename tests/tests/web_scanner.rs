@@ -540,11 +540,7 @@ fn the_demo_journey_enrol_a_phone_scan_a_pass_through_the_camera_offline_and_see
         return;
     }
     let data = DataDir::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+    let listen = townpass_tests::free_listen();
     let mut child = data
         .command()
         .args(["demo", "--listen", &listen])

@@ -39,7 +39,7 @@ async fn render(
     let body = html! {
         (crate::http::web::outcome(&message))
         @if let Some(shown) = shown { (shown) }
-        p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } }
+        p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } " · " a href="/admin/rates" { "Exchange rates" } }
         h2 { "Revoke a pass" }
         p { "Refund, loss or fraud: scanners refuse the pass after their next sync. A pass revoked before without a refund can be refunded here later." }
         form method="post" action="/admin/revoke" {

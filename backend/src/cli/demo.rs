@@ -245,43 +245,43 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         None
     };
     run_server(&s, store, serve, move |base| {
-        println!();
-        println!("townpass demo: Sofia, Plovdiv, Veliko Tarnovo, Koprivshtitsa, Rila Monastery ({catalogue_note})");
-        println!("  data directory   {}", data_dir.display());
-        println!("  shop             {base}/");
-        println!("  72 h pass        {base}/p/bulgaria-72h");
-        println!("  sales desk       {base}/desk");
-        println!("  web scanner      {base}/scan   (any phone or browser; enrol with a code below)");
-        println!("  public keys      {base}/.well-known/townpass/keys");
-        println!("  e-mails go to    {}", data_dir.join("mail").display());
+        say!();
+        say!("townpass demo: Sofia, Plovdiv, Veliko Tarnovo, Koprivshtitsa, Rila Monastery ({catalogue_note})");
+        say!("  data directory   {}", data_dir.display());
+        say!("  shop             {base}/");
+        say!("  72 h pass        {base}/p/bulgaria-72h");
+        say!("  sales desk       {base}/desk");
+        say!("  web scanner      {base}/scan   (any phone or browser; enrol with a code below)");
+        say!("  public keys      {base}/.well-known/townpass/keys");
+        say!("  e-mails go to    {}", data_dir.join("mail").display());
         if let Some(ca) = &demo_wallet {
-            println!("  Apple Wallet     signed with a demo certificate, not Apple's (iPhones refuse it); check a .pkpass:");
-            println!("                   unzip it, then openssl cms -verify -binary -inform DER -in signature -content manifest.json -purpose any -CAfile {}", ca.display());
+            say!("  Apple Wallet     signed with a demo certificate, not Apple's (iPhones refuse it); check a .pkpass:");
+            say!("                   unzip it, then openssl cms -verify -binary -inform DER -in signature -content manifest.json -purpose any -CAfile {}", ca.display());
         }
-        println!();
-        println!("demo users (new passwords at every start):");
+        say!();
+        say!("demo users (new passwords at every start):");
         for (email, role, password) in &users {
-            println!("  {role:<8} {email:<24} {password}");
+            say!("  {role:<8} {email:<24} {password}");
         }
-        println!();
-        println!("try: buy a pass in the shop, note the order code, log in as the desk user,");
-        println!("     find the order and mark it paid, then open the order page and its PDF.");
-        println!();
-        println!("device enrolment codes (one-time, valid 24 h; new ones at every start):");
+        say!();
+        say!("try: buy a pass in the shop, note the order code, log in as the desk user,");
+        say!("     find the order and mark it paid, then open the order page and its PDF.");
+        say!();
+        say!("device enrolment codes (one-time, valid 24 h; new ones at every start):");
         for (venue, name, code) in &codes {
-            println!("  {venue:<12} {name:<9} {code}");
+            say!("  {venue:<12} {name:<9} {code}");
         }
-        println!("  on a phone:  open {base}/scan?code=CODE (or {base}/scan and type the code)");
+        say!("  on a phone:  open {base}/scan?code=CODE (or {base}/scan and type the code)");
         if !base.starts_with("https://") && !base.contains("://127.0.0.1") && !base.contains("://localhost") {
-            println!("               phones need https:// for the camera and offline use: serve it behind TLS");
+            say!("               phones need https:// for the camera and offline use: serve it behind TLS");
         }
-        println!("  on a device: townpass-scan enroll --server {base} --code CODE");
-        println!("  two paid passes to scan: {base}/o/{try_order}");
-        println!();
-        println!("settlement: last month's statements, {settled_note}");
-        println!("  townpass settle --period YYYY-MM     (draft statements; --close issues them)");
-        println!("  {base}/admin/settlement   (operator: statements, flags, disputes, consortium figures)");
-        println!("  {base}/partner            (log in as partner@nim.demo: statements, CSV, PDF, disputes)");
+        say!("  on a device: townpass-scan enroll --server {base} --code CODE");
+        say!("  two paid passes to scan: {base}/o/{try_order}");
+        say!();
+        say!("settlement: last month's statements, {settled_note}");
+        say!("  townpass settle --period YYYY-MM     (draft statements; --close issues them)");
+        say!("  {base}/admin/settlement   (operator: statements, flags, disputes, consortium figures)");
+        say!("  {base}/partner            (log in as partner@nim.demo: statements, CSV, PDF, disputes)");
     })
     .await
 }

@@ -11,6 +11,16 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// A line for whoever watches a running server (its banner): written if anyone reads, never fatal.
+/// `println!` would end the server when stdout is a closed pipe (`townpass demo | head`, a
+/// supervisor that stopped reading), after the port is already taken.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod api_keys;
 mod catalog;
 pub mod demo;
@@ -18,6 +28,7 @@ mod devices;
 mod issue;
 mod keys;
 mod passes;
+mod rates;
 mod serve;
 mod settle;
 mod token;
@@ -74,6 +85,10 @@ pub enum Command {
     /// currency, for a calendar month in the operator's time zone. Run it as often as you like;
     /// `--close` issues the statements, and from then on the month never changes.
     Settle(settle::SettleArgs),
+    /// Exchange rates per month and currency pair: partners paid in another currency than the
+    /// passes were sold in get their statement's total converted at the month's rate when it closes.
+    #[command(subcommand)]
+    Rates(rates::RatesCommand),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -128,6 +143,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Users(cmd) => users::run(s, cmd).await,
         Command::Passes(cmd) => passes::run(s, cmd).await,
         Command::Device(cmd) => devices::run(s, cmd).await,
+        Command::Rates(cmd) => rates::run(s, cmd).await,
         Command::ApiKeys(cmd) => api_keys::run(s, cmd).await,
         Command::Token(token::TokenCommand::Inspect(args)) => token::inspect(s, args).await,
         Command::Settle(args) => settle::run(s, args).await,

@@ -219,7 +219,7 @@ pub async fn run_server(
         },
         std::time::Duration::from_secs(args.mail_interval.max(1)),
     );
-    println!("townpass listening on http://{addr} (public URL {base_url})");
+    say!("townpass listening on http://{addr} (public URL {base_url})");
     ready(&base_url);
     let state = Arc::new(server::AppState {
         store,

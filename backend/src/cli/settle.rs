@@ -73,6 +73,26 @@ pub async fn run(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
             money(st.amount_minor, &st.currency),
             st.lines.len()
         );
+        if let Some(p) = &st.payout {
+            match (p.amount_minor, &p.pair, &p.rate) {
+                (Some(minor), Some(pair), Some(rate)) => println!(
+                    "  {:<32} {:>18}  paid in {} at {pair} {rate} ({}){}",
+                    "",
+                    money(minor, &p.currency),
+                    p.currency,
+                    p.source.as_deref().unwrap_or(""),
+                    if p.fixed {
+                        ""
+                    } else {
+                        ", provisional until the month closes"
+                    }
+                ),
+                _ => println!(
+                    "  {:<32} {:>18}  paid in {}: no {}/{} rate recorded for {} yet (townpass rates set)",
+                    "", "?", p.currency, st.currency, p.currency, report.period
+                ),
+            }
+        }
     }
     for (currency, t) in &report.totals {
         println!(

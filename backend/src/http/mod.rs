@@ -103,6 +103,10 @@ pub fn router(state: Shared) -> Router {
             "/admin/settlement/{period}/csv",
             get(settlement::pages::csv),
         )
+        .route(
+            "/admin/rates",
+            get(settlement::pages::rates).post(settlement::pages::rates_post),
+        )
         .route("/admin/flags", get(settlement::flags::flags))
         .route("/admin/flags/{id}", post(settlement::flags::review))
         .route("/admin/disputes", get(settlement::disputes::disputes))

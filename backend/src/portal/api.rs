@@ -121,6 +121,11 @@ pub struct StatementAnswer {
     /// The sum of the lines, in minor units.
     pub total_minor: i64,
     pub lines: Vec<StatementLine>,
+    /// For a partner paid in another currency than the statement's: the total converted at the
+    /// month's recorded rate (stored for good when the month closes; provisional, or without an
+    /// amount while no rate is recorded, before). Absent when paid in the statement's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payout: Option<crate::settlement::rates::Payout>,
 }
 
 /// A sum of items of one kind, product and offer.
@@ -264,10 +269,20 @@ pub async fn statement(
             amount_minor: l.amount_minor,
         })
         .collect();
+    let payout = crate::settlement::rates::payout(
+        &state.store,
+        &period,
+        row.status == "closed",
+        &party,
+        &currency,
+        total,
+    )
+    .await?;
     Ok(Json(StatementAnswer {
         period,
         currency,
         party,
+        payout,
         status: StatementStatus::of(&row.status),
         total_minor: total,
         lines,

@@ -369,12 +369,26 @@ async fn statement_page(
     let (products, offers) = names(&state.store).await?;
     let disputes = state.store.disputes_of(party, Some(period)).await?;
     let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
+    let payout = crate::settlement::rates::payout(
+        &state.store,
+        period,
+        status == "closed",
+        party,
+        currency,
+        total,
+    )
+    .await?;
     let base = format!("/partner/statements/{period}/{currency}");
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
         (crate::http::web::outcome(&message))
         p { (ctx.t("statement_status")) " " strong { (status_word(ctx.lang, &status)) } }
         p.total { (ctx.t("statement_total")) " " strong id="statement-total" data-minor=(total) { (money(total, currency)) } }
+        @if let Some(p) = &payout {
+            div #payout data-currency=(p.currency) data-minor=[p.amount_minor] data-rate=[p.rate.as_deref()] {
+                @for line in crate::settlement::rates::sentences(ctx.lang, period, currency, p) { p { (line) } }
+            }
+        }
         p {
             a id="csv" href={ (base) "/csv" } download { (ctx.t("statement_csv")) }
             " · " a href={ (base) "/pdf" } { (ctx.t("statement_pdf")) }
@@ -455,14 +469,25 @@ pub async fn pdf(
     let (status, lines) = own_lines(&state, &party, &period, &currency).await?;
     let (products, offers) = names(&state.store).await?;
     let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
+    let payout = crate::settlement::rates::payout(
+        &state.store,
+        &period,
+        status == "closed",
+        &party,
+        &currency,
+        total,
+    )
+    .await?;
     let rows: Vec<(String, String)> = lines
         .iter()
         .map(|l| {
             (
-                format!(
-                    "{} ({} items)",
-                    line_label(ctx.lang, l, &products, &offers),
-                    l.items
+                ctx.tf(
+                    "statement_pdf_line",
+                    &[
+                        ("line", &line_label(ctx.lang, l, &products, &offers)),
+                        ("items", &l.items.to_string()),
+                    ],
                 ),
                 money(l.amount_minor, &currency),
             )
@@ -470,14 +495,25 @@ pub async fn pdf(
         .collect();
     let heading = vec![
         format!("{party}, {period}, {currency}"),
-        format!("Status: {}", status_word(ctx.lang, &status)),
-        "Every line is traceable to its visits: see the CSV in the partner portal.".to_string(),
+        ctx.tf(
+            "statement_pdf_status",
+            &[("status", &status_word(ctx.lang, &status))],
+        ),
+        ctx.t("statement_pdf_traceable"),
     ];
+    let after = payout
+        .as_ref()
+        .map(|p| crate::settlement::rates::sentences(ctx.lang, &period, &currency, p))
+        .unwrap_or_default();
     let bytes = crate::settlement::pdf::statement_pdf(
-        &format!("Statement {period}"),
+        &ctx.tf(
+            "statement_title",
+            &[("period", &period), ("currency", &currency)],
+        ),
         &heading,
         &rows,
-        &money(total, &currency),
+        (&ctx.t("statement_pdf_total"), &money(total, &currency)),
+        &after,
     )
     .map_err(|e| WebError::Internal(e.to_string()))?;
     let name = format!("statement-{period}-{currency}.pdf");

@@ -6,7 +6,7 @@ use jiff::tz::TimeZone;
 
 use crate::store::{Store, StoreError};
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 14] = [
     "pass_serial",
     "local_time",
     "venue",
@@ -19,11 +19,15 @@ const HEADER: [&str; 12] = [
     "amount",
     "amount_minor",
     "currency",
+    "rate",
+    "rate_source",
 ];
 
 /// The CSV of every item behind one statement: one row per visit (or per pass, for commissions,
 /// fees, shares and breakage), with the pass serial, the visit's local time in the venue's zone,
-/// venue, device, offer, category and amount. The amounts add up to the statement's total.
+/// venue, device, offer, category and amount. The amounts add up to the statement's total. A
+/// partner paid in another currency gets one more row, of kind `payout`: the total converted
+/// into the payout currency (its own `currency` column) with the rate and its source.
 pub async fn statement_csv(
     store: &Store,
     period: &str,
@@ -42,7 +46,9 @@ pub async fn statement_csv(
     let mut zones: HashMap<String, TimeZone> = HashMap::new();
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(HEADER).map_err(csv_failed)?;
+    let mut total = 0i64;
     for item in store.statement_items(period, party, currency).await? {
+        total += item.amount_minor;
         let local = match (item.scanned_at, item.venue_zone.as_deref()) {
             (Some(ms), Some(zone)) => {
                 let tz = match zones.get(zone) {
@@ -75,6 +81,45 @@ pub async fn statement_csv(
             &townpass_core::money::Money::new(item.amount_minor, currency_code).decimal(),
             &item.amount_minor.to_string(),
             currency,
+            "",
+            "",
+        ];
+        out.write_record(fields.iter().map(|f| no_formula(f).into_owned()))
+            .map_err(csv_failed)?;
+    }
+    if let Some(period_row) = store.period(period).await?
+        && let Some(payout) = crate::settlement::rates::payout(
+            store,
+            period,
+            period_row.status == "closed",
+            party,
+            currency,
+            total,
+        )
+        .await?
+        && let (Some(minor), Some(pair), Some(rate)) =
+            (payout.amount_minor, &payout.pair, &payout.rate)
+    {
+        let payout_currency: townpass_core::money::Currency = payout
+            .currency
+            .parse()
+            .map_err(|e: String| StoreError::Corrupt(format!("payout currency: {e}")))?;
+        let rate = format!("{pair} {rate}");
+        let fields = [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "payout",
+            "",
+            "",
+            &townpass_core::money::Money::new(minor, payout_currency).decimal(),
+            &minor.to_string(),
+            &payout.currency,
+            &rate,
+            payout.source.as_deref().unwrap_or(""),
         ];
         out.write_record(fields.iter().map(|f| no_formula(f).into_owned()))
             .map_err(csv_failed)?;

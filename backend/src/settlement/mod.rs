@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod labels;
 pub mod pages;
 pub mod pdf;
+pub mod rates;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -84,6 +85,9 @@ pub struct Statement {
     pub currency: String,
     pub amount_minor: i64,
     pub lines: Vec<StatementLineRow>,
+    /// For a partner paid in another currency: the payout at the month's rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payout: Option<rates::Payout>,
 }
 
 /// What `settle` did and the month's figures, as stored.
@@ -417,8 +421,21 @@ pub async fn report(store: &Store, row: &PeriodRow) -> Result<Report, StoreError
                 currency: line.currency.clone(),
                 amount_minor: line.amount_minor,
                 lines: vec![line],
+                payout: None,
             }),
         }
+    }
+    let closed = row.status == "closed";
+    for s in &mut statements {
+        s.payout = rates::payout(
+            store,
+            &row.period,
+            closed,
+            &s.party,
+            &s.currency,
+            s.amount_minor,
+        )
+        .await?;
     }
     Ok(Report {
         period: row.period.clone(),

@@ -39,6 +39,7 @@ async fn render_index(
             "Closing issues them: from then on the month never changes, and late uploads, reviewed flags, "
             "refunds and accepted disputes land in the next open month as adjustment lines." }
         p { a href="/admin/flags" { "Flagged redemptions waiting for review: " (flagged) } }
+        p { a href="/admin/rates" { "Exchange rates" } " for partners paid in another currency" }
         form method="post" action="/admin/settlement" {
             (ctx.csrf_field())
             label for="period" { "Month (YYYY-MM)" }
@@ -215,6 +216,19 @@ pub fn month_body(
         @for s in &report.statements {
             section.statement {
                 h3 { (s.party) " · " (money(s.amount_minor, &s.currency)) }
+                @if let Some(p) = &s.payout {
+                    @match (p.amount_minor, &p.pair, &p.rate) {
+                        (Some(minor), Some(pair), Some(rate)) => {
+                            p.payout { "Paid in " (p.currency) ": " strong { (money(minor, &p.currency)) }
+                                " at " (pair) " " (rate) " (" (p.source.as_deref().unwrap_or("")) ")"
+                                @if !p.fixed { ", provisional until the month is closed" } }
+                        }
+                        _ => {
+                            p.payout.error { "Paid in " (p.currency) ": no " (s.currency) "/" (p.currency) " rate recorded for "
+                                (report.period) " yet. " a href="/admin/rates" { "Record it" } " before closing the month." }
+                        }
+                    }
+                }
                 table {
                     thead { tr { th { "Line" } th { "Items" } th { "Amount" } } }
                     tbody {
@@ -362,4 +376,161 @@ pub async fn consortium(
         }
     };
     Ok(ctx.page(&format!("Consortium · {}", month.label), body))
+}
+
+/// Exchange rates per month and pair: the list, a form to record one, a box to paste a rates file.
+pub async fn rates(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render_rates(&state, &ctx, None).await
+}
+
+async fn render_rates(
+    state: &Shared,
+    ctx: &Ctx,
+    message: Option<Result<String, String>>,
+) -> Result<Response, WebError> {
+    let rates = state.store.rates(None).await?;
+    let closed: std::collections::HashSet<String> = state
+        .store
+        .periods()
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "closed")
+        .map(|p| p.period)
+        .collect();
+    let failed = matches!(message, Some(Err(_)));
+    let body = html! {
+        (crate::http::web::outcome(&message))
+        p { "A partner paid in another currency than a statement's (its payout currency in the catalogue) "
+            "is paid the statement's total converted at the month's rate. Closing a month stores the rate "
+            "with each statement and needs every rate it uses; a closed month's rates never change. "
+            "Rounding: " (super::rates::ROUNDING_RULE) "." }
+        h2 { "Record a rate" }
+        form method="post" action="/admin/rates" {
+            (ctx.csrf_field())
+            input type="hidden" name="action" value="set";
+            label for="r-period" { "Month (YYYY-MM)" }
+            input #r-period name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
+            label for="r-pair" { "Pair (1 BASE = RATE QUOTE)" }
+            input #r-pair name="pair" required placeholder="EUR/MKD" maxlength="7";
+            label for="r-rate" { "Rate" }
+            input #r-rate name="rate" required inputmode="decimal" placeholder="61.5000" maxlength="20";
+            label for="r-source" { "Source" }
+            input #r-source name="source" required placeholder="NBRM 2026-10-31" maxlength="200";
+            button type="submit" { "Record rate" }
+        }
+        h2 { "Import a rates file" }
+        form method="post" action="/admin/rates" {
+            (ctx.csrf_field())
+            input type="hidden" name="action" value="import";
+            label for="r-file" { "CSV with the header period,pair,rate,source: all rows are recorded, or none" }
+            textarea #r-file name="file" rows="6" required maxlength="100000"
+                placeholder="period,pair,rate,source\n2026-10,EUR/MKD,61.5000,NBRM 2026-10-31" {}
+            button type="submit" { "Import" }
+        }
+        h2 { "Recorded rates" }
+        @if rates.is_empty() { p { "No rate recorded yet." } }
+        @else {
+            div.scroll { table #rates {
+                thead { tr { th { "Month" } th { "Pair" } th.num { "Rate" } th { "Source" } th { "Recorded by" } th { "" } } }
+                tbody {
+                    @for r in &rates {
+                        tr {
+                            td { (r.period) }
+                            td { (r.pair()) }
+                            td.num { (r.rate) }
+                            td { (r.source) }
+                            td { (r.set_by.strip_prefix("admin:").unwrap_or(&r.set_by)) " · " (crate::i18n::present::local_time(r.set_at, "UTC")) }
+                            td {
+                                @if closed.contains(&r.period) { "closed: used for its statements" }
+                                @else {
+                                    form method="post" action="/admin/rates" {
+                                        (ctx.csrf_field())
+                                        input type="hidden" name="action" value="delete";
+                                        input type="hidden" name="period" value=(r.period);
+                                        input type="hidden" name="pair" value=(r.pair());
+                                        button.secondary type="submit" { "Delete" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+    };
+    Ok(ctx.answer_page("Exchange rates", body, failed))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    period: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    pair: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    rate: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    source: String,
+    #[serde(default)]
+    file: String,
+}
+
+pub async fn rates_post(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<RateForm>,
+) -> Result<Response, WebError> {
+    use super::rates::{RateInput, parse_file, parse_pair, parse_period};
+    let user = ctx.require(&["admin"])?;
+    let by = format!("admin:{}", user.email);
+    let now = crate::store::now();
+    let outcome: Result<String, String> = match form.action.as_str() {
+        "set" => match RateInput::parse(&form.period, &form.pair, &form.rate, &form.source) {
+            Ok(r) => match state.store.set_rates(&[r.as_new()], &by, now).await {
+                Ok(()) => Ok(format!(
+                    "{}: 1 {} = {} {} recorded",
+                    r.period, r.base, r.rate, r.quote
+                )),
+                Err(StoreError::Conflict(m)) => Err(m),
+                Err(e) => return Err(e.into()),
+            },
+            Err(e) => Err(e),
+        },
+        "import" => match parse_file(&form.file) {
+            Ok(rates) => {
+                let new: Vec<_> = rates.iter().map(RateInput::as_new).collect();
+                match state.store.set_rates(&new, &by, now).await {
+                    Ok(()) => Ok(format!("{} rate(s) recorded", rates.len())),
+                    Err(StoreError::Conflict(m)) => Err(format!("{m}; nothing was recorded")),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(errors) => Err(format!(
+                "{} problem(s), nothing was recorded: {}",
+                errors.len(),
+                errors.join("; ")
+            )),
+        },
+        "delete" => match parse_period(&form.period).and_then(|p| Ok((p, parse_pair(&form.pair)?)))
+        {
+            Ok((period, (base, quote))) => {
+                match state
+                    .store
+                    .delete_rate(&period, base, quote, &by, now)
+                    .await
+                {
+                    Ok(true) => Ok(format!("{period}: {base}/{quote} deleted")),
+                    Ok(false) => Err(format!("no {base}/{quote} rate recorded for {period}")),
+                    Err(StoreError::Conflict(m)) => Err(m),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => Err(e),
+        },
+        _ => Err("unknown action".into()),
+    };
+    render_rates(&state, &ctx, Some(outcome)).await
 }

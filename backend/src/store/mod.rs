@@ -11,6 +11,7 @@ mod issuer_keys;
 mod outbox;
 mod pass_state;
 mod portal;
+mod rates;
 mod sales;
 mod settlement;
 mod settlement_jobs;
@@ -30,6 +31,7 @@ pub use issuer_keys::KeyRow;
 pub use outbox::{MailKind, OutboxRow, OutboxStatus};
 pub use pass_state::{HeldUse, IssuedPass, LateFlag, PassWrite};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
+pub use rates::{MissingRate, NewRate, PayoutRow, RateRow, convert};
 pub use sales::{
     IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRefund, PassRow, PassUse,
     RevokedNow,

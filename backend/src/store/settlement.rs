@@ -314,6 +314,12 @@ impl Store {
                 publish.job
             )));
         }
+        // Conversions into partners' payout currencies are stored before the month is marked
+        // closed (from then on nothing of it may be written); a missing rate refuses the close.
+        if publish.close_by.is_some() {
+            self.store_payouts(&mut tx, publish.period, publish.run)
+                .await?;
+        }
         let (status, closed_at, closed_by) = match publish.close_by {
             Some(by) => ("closed", Some(publish.now), Some(by)),
             None => ("draft", None, None),
