@@ -186,3 +186,161 @@ async fn a_file_that_is_not_a_catalogue_gets_a_parse_error_with_the_line() {
         assert!(db.store.load_catalogue().await.expect("load").is_none());
     }
 }
+
+/// `catalog apply` refuses, and changes nothing: a currency code that is not ISO 4217 (the
+/// Serbian dinar written "DIN"), a product sold in a second currency whose offers have no amounts
+/// in it, a price list in that currency missing a category, and a name missing in a language the
+/// operator requires (or a required language that is not on offer).
+#[tokio::test]
+async fn catalog_apply_refuses_unknown_currencies_missing_amounts_and_missing_translations() {
+    for db in TestDb::all().await {
+        catalog::apply(&db.store, demo_catalogue(), NOW)
+            .await
+            .expect("apply");
+        let before = catalog::export(&db.store).await.expect("export");
+
+        let din = demo_catalogue().replacen("currency = \"EUR\"", "currency = \"DIN\"", 1);
+        let err = catalog::apply(&db.store, &din, NOW).await.expect_err("DIN");
+        let text = err.to_string();
+        assert!(
+            text.contains("'DIN' is not an ISO 4217 currency code") && text.contains("RSD"),
+            "{}: {text}",
+            db.kind
+        );
+
+        // sofia-24h in MKD too: its four entry offers state rack rates and reimbursements in EUR
+        // only, and the MKD list forgets the student price.
+        let mkd = demo_catalogue().replace(
+            "prices = { adult = 2000, child = 1000, senior = 1200, student = 1200 }",
+            "prices = { adult = 2000, child = 1000, senior = 1200, student = 1200 }\nprices_in = { MKD = { adult = 123000, child = 61500, senior = 73800 } }",
+        );
+        assert_ne!(mkd, demo_catalogue());
+        let err = catalog::apply(&db.store, &mkd, NOW).await.expect_err("MKD");
+        let CatalogError::Invalid(problems) = &err else {
+            panic!("{}: {err}", db.kind)
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains(
+                "product 'sofia-24h' is sold in MKD, but its offer 'nim-entry' has no MKD amounts"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("product 'sofia-24h': its MKD prices must name the same categories as its EUR prices"),
+            "{text}"
+        );
+        assert_eq!(problems.len(), 5, "4 offers and the price list: {text}");
+
+        let required = demo_catalogue().replace(
+            "email = \"office@heritagepass.example\"",
+            "email = \"office@heritagepass.example\"\nlanguages = [\"en\", \"bg\", \"mk\", \"xx\"]",
+        );
+        let err = catalog::apply(&db.store, &required, NOW)
+            .await
+            .expect_err("mk names missing");
+        let text = err.to_string();
+        assert!(
+            text.contains("town 'sofia' name: no 'mk' text")
+                && text.contains("product 'sofia-24h' name: no 'mk' text")
+                && text.contains("operator.languages: 'xx' is not a language on offer"),
+            "{text}"
+        );
+        // The built-in categories are named in every language on offer.
+        assert!(!text.contains("category 'adult' name: no 'mk'"), "{text}");
+        assert!(text.contains("category 'family' name: no 'mk'"), "{text}");
+
+        assert_eq!(
+            catalog::export(&db.store).await.expect("export"),
+            before,
+            "{}: nothing changed",
+            db.kind
+        );
+    }
+}
+
+/// A product sold in EUR and MKD, with its offers' amounts in both: applies, exports and applies
+/// back unchanged; an order in MKD is priced from the MKD list.
+#[tokio::test]
+async fn a_product_with_a_price_list_per_currency_sells_in_the_one_the_buyer_picks() {
+    for db in TestDb::all().await {
+        let mut text = demo_catalogue().replace(
+            "prices = { adult = 2000, child = 1000, senior = 1200, student = 1200 }",
+            "prices = { adult = 2000, child = 1000, senior = 1200, student = 1200 }\nprices_in = { MKD = { adult = 123000, child = 61500, senior = 73800, student = 73800 } }",
+        );
+        for offer in [
+            "nim-entry",
+            "boyana-entry",
+            "city-gallery-entry",
+            "socialist-art-entry",
+        ] {
+            let at = text.find(&format!("code = \"{offer}\"")).expect("offer");
+            let end = at + text[at..].find("\n\n").expect("end of offer");
+            text.insert_str(
+                end,
+                "\namounts_in = { MKD = { rack_rate = { adult = 61500, child = 30700, senior = 30700, student = 30700 }, reimbursement = { adult = 43000, child = 21500, senior = 21500, student = 21500 } } }",
+            );
+        }
+        catalog::apply(&db.store, &text, NOW)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let exported = catalog::export(&db.store)
+            .await
+            .expect("export")
+            .expect("some");
+        let again = catalog::apply(&db.store, &exported, NOW)
+            .await
+            .expect("re-apply");
+        assert!(!again.changed(), "{}: {again:?}", db.kind);
+
+        let order = townpass::sales::create_order(
+            &db.store,
+            &townpass::sales::OrderRequest {
+                lines: vec![townpass::sales::LineRequest {
+                    product: "sofia-24h".into(),
+                    category: "child".into(),
+                    holder: None,
+                    count: 2,
+                }],
+                email: None,
+                language: "mk".into(),
+                channel: "desk",
+                sales_point: None,
+                payment_provider: "cash".into(),
+                currency: Some("MKD".parse().expect("MKD")),
+            },
+            NOW,
+        )
+        .await
+        .expect("order in MKD");
+        assert_eq!(
+            (order.currency.as_str(), order.total_minor),
+            ("MKD", 123_000)
+        );
+        let huf = townpass::sales::create_order(
+            &db.store,
+            &townpass::sales::OrderRequest {
+                lines: vec![townpass::sales::LineRequest {
+                    product: "sofia-24h".into(),
+                    category: "child".into(),
+                    holder: None,
+                    count: 1,
+                }],
+                email: None,
+                language: "hu".into(),
+                channel: "desk",
+                sales_point: None,
+                payment_provider: "cash".into(),
+                currency: Some("HUF".parse().expect("HUF")),
+            },
+            NOW,
+        )
+        .await
+        .expect_err("not sold in HUF");
+        assert!(
+            huf.to_string()
+                .contains("not sold in HUF (it is sold in: EUR, MKD)"),
+            "{huf}"
+        );
+    }
+}

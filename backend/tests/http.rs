@@ -1340,6 +1340,7 @@ async fn a_product_the_operator_sells_without_pay_at_pickup_is_not_ordered_onlin
             channel: "web",
             sales_point: None,
             payment_provider: "pay_at_pickup".into(),
+            currency: None,
         };
         let order = townpass::sales::create_order(&app.db.store, &req, townpass::store::now())
             .await

@@ -27,6 +27,7 @@ async fn paid_order_with_mail(db: &TestDb) -> String {
         language: "bg".into(),
         channel: "cli",
         payment_provider: "invoice".into(),
+        currency: None,
     };
     sales::issue(&db.store, &key, &req, NOW, sales::no_progress())
         .await
@@ -217,6 +218,7 @@ async fn a_placed_order_is_confirmed_by_email_at_once_and_its_passes_follow_when
             channel: "web",
             sales_point: None,
             payment_provider: "card".into(),
+            currency: None,
         };
         let order = sales::create_order(&db.store, &req, NOW)
             .await
@@ -317,6 +319,7 @@ async fn an_order_paid_before_its_confirmation_went_out_gets_only_the_passes() {
             channel: "web",
             sales_point: None,
             payment_provider: "card".into(),
+            currency: None,
         };
         let order = sales::create_order(&db.store, &req, NOW)
             .await

@@ -197,6 +197,7 @@ impl<'a> Region<'a> {
             channel: "desk",
             sales_point: Some("desk".into()),
             payment_provider: "cash".into(),
+            currency: None,
         };
         let order = sales::create_order(self.store(), &req, when)
             .await

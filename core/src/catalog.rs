@@ -11,10 +11,15 @@ use crate::money::Currency;
 /// Text in several languages: `{ en = "Sofia", bg = "София" }`. English is the fallback.
 pub type Names = BTreeMap<String, String>;
 
-/// Picks the text for `lang`, else English, else any.
+/// Picks the text for `lang`, else for its language without script or region (Serbian in Cyrillic
+/// for `sr-Latn`: every Serbian reader reads both scripts), else English, else any.
 pub fn pick<'a>(names: &'a Names, lang: &str) -> &'a str {
     names
         .get(lang)
+        .or_else(|| {
+            lang.split_once('-')
+                .and_then(|(primary, _)| names.get(primary))
+        })
         .or_else(|| names.get("en"))
         .or_else(|| names.values().next())
         .map(String::as_str)
@@ -49,6 +54,11 @@ pub struct Operator {
     /// Settlement months are calendar months in this zone (IANA name).
     pub time_zone: String,
     pub email: String,
+    /// The languages every name shown to visitors must be written in (town, venue, product and
+    /// category names, product descriptions), e.g. `["en", "mk", "sr"]`; `catalog apply` refuses
+    /// a catalogue that misses one. Empty: any one language will do (English is the fallback).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
 }
 
 /// A price category. 1 adult, 2 child, 3 senior, 4 student are built in; a catalogue may add more.
@@ -62,20 +72,66 @@ pub struct CategoryDef {
 
 impl CategoryDef {
     pub fn builtin() -> Vec<CategoryDef> {
-        let c = |id, code: &str, en: &str, bg: &str| CategoryDef {
+        const LANGS: [&str; 8] = ["en", "bg", "mk", "sr", "sr-Latn", "sl", "de", "hu"];
+        let c = |id, code: &str, names: [&str; 8]| CategoryDef {
             id,
             code: code.into(),
-            name: [
-                ("en".to_string(), en.to_string()),
-                ("bg".to_string(), bg.to_string()),
-            ]
-            .into(),
+            name: LANGS
+                .iter()
+                .zip(names)
+                .map(|(l, n)| (l.to_string(), n.to_string()))
+                .collect(),
         };
         vec![
-            c(1, "adult", "Adult", "Възрастен"),
-            c(2, "child", "Child", "Дете"),
-            c(3, "senior", "Senior", "Пенсионер"),
-            c(4, "student", "Student", "Студент"),
+            c(
+                1,
+                "adult",
+                [
+                    "Adult",
+                    "Възрастен",
+                    "Возрасен",
+                    "Одрасли",
+                    "Odrasli",
+                    "Odrasli",
+                    "Erwachsene",
+                    "Felnőtt",
+                ],
+            ),
+            c(
+                2,
+                "child",
+                [
+                    "Child", "Дете", "Дете", "Дете", "Dete", "Otrok", "Kind", "Gyermek",
+                ],
+            ),
+            c(
+                3,
+                "senior",
+                [
+                    "Senior",
+                    "Пенсионер",
+                    "Пензионер",
+                    "Пензионер",
+                    "Penzioner",
+                    "Upokojenec",
+                    "Senior",
+                    "Nyugdíjas",
+                ],
+            ),
+            c(
+                4,
+                "student",
+                [
+                    "Student",
+                    "Студент",
+                    "Студент",
+                    "Студент",
+                    "Student",
+                    "Študent",
+                    "Student",
+                    "Diák",
+                ],
+            ),
         ]
     }
 }
@@ -168,6 +224,14 @@ pub struct Offer {
     /// What the venue is paid per use, per category code, minor units (per_visit model).
     #[serde(default)]
     pub reimbursement: BTreeMap<String, i64>,
+    /// The currency of the amounts above; without it, the main currency of each product that
+    /// includes the offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// The amounts above (rack rate, reimbursement, a fixed discount) in more currencies, for
+    /// passes sold in them: `amounts_in = { MKD = { rack_rate = { adult = 30000 } } }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub amounts_in: BTreeMap<Currency, OfferAmounts>,
     /// Events: first and last day (YYYY-MM-DD, the venue's zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -176,6 +240,69 @@ pub struct Offer {
     /// Accepted only between these local times, e.g. "10:00-18:00".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
+}
+
+/// An offer's amounts in one more currency (see [`Offer::amounts_in`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferAmounts {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rack_rate: BTreeMap<String, i64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reimbursement: BTreeMap<String, i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_minor: Option<i64>,
+}
+
+static NO_AMOUNTS: BTreeMap<String, i64> = BTreeMap::new();
+
+impl Offer {
+    /// Whether the offer states any amount (which then has to exist in every currency its
+    /// products are sold in).
+    pub fn has_amounts(&self) -> bool {
+        !self.rack_rate.is_empty()
+            || !self.reimbursement.is_empty()
+            || self.discount_minor.is_some()
+    }
+
+    /// Whether the offer states its amounts in `currency` (for a product whose main currency is
+    /// `main`).
+    pub fn has_amounts_in(&self, currency: Currency, main: Currency) -> bool {
+        currency == self.currency.unwrap_or(main) || self.amounts_in.contains_key(&currency)
+    }
+
+    /// The rack rates for a pass sold in `currency` of a product whose main currency is `main`.
+    pub fn rack_rate_in(&self, currency: Currency, main: Currency) -> &BTreeMap<String, i64> {
+        if currency == self.currency.unwrap_or(main) {
+            &self.rack_rate
+        } else {
+            self.amounts_in
+                .get(&currency)
+                .map_or(&NO_AMOUNTS, |a| &a.rack_rate)
+        }
+    }
+
+    /// The reimbursements for a pass sold in `currency` of a product whose main currency is `main`.
+    pub fn reimbursement_in(&self, currency: Currency, main: Currency) -> &BTreeMap<String, i64> {
+        if currency == self.currency.unwrap_or(main) {
+            &self.reimbursement
+        } else {
+            self.amounts_in
+                .get(&currency)
+                .map_or(&NO_AMOUNTS, |a| &a.reimbursement)
+        }
+    }
+
+    /// The fixed discount for a pass sold in `currency` of a product whose main currency is `main`.
+    pub fn discount_minor_in(&self, currency: Currency, main: Currency) -> Option<i64> {
+        if currency == self.currency.unwrap_or(main) {
+            self.discount_minor
+        } else {
+            self.amounts_in
+                .get(&currency)
+                .and_then(|a| a.discount_minor)
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,8 +369,12 @@ pub struct Product {
     pub choose: Option<u32>,
     /// Offer codes included.
     pub offers: Vec<String>,
-    /// Price per category code, minor units.
+    /// Price per category code, minor units of `currency` (the main currency).
     pub prices: BTreeMap<String, i64>,
+    /// The same prices in more currencies, e.g. `[product.prices_in] MKD = { adult = 153000 }`:
+    /// the buyer picks the currency, an order is in one. Every category has a price in each.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prices_in: BTreeMap<Currency, BTreeMap<String, i64>>,
     pub revenue: Revenue,
     #[serde(default = "yes")]
     pub on_sale: bool,
@@ -254,6 +385,29 @@ pub struct Product {
     /// A photo: the name of a JPEG, PNG or WebP file in the server's photo folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+}
+
+impl Product {
+    /// Every currency the product is sold in: the main one first.
+    pub fn currencies(&self) -> Vec<Currency> {
+        std::iter::once(self.currency)
+            .chain(
+                self.prices_in
+                    .keys()
+                    .copied()
+                    .filter(|c| *c != self.currency),
+            )
+            .collect()
+    }
+
+    /// The price list in `currency`, if the product is sold in it.
+    pub fn prices_in(&self, currency: Currency) -> Option<&BTreeMap<String, i64>> {
+        if currency == self.currency {
+            Some(&self.prices)
+        } else {
+            self.prices_in.get(&currency)
+        }
+    }
 }
 
 /// Whether `name` can name a photo file: letters, digits, `.`, `_`, `-` (no folder, nothing
@@ -330,6 +484,35 @@ impl Catalogue {
         codes("product", &self.products, |p| &p.code, &mut errors);
         codes("sales point", &self.sales_points, |s| &s.code, &mut errors);
 
+        // Names visitors read, in every language the operator requires.
+        for lang in &self.operator.languages {
+            let mut need = |what: String, names: &Names, optional: bool| {
+                if !(optional && names.is_empty())
+                    && names.get(lang).is_none_or(|n| n.trim().is_empty())
+                {
+                    errors.push(format!(
+                        "{what}: no '{lang}' text, and the operator requires every name in {lang} (operator.languages)"
+                    ));
+                }
+            };
+            for t in &self.towns {
+                need(format!("town '{}' name", t.code), &t.name, false);
+            }
+            for v in &self.venues {
+                need(format!("venue '{}' name", v.code), &v.name, false);
+            }
+            for p in &self.products {
+                need(format!("product '{}' name", p.code), &p.name, false);
+                need(
+                    format!("product '{}' description", p.code),
+                    &p.description,
+                    true,
+                );
+            }
+            for c in &categories {
+                need(format!("category '{}' name", c.code), &c.name, false);
+            }
+        }
         for t in &self.towns {
             if t.country.len() != 2 || !t.country.chars().all(|c| c.is_ascii_uppercase()) {
                 errors.push(format!(
@@ -364,6 +547,34 @@ impl Catalogue {
                 .any(|v| *v < 0)
             {
                 errors.push(format!("offer '{}': amounts cannot be negative", o.code));
+            }
+            for (currency, a) in &o.amounts_in {
+                for cat in a.rack_rate.keys().chain(a.reimbursement.keys()) {
+                    if !category_codes.contains(cat.as_str()) {
+                        errors.push(format!(
+                            "offer '{}': unknown category '{cat}' in its {currency} amounts",
+                            o.code
+                        ));
+                    }
+                }
+                if a.rack_rate
+                    .values()
+                    .chain(a.reimbursement.values())
+                    .chain(a.discount_minor.iter())
+                    .any(|v| *v < 0)
+                {
+                    errors.push(format!(
+                        "offer '{}': {currency} amounts cannot be negative",
+                        o.code
+                    ));
+                }
+                if a.discount_minor.is_some() != o.discount_minor.is_some() {
+                    errors.push(format!(
+                        "offer '{}': discount_minor is given in {} but not in {currency} (or the other way round)",
+                        o.code,
+                        if o.discount_minor.is_some() { "the main currency" } else { "no other" }
+                    ));
+                }
             }
             match o.kind {
                 OfferKind::Discount if o.discount_bp.is_none() == o.discount_minor.is_none() => {
@@ -411,6 +622,60 @@ impl Catalogue {
             }
             if p.prices.is_empty() {
                 errors.push(format!("product '{}': has no prices", p.code));
+            }
+            for (currency, list) in &p.prices_in {
+                if *currency == p.currency {
+                    errors.push(format!(
+                        "product '{}': prices_in.{currency} repeats the main currency: put those prices in prices",
+                        p.code
+                    ));
+                    continue;
+                }
+                let main: BTreeSet<&String> = p.prices.keys().collect();
+                let here: BTreeSet<&String> = list.keys().collect();
+                if main != here {
+                    errors.push(format!(
+                        "product '{}': its {currency} prices must name the same categories as its {} prices ({}), not ({})",
+                        p.code,
+                        p.currency,
+                        main.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                        here.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                if list.values().any(|v| *v < 0) {
+                    errors.push(format!(
+                        "product '{}': a {currency} price is negative",
+                        p.code
+                    ));
+                }
+            }
+            for currency in p.currencies() {
+                for code in &p.offers {
+                    let Some(o) = self.offers.iter().find(|o| &o.code == code) else {
+                        continue;
+                    };
+                    if !o.has_amounts() || o.has_amounts_in(currency, p.currency) {
+                        if let Some(a) = o.amounts_in.get(&currency) {
+                            let same =
+                                |main: &BTreeMap<String, i64>, other: &BTreeMap<String, i64>| {
+                                    main.keys().eq(other.keys())
+                                };
+                            if !same(&o.rack_rate, &a.rack_rate)
+                                || !same(&o.reimbursement, &a.reimbursement)
+                            {
+                                errors.push(format!(
+                                    "offer '{code}': its {currency} rack_rate and reimbursement must name the same categories as its main ones (product '{}' is sold in {currency})",
+                                    p.code
+                                ));
+                            }
+                        }
+                        continue;
+                    }
+                    errors.push(format!(
+                        "product '{}' is sold in {currency}, but its offer '{code}' has no {currency} amounts: add amounts_in.{currency} with its rack_rate and reimbursement in {currency}",
+                        p.code
+                    ));
+                }
             }
             for (cat, price) in &p.prices {
                 if !category_codes.contains(cat.as_str()) {
@@ -488,6 +753,9 @@ impl Catalogue {
                 errors.push(format!("sales point '{}': unknown town '{t}'", s.code));
             }
         }
+        // A problem found through two products is named once.
+        let mut seen = BTreeSet::new();
+        errors.retain(|e| seen.insert(e.clone()));
         if errors.is_empty() {
             Ok(())
         } else {

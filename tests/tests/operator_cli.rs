@@ -409,3 +409,75 @@ fn exchange_rates_are_recorded_checked_and_frozen_with_their_month() {
     assert_eq!(frozen.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&frozen.stderr).contains("is closed"));
 }
+
+/// The second demo region: `townpass demo --catalog catalog/south-morava-osogovo.toml` seeds a
+/// Serbian-Macedonian region selling in EUR, RSD and MKD; its last month closes with every
+/// partner paid in its own currency at the month's recorded rate, and every currency balances.
+#[test]
+fn the_cross_border_demo_region_settles_three_currencies_and_pays_partners_in_their_own() {
+    let data = DataDir::new();
+    let file = demo_catalogue_path().with_file_name("south-morava-osogovo.toml");
+    let seeded = data.townpass(&[
+        "demo",
+        "--catalog",
+        file.to_str().expect("path"),
+        "--seed-only",
+    ]);
+    assert_eq!(
+        seeded.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let text = stdout(&seeded);
+    assert!(text.contains("partner@muzej-leskovac.demo"), "{text}");
+    let month = text
+        .split("settlement: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the seeded month")
+        .to_string();
+    let report: Value = serde_json::from_str(&stdout(
+        &data.townpass(&["settle", "--period", &month, "--json"]),
+    ))
+    .expect("json");
+    assert_eq!(report["status"], "closed", "{report}");
+    let totals = report["totals"].as_object().expect("totals");
+    assert_eq!(
+        totals.keys().collect::<Vec<_>>(),
+        ["EUR", "MKD", "RSD"],
+        "three currencies sold"
+    );
+    let partner_currency = |party: &str| match party {
+        "partner:sv-joakim" | "partner:muzej-kumanovo" => "MKD",
+        _ => "RSD",
+    };
+    let mut converted = 0;
+    for s in report["statements"].as_array().expect("statements") {
+        let party = s["party"].as_str().expect("party");
+        if !party.starts_with("partner:") {
+            assert!(s.get("payout").is_none(), "{s}");
+            continue;
+        }
+        let own = partner_currency(party);
+        if s["currency"] == own {
+            assert!(s.get("payout").is_none(), "paid as stated: {s}");
+        } else {
+            let p = &s["payout"];
+            assert_eq!(p["currency"], own, "{s}");
+            assert_eq!(p["fixed"], true, "{s}");
+            assert!(p["amount_minor"].as_i64().is_some_and(|m| m != 0), "{s}");
+            assert!(
+                p["source"]
+                    .as_str()
+                    .is_some_and(|x| x.contains("demo rate")),
+                "{s}"
+            );
+            converted += 1;
+        }
+    }
+    assert!(converted >= 3, "{report}");
+    let readable = stdout(&data.townpass(&["settle", "--period", &month]));
+    assert_eq!(readable.matches("balanced").count(), 3, "{readable}");
+    assert!(!readable.contains("DOES NOT BALANCE"), "{readable}");
+}

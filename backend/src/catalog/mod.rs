@@ -27,6 +27,14 @@ pub fn parse(text: &str) -> Result<Catalogue, CatalogError> {
 /// Core's checks plus the IANA time-zone names.
 pub fn validate(cat: &Catalogue) -> Result<(), CatalogError> {
     let mut errors = cat.validate().err().unwrap_or_default();
+    for lang in &cat.operator.languages {
+        if crate::i18n::supported(lang) != Some(lang.as_str()) {
+            errors.push(format!(
+                "operator.languages: '{lang}' is not a language on offer (use: {})",
+                townpass_i18n::codes().join(", ")
+            ));
+        }
+    }
     let mut zone = |what: String, tz: &str| {
         if jiff::tz::TimeZone::get(tz).is_err() {
             errors.push(format!(

@@ -14,6 +14,128 @@ use crate::sales::{self, LineRequest, OrderRequest};
 use crate::settlement::{self, Month};
 use crate::store::{NewRedemption, Store, StoreError};
 
+/// What the demo uses of its catalogue: who logs in, where the devices stand, what was sold.
+/// For the Bulgarian region: the Sofia TIC desk, the National Historical Museum, gates at the
+/// first venue of another partner on the first product, the museum's entrance.
+#[derive(Debug)]
+struct Plan {
+    /// The first sales point (code, name): the desk user's.
+    desk: Option<(String, String)>,
+    /// The first partner (code, name): the partner user's.
+    partner: Option<(String, String)>,
+    /// Where "Gate 1" and "Gate 2" stand (and last month's visits were scanned).
+    gates: String,
+    /// Where the "Entrance" stands: the partner user's first venue.
+    entrance: String,
+    /// Last month's sales: (product, category), the first product twice.
+    sales: Vec<(String, String)>,
+    sales_points: Vec<String>,
+}
+
+fn plan(cat: &townpass_core::catalog::Catalogue) -> anyhow::Result<Plan> {
+    let on_sale: Vec<&townpass_core::catalog::Product> =
+        cat.products.iter().filter(|p| p.on_sale).collect();
+    let first = on_sale
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("the demo catalogue has no product on sale"))?;
+    let partner = cat
+        .partners
+        .first()
+        .map(|p| (p.code.clone(), p.name.clone()));
+    let venue_of = |offer: &str| {
+        cat.offers
+            .iter()
+            .find(|o| o.code == offer)
+            .and_then(|o| cat.venues.iter().find(|v| v.code == o.venue))
+    };
+    let first_partner = partner.as_ref().map(|p| p.0.as_str());
+    let gates = first
+        .offers
+        .iter()
+        .filter_map(|o| venue_of(o))
+        .find(|v| Some(v.partner.as_str()) != first_partner)
+        .or_else(|| first.offers.first().and_then(|o| venue_of(o)))
+        .map(|v| v.code.clone())
+        .ok_or_else(|| anyhow::anyhow!("the first product includes no venue"))?;
+    let entrance = cat
+        .venues
+        .iter()
+        .find(|v| Some(v.partner.as_str()) == first_partner)
+        .map_or_else(|| gates.clone(), |v| v.code.clone());
+    // An adult if the product has adults, else its first category.
+    let category = |p: &townpass_core::catalog::Product, skip: Option<&str>| {
+        ["adult", "student"]
+            .iter()
+            .map(|c| c.to_string())
+            .chain(p.prices.keys().cloned())
+            .find(|c| p.prices.contains_key(c) && Some(c.as_str()) != skip)
+    };
+    let mut sales = Vec::new();
+    for (i, p) in on_sale.iter().take(3).enumerate() {
+        if let Some(c) = category(p, None) {
+            if i == 0
+                && let Some(second) = category(p, Some(&c))
+            {
+                sales.push((p.code.clone(), c.clone()));
+                sales.push((p.code.clone(), second));
+                continue;
+            }
+            sales.push((p.code.clone(), c));
+        }
+    }
+    Ok(Plan {
+        desk: cat
+            .sales_points
+            .first()
+            .map(|s| (s.code.clone(), s.name.clone())),
+        partner,
+        gates,
+        entrance,
+        sales,
+        sales_points: cat
+            .sales_points
+            .iter()
+            .take(3)
+            .map(|s| s.code.clone())
+            .collect(),
+    })
+}
+
+/// A person the demo makes: who logs in as what.
+#[derive(Debug)]
+struct DemoUser {
+    email: String,
+    name: String,
+    role: &'static str,
+    sales_point: Option<String>,
+    partner: Option<String>,
+}
+
+/// Illustrative exchange rates for the demo's seeded month (units per euro, 5 decimals): the
+/// demo records them so that its month closes; they are examples, not official rates.
+const DEMO_RATES: [(&str, u64); 6] = [
+    ("EUR", 100_000),
+    ("MKD", 6_150_000),
+    ("RSD", 11_715_000),
+    ("HUF", 39_500_000),
+    ("CHF", 94_000),
+    ("USD", 108_000),
+];
+
+/// The demo rate of `base/quote` (4 decimals), if both are in [`DEMO_RATES`].
+fn demo_rate(base: &str, quote: &str) -> Option<String> {
+    let of = |c: &str| {
+        DEMO_RATES
+            .iter()
+            .find(|(code, _)| *code == c)
+            .map(|(_, u)| *u)
+    };
+    let (b, q) = (of(base)?, of(quote)?);
+    // quote per base = q / b, to 4 decimals, rounded half up.
+    let units = (q * 10_000 * 2 + b) / (2 * b);
+    Some(format!("{}.{:04}", units / 10_000, units % 10_000))
+}
+
 /// Seeds and closes last month (in the operator's zone) unless any month was settled before.
 /// Returns the month's label when it did.
 pub async fn seed_settled_month(
@@ -35,9 +157,14 @@ pub async fn seed_settled_month(
     let label = format!("{:04}-{:02}", last.year(), last.month());
     let month = Month::parse(&label, &cat.operator_zone)?;
 
+    let catalogue = store
+        .load_catalogue()
+        .await?
+        .ok_or_else(|| StoreError::NotFound("the demo catalogue".into()))?;
+    let plan = plan(&catalogue)?;
     // Offers with their venue, for the visits.
     let offers = store.offer_venues().await?;
-    let (device, _, _) = crate::devices::add(store, "tsarevets", "History gate", now).await?;
+    let (device, _, _) = crate::devices::add(store, &plan.gates, "History gate", now).await?;
     let mut local_id = 0i64;
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move |n: u64| {
@@ -46,23 +173,20 @@ pub async fn seed_settled_month(
         rng ^= rng << 17;
         rng % n
     };
-    let sales_points = [
-        None,
-        None,
-        Some("sofia-tic"),
-        Some("plovdiv-tic"),
-        Some("hotel-balkan"),
-    ];
+    let sales_points: Vec<Option<&str>> = [None, None]
+        .into_iter()
+        .chain(plan.sales_points.iter().map(|s| Some(s.as_str())))
+        .collect();
+    let mut sold_in: std::collections::BTreeSet<townpass_core::money::Currency> =
+        Default::default();
     for day in 1..=24i8 {
-        for (product, category) in [
-            ("bulgaria-72h", "adult"),
-            ("bulgaria-72h", "student"),
-            ("sofia-24h", "adult"),
-            ("discount-booklet", "adult"),
-        ] {
+        for (product, category) in &plan.sales {
             if next(3) == 0 {
                 continue;
             }
+            let currencies = store.product_by_code(product).await?.product.currencies();
+            let currency = currencies[next(currencies.len() as u64) as usize];
+            sold_in.insert(currency);
             let date = last.with().day(day).build()?;
             let hour = 9 + next(4) as i8;
             let sold = date
@@ -72,16 +196,18 @@ pub async fn seed_settled_month(
                 .as_second();
             let req = OrderRequest {
                 lines: vec![LineRequest {
-                    product: product.into(),
-                    category: category.into(),
+                    product: product.clone(),
+                    category: category.clone(),
                     holder: None,
                     count: 1,
                 }],
                 email: None,
                 language: "en".into(),
                 channel: "desk",
-                sales_point: sales_points[next(5) as usize].map(str::to_string),
+                sales_point: sales_points[next(sales_points.len() as u64) as usize]
+                    .map(str::to_string),
                 payment_provider: "demo".into(),
+                currency: Some(currency),
             };
             let order = sales::create_order(store, &req, sold).await?;
             sales::pay_order(store, key, &order, None, sold).await?;
@@ -117,7 +243,38 @@ pub async fn seed_settled_month(
             store.insert_redemptions(&rows).await?;
         }
     }
-    settlement::settle(store, &label, now.max(month.ends_at), Some("demo"), &|_| {}).await?;
+    // Partners paid in another currency: the month's (illustrative) rates, so that it closes.
+    let mut rates = Vec::new();
+    for partner in &catalogue.partners {
+        for sale in &sold_in {
+            if *sale != partner.currency
+                && let Some(rate) = demo_rate(sale.as_str(), partner.currency.as_str())
+                && let Ok(input) = crate::settlement::rates::RateInput::parse(
+                    &label,
+                    &format!("{sale}/{}", partner.currency),
+                    &rate,
+                    "demo rate: an example, not an official one",
+                )
+                && !rates.iter().any(|r: &crate::settlement::rates::RateInput| {
+                    (r.base, r.quote) == (input.base, input.quote)
+                        || (r.base, r.quote) == (input.quote, input.base)
+                })
+            {
+                rates.push(input);
+            }
+        }
+    }
+    let new: Vec<_> = rates.iter().map(|r| r.as_new()).collect();
+    store.set_rates(&new, "demo", now).await?;
+    match settlement::settle(store, &label, now.max(month.ends_at), Some("demo"), &|_| {}).await {
+        Ok(_) => {}
+        // A currency without a demo rate: the month stays a draft, its statements to read.
+        Err(StoreError::Conflict(why)) => {
+            tracing::warn!(%why, "the demo's month stays a draft");
+            settlement::settle(store, &label, now.max(month.ends_at), None, &|_| {}).await?;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Some(label))
 }
 
@@ -128,6 +285,11 @@ pub struct DemoArgs {
     /// Seed the demo data and exit without serving (e.g. to prepare a database for tests).
     #[arg(long)]
     pub seed_only: bool,
+    /// Serve this catalogue instead of the Bulgarian region, e.g.
+    /// catalog/south-morava-osogovo.toml (Serbia and North Macedonia, three currencies). Its data
+    /// goes to ./townpass-demo-NAME (the file's name) unless --data-dir or --database-url is given.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
 }
 
 /// Four groups of four letters and digits without look-alikes: easy to read out, 80 bits.
@@ -137,30 +299,57 @@ pub fn readable_password() -> anyhow::Result<String> {
 
 pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
     let mut s = s.clone();
+    let (text, dir) = match &args.catalog {
+        None => (catalog::DEMO.to_string(), "townpass-demo".to_string()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the catalogue {}", path.display()))?;
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "catalog".into());
+            (text, format!("townpass-demo-{stem}"))
+        }
+    };
     if s.data_dir.is_none() && s.database_url.is_none() {
-        s.data_dir = Some(PathBuf::from("townpass-demo"));
+        s.data_dir = Some(PathBuf::from(dir));
     }
+    let parsed = catalog::parse(&text)?;
+    catalog::validate(&parsed)?;
+    let plan = plan(&parsed)?;
     let store = s.open_store().await.context("opening the demo database")?;
     let now = crate::store::now();
-    let report = catalog::apply(&store, catalog::DEMO, now).await?;
+    let report = catalog::apply(&store, &text, now).await?;
+    // The operator, the first sales point's desk, the first partner.
+    let mut people = vec![DemoUser {
+        email: "admin@demo.townpass".into(),
+        name: "Demo operator".into(),
+        role: "admin",
+        sales_point: None,
+        partner: None,
+    }];
+    if let Some((code, name)) = &plan.desk {
+        people.push(DemoUser {
+            email: format!("desk@{code}.demo"),
+            name: name.clone(),
+            role: "desk",
+            sales_point: Some(code.clone()),
+            partner: None,
+        });
+    }
+    if let Some((code, name)) = &plan.partner {
+        people.push(DemoUser {
+            email: format!("partner@{code}.demo"),
+            name: name.clone(),
+            role: "partner",
+            sales_point: None,
+            partner: Some(code.clone()),
+        });
+    }
     let mut users = Vec::new();
-    for (email, name, role, sales_point, partner) in [
-        ("admin@demo.townpass", "Demo operator", "admin", None, None),
-        (
-            "desk@sofia-tic.demo",
-            "Sofia TIC desk",
-            "desk",
-            Some("sofia-tic"),
-            None,
-        ),
-        (
-            "partner@nim.demo",
-            "National Historical Museum",
-            "partner",
-            None,
-            Some("nim"),
-        ),
-    ] {
+    for person in &people {
+        let (email, name, role) = (person.email.as_str(), person.name.as_str(), person.role);
+        let (sales_point, partner) = (person.sales_point.as_deref(), person.partner.as_deref());
         let password = readable_password()?;
         let hash = crate::accounts::hash_password(&password)?;
         let user = crate::store::NewUser {
@@ -184,9 +373,9 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
     };
     let mut codes = Vec::new();
     for (venue, name) in [
-        ("tsarevets", "Gate 1"),
-        ("tsarevets", "Gate 2"),
-        ("nim-boyana", "Entrance"),
+        (plan.gates.as_str(), "Gate 1"),
+        (plan.gates.as_str(), "Gate 2"),
+        (plan.entrance.as_str(), "Entrance"),
     ] {
         let (device, code, _) = crate::devices::add(&store, venue, name, now).await?;
         codes.push((device.venue, device.name, code));
@@ -196,16 +385,17 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         &store,
         &OrderRequest {
             lines: vec![LineRequest {
-                product: "bulgaria-72h".into(),
-                category: "adult".into(),
+                product: plan.sales[0].0.clone(),
+                category: plan.sales[0].1.clone(),
                 holder: Some("Demo Visitor".into()),
                 count: 2,
             }],
             email: None,
             language: "en".into(),
             channel: "desk",
-            sales_point: Some("sofia-tic".into()),
+            sales_point: plan.desk.as_ref().map(|d| d.0.clone()),
             payment_provider: "demo".into(),
+            currency: None,
         },
         now,
     )
@@ -244,12 +434,33 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
     } else {
         None
     };
+    let partner_email = plan
+        .partner
+        .as_ref()
+        .map(|(code, _)| format!("partner@{code}.demo"));
+    let towns = parsed
+        .towns
+        .iter()
+        .map(|t| townpass_core::catalog::pick(&t.name, "en").to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let first_product = parsed
+        .products
+        .iter()
+        .find(|p| p.code == plan.sales[0].0)
+        .map(|p| {
+            (
+                p.code.clone(),
+                townpass_core::catalog::pick(&p.name, "en").to_string(),
+            )
+        })
+        .unwrap_or_default();
     run_server(&s, store, serve, move |base| {
         say!();
-        say!("townpass demo: Sofia, Plovdiv, Veliko Tarnovo, Koprivshtitsa, Rila Monastery ({catalogue_note})");
+        say!("townpass demo: {towns} ({catalogue_note})");
         say!("  data directory   {}", data_dir.display());
         say!("  shop             {base}/");
-        say!("  72 h pass        {base}/p/bulgaria-72h");
+        say!("  {:<16} {base}/p/{}", first_product.1, first_product.0);
         say!("  sales desk       {base}/desk");
         say!("  web scanner      {base}/scan   (any phone or browser; enrol with a code below)");
         say!("  public keys      {base}/.well-known/townpass/keys");
@@ -281,7 +492,10 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         say!("settlement: last month's statements, {settled_note}");
         say!("  townpass settle --period YYYY-MM     (draft statements; --close issues them)");
         say!("  {base}/admin/settlement   (operator: statements, flags, disputes, consortium figures)");
-        say!("  {base}/partner            (log in as partner@nim.demo: statements, CSV, PDF, disputes)");
+        if let Some(email) = &partner_email {
+            say!("  {base}/partner            (log in as {email}: statements, CSV, PDF, disputes)");
+        }
+        say!("  {base}/admin/rates        (exchange rates for partners paid in another currency)");
     })
     .await
 }

@@ -36,6 +36,9 @@ pub struct IssueArgs {
     /// Print one JSON object with the order and every token.
     #[arg(long)]
     pub json: bool,
+    /// The currency of the order (ISO 4217), one the product is sold in; default: its main one.
+    #[arg(long)]
+    pub currency: Option<townpass_core::money::Currency>,
 }
 
 pub async fn run(s: &StoreArgs, args: IssueArgs) -> anyhow::Result<u8> {
@@ -77,6 +80,7 @@ pub async fn run(s: &StoreArgs, args: IssueArgs) -> anyhow::Result<u8> {
         language: "en".into(),
         channel: "cli",
         payment_provider: "invoice".into(),
+        currency: args.currency,
     };
     let issued = sales::issue(&store, &key, &req, crate::store::now(), progress).await?;
     bar.finish_and_clear();

@@ -31,10 +31,10 @@ pub fn kind(lang: &str, p: &Product) -> String {
 }
 
 /// "Free entry, once" / "15 % off, once a day".
-pub fn offer(lang: &str, o: &Offer, currency: Currency) -> String {
+pub fn offer(lang: &str, o: &Offer, currency: Currency, main: Currency) -> String {
     let what = match o.kind {
         OfferKind::Entry => t(lang, "offer_entry"),
-        OfferKind::Discount => match (o.discount_bp, o.discount_minor) {
+        OfferKind::Discount => match (o.discount_bp, o.discount_minor_in(currency, main)) {
             (Some(bp), _) => tf(lang, "offer_discount_pct", &[("pct", &percent(bp))]),
             (_, Some(minor)) => tf(
                 lang,
@@ -83,7 +83,14 @@ pub type VenueOffers = (String, Vec<String>);
 pub type TownVenues = (String, Vec<VenueOffers>);
 
 /// Venues grouped by town, in catalogue order.
-pub fn by_town(lang: &str, rows: &[(Town, Venue, Offer)], currency: Currency) -> Vec<TownVenues> {
+/// The included venues by town, with each offer in words; amounts in `currency`, the currency a
+/// pass is (to be) sold in, of a product whose main currency is `main`.
+pub fn by_town(
+    lang: &str,
+    rows: &[(Town, Venue, Offer)],
+    currency: Currency,
+    main: Currency,
+) -> Vec<TownVenues> {
     let mut out: Vec<TownVenues> = Vec::new();
     for (town, venue, o) in rows {
         let tn = pick(&town.name, lang).to_string();
@@ -99,7 +106,7 @@ pub fn by_town(lang: &str, rows: &[(Town, Venue, Offer)], currency: Currency) ->
             .last_mut()
             .expect("pushed above")
             .1
-            .push(offer(lang, o, currency));
+            .push(offer(lang, o, currency, main));
     }
     out
 }

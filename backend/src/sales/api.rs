@@ -40,6 +40,11 @@ impl From<SalesError> for ApiError {
             SalesError::Random(m) => {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", m)
             }
+            e @ SalesError::NotInCurrency { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_in_currency",
+                e.to_string(),
+            ),
             other => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_order",
@@ -85,8 +90,12 @@ pub struct ProductOnSale {
     pub name: BTreeMap<String, String>,
     /// ISO 4217.
     pub currency: String,
-    /// The price in minor units, by category code (`adult`, `child`, ...).
+    /// The price in minor units, by category code (`adult`, `child`, ...), in `currency`.
     pub prices: BTreeMap<String, i64>,
+    /// The same prices in the other currencies the product is sold in, by ISO 4217 code (an
+    /// order names one with `currency`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prices_in: BTreeMap<String, BTreeMap<String, i64>>,
     pub validity: Validity,
     /// Town codes, in catalogue order.
     pub towns: Vec<String>,
@@ -117,6 +126,12 @@ pub async fn products(
             kind: p.product.kind,
             name: p.product.name,
             prices: p.product.prices,
+            prices_in: p
+                .product
+                .prices_in
+                .into_iter()
+                .map(|(c, list)| (c.to_string(), list))
+                .collect(),
             validity: p.product.validity,
             towns,
         });
@@ -139,6 +154,11 @@ pub struct OrderBody {
     /// `unknown_language`.
     #[serde(default)]
     pub language: Option<String>,
+    /// The currency of the order (ISO 4217), one every product in it is sold in (see
+    /// `prices_in`); default: the first product's main currency. Another is a 422
+    /// `not_in_currency`.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// Passes of one product and category.
@@ -265,7 +285,18 @@ pub async fn create_order(
             )
         })?,
     };
+    let currency = match body.currency.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(code.parse().map_err(|e: String| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_currency",
+                e.chars().take(200).collect::<String>(),
+            )
+        })?),
+    };
     let req = OrderRequest {
+        currency,
         lines: body
             .lines
             .into_iter()

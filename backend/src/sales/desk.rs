@@ -173,6 +173,7 @@ pub async fn sell(
         channel: "desk",
         sales_point,
         payment_provider: "desk_cash".into(),
+        currency: None,
     };
     let now = crate::store::now();
     let key = state

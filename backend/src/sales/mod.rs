@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use townpass_core::catalog::{CategoryDef, Product, Validity};
-use townpass_core::money::Money;
+use townpass_core::money::{Currency, Money};
 use townpass_core::{Category, Claims, IssuerKey, ProductId, Serial, SignError};
 
 use crate::store::{
@@ -43,8 +43,12 @@ pub enum SalesError {
     BadCount,
     #[error("an order needs at least one pass")]
     EmptyOrder,
-    #[error("all passes of one order must be in one currency")]
-    MixedCurrencies,
+    #[error("product '{product}' is not sold in {currency} (it is sold in: {offered})")]
+    NotInCurrency {
+        product: String,
+        currency: String,
+        offered: String,
+    },
     #[error("'{0}' is not a valid e-mail address")]
     BadEmail(String),
     #[error("a holder name can have at most {max} characters: '{name}' is longer", max = MAX_HOLDER_CHARS)]
@@ -84,6 +88,9 @@ pub struct OrderRequest {
     /// The selling desk's sales point code; its commission rate is recorded on the order.
     pub sales_point: Option<String>,
     pub payment_provider: String,
+    /// The currency the buyer picked; `None`: the first product's main currency. Every product
+    /// of the order must be sold in it.
+    pub currency: Option<Currency>,
 }
 
 /// A request to issue passes that are paid already (bulk CLI).
@@ -97,6 +104,8 @@ pub struct IssueRequest {
     pub language: String,
     pub channel: &'static str,
     pub payment_provider: String,
+    /// One of the product's currencies; `None`: its main one.
+    pub currency: Option<Currency>,
 }
 
 impl IssueRequest {
@@ -111,6 +120,7 @@ impl IssueRequest {
             language: "en".into(),
             channel: "cli",
             payment_provider: "invoice".into(),
+            currency: None,
         }
     }
 }
@@ -207,33 +217,46 @@ struct Priced {
     product: ProductRow,
     category: CategoryDef,
     price: i64,
+    currency: Currency,
 }
 
-async fn price(store: &Store, product: &str, category: &str) -> Result<Priced, SalesError> {
+/// The price of `category` of `product` in `currency` (`None`: the product's main currency).
+async fn price(
+    store: &Store,
+    product: &str,
+    category: &str,
+    currency: Option<Currency>,
+) -> Result<Priced, SalesError> {
     let row = store.product_by_code(product).await?;
     if !row.on_sale {
         return Err(SalesError::NotOnSale(product.to_string()));
     }
     let cat = store.category_by_code(category).await?;
-    let price = *row
+    let currency = currency.unwrap_or(row.product.currency);
+    let list = row
         .product
-        .prices
-        .get(&cat.code)
-        .ok_or_else(|| SalesError::NoPrice {
+        .prices_in(currency)
+        .ok_or_else(|| SalesError::NotInCurrency {
             product: product.to_string(),
-            category: category.to_string(),
-            known: row
+            currency: currency.to_string(),
+            offered: row
                 .product
-                .prices
-                .keys()
-                .cloned()
+                .currencies()
+                .iter()
+                .map(Currency::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
+    let price = *list.get(&cat.code).ok_or_else(|| SalesError::NoPrice {
+        product: product.to_string(),
+        category: category.to_string(),
+        known: list.keys().cloned().collect::<Vec<_>>().join(", "),
+    })?;
     Ok(Priced {
         product: row,
         category: cat,
         price,
+        currency,
     })
 }
 
@@ -388,10 +411,9 @@ async fn build_order(store: &Store, req: &OrderRequest, now: i64) -> Result<NewO
         if l.count > MAX_COUNT {
             return Err(SalesError::BadCount);
         }
-        let p = price(store, &l.product, &l.category).await?;
-        if *currency.get_or_insert(p.product.product.currency) != p.product.product.currency {
-            return Err(SalesError::MixedCurrencies);
-        }
+        // The order's currency: the buyer's, else the first product's main one.
+        let p = price(store, &l.product, &l.category, currency.or(req.currency)).await?;
+        currency.get_or_insert(p.currency);
         let holder = clean_holder(&l.holder);
         if let Some(name) = holder
             .as_ref()
@@ -566,6 +588,7 @@ pub async fn issue(
         channel: req.channel,
         sales_point: None,
         payment_provider: req.payment_provider.clone(),
+        currency: req.currency,
     };
     let order = build_order(store, &order_req, now).await?;
     // build_order priced the one line; the product version it chose is the one to report.

@@ -149,7 +149,7 @@ pub async fn page(
                     }
                     details open[product.product.choose.is_some() && !revoked] {
                         summary { (ctx.t("included_title")) }
-                        @for (town, venues) in offers_by_town(lang, &rows, product.product.currency, &used_offers) {
+                        @for (town, venues) in offers_by_town(lang, &rows, currency, product.product.currency, &used_offers) {
                             h3 { (town) }
                             ul.venues {
                                 @for (venue, offers) in venues {
@@ -500,13 +500,18 @@ async fn wallet_facts(
     let uses = state.store.uses_of_pass(&pass.serial).await?;
     let category = category_name(&state.store.categories().await?, pass.category_id, lang);
     let rows = state.store.product_venues(pass.product_id).await?;
-    let venues = present::by_town(lang, &rows, product.product.currency)
-        .into_iter()
-        .map(|(town, venues)| {
-            let names: Vec<String> = venues.into_iter().map(|(venue, _)| venue).collect();
-            format!("{town}: {}", names.join(", "))
-        })
-        .collect();
+    let venues = present::by_town(
+        lang,
+        &rows,
+        product.product.currency,
+        product.product.currency,
+    )
+    .into_iter()
+    .map(|(town, venues)| {
+        let names: Vec<String> = venues.into_iter().map(|(venue, _)| venue).collect();
+        format!("{town}: {}", names.join(", "))
+    })
+    .collect();
     let validity = validity_now(lang, &product.product, pass.expires_at, &uses);
     Ok(crate::sales::wallet::PassFacts {
         serial: pass.serial.clone(),
@@ -599,6 +604,7 @@ fn offers_by_town(
         townpass_core::catalog::Offer,
     )],
     currency: townpass_core::money::Currency,
+    main: townpass_core::money::Currency,
     used: &std::collections::BTreeSet<&str>,
 ) -> Vec<TownOffers> {
     let mut out: Vec<TownOffers> = Vec::new();
@@ -616,7 +622,7 @@ fn offers_by_town(
         }
         if let Some((_, offers)) = venues.last_mut() {
             offers.push((
-                present::offer(lang, offer, currency),
+                present::offer(lang, offer, currency, main),
                 used.contains(offer.code.as_str()),
             ));
         }

@@ -189,7 +189,12 @@ pub async fn order_pdf(
         );
         w.y -= 3.0;
         w.line(&t(lang, "included_title"), 13.0);
-        for (town, venues) in present::by_town(lang, rows, product.product.currency) {
+        for (town, venues) in present::by_town(
+            lang,
+            rows,
+            order.currency.parse().unwrap_or(product.product.currency),
+            product.product.currency,
+        ) {
             if w.y < MARGIN + 10.0 {
                 break;
             }

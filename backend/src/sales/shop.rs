@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use townpass_core::catalog::pick;
-use townpass_core::money::Money;
+use townpass_core::money::{Currency, Money};
 
 use crate::http::Shared;
 use crate::http::web::{Ctx, WebError};
@@ -77,16 +77,46 @@ pub async fn index(
     Ok(ctx.page(&ctx.t("shop_title"), body))
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct ProductQuery {
+    currency: Option<String>,
+}
+
 pub async fn product(
     State(state): State<Shared>,
     ctx: Ctx,
     Path(code): Path<String>,
+    Query(q): Query<ProductQuery>,
 ) -> Result<Response, WebError> {
     let p = state.store.product_by_code(&code).await?;
     if !p.on_sale {
         return Err(WebError::NotFound);
     }
-    product_page(&state, &ctx, &p, None).await
+    let currency = chosen_currency(ctx.lang, &p.product, q.currency.as_deref());
+    product_page(&state, &ctx, &p, currency, None).await
+}
+
+/// The currency prices are shown and sold in: the one asked for if the product is sold in it,
+/// else the currency of the visitor's language's country when the product is sold in it (MKD for
+/// Macedonian, RSD for Serbian, HUF for Hungarian), else the product's main currency.
+fn chosen_currency(
+    lang: &str,
+    product: &townpass_core::catalog::Product,
+    asked: Option<&str>,
+) -> Currency {
+    let offered = product.currencies();
+    let asked = asked.and_then(|a| a.trim().to_ascii_uppercase().parse::<Currency>().ok());
+    let of_language = match lang {
+        "mk" => "MKD".parse().ok(),
+        "sr" | "sr-Latn" => "RSD".parse().ok(),
+        "hu" => "HUF".parse().ok(),
+        _ => None,
+    };
+    asked
+        .into_iter()
+        .chain(of_language)
+        .find(|c| offered.contains(c))
+        .unwrap_or(product.currency)
 }
 
 /// A buy form that was refused: the message (next to its field when it is about one), and what
@@ -125,8 +155,10 @@ async fn product_page(
     state: &Shared,
     ctx: &Ctx,
     p: &crate::store::ProductRow,
+    currency: Currency,
     refused: Option<Refused>,
 ) -> Result<Response, WebError> {
+    let prices = p.product.prices_in(currency).unwrap_or(&p.product.prices);
     let error = refused
         .as_ref()
         .filter(|r| r.field.is_none())
@@ -146,23 +178,39 @@ async fn product_page(
     let sellable_online = pickup || state.card.is_some();
     let priced: Vec<_> = categories
         .iter()
-        .filter_map(|c| p.product.prices.get(&c.code).map(|price| (c, *price)))
+        .filter_map(|c| prices.get(&c.code).map(|price| (c, *price)))
         .collect();
+    let currencies = p.product.currencies();
+    let picker = html! {
+        @if currencies.len() > 1 {
+            form.currency method="get" action={ "/p/" (p.product.code) } {
+                label for="currency" { (ctx.t("buy_currency")) }
+                select #currency name="currency" {
+                    @for c in &currencies {
+                        option value=(c) selected[*c == currency] { (c) }
+                    }
+                }
+                button.secondary type="submit" { (ctx.t("buy_currency_show")) }
+            }
+        }
+    };
     let form = html! {
-        form.buy method="post" action={ "/p/" (p.product.code) "/buy" } data-currency=(p.product.currency.to_string()) data-digits=(p.product.currency.exponent()) {
+        (picker)
+        form.buy method="post" action={ "/p/" (p.product.code) "/buy" } data-currency=(currency.to_string()) data-digits=(currency.exponent()) {
+            input type="hidden" name="currency" value=(currency);
             table {
                 tr { th { (ctx.t("prices_title")) } th {} th { (ctx.t("buy_quantity")) } }
                 @for (c, price) in &priced {
                     tr {
                         td { label for={ "qty_" (c.code) } { (pick(&c.name, lang)) } }
-                        td.price { (Money::new(*price, p.product.currency).to_string()) }
+                        td.price { (Money::new(*price, currency).to_string()) }
                         @let qty = typed(&format!("qty_{}", c.code));
                         td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" inputmode="numeric" data-category=(c.code) data-price=(price) value=(if qty.is_empty() { "0" } else { qty.as_str() }); }
                     }
                 }
             }
             p.total #total aria-live="polite" data-label=(townpass_i18n::template(ctx.lang, "buy_total")) {}
-            @if let (Some(family), Some(adult), Some(child)) = (p.product.prices.get("family"), p.product.prices.get("adult"), p.product.prices.get("child")) {
+            @if let (Some(family), Some(adult), Some(child)) = (prices.get("family"), prices.get("adult"), prices.get("child")) {
                 p.note #family-hint hidden data-price=(family) data-adult=(adult) data-child=(child) data-text=(townpass_i18n::template(ctx.lang, "buy_family_hint")) {
                     span {} " "
                     button.secondary type="button" { (ctx.t("buy_family_switch")) }
@@ -221,7 +269,7 @@ async fn product_page(
         p { strong { (present::validity(lang, &p.product)) } }
         @if let Some(n) = p.product.choose { p { (ctx.tn("choose_n", &[("n", n.into())])) } }
         h2 { (ctx.t("included_title")) }
-        @for (town, venues) in present::by_town(lang, &rows, p.product.currency) {
+        @for (town, venues) in present::by_town(lang, &rows, currency, p.product.currency) {
             section.town {
                 h3 { (town) }
                 ul.venues {
@@ -276,9 +324,21 @@ pub async fn buy(
     if !p.on_sale {
         return Err(WebError::NotFound);
     }
+    let currency = chosen_currency(
+        ctx.lang,
+        &p.product,
+        form.get("currency").map(String::as_str),
+    );
     if !(state.web_pay_at_pickup && p.product.pay_at_pickup) && state.card.is_none() {
         let message = ctx.t("buy_desk_only");
-        return product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await;
+        return product_page(
+            &state,
+            &ctx,
+            &p,
+            currency,
+            Some(Refused::form(message, &form)),
+        )
+        .await;
     }
     let mut names = form
         .get("names")
@@ -328,7 +388,14 @@ pub async fn buy(
     }
     if lines.is_empty() {
         let message = ctx.t("error_nothing_chosen");
-        return product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await;
+        return product_page(
+            &state,
+            &ctx,
+            &p,
+            currency,
+            Some(Refused::form(message, &form)),
+        )
+        .await;
     }
     // Each order e-mails a confirmation at once: a few per address and per client, then a wait,
     // so the shop cannot be used to flood someone's mailbox.
@@ -355,8 +422,14 @@ pub async fn buy(
             state.store.forget_login_attempt(&reserved).await?;
             tracing::warn!(client = %client, "web orders throttled");
             let message = ctx.t("error_too_many_orders");
-            let mut page =
-                product_page(&state, &ctx, &p, Some(Refused::form(message, &form))).await?;
+            let mut page = product_page(
+                &state,
+                &ctx,
+                &p,
+                currency,
+                Some(Refused::form(message, &form)),
+            )
+            .await?;
             *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             return Ok(page);
         }
@@ -368,6 +441,7 @@ pub async fn buy(
         channel: "web",
         sales_point: None,
         payment_provider: state.payments.name().to_string(),
+        currency: Some(currency),
     };
     let placed = sales::create_order(&state.store, &req, now).await;
     if placed.is_err() {
@@ -385,7 +459,7 @@ pub async fn buy(
         Err(SalesError::BadEmail(address)) => {
             let message = ctx.tf("error_email", &[("address", &address)]);
             let refused = Refused::at("email", message, &form);
-            product_page(&state, &ctx, &p, Some(refused)).await
+            product_page(&state, &ctx, &p, currency, Some(refused)).await
         }
         Err(SalesError::HolderTooLong { name }) => {
             let message = ctx.tf(
@@ -396,10 +470,17 @@ pub async fn buy(
                 ],
             );
             let refused = Refused::at("names", message, &form);
-            product_page(&state, &ctx, &p, Some(refused)).await
+            product_page(&state, &ctx, &p, currency, Some(refused)).await
         }
         Err(e @ (SalesError::Sign(_) | SalesError::NoPrice { .. })) => {
-            product_page(&state, &ctx, &p, Some(Refused::form(e.to_string(), &form))).await
+            product_page(
+                &state,
+                &ctx,
+                &p,
+                currency,
+                Some(Refused::form(e.to_string(), &form)),
+            )
+            .await
         }
         Err(SalesError::Store(e)) => Err(e.into()),
         Err(e) => Err(WebError::Internal(e.to_string())),

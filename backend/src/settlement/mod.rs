@@ -587,6 +587,11 @@ impl<'a> Engine<'a> {
             ));
         }
         let paid = money::paid_visits(&keyed);
+        // The offers' amounts in the currency the pass was sold in (a product sold in several
+        // currencies states each offer's amounts in each).
+        let sold_in: townpass_core::money::Currency = currency
+            .parse()
+            .map_err(|e: String| StoreError::Corrupt(format!("pass {}: {e}", first.serial)))?;
         let visits: Vec<Visit> = uses
             .iter()
             .zip(&paid)
@@ -597,8 +602,10 @@ impl<'a> Engine<'a> {
                 };
                 Visit {
                     paid: *paid,
-                    reimbursement: rate(offer.map(|o| &o.0.reimbursement)),
-                    rack_rate: rate(offer.map(|o| &o.0.rack_rate)),
+                    reimbursement: rate(
+                        offer.map(|o| o.0.reimbursement_in(sold_in, product.currency)),
+                    ),
+                    rack_rate: rate(offer.map(|o| o.0.rack_rate_in(sold_in, product.currency))),
                 }
             })
             .collect();
