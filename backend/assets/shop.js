@@ -4,14 +4,15 @@
 
 const form = document.querySelector('form.buy');
 if (form) {
-  const currency = form.dataset.currency;
   const digits = Number(form.dataset.digits ?? 2);
-  // As the server writes money ("134.00 EUR"), in whole minor units (no floating point).
+  const { decimal = '.', group = '', prefix = '', suffix = '' } = form.dataset;
+  // As the server writes money in the page's language ("€134.00", "134,00 €", "1 234,00 Ft"),
+  // from whole minor units (no floating point).
   const money = (minor) => {
     const unit = 10 ** digits;
-    const whole = Math.trunc(minor / unit);
+    const whole = String(Math.trunc(minor / unit)).replace(/\B(?=(\d{3})+(?!\d))/g, group);
     const part = String(minor % unit).padStart(digits, '0');
-    return `${digits > 0 ? `${whole}.${part}` : whole} ${currency}`;
+    return `${prefix}${digits > 0 ? `${whole}${decimal}${part}` : whole}${suffix}`;
   };
   const rows = [...form.querySelectorAll('input[data-price]')];
   const total = document.getElementById('total');

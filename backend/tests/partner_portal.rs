@@ -528,7 +528,7 @@ async fn a_partner_paid_in_denars_reads_its_payout_at_the_months_rate_everywhere
             .convert(total, "EUR".parse().unwrap(), "MKD".parse().unwrap(), false)
             .unwrap();
         assert!(total > 0 && payout > total * 61, "{total} {payout}");
-        let shown = townpass::i18n::present::money(payout, "MKD");
+        let shown = townpass::i18n::present::money_in("mk", payout, "MKD");
         assert!(
             text.contains("Ви се исплаќа во MKD")
                 && text.contains(&shown)

@@ -6,6 +6,7 @@
 //!
 //! The server, the scanner binary and the web scanner (WebAssembly) share these files.
 
+pub mod numbers;
 pub mod verdict;
 
 use std::sync::OnceLock;

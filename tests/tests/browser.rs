@@ -292,3 +292,62 @@ fn a_partner_opens_a_statement_downloads_its_csv_and_the_csv_adds_up_to_the_stat
         );
     }
 }
+
+/// The cross-border region's shop in every language on offer, in Chromium: the shop's title in
+/// the language, the product page's prices in the currency of the visitor's language where the
+/// pass is sold in it (MKD for Macedonian, RSD for Serbian, EUR otherwise) and written as the
+/// language writes money, and the running total the page's script computes in the same format.
+#[test]
+fn the_shop_speaks_every_language_with_its_own_currency_and_number_format() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let file = demo_catalogue_path().with_file_name("south-morava-osogovo.toml");
+    let applied = data.townpass(&["catalog", "apply", file.to_str().expect("path")]);
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let server = Server::start(&data);
+    let browser = Browser::start();
+    let plain = |s: String| s.replace('\u{a0}', " ");
+    for lang in townpass_i18n::codes() {
+        browser.goto(&format!("{}/?lang={lang}", server.url));
+        assert_eq!(
+            browser.attribute("html", "lang").as_deref(),
+            Some(lang),
+            "the page says its language"
+        );
+        let title = browser.text("h1");
+        assert_eq!(title, townpass_i18n::t(lang, "shop_title"), "{lang}");
+
+        browser.goto(&format!("{}/p/route-72h?lang={lang}", server.url));
+        let (currency, adult) = match lang {
+            "mk" => ("MKD", 92_000),
+            "sr" | "sr-Latn" => ("RSD", 175_000),
+            _ => ("EUR", 1500),
+        };
+        let price = plain(browser.text("td.price"));
+        assert_eq!(
+            price,
+            plain(townpass_i18n::numbers::money(lang, adult, currency, 2)),
+            "{lang}: the adult price"
+        );
+        browser.fill("#qty_adult", "12");
+        let total = plain(townpass_i18n::numbers::money(lang, 12 * adult, currency, 2));
+        let shown = browser.wait_for("document.getElementById('total').textContent", 5);
+        let shown = plain(shown.as_str().unwrap_or("").to_string());
+        assert!(
+            shown.contains(&total),
+            "{lang}: the running total {shown:?} should read {total:?}"
+        );
+    }
+    // Asked for explicitly, a currency the pass is sold in wins over the language's.
+    browser.goto(&format!("{}/p/route-72h?lang=mk&currency=RSD", server.url));
+    assert_eq!(
+        plain(browser.text("td.price")),
+        plain(townpass_i18n::numbers::money("mk", 175_000, "RSD", 2))
+    );
+}

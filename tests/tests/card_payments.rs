@@ -436,12 +436,12 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
     browser.fill("input[name=qty_adult]", "2");
     browser.fill("input[name=qty_child]", "2");
     browser.wait_for(
-        "document.getElementById('total').textContent === 'Total: 134.00 EUR'",
+        "document.getElementById('total').textContent === 'Total: €134.00'",
         10,
     );
     assert_eq!(
         browser.text("#family-hint span"),
-        "A family pass costs 99.00 EUR, less than 134.00 EUR for these single passes."
+        "A family pass costs €99.00, less than €134.00 for these single passes."
     );
     assert_eq!(
         browser.find_all("fieldset.names input").len(),
@@ -450,7 +450,7 @@ fn a_tourist_buys_a_family_pass_in_the_shop_and_pays_by_card_in_chromium(data: D
     );
     browser.click("#family-hint button");
     browser.wait_for(
-        "document.getElementById('total').textContent === 'Total: 99.00 EUR'",
+        "document.getElementById('total').textContent === 'Total: €99.00'",
         10,
     );
     assert_eq!(
@@ -735,7 +735,7 @@ fn refunding_one_pass_paid_by_card_refunds_its_price_on_the_provider_once(data: 
     // The order page tells the buyer: the amount, back to the card.
     assert!(
         shop.order_page(&order)
-            .contains("45.00 EUR refunded to your card"),
+            .contains("€45.00 refunded to your card"),
         "{}",
         shop.order_page(&order)
     );

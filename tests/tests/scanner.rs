@@ -660,3 +660,73 @@ fn killed_scanner_and_killed_server_mid_upload_still_store_every_redemption_exac
         "every redemption exactly once: {enrolled}"
     );
 }
+
+/// `townpass-scan --lang` in every language on offer, over the verdicts a gate meets every day:
+/// admitted, already used, a product not valid here, validity over, expired, unreadable. Each sentence is
+/// the language's own (not the English one), complete (no placeholder left), and an admitted pass
+/// names its product in that language.
+#[test]
+fn the_scanner_speaks_every_language_for_every_verdict_a_gate_meets() {
+    let (data, server, tokens) = setup(DataDir::new());
+    let gate = Scanner::enrolled(&server, &data, "tsarevets", "Gate 1");
+    let out = data.townpass(&[
+        "issue",
+        "--product",
+        "sofia-24h",
+        "--category",
+        "adult",
+        "--json",
+    ]);
+    let sofia_only: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sofia_only = sofia_only["passes"][0]["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let hour = 3_600_000;
+    let first = now_ms() - hour;
+    assert_eq!(
+        verdict(&gate.at(first, &["--json", "redeem", &tokens[1]]))["code"],
+        "ok"
+    );
+    let cases: [(&str, i64, &str); 6] = [
+        ("ok", now_ms(), tokens[0].as_str()),
+        ("already_used", now_ms(), tokens[1].as_str()),
+        ("unknown_product", now_ms(), sofia_only.as_str()),
+        ("validity_elapsed", first + 73 * hour, tokens[1].as_str()),
+        ("expired", now_ms() + 400 * 24 * hour, tokens[0].as_str()),
+        ("malformed", now_ms(), "TP1:THIS-IS-NOT-A-PASS"),
+    ];
+    let catalogue = std::fs::read_to_string(demo_catalogue_path()).expect("catalogue");
+    for (code, at, token) in cases {
+        let english = verdict(&gate.at(at, &["--lang", "en", "--json", "check", token]));
+        assert_eq!(english["code"], code, "{english}");
+        let english = english["message"].as_str().expect("message").to_string();
+        for lang in townpass_i18n::codes() {
+            let out = gate.at(at, &["--lang", lang, "--json", "check", token]);
+            assert!(
+                String::from_utf8_lossy(&out.stderr).is_empty(),
+                "{lang}: no warning for a language on offer"
+            );
+            let v = verdict(&out);
+            assert_eq!(v["code"], code, "{lang}: {v}");
+            let message = v["message"].as_str().expect("message");
+            assert!(
+                !message.is_empty() && !message.contains('{') && !message.contains('$'),
+                "{lang} {code}: {message}"
+            );
+            if lang != "en" {
+                assert_ne!(message, english, "{lang} {code}: still English");
+            }
+            if code == "ok" && ["en", "bg"].contains(&lang) {
+                // The demo names its products in English and Bulgarian.
+                let name = if lang == "en" {
+                    "Bulgaria Heritage Pass 72 h"
+                } else {
+                    "Карта Културно наследство 72 часа"
+                };
+                assert!(catalogue.contains(name));
+                assert!(message.contains(name), "{lang}: {message}");
+            }
+        }
+    }
+}

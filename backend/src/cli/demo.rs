@@ -243,7 +243,9 @@ pub async fn seed_settled_month(
             store.insert_redemptions(&rows).await?;
         }
     }
-    // Partners paid in another currency: the month's (illustrative) rates, so that it closes.
+    // Partners paid in another currency: the month's (illustrative) rates, so that it closes;
+    // a rate someone recorded already is kept.
+    let recorded = store.rates(Some(&label)).await?;
     let mut rates = Vec::new();
     for partner in &catalogue.partners {
         for sale in &sold_in {
@@ -258,6 +260,11 @@ pub async fn seed_settled_month(
                 && !rates.iter().any(|r: &crate::settlement::rates::RateInput| {
                     (r.base, r.quote) == (input.base, input.quote)
                         || (r.base, r.quote) == (input.quote, input.base)
+                })
+                && !recorded.iter().any(|r| {
+                    let pair = (r.base.as_str(), r.quote.as_str());
+                    pair == (input.base.as_str(), input.quote.as_str())
+                        || pair == (input.quote.as_str(), input.base.as_str())
                 })
             {
                 rates.push(input);

@@ -3,7 +3,7 @@
 use townpass_core::catalog::{
     Limit, Names, Offer, OfferKind, Product, Town, Validity, Venue, pick,
 };
-use townpass_core::money::{Currency, Money};
+use townpass_core::money::Currency;
 
 use crate::i18n::{Arg, format, t, tf};
 
@@ -39,7 +39,7 @@ pub fn offer(lang: &str, o: &Offer, currency: Currency, main: Currency) -> Strin
             (_, Some(minor)) => tf(
                 lang,
                 "offer_discount_amount",
-                &[("amount", &Money::new(minor, currency).to_string())],
+                &[("amount", &amount(lang, minor, currency))],
             ),
             _ => tf(lang, "offer_discount_pct", &[("pct", "?")]),
         },
@@ -133,6 +133,36 @@ pub fn money(minor: i64, currency: &str) -> String {
         Ok(c) => townpass_core::money::Money::new(minor, c).to_string(),
         Err(_) => format!("{minor} {currency}"),
     }
+}
+
+/// An amount as `lang` writes it ("€12.34", "12,34 €", "1.230,00 ден."), from minor units and
+/// a stored currency code (shown raw if the code is not one).
+pub fn money_in(lang: &str, minor: i64, currency: &str) -> String {
+    match currency.parse::<Currency>() {
+        Ok(c) => amount(lang, minor, c),
+        Err(_) => format!("{minor} {currency}"),
+    }
+}
+
+/// An amount of `currency` as `lang` writes it.
+pub fn amount(lang: &str, minor: i64, currency: Currency) -> String {
+    townpass_i18n::numbers::money(lang, minor, currency.as_str(), currency.exponent())
+}
+
+/// A moment in `zone` as `lang` writes it: its date, a 24-hour time and the zone's abbreviation
+/// ("3 Dec 2026 16:50 CET", "03.12.2026 16:50 CET").
+pub fn local_time_in(lang: &str, unix: i64, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_second(unix)
+        .map(|ts| {
+            let z = ts.to_zoned(tz);
+            format!(
+                "{} {}",
+                townpass_i18n::numbers::date(lang, z.year(), z.month(), z.day()),
+                z.strftime("%H:%M %Z")
+            )
+        })
+        .unwrap_or_else(|_| unix.to_string())
 }
 
 pub fn local_time(unix: i64, zone: &str) -> String {

@@ -15,7 +15,7 @@ use crate::http::Shared;
 use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
 use crate::i18n::Arg;
-use crate::i18n::present::money;
+use crate::i18n::present::money_in;
 use crate::settlement::csv;
 use crate::settlement::labels::{line_label, names};
 use crate::store::{StatementLineRow, StoreError, VisitFilter};
@@ -178,7 +178,7 @@ pub async fn dashboard(
                         tr {
                             td { a href={ "/partner/statements/" (s.period) "/" (s.currency) } { (s.period) } }
                             td { (status_word(ctx.lang, &s.status)) }
-                            td.num { (money(s.amount_minor, &s.currency)) }
+                            td.num { (money_in(ctx.lang, s.amount_minor, &s.currency)) }
                         }
                     }
                 }
@@ -277,7 +277,7 @@ pub async fn visits(
             tbody {
                 @for v in &rows {
                     tr {
-                        td { (crate::i18n::present::local_time(v.scanned_at.div_euclid(1000), &v.venue_zone)) }
+                        td { (crate::i18n::present::local_time_in(ctx.lang, v.scanned_at.div_euclid(1000), &v.venue_zone)) }
                         td { (v.venue) }
                         td { (v.device) }
                         td { code { (v.serial) } }
@@ -314,7 +314,7 @@ pub async fn statements(State(state): State<Shared>, ctx: Ctx) -> Result<Respons
                         td { a href={ "/partner/statements/" (s.period) "/" (s.currency) } { (s.period) } }
                         td { (s.currency) }
                         td { (status_word(ctx.lang, &s.status)) }
-                        td.num { (money(s.amount_minor, &s.currency)) }
+                        td.num { (money_in(ctx.lang, s.amount_minor, &s.currency)) }
                     }
                 }
             }
@@ -383,7 +383,7 @@ async fn statement_page(
     let body = html! {
         (crate::http::web::outcome(&message))
         p { (ctx.t("statement_status")) " " strong { (status_word(ctx.lang, &status)) } }
-        p.total { (ctx.t("statement_total")) " " strong id="statement-total" data-minor=(total) { (money(total, currency)) } }
+        p.total { (ctx.t("statement_total")) " " strong id="statement-total" data-minor=(total) { (money_in(ctx.lang, total, currency)) } }
         @if let Some(p) = &payout {
             div #payout data-currency=(p.currency) data-minor=[p.amount_minor] data-rate=[p.rate.as_deref()] {
                 @for line in crate::settlement::rates::sentences(ctx.lang, period, currency, p) { p { (line) } }
@@ -400,7 +400,7 @@ async fn statement_page(
                     tr {
                         td { (line_label(ctx.lang, line, &products, &offers)) }
                         td.num { (line.items) }
-                        td.num { (money(line.amount_minor, currency)) }
+                        td.num { (money_in(ctx.lang, line.amount_minor, currency)) }
                         @if status == "closed" {
                             td {
                                 details.dispute {
@@ -428,7 +428,7 @@ async fn statement_page(
                         tr {
                             td { (d.line_key) }
                             td { (d.comment) }
-                            td { (d.status) @if let Some(c) = d.credit_minor { " (credit " (money(c, &d.currency)) ")" } }
+                            td { (d.status) @if let Some(c) = d.credit_minor { " (credit " (money_in(ctx.lang, c, &d.currency)) ")" } }
                             td { (d.answer.as_deref().unwrap_or("")) }
                         }
                     }
@@ -489,7 +489,7 @@ pub async fn pdf(
                         ("items", &l.items.to_string()),
                     ],
                 ),
-                money(l.amount_minor, &currency),
+                money_in(ctx.lang, l.amount_minor, &currency),
             )
         })
         .collect();
@@ -512,7 +512,10 @@ pub async fn pdf(
         ),
         &heading,
         &rows,
-        (&ctx.t("statement_pdf_total"), &money(total, &currency)),
+        (
+            &ctx.t("statement_pdf_total"),
+            &money_in(ctx.lang, total, &currency),
+        ),
         &after,
     )
     .map_err(|e| WebError::Internal(e.to_string()))?;

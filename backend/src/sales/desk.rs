@@ -8,7 +8,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use townpass_core::catalog::pick;
-use townpass_core::money::Money;
 
 use crate::http::Shared;
 use crate::http::forms::{CsrfForm, NoFields, trimmed};
@@ -35,6 +34,17 @@ pub async fn page(
     };
     let products = state.store.products_on_sale().await?;
     let categories = state.store.categories().await?;
+    // Every currency something is sold in, the main ones first.
+    let mut currencies: Vec<townpass_core::money::Currency> = Vec::new();
+    for c in products
+        .iter()
+        .map(|p| p.product.currency)
+        .chain(products.iter().flat_map(|p| p.product.currencies()))
+    {
+        if !currencies.contains(&c) {
+            currencies.push(c);
+        }
+    }
     let body = html! {
         h2 { (ctx.t("desk_find")) }
         form method="get" action="/desk" {
@@ -46,7 +56,7 @@ pub async fn page(
         @if let Some(order) = &found {
             section.card #found {
                 p { (ctx.t("order_code")) ": " span.code { (present::order_code(&order.public_id)) } }
-                p { (ctx.t("order_total")) ": " strong { (order.currency.parse().map(|c| Money::new(order.total_minor, c).to_string()).unwrap_or_default()) } }
+                p { (ctx.t("order_total")) ": " strong { (crate::i18n::present::money_in(ctx.lang, order.total_minor, &order.currency)) } }
                 p { (order.email.clone().unwrap_or_default()) }
                 @if order.status == "pending" {
                     form method="post" action={ "/desk/orders/" (order.public_id) "/paid" } {
@@ -68,6 +78,12 @@ pub async fn page(
             label for="category" { (ctx.t("pass_category")) }
             select id="category" name="category" {
                 @for c in &categories { option value=(c.code) { (pick(&c.name, lang)) } }
+            }
+            @if currencies.len() > 1 {
+                label for="currency" { (ctx.t("buy_currency")) }
+                select id="currency" name="currency" {
+                    @for c in &currencies { option value=(c) { (c) } }
+                }
             }
             label for="count" { (ctx.t("buy_quantity")) }
             input type="number" id="count" name="count" min="1" max="50" value="1";
@@ -143,6 +159,9 @@ pub struct SellForm {
     count: String,
     #[serde(default, deserialize_with = "trimmed")]
     email: String,
+    /// One the product is sold in; empty: its main one.
+    #[serde(default, deserialize_with = "trimmed")]
+    currency: String,
 }
 
 pub async fn sell(
@@ -173,7 +192,15 @@ pub async fn sell(
         channel: "desk",
         sales_point,
         payment_provider: "desk_cash".into(),
-        currency: None,
+        currency: if form.currency.is_empty() {
+            None
+        } else {
+            Some(
+                form.currency
+                    .parse()
+                    .map_err(|e: String| WebError::BadRequest(e))?,
+            )
+        },
     };
     let now = crate::store::now();
     let key = state

@@ -177,7 +177,7 @@ async fn render_confirmation(
         .await
         .map_err(|e| e.to_string())?;
     let currency: townpass_core::money::Currency = order.currency.parse()?;
-    let total = townpass_core::money::Money::new(order.total_minor, currency).to_string();
+    let total = crate::i18n::present::amount(&order.language, order.total_minor, currency);
     let pickup = crate::sales::payable_at_pickup(store, order, context.web_pay_at_pickup)
         .await
         .map_err(|e| e.to_string())?;

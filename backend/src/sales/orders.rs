@@ -6,7 +6,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
 use townpass_core::catalog::pick;
-use townpass_core::money::Money;
 use townpass_core::qr::QrMatrix;
 
 use crate::http::Shared;
@@ -53,7 +52,7 @@ pub async fn page(
                 .map(|refund| match refund.card {
                     Some((_, amount)) => ctx.tf(
                         "pass_refunded_card",
-                        &[("amount", &Money::new(amount, currency).to_string())],
+                        &[("amount", &present::amount(lang, amount, currency))],
                     ),
                     None => ctx.t("pass_refunded"),
                 })
@@ -71,7 +70,7 @@ pub async fn page(
         let since_first = first_use.map(|u| {
             let (venue, time) = (
                 present::name(&u.venue.name, lang),
-                present::local_time(u.scanned_at_ms.div_euclid(1000), zone),
+                present::local_time_in(lang, u.scanned_at_ms.div_euclid(1000), zone),
             );
             let (venue, time) = (Arg::Text(&venue), Arg::Text(&time));
             match &product.product.validity {
@@ -109,12 +108,12 @@ pub async fn page(
                             Some(end) => tr {
                                 th { (ctx.t("pass_valid_until")) }
                                 td.valid-until {
-                                    strong { (present::local_time(end, zone)) }
+                                    strong { (present::local_time_in(lang, end, zone)) }
                                     @if let Some(text) = &since_first { br; small { (text) } }
                                     @if end <= now { br; span.ended { (ctx.t("pass_ended")) } }
                                 }
                             },
-                            None => tr { th { (ctx.t("pass_expires")) } td { (present::local_time(pass.expires_at, zone)) } },
+                            None => tr { th { (ctx.t("pass_expires")) } td { (present::local_time_in(lang, pass.expires_at, zone)) } },
                         }
                         tr { th { (ctx.t("pass_serial")) } td.code { (pass.serial) } }
                         tr {
@@ -124,7 +123,7 @@ pub async fn page(
                                 @for u in &uses {
                                     div.use {
                                         (present::name(&u.venue.name, lang)) ", "
-                                        (present::local_time(u.scanned_at_ms.div_euclid(1000), zone))
+                                        (present::local_time_in(lang, u.scanned_at_ms.div_euclid(1000), zone))
                                     }
                                 }
                             }
@@ -191,14 +190,14 @@ pub async fn page(
     };
     let body = html! {
         p { (ctx.t("order_code")) ": " span.code #order-code { (present::order_code(&order.public_id)) } }
-        p { (ctx.t("order_total")) ": " strong { (Money::new(order.total_minor, currency).to_string()) } }
+        p { (ctx.t("order_total")) ": " strong { (present::amount(lang, order.total_minor, currency)) } }
         @match order.status.as_str() {
             "pending" => {
                 @if let Some(card) = &state.card {
                     section #card-pay hidden data-key=(card.config.publishable_key) data-paying=(ctx.t("card_paying")) data-not-paid=(ctx.t("card_not_paid")) data-declined=(ctx.t("card_declined")) data-throttled=(ctx.t("card_throttled")) {
                         h2 { (ctx.t("card_title")) }
                         div #card-element {}
-                        button #card-button type="button" { (ctx.tf("card_pay", &[("amount", &Money::new(order.total_minor, currency).to_string())])) }
+                        button #card-button type="button" { (ctx.tf("card_pay", &[("amount", &present::amount(lang, order.total_minor, currency))])) }
                         p #card-message role="status" {}
                     }
                 }
@@ -327,7 +326,7 @@ pub async fn pdf(
 
 /// "Updated 2026-12-03 10:15 CET", and the line order.js shows when the phone has no network.
 fn saved_note(ctx: &Ctx, now: i64, zone: &str) -> maud::Markup {
-    let time = present::local_time(now, zone);
+    let time = present::local_time_in(ctx.lang, now, zone);
     html! {
         p.updated #updated data-at=(now) { small { (ctx.tf("order_updated", &[("time", &time)])) } }
         p.error #offline hidden role="status" { (ctx.tf("order_offline", &[("time", &time)])) }
@@ -668,7 +667,10 @@ fn validity_now(
         Some(end) => crate::i18n::tf(
             lang,
             "gate_valid_until",
-            &[("time", &present::local_time(end, &product.time_zone))],
+            &[(
+                "time",
+                &present::local_time_in(lang, end, &product.time_zone),
+            )],
         ),
         None => present::validity(lang, product),
     }

@@ -171,7 +171,7 @@ pub async fn order_pdf(
             &format!(
                 "{}: {}",
                 t(lang, "pass_expires"),
-                present::local_time(pass.expires_at, &product.product.time_zone)
+                present::local_time_in(lang, pass.expires_at, &product.product.time_zone)
             ),
             12.0,
         );

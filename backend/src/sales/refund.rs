@@ -29,7 +29,7 @@ impl Revoked {
                 Some((id, amount, currency)) => format!(
                     "Pass {} was already revoked; {} refunded to the card now (refund {id}).",
                     self.serial,
-                    money(*amount, currency)
+                    crate::i18n::present::money(*amount, currency)
                 ),
                 None => format!(
                     "Pass {} was already revoked; it is marked refunded now (no card payment to refund: give the money back by hand).",
@@ -39,7 +39,7 @@ impl Revoked {
         }
         match &self.card_refund {
             Some((id, amount, currency)) => {
-                let money = money(*amount, currency);
+                let money = crate::i18n::present::money(*amount, currency);
                 format!(
                     "Pass {} revoked; {money} refunded to the card (refund {id}). Scanners refuse it after their next sync.",
                     self.serial
@@ -51,13 +51,6 @@ impl Revoked {
             ),
         }
     }
-}
-
-fn money(amount: i64, currency: &str) -> String {
-    currency
-        .parse::<townpass_core::money::Currency>()
-        .map(|c| townpass_core::money::Money::new(amount, c).to_string())
-        .unwrap_or_else(|_| format!("{amount} {currency}"))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use townpass_core::catalog::pick;
-use townpass_core::money::{Currency, Money};
+use townpass_core::money::Currency;
 
 use crate::http::Shared;
 use crate::http::web::{Ctx, WebError};
@@ -58,7 +58,7 @@ pub async fn index(
                 p { (present::name(&p.product.description, lang)) }
                 p.chips { @for t in present::town_names(lang, &rows) { span { (t) } } }
                 p { (present::validity(lang, &p.product)) }
-                p.price { (ctx.tf("from_price", &[("price", &Money::new(from, p.product.currency).to_string())])) }
+                p.price { (ctx.tf("from_price", &[("price", &present::amount(lang, from, p.product.currency))])) }
                 a.button href={ "/p/" (p.product.code) } { (ctx.t("buy_title")) }
             }
         });
@@ -181,6 +181,7 @@ async fn product_page(
         .filter_map(|c| prices.get(&c.code).map(|price| (c, *price)))
         .collect();
     let currencies = p.product.currencies();
+    let style = townpass_i18n::numbers::money_style(lang, currency.as_str());
     let picker = html! {
         @if currencies.len() > 1 {
             form.currency method="get" action={ "/p/" (p.product.code) } {
@@ -196,14 +197,15 @@ async fn product_page(
     };
     let form = html! {
         (picker)
-        form.buy method="post" action={ "/p/" (p.product.code) "/buy" } data-currency=(currency.to_string()) data-digits=(currency.exponent()) {
+        form.buy method="post" action={ "/p/" (p.product.code) "/buy" } data-currency=(currency.to_string()) data-digits=(currency.exponent())
+            data-decimal=(style.decimal) data-group=(style.group) data-prefix=(style.prefix) data-suffix=(style.suffix) {
             input type="hidden" name="currency" value=(currency);
             table {
                 tr { th { (ctx.t("prices_title")) } th {} th { (ctx.t("buy_quantity")) } }
                 @for (c, price) in &priced {
                     tr {
                         td { label for={ "qty_" (c.code) } { (pick(&c.name, lang)) } }
-                        td.price { (Money::new(*price, currency).to_string()) }
+                        td.price { (present::amount(lang, *price, currency)) }
                         @let qty = typed(&format!("qty_{}", c.code));
                         td { input type="number" id={ "qty_" (c.code) } name={ "qty_" (c.code) } min="0" max="50" inputmode="numeric" data-category=(c.code) data-price=(price) value=(if qty.is_empty() { "0" } else { qty.as_str() }); }
                     }

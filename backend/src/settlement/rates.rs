@@ -239,7 +239,10 @@ pub fn sentences(lang: &str, period: &str, statement_currency: &str, p: &Payout)
                 "payout_at",
                 &[
                     ("currency", &p.currency),
-                    ("amount", &crate::i18n::present::money(minor, &p.currency)),
+                    (
+                        "amount",
+                        &crate::i18n::present::money_in(lang, minor, &p.currency),
+                    ),
                     ("pair", pair),
                     ("rate", rate),
                     ("source", p.source.as_deref().unwrap_or("")),
