@@ -36,7 +36,16 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
         let page = app.get(&format!("/admin/settlement/{month}")).await;
         assert_eq!(page.status, 200);
         let text = page.text();
-        assert!(text.contains("closed"), "{text}");
+        assert!(text.contains("<strong>issued</strong>"), "{text}");
+        // The same month for an operator who reads German.
+        let de = app
+            .get(&format!("/admin/settlement/{month}?lang=de"))
+            .await
+            .text();
+        assert!(
+            de.contains("Summen") && de.contains("<td>ja</td>") && de.contains("Abrechnungen"),
+            "{de}"
+        );
         assert!(
             text.contains("<td>yes</td>") && !text.contains("<strong>NO</strong>"),
             "every currency balances: {text}"
@@ -243,5 +252,110 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
                 .expect("review");
         assert_eq!(review.as_deref(), Some("accepted"));
         assert_eq!(by.as_deref(), Some("admin:admin@demo.test"));
+    }
+}
+
+/// The exchange-rates page: the operator records a rate (in Macedonian here), pastes a rates
+/// file, deletes a typo; a bad pair or a bad file is refused with the reason (422) and records
+/// nothing; the closed month's rate cannot be recorded; partners and desks cannot see the page.
+#[tokio::test]
+async fn the_operator_records_imports_and_deletes_exchange_rates_in_the_browser() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let store = app.db.store.clone();
+        let month = app.with_settled_month().await;
+        app.add_user("desk@demo.test", "desk", Some("sofia-tic"), PASSWORD)
+            .await;
+        app.login("desk@demo.test", PASSWORD).await;
+        assert_eq!(app.get("/admin/rates").await.status, 403);
+        app.logout_locally();
+        app.add_user("admin@demo.test", "admin", None, PASSWORD)
+            .await;
+        app.login("admin@demo.test", PASSWORD).await;
+        let page = app.get("/admin/rates?lang=mk").await;
+        assert_eq!(page.status, 200);
+        assert!(page.text().contains("Девизни курсеви"), "{}", page.text());
+        let csrf = page.field("csrf").expect("csrf");
+        let post = |fields: Vec<(&'static str, String)>| {
+            let app = &app;
+            let csrf = csrf.clone();
+            async move {
+                let mut all: Vec<(&str, String)> = vec![("csrf", csrf)];
+                all.extend(fields);
+                let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_form("/admin/rates", &refs).await
+            }
+        };
+        let set = post(vec![
+            ("action", "set".into()),
+            ("period", "2099-10".into()),
+            ("pair", "eur/mkd".into()),
+            ("rate", "61.5000".into()),
+            ("source", "NBRM 2099-10-31".into()),
+        ])
+        .await;
+        assert_eq!(set.status, 200, "{}", set.text());
+        assert!(set.text().contains("1 EUR = 61.5000 MKD"), "{}", set.text());
+        let bad = post(vec![
+            ("action", "set".into()),
+            ("period", "2099-10".into()),
+            ("pair", "EUR/DIN".into()),
+            ("rate", "1".into()),
+            ("source", "x".into()),
+        ])
+        .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.text().contains("DIN"), "{}", bad.text());
+        let file = post(vec![
+            ("action", "import".into()),
+            (
+                "file",
+                "period,pair,rate,source\n2099-11,EUR/RSD,117.15,NBS\n2099-11,EUR/HUF,-3,MNB\n"
+                    .into(),
+            ),
+        ])
+        .await;
+        assert_eq!(file.status, 422);
+        assert!(file.text().contains("line 3"), "{}", file.text());
+        let file = post(vec![
+            ("action", "import".into()),
+            (
+                "file",
+                "period,pair,rate,source\n2099-11,EUR/RSD,117.15,NBS\n2099-11,EUR/HUF,395,MNB\n"
+                    .into(),
+            ),
+        ])
+        .await;
+        assert_eq!(file.status, 200, "{}", file.text());
+        let gone = post(vec![
+            ("action", "delete".into()),
+            ("period", "2099-11".into()),
+            ("pair", "EUR/HUF".into()),
+        ])
+        .await;
+        assert_eq!(gone.status, 200);
+        let closed = post(vec![
+            ("action", "set".into()),
+            ("period", month.clone()),
+            ("pair", "EUR/MKD".into()),
+            ("rate", "61".into()),
+            ("source", "late".into()),
+        ])
+        .await;
+        assert_eq!(closed.status, 422);
+        assert!(closed.text().contains("is closed"), "{}", closed.text());
+        let pairs: Vec<String> = store
+            .rates(None)
+            .await
+            .expect("rates")
+            .iter()
+            .map(|r| format!("{} {} {}", r.period, r.pair(), r.rate))
+            .collect();
+        assert_eq!(
+            pairs,
+            ["2099-11 EUR/RSD 117.15", "2099-10 EUR/MKD 61.5000"],
+            "{}",
+            app.db.kind
+        );
     }
 }

@@ -11,7 +11,8 @@ use maud::{Markup, html};
 use crate::http::Shared;
 use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
-use crate::i18n::present::money;
+use crate::i18n::present::{money, money_in};
+use crate::i18n::{t, tf};
 use crate::settlement::{self, Report};
 use crate::store::StoreError;
 
@@ -35,46 +36,43 @@ async fn render_index(
         .any(|j| j.status == "queued" || j.status == "running");
     let body = html! {
         @if let Some(m) = &message { p.error role="alert" { (m) } }
-        p { "A month's statements are drafts until the month is closed; a draft can be recomputed at any time. "
-            "Closing issues them: from then on the month never changes, and late uploads, reviewed flags, "
-            "refunds and accepted disputes land in the next open month as adjustment lines." }
-        p { a href="/admin/flags" { "Flagged redemptions waiting for review: " (flagged) } }
-        p { a href="/admin/rates" { "Exchange rates" } " for partners paid in another currency" }
+        p { (ctx.t("adm_settle_intro")) }
+        p { a href="/admin/flags" { (ctx.tf("adm_flagged_waiting", &[("n", &flagged.to_string())])) } }
+        p { a href="/admin/rates" { (ctx.t("adm_rates_link")) } " " (ctx.t("adm_rates_link_note")) }
         form method="post" action="/admin/settlement" {
             (ctx.csrf_field())
-            label for="period" { "Month (YYYY-MM)" }
+            label for="period" { (ctx.t("adm_month_label")) }
             input id="period" name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
-            button type="submit" name="action" value="draft" { "Compute draft" }
-            button type="submit" name="action" value="close" { "Close and issue" }
+            button type="submit" name="action" value="draft" { (ctx.t("adm_compute_draft")) }
+            button type="submit" name="action" value="close" { (ctx.t("adm_close_issue")) }
         }
         @if !jobs.is_empty() {
-            h2 { "Settlement runs" }
-            p { "A month is computed in the background; this page follows it"
-                @if busy { " and updates itself" } "." }
+            h2 { (ctx.t("adm_runs")) }
+            p { (ctx.t(if busy { "adm_runs_note_busy" } else { "adm_runs_note" })) }
             table {
-                thead { tr { th { "Month" } th { "What" } th { "Asked by" } th { "Progress" } } }
+                thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("adm_col_what")) } th { (ctx.t("adm_col_asked_by")) } th { (ctx.t("adm_col_progress")) } } }
                 tbody {
                     @for j in &jobs {
                         tr {
                             td { a href={ "/admin/settlement/" (j.period) } { (j.period) } }
-                            td { @if j.close_by.is_some() { "close and issue" } @else { "draft" } }
+                            td { (ctx.t(if j.close_by.is_some() { "adm_what_close" } else { "adm_what_draft" })) }
                             td { (j.requested_by.strip_prefix("admin:").unwrap_or(&j.requested_by)) }
-                            td { (job_progress(j)) }
+                            td { (job_progress(ctx.lang, j)) }
                         }
                     }
                 }
             }
         }
-        h2 { "Months" }
-        @if periods.is_empty() { p { "No month settled yet." } }
+        h2 { (ctx.t("adm_months")) }
+        @if periods.is_empty() { p { (ctx.t("adm_no_month")) } }
         @else {
             table {
-                thead { tr { th { "Month" } th { "Status" } th { "Closed by" } } }
+                thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("col_status")) } th { (ctx.t("adm_col_closed_by")) } } }
                 tbody {
                     @for p in &periods {
                         tr {
                             td { a href={ "/admin/settlement/" (p.period) } { (p.period) } }
-                            td { (p.status) }
+                            td { (status_word(ctx.lang, &p.status)) }
                             td { (p.closed_by.as_deref().unwrap_or("")) }
                         }
                     }
@@ -82,7 +80,7 @@ async fn render_index(
             }
         }
     };
-    let mut page = ctx.answer_page("Settlement", body, message.is_some());
+    let mut page = ctx.answer_page(&ctx.t("adm_settlement_title"), body, message.is_some());
     if busy {
         // Browsers reload the page by themselves while a run is queued or running.
         page.headers_mut().insert(
@@ -93,22 +91,34 @@ async fn render_index(
     Ok(page)
 }
 
+/// "Draft" or "issued", in `lang`.
+fn status_word(lang: &str, status: &str) -> String {
+    t(
+        lang,
+        if status == "closed" {
+            "status_issued"
+        } else {
+            "status_draft"
+        },
+    )
+}
+
 /// What a settlement run has done, in words, with a progress bar while it runs.
-fn job_progress(j: &crate::store::JobRow) -> Markup {
+fn job_progress(lang: &str, j: &crate::store::JobRow) -> Markup {
     html! {
         @match j.status.as_str() {
-            "queued" => { "waiting for a server to take it" }
+            "queued" => { (t(lang, "adm_job_queued")) }
             "running" => {
                 @if let Some(total) = j.passes_total.filter(|t| *t > 0) {
                     progress max=(total) value=(j.passes_read.min(total)) { (j.passes_read) " / " (total) }
-                    " " (j.passes_read.min(total)) " of about " (total) " passes read"
+                    " " (tf(lang, "adm_job_progress", &[("read", &j.passes_read.min(total).to_string()), ("total", &total.to_string())]))
                 } @else {
-                    "running: " (j.passes_read) " passes read"
+                    (tf(lang, "adm_job_running", &[("read", &j.passes_read.to_string())]))
                 }
-                @if j.attempts > 1 { " (attempt " (j.attempts) ")" }
+                @if j.attempts > 1 { " " (tf(lang, "adm_job_attempt", &[("n", &j.attempts.to_string())])) }
             }
-            "done" => { "done" }
-            _ => { span.error { "failed: " (j.error.as_deref().unwrap_or("unknown error")) } }
+            "done" => { (t(lang, "adm_job_done")) }
+            _ => { span.error { (tf(lang, "adm_job_failed", &[("error", j.error.as_deref().unwrap_or("?"))])) } }
         }
     }
 }
@@ -177,7 +187,7 @@ pub async fn month(
     let report = settlement::report(&state.store, &row).await?;
     let (products, offers) = names(&state.store).await?;
     Ok(ctx.page(
-        &format!("Settlement {period}"),
+        &ctx.tf("adm_settlement_month", &[("period", &period)]),
         month_body(ctx.lang, &report, &products, &offers, |party, currency| {
             format!("/admin/settlement/{period}/csv?party={party}&currency={currency}")
         }),
@@ -193,55 +203,54 @@ pub fn month_body(
     csv: impl Fn(&str, &str) -> String,
 ) -> Markup {
     html! {
-        p { "Status: " strong { (report.status) } }
-        h2 { "Totals" }
-        table {
-            thead { tr { th { "Currency" } th { "Gross" } th { "Refunds" } th { "Partners" } th { "Commissions" } th { "Operator fees" } th { "Breakage" } th { "Balanced" } } }
+        p { (t(lang, "statement_status")) " " strong { (status_word(lang, &report.status)) } }
+        h2 { (t(lang, "adm_totals")) }
+        div.scroll { table {
+            thead { tr { th { (t(lang, "col_currency")) } th { (t(lang, "adm_gross")) } th { (t(lang, "adm_refunds")) } th { (t(lang, "adm_partners")) } th { (t(lang, "adm_commissions")) } th { (t(lang, "adm_operator_fees")) } th { (t(lang, "adm_breakage")) } th { (t(lang, "adm_balanced")) } } }
             tbody {
                 @for (c, t) in &report.totals {
                     tr {
                         td { (c) }
-                        td.num { (money(t.gross_minor, c)) }
-                        td.num { (money(t.refunds_minor, c)) }
-                        td.num { (money(t.partner_payables_minor, c)) }
-                        td.num { (money(t.commissions_minor, c)) }
-                        td.num { (money(t.operator_fees_minor, c)) }
-                        td.num { (money(t.breakage_minor, c)) }
-                        td { @if t.balances() { "yes" } @else { strong { "NO" } } }
+                        td.num { (money_in(lang, t.gross_minor, c)) }
+                        td.num { (money_in(lang, t.refunds_minor, c)) }
+                        td.num { (money_in(lang, t.partner_payables_minor, c)) }
+                        td.num { (money_in(lang, t.commissions_minor, c)) }
+                        td.num { (money_in(lang, t.operator_fees_minor, c)) }
+                        td.num { (money_in(lang, t.breakage_minor, c)) }
+                        td { @if t.balances() { (crate::i18n::t(lang, "adm_yes")) } @else { strong { (crate::i18n::t(lang, "adm_no")) } } }
                     }
                 }
             }
-        }
-        h2 { "Statements" }
+        } }
+        h2 { (t(lang, "adm_statements")) }
         @for s in &report.statements {
             section.statement {
-                h3 { (s.party) " · " (money(s.amount_minor, &s.currency)) }
+                h3 { (s.party) " · " (money_in(lang, s.amount_minor, &s.currency)) }
                 @if let Some(p) = &s.payout {
                     @match (p.amount_minor, &p.pair, &p.rate) {
                         (Some(minor), Some(pair), Some(rate)) => {
-                            p.payout { "Paid in " (p.currency) ": " strong { (money(minor, &p.currency)) }
-                                " at " (pair) " " (rate) " (" (p.source.as_deref().unwrap_or("")) ")"
-                                @if !p.fixed { ", provisional until the month is closed" } }
+                            p.payout { (tf(lang, "adm_payout_at", &[("currency", &p.currency), ("amount", &money_in(lang, minor, &p.currency)), ("pair", pair), ("rate", rate), ("source", p.source.as_deref().unwrap_or(""))]))
+                                @if !p.fixed { " " (t(lang, "adm_payout_provisional")) } }
                         }
                         _ => {
-                            p.payout.error { "Paid in " (p.currency) ": no " (s.currency) "/" (p.currency) " rate recorded for "
-                                (report.period) " yet. " a href="/admin/rates" { "Record it" } " before closing the month." }
+                            p.payout.error { (tf(lang, "adm_payout_missing", &[("currency", &p.currency), ("pair", &format!("{}/{}", s.currency, p.currency)), ("period", &report.period)]))
+                                " " a href="/admin/rates" { (t(lang, "adm_payout_record")) } }
                         }
                     }
                 }
-                table {
-                    thead { tr { th { "Line" } th { "Items" } th { "Amount" } } }
+                div.scroll { table {
+                    thead { tr { th { (t(lang, "col_line")) } th.num { (t(lang, "col_items")) } th.num { (t(lang, "col_amount")) } } }
                     tbody {
                         @for line in &s.lines {
                             tr {
                                 td { (line_label(lang, line, products, offers)) }
                                 td.num { (line.items) }
-                                td.num { (money(line.amount_minor, &line.currency)) }
+                                td.num { (money_in(lang, line.amount_minor, &line.currency)) }
                             }
                         }
                     }
-                }
-                p { a href=(csv(&s.party, &s.currency)) download { "CSV of every visit behind this statement" } }
+                } }
+                p { a href=(csv(&s.party, &s.currency)) download { (t(lang, "statement_csv")) } }
             }
         }
     }
@@ -401,38 +410,36 @@ async fn render_rates(
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
         (crate::http::web::outcome(&message))
-        p { "A partner paid in another currency than a statement's (its payout currency in the catalogue) "
-            "is paid the statement's total converted at the month's rate. Closing a month stores the rate "
-            "with each statement and needs every rate it uses; a closed month's rates never change. "
-            "Rounding: " (super::rates::ROUNDING_RULE) "." }
-        h2 { "Record a rate" }
+        p { (ctx.t("adm_rates_intro")) }
+        p { (ctx.t("adm_rounding")) }
+        h2 { (ctx.t("adm_rates_record")) }
         form method="post" action="/admin/rates" {
             (ctx.csrf_field())
             input type="hidden" name="action" value="set";
-            label for="r-period" { "Month (YYYY-MM)" }
+            label for="r-period" { (ctx.t("adm_month_label")) }
             input #r-period name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
-            label for="r-pair" { "Pair (1 BASE = RATE QUOTE)" }
+            label for="r-pair" { (ctx.t("adm_rates_pair")) }
             input #r-pair name="pair" required placeholder="EUR/MKD" maxlength="7";
-            label for="r-rate" { "Rate" }
+            label for="r-rate" { (ctx.t("adm_rates_rate")) }
             input #r-rate name="rate" required inputmode="decimal" placeholder="61.5000" maxlength="20";
-            label for="r-source" { "Source" }
+            label for="r-source" { (ctx.t("adm_rates_source")) }
             input #r-source name="source" required placeholder="NBRM 2026-10-31" maxlength="200";
-            button type="submit" { "Record rate" }
+            button type="submit" { (ctx.t("adm_rates_submit")) }
         }
-        h2 { "Import a rates file" }
+        h2 { (ctx.t("adm_rates_import")) }
         form method="post" action="/admin/rates" {
             (ctx.csrf_field())
             input type="hidden" name="action" value="import";
-            label for="r-file" { "CSV with the header period,pair,rate,source: all rows are recorded, or none" }
+            label for="r-file" { (ctx.t("adm_rates_file")) }
             textarea #r-file name="file" rows="6" required maxlength="100000"
                 placeholder="period,pair,rate,source\n2026-10,EUR/MKD,61.5000,NBRM 2026-10-31" {}
-            button type="submit" { "Import" }
+            button type="submit" { (ctx.t("adm_rates_import_submit")) }
         }
-        h2 { "Recorded rates" }
-        @if rates.is_empty() { p { "No rate recorded yet." } }
+        h2 { (ctx.t("adm_rates_recorded")) }
+        @if rates.is_empty() { p { (ctx.t("adm_rates_none")) } }
         @else {
             div.scroll { table #rates {
-                thead { tr { th { "Month" } th { "Pair" } th.num { "Rate" } th { "Source" } th { "Recorded by" } th { "" } } }
+                thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("adm_rates_pair")) } th.num { (ctx.t("adm_rates_rate")) } th { (ctx.t("adm_rates_source")) } th { (ctx.t("adm_rates_by")) } th { "" } } }
                 tbody {
                     @for r in &rates {
                         tr {
@@ -442,14 +449,14 @@ async fn render_rates(
                             td { (r.source) }
                             td { (r.set_by.strip_prefix("admin:").unwrap_or(&r.set_by)) " · " (crate::i18n::present::local_time(r.set_at, "UTC")) }
                             td {
-                                @if closed.contains(&r.period) { "closed: used for its statements" }
+                                @if closed.contains(&r.period) { (ctx.t("adm_rates_closed")) }
                                 @else {
                                     form method="post" action="/admin/rates" {
                                         (ctx.csrf_field())
                                         input type="hidden" name="action" value="delete";
                                         input type="hidden" name="period" value=(r.period);
                                         input type="hidden" name="pair" value=(r.pair());
-                                        button.secondary type="submit" { "Delete" }
+                                        button.secondary type="submit" { (ctx.t("adm_rates_delete")) }
                                     }
                                 }
                             }
@@ -459,7 +466,7 @@ async fn render_rates(
             } }
         }
     };
-    Ok(ctx.answer_page("Exchange rates", body, failed))
+    Ok(ctx.answer_page(&ctx.t("adm_rates_title"), body, failed))
 }
 
 #[derive(Debug, serde::Deserialize)]

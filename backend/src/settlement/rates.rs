@@ -21,8 +21,8 @@ pub fn parse_pair(text: &str) -> Result<(Currency, Currency), String> {
             "'{text}' is not a currency pair: write BASE/QUOTE, e.g. EUR/MKD (1 EUR = RATE MKD)"
         )
     })?;
-    let base: Currency = base.trim().parse()?;
-    let quote: Currency = quote.trim().parse()?;
+    let base: Currency = base.trim().to_ascii_uppercase().parse()?;
+    let quote: Currency = quote.trim().to_ascii_uppercase().parse()?;
     if base == quote {
         return Err(format!("'{text}' pairs a currency with itself"));
     }
