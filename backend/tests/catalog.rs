@@ -232,6 +232,28 @@ async fn catalog_apply_refuses_unknown_currencies_missing_amounts_and_missing_tr
         );
         assert_eq!(problems.len(), 5, "4 offers and the price list: {text}");
 
+        // An offer without a currency of its own is in each product's main currency: amounts_in
+        // for one of those would be read as nothing (the osogovo-day ticket is in MKD).
+        let region = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../catalog/south-morava-osogovo.toml"
+        ))
+        .expect("the second region");
+        let vague = region.replacen(
+            "code = \"sv-joakim-museum-entry\"\nvenue = \"sv-joakim-osogovski\"\nkind = \"entry\"\nlimit = \"once\"\ncurrency = \"EUR\"\n",
+            "code = \"sv-joakim-museum-entry\"\nvenue = \"sv-joakim-osogovski\"\nkind = \"entry\"\nlimit = \"once\"\n",
+            1,
+        );
+        assert_ne!(vague, region);
+        let err = catalog::apply(&db.store, &vague, NOW)
+            .await
+            .expect_err("vague offer");
+        assert!(
+            err.to_string()
+                .contains("offer 'sv-joakim-museum-entry': amounts_in.MKD repeats the currency of its plain amounts"),
+            "{err}"
+        );
+
         let required = demo_catalogue().replace(
             "email = \"office@heritagepass.example\"",
             "email = \"office@heritagepass.example\"\nlanguages = [\"en\", \"bg\", \"mk\", \"xx\"]",

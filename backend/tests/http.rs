@@ -1524,3 +1524,136 @@ async fn the_shop_cannot_be_used_to_flood_a_mailbox_with_order_confirmations() {
         assert!(burst.iter().all(|r| r.status == 303 || r.status == 429));
     }
 }
+
+/// Every page a person reads, in every language on offer: the shop, a product, an order and its
+/// gate view, the login, the web scanner, the desk, the partner's dashboard, visits, statements and
+/// one statement, and the operator's home, settlement, a month, exchange rates, flags, disputes and
+/// consortium pages. Each answers 200, says its language, and shows that language's words (the
+/// key words of the page as that language's file has them).
+#[tokio::test]
+async fn every_page_speaks_every_language() {
+    let db = TestDb::sqlite().await;
+    let app = TestApp::start(db).await;
+    let month = app.with_settled_month().await;
+    let order: String = sqlx::query_scalar(
+        "SELECT public_id FROM orders WHERE paid_at IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.store.pool())
+    .await
+    .expect("a paid order");
+    let password = "a password for every language";
+    app.add_user("admin@lang.test", "admin", None, password)
+        .await;
+    app.add_user("desk@lang.test", "desk", Some("sofia-tic"), password)
+        .await;
+    let hash = townpass::accounts::hash_password(password).expect("hash");
+    app.db
+        .store
+        .upsert_user(
+            &townpass::store::NewUser {
+                email: "partner@lang.test",
+                name: "NIM",
+                password_hash: &hash,
+                role: "partner",
+                sales_point: None,
+                partner: Some("nim"),
+            },
+            0,
+        )
+        .await
+        .expect("partner");
+    let escaped = |s: String| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let pages: Vec<(Option<&str>, String, &str)> = vec![
+        (None, "/".into(), "shop_title"),
+        (None, "/p/bulgaria-72h".into(), "buy_title"),
+        (None, format!("/o/{order}"), "order_title"),
+        (None, format!("/o/{order}/gate"), "gate_title"),
+        (None, "/login".into(), "login_title"),
+        (None, "/scan".into(), "scan_title"),
+        (Some("desk@lang.test"), "/desk".into(), "desk_title"),
+        (Some("partner@lang.test"), "/partner".into(), "portal_title"),
+        (
+            Some("partner@lang.test"),
+            "/partner/visits".into(),
+            "visits_title",
+        ),
+        (
+            Some("partner@lang.test"),
+            "/partner/statements".into(),
+            "portal_statements",
+        ),
+        (
+            Some("partner@lang.test"),
+            format!("/partner/statements/{month}/EUR"),
+            "statement_total",
+        ),
+        (Some("admin@lang.test"), "/admin".into(), "adm_revoke_title"),
+        (
+            Some("admin@lang.test"),
+            "/admin/settlement".into(),
+            "adm_compute_draft",
+        ),
+        (
+            Some("admin@lang.test"),
+            format!("/admin/settlement/{month}"),
+            "adm_totals",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/rates".into(),
+            "adm_rates_record",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/flags".into(),
+            "adm_audit_title",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/disputes".into(),
+            "adm_disputes_intro",
+        ),
+        (
+            Some("admin@lang.test"),
+            format!("/admin/consortium?period={month}"),
+            "adm_cons_works",
+        ),
+    ];
+    let mut who: Option<&str> = None;
+    for (user, path, key) in &pages {
+        if *user != who {
+            app.logout_locally();
+            if let Some(email) = user {
+                app.login(email, password).await;
+            }
+            who = *user;
+        }
+        for (lang, _) in townpass::i18n::languages() {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let page = app.get(&format!("{path}{sep}lang={lang}")).await;
+            assert_eq!(page.status, 200, "{path} in {lang}");
+            let text = page.text();
+            assert!(
+                text.contains(&format!("<html lang=\"{lang}\"")),
+                "{path} in {lang}: the page says its language"
+            );
+            let words = escaped(townpass::i18n::t(lang, key));
+            assert!(
+                text.contains(&words),
+                "{path} in {lang}: {key} should read {words:?}"
+            );
+            if lang != "en" {
+                let english = escaped(townpass::i18n::t("en", key));
+                assert!(
+                    !text.contains(&english) || english == words,
+                    "{path} in {lang}: still English ({english:?})"
+                );
+            }
+        }
+    }
+}

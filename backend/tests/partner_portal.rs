@@ -532,7 +532,7 @@ async fn a_partner_paid_in_denars_reads_its_payout_at_the_months_rate_everywhere
         assert!(
             text.contains("Ви се исплаќа во MKD")
                 && text.contains(&shown)
-                && text.contains("EUR/MKD 61.4950 (NBRM end of month)")
+                && text.contains("EUR/MKD 61,4950 (NBRM end of month)")
                 && !text.contains("Привремено"),
             "{}: {text}",
             app.db.kind

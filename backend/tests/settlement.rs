@@ -583,9 +583,10 @@ async fn a_partner_paid_in_denars_gets_its_euro_and_dinar_statements_converted_a
                 .expect_err("rates missing");
         let text = refused.to_string();
         assert!(
-            text.contains("EUR/MKD")
-                && text.contains("RSD/MKD")
-                && text.contains("partner:museum-b"),
+            text.contains("EUR/MKD (partner:museum-b)")
+                && text.contains("RSD/MKD (partner:museum-b)")
+                && text.contains("RSD/EUR (partner:museum-a)")
+                && text.matches("RSD/MKD").count() == 1,
             "{}: {text}",
             db.kind
         );
@@ -702,6 +703,30 @@ async fn a_partner_paid_in_denars_gets_its_euro_and_dinar_statements_converted_a
             serde_json::to_string(&report_now.statements).unwrap(),
             serde_json::to_string(&closed.statements).unwrap()
         );
+        // The partner's currency changes later: the closed month still shows what it paid.
+        townpass::catalog::apply(store, CATALOGUE, at("2026-11-05 10:00"))
+            .await
+            .expect("museum B paid in euros from now on");
+        let after_change =
+            settlement::report(store, &store.period("2026-10").await.unwrap().unwrap())
+                .await
+                .expect("report");
+        assert_eq!(
+            serde_json::to_string(&after_change.statements).unwrap(),
+            serde_json::to_string(&closed.statements).unwrap(),
+            "{}",
+            db.kind
+        );
+        // One direction per pair and month.
+        let both = [
+            rate("2026-11", "MKD/EUR", "0.0163", "x"),
+            rate("2026-11", "EUR/MKD", "61.5", "y"),
+        ];
+        let err = store
+            .set_rates(&[both[0].as_new(), both[1].as_new()], "t", 0)
+            .await
+            .expect_err("both directions");
+        assert!(err.to_string().contains("one direction per pair"), "{err}");
         // A later month's rate is still free to record.
         store
             .set_rates(

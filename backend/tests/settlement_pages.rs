@@ -109,6 +109,23 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
             "{}",
             refused.text()
         );
+        // The refusal in the operator's language.
+        let refused_de = app
+            .post_form(
+                "/admin/settlement?lang=de",
+                &[
+                    ("csrf", &csrf),
+                    ("period", &this_month),
+                    ("action", "close"),
+                ],
+            )
+            .await;
+        assert_eq!(refused_de.status, 422);
+        assert!(
+            refused_de.text().contains("ist noch nicht vorbei"),
+            "{}",
+            refused_de.text()
+        );
         let bad = app
             .post_form(
                 "/admin/settlement",
@@ -283,7 +300,7 @@ async fn the_operator_records_imports_and_deletes_exchange_rates_in_the_browser(
                 let mut all: Vec<(&str, String)> = vec![("csrf", csrf)];
                 all.extend(fields);
                 let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                app.post_form("/admin/rates", &refs).await
+                app.post_form("/admin/rates?lang=mk", &refs).await
             }
         };
         let set = post(vec![
@@ -295,7 +312,11 @@ async fn the_operator_records_imports_and_deletes_exchange_rates_in_the_browser(
         ])
         .await;
         assert_eq!(set.status, 200, "{}", set.text());
-        assert!(set.text().contains("1 EUR = 61.5000 MKD"), "{}", set.text());
+        assert!(
+            set.text().contains("1 EUR = 61,5000 MKD е запишан"),
+            "{}",
+            set.text()
+        );
         let bad = post(vec![
             ("action", "set".into()),
             ("period", "2099-10".into()),
@@ -316,7 +337,7 @@ async fn the_operator_records_imports_and_deletes_exchange_rates_in_the_browser(
         ])
         .await;
         assert_eq!(file.status, 422);
-        assert!(file.text().contains("line 3"), "{}", file.text());
+        assert!(file.text().contains("ред 3"), "{}", file.text());
         let file = post(vec![
             ("action", "import".into()),
             (
@@ -343,7 +364,7 @@ async fn the_operator_records_imports_and_deletes_exchange_rates_in_the_browser(
         ])
         .await;
         assert_eq!(closed.status, 422);
-        assert!(closed.text().contains("is closed"), "{}", closed.text());
+        assert!(closed.text().contains("е затворен"), "{}", closed.text());
         let pairs: Vec<String> = store
             .rates(None)
             .await

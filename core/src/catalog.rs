@@ -753,6 +753,53 @@ impl Catalogue {
                 errors.push(format!("sales point '{}': unknown town '{t}'", s.code));
             }
         }
+        // An offer whose plain amounts have no currency of their own takes each product's main
+        // currency: products with different main currencies would read the same numbers as
+        // different money.
+        for o in self
+            .offers
+            .iter()
+            .filter(|o| o.has_amounts() && o.currency.is_none())
+        {
+            let including: Vec<&Product> = self
+                .products
+                .iter()
+                .filter(|p| p.offers.contains(&o.code))
+                .collect();
+            let mains: BTreeSet<Currency> = including.iter().map(|p| p.currency).collect();
+            // Where the numbers are money (a visit's reimbursement, a fixed discount shown to
+            // visitors) they must be in one currency; rack rates alone only weigh a pool.
+            let paid_in: BTreeSet<Currency> = including
+                .iter()
+                .filter(|p| p.revenue.model == RevenueModel::PerVisit || o.discount_minor.is_some())
+                .map(|p| p.currency)
+                .collect();
+            if paid_in.len() > 1 {
+                errors.push(format!(
+                    "offer '{}': the products that pay its amounts are in {}, so say which currency its reimbursement and discount are in (currency = \"...\")",
+                    o.code,
+                    paid_in.iter().map(Currency::to_string).collect::<Vec<_>>().join(" and ")
+                ));
+            }
+            for main in &mains {
+                if o.amounts_in.contains_key(main) {
+                    errors.push(format!(
+                        "offer '{}': amounts_in.{main} repeats the currency of its plain amounts (without currency = they are in {main}): set currency or drop amounts_in.{main}",
+                        o.code
+                    ));
+                }
+            }
+        }
+        for o in &self.offers {
+            if let Some(c) = o.currency
+                && o.amounts_in.contains_key(&c)
+            {
+                errors.push(format!(
+                    "offer '{}': amounts_in.{c} repeats its plain amounts, which are in {c}",
+                    o.code
+                ));
+            }
+        }
         // A problem found through two products is named once.
         let mut seen = BTreeSet::new();
         errors.retain(|e| seen.insert(e.clone()));

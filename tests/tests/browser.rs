@@ -344,6 +344,13 @@ fn the_shop_speaks_every_language_with_its_own_currency_and_number_format() {
             "{lang}: the running total {shown:?} should read {total:?}"
         );
     }
+    // A currency the pass is not sold in is refused in words, not swapped for another.
+    browser.goto(&format!("{}/p/route-72h?lang=de&currency=HUF", server.url));
+    let refused = browser.text("p.error");
+    assert!(
+        refused.contains("nicht in HUF verkauft") && refused.contains("EUR, MKD, RSD"),
+        "{refused}"
+    );
     // Asked for explicitly, a currency the pass is sold in wins over the language's.
     browser.goto(&format!("{}/p/route-72h?lang=mk&currency=RSD", server.url));
     assert_eq!(

@@ -339,13 +339,16 @@ fn exchange_rates_are_recorded_checked_and_frozen_with_their_month() {
     for (args, says) in [
         (
             ["2099-10", "EUR/DIN", "1.5", "x"],
-            "'DIN' is not an ISO 4217 currency code",
+            "'DIN' is not an ISO 4217 currency",
         ),
         (["2099-13", "EUR/MKD", "1.5", "x"], "not a month"),
         (["2099-10", "EUR/EUR", "1.5", "x"], "with itself"),
-        (["2099-10", "EUR/MKD", "0", "x"], "more than 0"),
+        (["2099-10", "EUR/MKD", "0", "x"], "not an exchange rate"),
         (["2099-10", "EUR/MKD", "61,5", "x"], "not an exchange rate"),
-        (["2099-10", "EUR/MKD", "61.5", " "], "--source"),
+        (
+            ["2099-10", "EUR/MKD", "61.5", " "],
+            "say where the rate is from",
+        ),
     ] {
         let out = data.townpass(&[
             "rates", "set", "--period", args[0], "--pair", args[1], "--rate", args[2], "--source",
@@ -397,6 +400,13 @@ fn exchange_rates_are_recorded_checked_and_frozen_with_their_month() {
             ("2099-10".into(), "EUR/MKD".into(), "61.5000".into()),
         ]
     );
+    // One direction per pair and month: MKD/EUR next to EUR/MKD is refused.
+    let opposite = data.townpass(&[
+        "rates", "set", "--period", "2099-10", "--pair", "MKD/EUR", "--rate", "0.0163", "--source",
+        "x",
+    ]);
+    assert_eq!(opposite.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&opposite.stderr).contains("one direction per pair"));
     let deleted = data.townpass(&[
         "rates", "delete", "--period", "2099-11", "--pair", "EUR/HUF",
     ]);

@@ -39,66 +39,63 @@ async fn render(
     let body = html! {
         (crate::http::web::outcome(&message))
         @if let Some(shown) = shown { (shown) }
-        p { a href="/admin/settlement" { "Settlement: statements per month" } " · " a href="/admin/flags" { "Flagged redemptions and the audit log" } " · " a href="/admin/disputes" { "Disputes" } " · " a href="/admin/consortium" { "Consortium figures" } " · " a href="/admin/rates" { "Exchange rates" } }
-        h2 { "Revoke a pass" }
-        p { "Refund, loss or fraud: scanners refuse the pass after their next sync. A pass revoked before without a refund can be refunded here later." }
+        p { a href="/admin/settlement" { (ctx.t("adm_link_settlement")) } " · " a href="/admin/flags" { (ctx.t("adm_link_flags")) } " · " a href="/admin/disputes" { (ctx.t("adm_link_disputes")) } " · " a href="/admin/consortium" { (ctx.t("adm_link_consortium")) } " · " a href="/admin/rates" { (ctx.t("adm_rates_link")) } }
+        h2 { (ctx.t("adm_revoke_title")) }
+        p { (ctx.t("adm_revoke_intro")) }
         form method="post" action="/admin/revoke" {
             (ctx.csrf_field())
-            label for="serial" { "Pass number (16 hex digits)" }
+            label for="serial" { (ctx.t("adm_pass_number")) }
             input id="serial" name="serial" required pattern="[0-9a-fA-F]{16}" autocomplete="off";
-            label for="reason" { "Reason" }
+            label for="reason" { (ctx.t("adm_reason")) }
             input id="reason" name="reason" required;
-            label { input type="checkbox" name="refund" value="on"; " Refund this pass: its price goes back to the buyer's card now if it was paid by card (if the refund fails, nothing changes); for a desk payment, give the money back at the desk. Nobody is paid for a refunded pass." }
-            button type="submit" { "Revoke" }
+            label { input type="checkbox" name="refund" value="on"; " " (ctx.t("adm_refund_check")) }
+            button type="submit" { (ctx.t("adm_revoke_submit")) }
         }
-        h2 { "Venue devices" }
-        p { "A one-time enrolment code, valid 24 hours, for a scanner at a venue: on the device run "
-            code { "townpass-scan enroll --server URL --code CODE" } "." }
+        h2 { (ctx.t("adm_devices_title")) }
+        p { (ctx.t("adm_devices_intro")) " " code { "townpass-scan enroll --server URL --code CODE" } }
         form method="post" action="/admin/devices" {
             (ctx.csrf_field())
-            label for="venue" { "Venue" }
+            label for="venue" { (ctx.t("adm_venue")) }
             select id="venue" name="venue" {
                 @for v in &venues { option value=(v.code) { (crate::i18n::present::name(&v.name, ctx.lang)) } }
             }
-            label for="device-name" { "Device name (e.g. Gate 2)" }
+            label for="device-name" { (ctx.t("adm_device_name")) }
             input id="device-name" name="name" required maxlength="60";
-            button type="submit" { "Make an enrolment code" }
+            button type="submit" { (ctx.t("adm_device_submit")) }
         }
-        table {
-            tr { th { "venue" } th { "device" } th { "status" } th { "last seen" } th { "clock offset" } th { "no internet?" } }
+        div.scroll { table {
+            tr { th { (ctx.t("adm_venue")) } th { (ctx.t("adm_col_device")) } th { (ctx.t("col_status")) } th { (ctx.t("adm_col_last_seen")) } th { (ctx.t("adm_col_clock")) } th { (ctx.t("adm_col_offline")) } }
             @for d in &devices {
                 tr { td { (d.venue) } td { (d.name) } td { (d.status) }
-                     td { (d.last_seen_at.map(|t| crate::i18n::present::local_time(t, "UTC")).unwrap_or_else(|| "never".into())) }
+                     td { (d.last_seen_at.map(|t| crate::i18n::present::local_time_in(ctx.lang, t, "UTC")).unwrap_or_else(|| ctx.t("adm_never"))) }
                      td { (d.clock_offset_ms.map(|o| format!("{:+.1} s", o as f64 / 1000.0)).unwrap_or_default()) }
-                     td { @if d.status == "active" { a href={ "/admin/devices/" (d.id) "/bundle" } download { "bundle file" } } } }
+                     td { @if d.status == "active" { a href={ "/admin/devices/" (d.id) "/bundle" } download { (ctx.t("adm_bundle_file")) } } } }
             }
-        }
-        h3 { "Redemptions by file" }
-        p { "For a venue with no internet: load the file written by " code { "townpass-scan export FILE" }
-            ". It is checked like an online upload; loading it twice adds nothing. Then give the device its "
-            "bundle file (above) for " code { "townpass-scan import FILE" } "." }
+        } }
+        h3 { (ctx.t("adm_by_file_title")) }
+        p { (ctx.t("adm_by_file_intro")) }
         form #import-form method="post" action="/admin/devices/import" data-csrf=(ctx.csrf.as_deref().unwrap_or("")) {
-            label for="import-file" { "Redemptions file" }
+            label for="import-file" { (ctx.t("adm_file_label")) }
             input #import-file type="file" accept=".json,application/json" required;
-            button type="submit" { "Load redemptions" }
+            button type="submit" { (ctx.t("adm_file_submit")) }
             p #import-result role="status" {}
         }
         script { (maud::PreEscaped(IMPORT_SCRIPT)) }
-        h2 { "Issuer keys" }
-        table {
-            tr { th { "kid" } th { "status" } th { "passes valid until" } }
+        h2 { (ctx.t("adm_keys_title")) }
+        div.scroll { table {
+            tr { th { (ctx.t("adm_col_key")) } th { (ctx.t("col_status")) } th { (ctx.t("adm_col_valid_until")) } }
             @for k in &keys {
                 tr { td.code { (k.kid) } td { (k.status) }
-                     td { (k.last_pass_expires_at.map(|t| crate::i18n::present::local_time(t, "UTC")).unwrap_or_else(|| "-".into())) } }
+                     td { (k.last_pass_expires_at.map(|t| crate::i18n::present::local_time_in(ctx.lang, t, "UTC")).unwrap_or_else(|| "-".into())) } }
             }
-        }
-        h2 { "Mail" }
-        p { (outbox.len()) " messages, " (waiting) " waiting" }
+        } }
+        h2 { (ctx.t("adm_mail_title")) }
+        p { (ctx.tf("adm_mail_count", &[("total", &outbox.len().to_string()), ("waiting", &waiting.to_string())])) }
         @for m in failing {
-            p.note { (m.recipient) ": " (m.attempts) " attempts, last error: " (m.last_error.clone().unwrap_or_default()) }
+            p.note { (ctx.tf("adm_mail_failing", &[("to", &m.recipient), ("n", &m.attempts.to_string()), ("error", &m.last_error.clone().unwrap_or_default())])) }
         }
     };
-    Ok(ctx.page("Operator", body))
+    Ok(ctx.page(&ctx.t("adm_home_title"), body))
 }
 
 /// Sends the chosen file as the request body (no multipart parser on the server) with the

@@ -276,7 +276,8 @@ pub async fn seed_settled_month(
     match settlement::settle(store, &label, now.max(month.ends_at), Some("demo"), &|_| {}).await {
         Ok(_) => {}
         // A currency without a demo rate: the month stays a draft, its statements to read.
-        Err(StoreError::Conflict(why)) => {
+        Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+            let why = e.to_string();
             tracing::warn!(%why, "the demo's month stays a draft");
             settlement::settle(store, &label, now.max(month.ends_at), None, &|_| {}).await?;
         }
@@ -375,7 +376,12 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         .await
         .context("seeding last month's settlement")?;
     let settled_note = match settled {
-        Some(month) => format!("{month} (seeded and closed now)"),
+        Some(month) => match store.period(&month).await?.map(|p| p.status) {
+            Some(status) if status == "closed" => format!("{month} (seeded and closed now)"),
+            _ => format!(
+                "{month} (seeded; left a draft: a partner's currency has no demo rate, record one with townpass rates set)"
+            ),
+        },
         None => "see the admin page".to_string(),
     };
     let mut codes = Vec::new();

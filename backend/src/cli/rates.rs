@@ -82,7 +82,8 @@ pub async fn run(s: &StoreArgs, cmd: RatesCommand) -> anyhow::Result<u8> {
                     );
                     Ok(EXIT_OK)
                 }
-                Err(StoreError::Conflict(m)) => {
+                Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                    let m = e.to_string();
                     eprintln!("townpass rates set: {m}");
                     Ok(EXIT_REFUSED)
                 }
@@ -100,7 +101,7 @@ pub async fn run(s: &StoreArgs, cmd: RatesCommand) -> anyhow::Result<u8> {
                     return Ok(EXIT_USAGE);
                 }
             };
-            let rates = match crate::settlement::rates::parse_file(&text) {
+            let rates = match crate::settlement::rates::parse_file(&text, "en") {
                 Ok(r) => r,
                 Err(errors) => {
                     eprintln!(
@@ -118,7 +119,8 @@ pub async fn run(s: &StoreArgs, cmd: RatesCommand) -> anyhow::Result<u8> {
                     println!("{} rate(s) recorded", rates.len());
                     Ok(EXIT_OK)
                 }
-                Err(StoreError::Conflict(m)) => {
+                Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                    let m = e.to_string();
                     eprintln!("townpass rates import: {m}; nothing was recorded");
                     Ok(EXIT_REFUSED)
                 }
@@ -177,7 +179,8 @@ pub async fn run(s: &StoreArgs, cmd: RatesCommand) -> anyhow::Result<u8> {
                     );
                     Ok(EXIT_REFUSED)
                 }
-                Err(StoreError::Conflict(m)) => {
+                Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                    let m = e.to_string();
                     eprintln!("townpass rates delete: {m}");
                     Ok(EXIT_REFUSED)
                 }

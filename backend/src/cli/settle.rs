@@ -51,7 +51,8 @@ pub async fn run(s: &StoreArgs, args: SettleArgs) -> anyhow::Result<u8> {
     bar.finish_and_clear();
     let report = match result {
         Ok(report) => report,
-        Err(crate::store::StoreError::Conflict(message)) => {
+        Err(e @ (crate::store::StoreError::Conflict(_) | crate::store::StoreError::Refused(_))) => {
+            let message = e.to_string();
             eprintln!("townpass settle: {message}");
             return Ok(EXIT_REFUSED);
         }
@@ -141,7 +142,8 @@ async fn queue(store: &crate::store::Store, args: &SettleArgs) -> anyhow::Result
             "settlement of {} queued as job {}: a running server takes it; follow it on /admin/settlement",
             job.period, job.id
         ),
-        Err(crate::store::StoreError::Conflict(message)) => {
+        Err(e @ (crate::store::StoreError::Conflict(_) | crate::store::StoreError::Refused(_))) => {
+            let message = e.to_string();
             eprintln!("townpass settle: {message}");
             return Ok(EXIT_REFUSED);
         }

@@ -155,8 +155,8 @@ pub struct OrderBody {
     #[serde(default)]
     pub language: Option<String>,
     /// The currency of the order (ISO 4217), one every product in it is sold in (see
-    /// `prices_in`); default: the first product's main currency. Another is a 422
-    /// `not_in_currency`.
+    /// `prices_in`); default: the first product's main currency. A code that is not ISO 4217 is a
+    /// 422 `unknown_currency`; one a product is not sold in, a 422 `not_in_currency`.
     #[serde(default)]
     pub currency: Option<String>,
 }
@@ -287,7 +287,7 @@ pub async fn create_order(
     };
     let currency = match body.currency.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(code) => Some(code.parse().map_err(|e: String| {
+        Some(code) => Some(code.to_ascii_uppercase().parse().map_err(|e: String| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_currency",

@@ -40,12 +40,13 @@ pub async fn index(
         {
             continue;
         }
-        // "From" is what an adult pays (the price most people see first), else the lowest.
-        let from = p
-            .product
-            .prices
+        // "From" is what an adult pays (the price most people see first), else the lowest, in
+        // the currency the product page starts with.
+        let shown_in = chosen_currency(lang, &p.product, None).unwrap_or(p.product.currency);
+        let list = p.product.prices_in(shown_in).unwrap_or(&p.product.prices);
+        let from = list
             .get("adult")
-            .or_else(|| p.product.prices.values().min())
+            .or_else(|| list.values().min())
             .copied()
             .unwrap_or(0);
         cards.push(html! {
@@ -58,7 +59,7 @@ pub async fn index(
                 p { (present::name(&p.product.description, lang)) }
                 p.chips { @for t in present::town_names(lang, &rows) { span { (t) } } }
                 p { (present::validity(lang, &p.product)) }
-                p.price { (ctx.tf("from_price", &[("price", &present::amount(lang, from, p.product.currency))])) }
+                p.price { (ctx.tf("from_price", &[("price", &present::amount(lang, from, shown_in))])) }
                 a.button href={ "/p/" (p.product.code) } { (ctx.t("buy_title")) }
             }
         });
@@ -92,31 +93,63 @@ pub async fn product(
     if !p.on_sale {
         return Err(WebError::NotFound);
     }
-    let currency = chosen_currency(ctx.lang, &p.product, q.currency.as_deref());
-    product_page(&state, &ctx, &p, currency, None).await
+    match chosen_currency(ctx.lang, &p.product, q.currency.as_deref()) {
+        Ok(currency) => product_page(&state, &ctx, &p, currency, None).await,
+        // An address with a currency the pass is not sold in: the page in its own, saying so.
+        Err(message) => {
+            let currency =
+                chosen_currency(ctx.lang, &p.product, None).unwrap_or(p.product.currency);
+            let mut page = product_page(
+                &state,
+                &ctx,
+                &p,
+                currency,
+                Some(Refused::form(message, &HashMap::new())),
+            )
+            .await?;
+            *page.status_mut() = StatusCode::NOT_FOUND;
+            Ok(page)
+        }
+    }
 }
 
-/// The currency prices are shown and sold in: the one asked for if the product is sold in it,
-/// else the currency of the visitor's language's country when the product is sold in it (MKD for
-/// Macedonian, RSD for Serbian, HUF for Hungarian), else the product's main currency.
+/// The currency prices are shown and sold in: the one asked for, which the product must be sold
+/// in (else the refusal, in `lang`); without one, the currency of the visitor's language's country
+/// when the product is sold in it (MKD for Macedonian, RSD for Serbian, HUF for Hungarian), else
+/// the product's main currency.
 fn chosen_currency(
     lang: &str,
     product: &townpass_core::catalog::Product,
     asked: Option<&str>,
-) -> Currency {
+) -> Result<Currency, String> {
     let offered = product.currencies();
-    let asked = asked.and_then(|a| a.trim().to_ascii_uppercase().parse::<Currency>().ok());
-    let of_language = match lang {
+    if let Some(asked) = asked.map(str::trim).filter(|a| !a.is_empty()) {
+        return asked
+            .to_ascii_uppercase()
+            .parse::<Currency>()
+            .ok()
+            .filter(|c| offered.contains(c))
+            .ok_or_else(|| {
+                let list: Vec<String> = offered.iter().map(Currency::to_string).collect();
+                crate::i18n::tf(
+                    lang,
+                    "error_currency",
+                    &[
+                        ("currency", &asked.chars().take(12).collect::<String>()),
+                        ("offered", &list.join(", ")),
+                    ],
+                )
+            });
+    }
+    let of_language: Option<Currency> = match lang {
         "mk" => "MKD".parse().ok(),
         "sr" | "sr-Latn" => "RSD".parse().ok(),
         "hu" => "HUF".parse().ok(),
         _ => None,
     };
-    asked
-        .into_iter()
-        .chain(of_language)
-        .find(|c| offered.contains(c))
-        .unwrap_or(product.currency)
+    Ok(of_language
+        .filter(|c| offered.contains(c))
+        .unwrap_or(product.currency))
 }
 
 /// A buy form that was refused: the message (next to its field when it is about one), and what
@@ -326,11 +359,25 @@ pub async fn buy(
     if !p.on_sale {
         return Err(WebError::NotFound);
     }
-    let currency = chosen_currency(
+    let currency = match chosen_currency(
         ctx.lang,
         &p.product,
         form.get("currency").map(String::as_str),
-    );
+    ) {
+        Ok(c) => c,
+        Err(message) => {
+            let currency =
+                chosen_currency(ctx.lang, &p.product, None).unwrap_or(p.product.currency);
+            return product_page(
+                &state,
+                &ctx,
+                &p,
+                currency,
+                Some(Refused::form(message, &form)),
+            )
+            .await;
+        }
+    };
     if !(state.web_pay_at_pickup && p.product.pay_at_pickup) && state.card.is_none() {
         let message = ctx.t("buy_desk_only");
         return product_page(

@@ -8,7 +8,7 @@ use maud::html;
 use crate::http::Shared;
 use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
-use crate::i18n::present::money;
+use crate::i18n::present::money_in;
 use crate::store::StoreError;
 
 pub async fn disputes(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
@@ -30,33 +30,33 @@ async fn render_disputes(
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
         (crate::http::web::outcome(&message))
-        p { "Partners dispute lines of issued statements. Accept with a credit (paid in the next open month, "
-            "carried by the operator) or reject; either way, answer them. Every answer goes to the audit log." }
-        @if all.is_empty() { p { "No dispute." } }
+        p { (ctx.t("adm_disputes_intro")) }
+        @if all.is_empty() { p { (ctx.t("adm_disputes_none")) } }
         @for d in &all {
             section.statement {
                 p {
-                    strong { "Dispute " (d.id) } " · " (d.party) " · " (d.period) " " (d.currency) " · " (d.status)
-                    br; small { "Line " code { (d.line_key) } " · opened by " (d.opened_by) " on " (crate::i18n::present::local_time(d.opened_at, &zone)) }
+                    strong { (ctx.tf("adm_dispute_head", &[("id", &d.id.to_string())])) } " · " (d.party) " · " (d.period) " " (d.currency) " · " (d.status)
+                    br; small { (ctx.tf("adm_dispute_line", &[("line", &d.line_key), ("who", &d.opened_by), ("when", &crate::i18n::present::local_time_in(ctx.lang, d.opened_at, &zone))])) }
                 }
                 blockquote { (d.comment) }
                 @if d.status == "open" {
                     form method="post" action={ "/admin/disputes/" (d.id) } {
                         (ctx.csrf_field())
-                        label for={ "credit-" (d.id) } { "Credit if accepted (" (d.currency) ", e.g. 12.50)" }
+                        label for={ "credit-" (d.id) } { (ctx.tf("adm_dispute_credit", &[("currency", &d.currency)])) }
                         input id={ "credit-" (d.id) } name="credit" inputmode="decimal";
-                        label for={ "answer-" (d.id) } { "Answer to the partner" }
+                        label for={ "answer-" (d.id) } { (ctx.t("adm_dispute_answer")) }
                         input id={ "answer-" (d.id) } name="answer" required;
-                        button type="submit" name="decision" value="accept" { "Accept" }
-                        button type="submit" name="decision" value="reject" { "Reject" }
+                        button type="submit" name="decision" value="accept" { (ctx.t("adm_accept")) }
+                        button type="submit" name="decision" value="reject" { (ctx.t("adm_reject")) }
                     }
                 } @else {
-                    p { "Answer: " (d.answer.as_deref().unwrap_or("")) @if let Some(c) = d.credit_minor { " · credit " (money(c, &d.currency)) } }
+                    p { (ctx.tf("adm_dispute_answered", &[("answer", d.answer.as_deref().unwrap_or(""))]))
+                        @if let Some(c) = d.credit_minor { " · " (ctx.tf("adm_dispute_credited", &[("amount", &money_in(ctx.lang, c, &d.currency))])) } }
                 }
             }
         }
     };
-    Ok(ctx.answer_page("Disputes", body, failed))
+    Ok(ctx.answer_page(&ctx.t("adm_link_disputes"), body, failed))
 }
 
 /// Accept or reject, with a required text (the reason, or the answer to the partner).
@@ -115,11 +115,8 @@ pub async fn resolve_dispute(
     CsrfForm(form): CsrfForm<DisputeAnswer>,
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
-    let (accept, answer) = match decided(
-        &form.decision,
-        &form.answer,
-        "write an answer to the partner",
-    ) {
+    let (accept, answer) = match decided(&form.decision, &form.answer, &ctx.t("adm_dispute_write"))
+    {
         Ok(d) => d,
         Err(m) => return render_disputes(&state, &ctx, Some(Err(m))).await,
     };
@@ -154,7 +151,7 @@ pub async fn resolve_dispute(
         .resolve_dispute(id, accept, credit, &answer, &by, crate::store::now())
         .await
     {
-        Ok(()) => Ok(format!("Dispute {id} answered.")),
+        Ok(()) => Ok(ctx.tf("adm_dispute_done", &[("id", &id.to_string())])),
         Err(StoreError::Conflict(m)) => Err(m),
         Err(e) => return Err(e.into()),
     };

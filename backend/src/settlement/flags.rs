@@ -33,38 +33,37 @@ async fn render_flags(
     let failed = matches!(message, Some(Err(_)));
     let body = html! {
         (crate::http::web::outcome(&message))
-        p { "Redemptions the server flagged (used twice, used after validity, revoked before the scan) are left out "
-            "of payouts until you accept or reject them. Say why: the reason goes to the audit log." }
-        @if flagged.is_empty() { p { "Nothing waits for review." } }
+        p { (ctx.t("adm_flags_intro")) }
+        @if flagged.is_empty() { p { (ctx.t("adm_flags_none")) } }
         @for f in &flagged {
             form.review method="post" action={ "/admin/flags/" (f.id) } {
                 (ctx.csrf_field())
                 p {
                     strong { (f.flag) } " · pass " code { (f.serial) } " · " (f.venue) " (" (f.device) ") · "
-                    (crate::i18n::present::local_time(f.scanned_at / 1000, &zone))
+                    (crate::i18n::present::local_time_in(ctx.lang, f.scanned_at / 1000, &zone))
                     @if let Some(o) = &f.offer { " · " (o) }
                     @if let Some(d) = &f.flag_detail { br; small { (d) } }
                 }
-                label for={ "reason-" (f.id) } { "Reason" }
+                label for={ "reason-" (f.id) } { (ctx.t("adm_reason")) }
                 input id={ "reason-" (f.id) } name="reason" required;
-                button type="submit" name="decision" value="accept" { "Accept for payout" }
-                button type="submit" name="decision" value="reject" { "Reject" }
+                button type="submit" name="decision" value="accept" { (ctx.t("adm_flag_accept")) }
+                button type="submit" name="decision" value="reject" { (ctx.t("adm_reject")) }
             }
         }
-        h2 { "Audit log" }
-        table {
-            thead { tr { th { "When" } th { "Who" } th { "What" } th { "Subject" } th { "Why" } } }
+        h2 { (ctx.t("adm_audit_title")) }
+        div.scroll { table {
+            thead { tr { th { (ctx.t("adm_col_when")) } th { (ctx.t("adm_col_who")) } th { (ctx.t("adm_col_what")) } th { (ctx.t("adm_col_subject")) } th { (ctx.t("adm_col_why")) } } }
             tbody {
                 @for a in &log {
                     tr {
-                        td { (crate::i18n::present::local_time(a.at, &zone)) }
+                        td { (crate::i18n::present::local_time_in(ctx.lang, a.at, &zone)) }
                         td { (a.actor) } td { (a.action) } td { (a.subject) } td { (a.detail) }
                     }
                 }
             }
-        }
+        } }
     };
-    Ok(ctx.answer_page("Flagged redemptions", body, failed))
+    Ok(ctx.answer_page(&ctx.t("adm_flags_title"), body, failed))
 }
 
 /// The operator's decision on a flagged redemption, with its reason for the audit log.
@@ -83,11 +82,8 @@ pub async fn review(
     CsrfForm(form): CsrfForm<FlagReview>,
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
-    let (accept, reason) = match decided(
-        &form.decision,
-        &form.reason,
-        "say why: the reason goes to the audit log",
-    ) {
+    let (accept, reason) = match decided(&form.decision, &form.reason, &ctx.t("adm_flag_said_why"))
+    {
         Ok(d) => d,
         Err(m) => return render_flags(&state, &ctx, Some(Err(m))).await,
     };
@@ -97,13 +93,13 @@ pub async fn review(
         .review_redemption(id, accept, &reason, &by, crate::store::now())
         .await
     {
-        Ok(()) => Ok(format!(
-            "Redemption {id} {}. It counts in the next settlement (an adjustment if its month is closed).",
+        Ok(()) => Ok(ctx.tf(
             if accept {
-                "accepted for payout"
+                "adm_flag_accepted"
             } else {
-                "rejected"
-            }
+                "adm_flag_rejected"
+            },
+            &[("id", &id.to_string())],
         )),
         Err(StoreError::Conflict(m)) => Err(m),
         Err(e) => return Err(e.into()),

@@ -30,7 +30,7 @@ use townpass_core::catalog::{Product, RevenueModel, Validity};
 use townpass_core::money::{self, Model, Sale, Visit};
 
 use crate::store::{
-    Item, JobRow, PeriodRow, PublishRun, SettledPass, SettlementCatalogue, SourceRow,
+    Item, JobRow, PeriodRow, PublishRun, Said, SettledPass, SettlementCatalogue, SourceRow,
     StatementLineRow, Store, StoreError, Totals,
 };
 
@@ -49,9 +49,8 @@ impl Month {
     /// `YYYY-MM` in `zone`: from the first local midnight of the month to the next month's.
     pub fn parse(label: &str, zone: &str) -> Result<Month, StoreError> {
         let bad = || {
-            StoreError::Conflict(format!(
-                "'{label}' is not a month: write it as YYYY-MM, e.g. 2026-10"
-            ))
+            let text: String = label.chars().take(20).collect();
+            StoreError::Refused(Said::new("refuse_not_month", &[("text", &text)]))
         };
         let (y, m) = label.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
@@ -271,17 +270,17 @@ pub async fn refuse_settling(store: &Store, month: &Month) -> Result<(), StoreEr
     if let Some(row) = store.period(&month.label).await?
         && row.status == "closed"
     {
-        return Err(StoreError::Conflict(format!(
-            "{} is closed: its statements never change (corrections go into the next open month)",
-            month.label
+        return Err(StoreError::Refused(Said::new(
+            "refuse_closed",
+            &[("month", &month.label)],
         )));
     }
     if let Some(latest) = store.latest_closed_period().await?
         && latest > month.label
     {
-        return Err(StoreError::Conflict(format!(
-            "{} is before {latest}, the latest closed month: everything up to {latest} is settled for good",
-            month.label
+        return Err(StoreError::Refused(Said::new(
+            "refuse_before_closed",
+            &[("month", &month.label), ("latest", &latest)],
         )));
     }
     Ok(())
@@ -296,15 +295,21 @@ pub async fn refuse_close(
     now: i64,
 ) -> Result<(), StoreError> {
     if now < month.ends_at {
-        return Err(StoreError::Conflict(format!(
-            "{} is not over yet: it can be closed from {} on",
-            month.label,
-            crate::i18n::present::local_time(month.ends_at, zone)
+        return Err(StoreError::Refused(Said::new(
+            "refuse_not_over",
+            &[
+                ("month", &month.label),
+                (
+                    "time",
+                    &crate::i18n::present::local_time(month.ends_at, zone),
+                ),
+            ],
         )));
     }
     if let Some(earlier) = store.earlier_open_period(&month.label).await? {
-        return Err(StoreError::Conflict(format!(
-            "close {earlier} first: months are closed in order"
+        return Err(StoreError::Refused(Said::new(
+            "refuse_in_order",
+            &[("earlier", &earlier)],
         )));
     }
     Ok(())

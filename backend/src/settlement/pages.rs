@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use crate::http::Shared;
 use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
-use crate::i18n::present::{money, money_in};
+use crate::i18n::present::money_in;
 use crate::i18n::{t, tf};
 use crate::settlement::{self, Report};
 use crate::store::StoreError;
@@ -91,6 +91,16 @@ async fn render_index(
     Ok(page)
 }
 
+/// A figure with `places` decimals, with the language's decimal separator.
+fn decimal(lang: &str, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    if lang == "en" {
+        text
+    } else {
+        text.replace('.', ",")
+    }
+}
+
 /// "Draft" or "issued", in `lang`.
 fn status_word(lang: &str, status: &str) -> String {
     t(
@@ -168,7 +178,10 @@ pub async fn run(
             tracing::info!(job = job.id, period = %job.period, close, "settlement queued");
             Ok(axum::response::Redirect::to("/admin/settlement").into_response())
         }
-        Err(StoreError::Conflict(m)) => render_index(&state, &ctx, Some(m)).await,
+        Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+            let m = e.refusal(ctx.lang).unwrap_or_default();
+            render_index(&state, &ctx, Some(m)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -229,7 +242,7 @@ pub fn month_body(
                 @if let Some(p) = &s.payout {
                     @match (p.amount_minor, &p.pair, &p.rate) {
                         (Some(minor), Some(pair), Some(rate)) => {
-                            p.payout { (tf(lang, "adm_payout_at", &[("currency", &p.currency), ("amount", &money_in(lang, minor, &p.currency)), ("pair", pair), ("rate", rate), ("source", p.source.as_deref().unwrap_or(""))]))
+                            p.payout { (tf(lang, "adm_payout_at", &[("currency", &p.currency), ("amount", &money_in(lang, minor, &p.currency)), ("pair", pair), ("rate", &super::rates::local_rate(lang, rate)), ("source", p.source.as_deref().unwrap_or(""))]))
                                 @if !p.fixed { " " (t(lang, "adm_payout_provisional")) } }
                         }
                         _ => {
@@ -309,7 +322,10 @@ pub async fn consortium(
     };
     let month = match settlement::Month::parse(&label, &zone) {
         Ok(m) => m,
-        Err(StoreError::Conflict(m)) => return Err(WebError::BadRequest(m)),
+        Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+            let m = e.refusal(ctx.lang).unwrap_or_default();
+            return Err(WebError::BadRequest(m));
+        }
         Err(e) => return Err(e.into()),
     };
     let figures = crate::settlement::consortium::figures(
@@ -329,21 +345,21 @@ pub async fn consortium(
     let towns: Vec<&String> = figures.visits_by_town.keys().collect();
     let body = html! {
         form.filters method="get" action="/admin/consortium" {
-            label { "Month " input name="period" value=(month.label) pattern="[0-9]{4}-[0-9]{2}"; }
-            button type="submit" { "Show" }
+            label { (ctx.t("adm_cons_month")) " " input name="period" value=(month.label) pattern="[0-9]{4}-[0-9]{2}"; }
+            button type="submit" { (ctx.t("adm_cons_show")) }
         }
-        h2 { "Does the joint pass work?" }
+        h2 { (ctx.t("adm_cons_works")) }
         ul {
-            li { "Passes used: " strong { (figures.passes_used) } }
-            li { "Towns per pass (average): " strong { (format!("{:.2}", figures.average_towns_per_pass)) } }
-            li { "Venues per pass (average): " strong { (format!("{:.2}", figures.average_venues_per_pass)) } }
-            li { "Hours between first and last use (average): " strong { (format!("{:.1}", figures.average_hours_first_to_last)) } }
+            li { (ctx.tf("adm_cons_used", &[("n", &figures.passes_used.to_string())])) }
+            li { (ctx.tf("adm_cons_towns", &[("n", &decimal(ctx.lang, figures.average_towns_per_pass, 2))])) }
+            li { (ctx.tf("adm_cons_venues", &[("n", &decimal(ctx.lang, figures.average_venues_per_pass, 2))])) }
+            li { (ctx.tf("adm_cons_hours", &[("n", &decimal(ctx.lang, figures.average_hours_first_to_last, 1))])) }
             @if let Some(b) = &figures.busiest_town {
-                li { "Visits outside the busiest town (" (b) "): " strong { (format!("{:.1} %", figures.share_outside_busiest * 100.0)) } }
+                li { (ctx.tf("adm_cons_outside", &[("town", b), ("share", &format!("{} %", decimal(ctx.lang, figures.share_outside_busiest * 100.0, 1)))])) }
             }
         }
-        h2 { "Town to town" }
-        p { "Passes used in the row's town that were also used in the column's town (the diagonal: passes used there)." }
+        h2 { (ctx.t("adm_cons_pairs")) }
+        p { (ctx.t("adm_cons_pairs_intro")) }
         div.scroll { table {
             thead { tr { th { "" } @for t in &towns { th.num { (t) } } } }
             tbody {
@@ -358,33 +374,33 @@ pub async fn consortium(
                 }
             }
         } }
-        h2 { "Sales by town" }
+        h2 { (ctx.t("adm_cons_sales")) }
         div.scroll { table {
-            thead { tr { th { "Sold at" } th.num { "Passes" } th.num { "Gross" } } }
-            tbody { @for (town, currency, n, gross) in &sales { tr { td { (town) } td.num { (n) } td.num { (money(*gross, currency)) } } } }
+            thead { tr { th { (ctx.t("adm_cons_sold_at")) } th.num { (ctx.t("adm_cons_passes")) } th.num { (ctx.t("adm_gross")) } } }
+            tbody { @for (town, currency, n, gross) in &sales { tr { td { (town) } td.num { (n) } td.num { (money_in(ctx.lang, *gross, currency)) } } } }
         } }
-        h2 { "Visits by town and partner" }
+        h2 { (ctx.t("adm_cons_visits_title")) }
         div.scroll { table {
-            thead { tr { th { "Town" } th.num { "Visits" } } }
+            thead { tr { th { (ctx.t("adm_cons_town")) } th.num { (ctx.t("adm_cons_visits")) } } }
             tbody { @for (t, n) in &figures.visits_by_town { tr { td { (t) } td.num { (n) } } } }
         } }
         div.scroll { table {
-            thead { tr { th { "Partner" } th.num { "Visits" } } }
+            thead { tr { th { (ctx.t("adm_cons_partner")) } th.num { (ctx.t("adm_cons_visits")) } } }
             tbody { @for (p, n) in &figures.visits_by_partner { tr { td { (p) } td.num { (n) } } } }
         } }
-        h2 { "Payouts" }
+        h2 { (ctx.t("adm_cons_payouts")) }
         @match &payouts {
-            None => p { "This month is not settled yet: " a href="/admin/settlement" { "compute it" } "." },
+            None => p { (ctx.t("adm_cons_not_settled")) " " a href="/admin/settlement" { (ctx.t("adm_cons_compute")) } },
             Some(r) => {
-                p { "Statements " (r.status) ": " a href={ "/admin/settlement/" (r.period) } { "details" } }
+                p { (ctx.tf("adm_cons_statements", &[("status", &status_word(ctx.lang, &r.status))])) " " a href={ "/admin/settlement/" (r.period) } { (ctx.t("adm_cons_details")) } }
                 div.scroll { table {
-                    thead { tr { th { "Party" } th.num { "Amount" } } }
-                    tbody { @for s in &r.statements { tr { td { (s.party) } td.num { (money(s.amount_minor, &s.currency)) } } } }
+                    thead { tr { th { (ctx.t("adm_cons_party")) } th.num { (ctx.t("col_amount")) } } }
+                    tbody { @for s in &r.statements { tr { td { (s.party) } td.num { (money_in(ctx.lang, s.amount_minor, &s.currency)) } } } }
                 } }
             }
         }
     };
-    Ok(ctx.page(&format!("Consortium · {}", month.label), body))
+    Ok(ctx.page(&ctx.tf("adm_cons_title", &[("period", &month.label)]), body))
 }
 
 /// Exchange rates per month and pair: the list, a form to record one, a box to paste a rates file.
@@ -494,50 +510,57 @@ pub async fn rates_post(
     let user = ctx.require(&["admin"])?;
     let by = format!("admin:{}", user.email);
     let now = crate::store::now();
+    let lang = ctx.lang;
+    let refused = |e: StoreError| e.refusal(lang).ok_or(e);
     let outcome: Result<String, String> = match form.action.as_str() {
         "set" => match RateInput::parse(&form.period, &form.pair, &form.rate, &form.source) {
             Ok(r) => match state.store.set_rates(&[r.as_new()], &by, now).await {
-                Ok(()) => Ok(format!(
-                    "{}: 1 {} = {} {} recorded",
-                    r.period, r.base, r.rate, r.quote
+                Ok(()) => Ok(ctx.tf(
+                    "rates_recorded_one",
+                    &[
+                        ("month", &r.period),
+                        ("base", r.base.as_str()),
+                        ("rate", &super::rates::local_rate(lang, &r.rate.to_string())),
+                        ("quote", r.quote.as_str()),
+                    ],
                 )),
-                Err(StoreError::Conflict(m)) => Err(m),
-                Err(e) => return Err(e.into()),
+                Err(e) => Err(refused(e)?),
             },
-            Err(e) => Err(e),
+            Err(said) => Err(said.in_lang(lang)),
         },
-        "import" => match parse_file(&form.file) {
+        "import" => match parse_file(&form.file, lang) {
             Ok(rates) => {
                 let new: Vec<_> = rates.iter().map(RateInput::as_new).collect();
                 match state.store.set_rates(&new, &by, now).await {
-                    Ok(()) => Ok(format!("{} rate(s) recorded", rates.len())),
-                    Err(StoreError::Conflict(m)) => Err(format!("{m}; nothing was recorded")),
-                    Err(e) => return Err(e.into()),
+                    Ok(()) => Ok(ctx.tf("rates_recorded_n", &[("n", &rates.len().to_string())])),
+                    Err(e) => Err(ctx.tf("rates_nothing_recorded", &[("problems", &refused(e)?)])),
                 }
             }
-            Err(errors) => Err(format!(
-                "{} problem(s), nothing was recorded: {}",
-                errors.len(),
-                errors.join("; ")
+            Err(errors) => Err(ctx.tf(
+                "rates_nothing_recorded",
+                &[("problems", &errors.join("; "))],
             )),
         },
         "delete" => match parse_period(&form.period).and_then(|p| Ok((p, parse_pair(&form.pair)?)))
         {
             Ok((period, (base, quote))) => {
+                let pair = format!("{base}/{quote}");
                 match state
                     .store
                     .delete_rate(&period, base, quote, &by, now)
                     .await
                 {
-                    Ok(true) => Ok(format!("{period}: {base}/{quote} deleted")),
-                    Ok(false) => Err(format!("no {base}/{quote} rate recorded for {period}")),
-                    Err(StoreError::Conflict(m)) => Err(m),
-                    Err(e) => return Err(e.into()),
+                    Ok(true) => Ok(ctx.tf("rates_deleted", &[("month", &period), ("pair", &pair)])),
+                    Ok(false) => Err(ctx.tf(
+                        "rates_none_to_delete",
+                        &[("month", &period), ("pair", &pair)],
+                    )),
+                    Err(e) => Err(refused(e)?),
                 }
             }
-            Err(e) => Err(e),
+            Err(said) => Err(said.in_lang(lang)),
         },
-        _ => Err("unknown action".into()),
+        _ => Err("?".into()),
     };
     render_rates(&state, &ctx, Some(outcome)).await
 }

@@ -9,28 +9,38 @@
 
 use townpass_core::money::{Currency, Rate};
 
-use crate::store::{NewRate, Store, StoreError};
+use crate::store::{NewRate, Said, Store, StoreError};
 
 /// The rounding rule, as the statement, CSV, PDF and API state it.
 pub const ROUNDING_RULE: &str = "the rate is applied once to the statement total, rounded to the nearest minor unit of the payout currency, halves away from zero";
 
-/// "EUR/MKD" as (EUR, MKD): two different ISO 4217 codes.
-pub fn parse_pair(text: &str) -> Result<(Currency, Currency), String> {
-    let (base, quote) = text.trim().split_once('/').ok_or_else(|| {
-        format!(
-            "'{text}' is not a currency pair: write BASE/QUOTE, e.g. EUR/MKD (1 EUR = RATE MKD)"
+/// A currency code as typed (any case), or the refusal.
+fn currency(text: &str) -> Result<Currency, Said> {
+    let t = text.trim();
+    t.to_ascii_uppercase().parse().map_err(|_: String| {
+        Said::new(
+            "rate_bad_currency",
+            &[("code", &t.chars().take(12).collect::<String>())],
         )
-    })?;
-    let base: Currency = base.trim().to_ascii_uppercase().parse()?;
-    let quote: Currency = quote.trim().to_ascii_uppercase().parse()?;
+    })
+}
+
+/// "EUR/MKD" as (EUR, MKD): two different ISO 4217 codes.
+pub fn parse_pair(text: &str) -> Result<(Currency, Currency), Said> {
+    let shown: String = text.trim().chars().take(20).collect();
+    let (base, quote) = text
+        .trim()
+        .split_once('/')
+        .ok_or_else(|| Said::new("rate_bad_pair", &[("text", &shown)]))?;
+    let (base, quote) = (currency(base)?, currency(quote)?);
     if base == quote {
-        return Err(format!("'{text}' pairs a currency with itself"));
+        return Err(Said::new("rate_self_pair", &[("text", &shown)]));
     }
     Ok((base, quote))
 }
 
 /// A month label, checked: YYYY-MM with a real month.
-pub fn parse_period(text: &str) -> Result<String, String> {
+pub fn parse_period(text: &str) -> Result<String, Said> {
     let t = text.trim();
     let ok = t.len() == 7
         && t.as_bytes()[4] == b'-'
@@ -43,21 +53,28 @@ pub fn parse_period(text: &str) -> Result<String, String> {
     if ok {
         Ok(t.to_string())
     } else {
-        Err(format!(
-            "'{text}' is not a month: write it as YYYY-MM, e.g. 2026-10"
+        Err(Said::new(
+            "refuse_not_month",
+            &[("text", &t.chars().take(20).collect::<String>())],
         ))
     }
 }
 
 /// A source is what an accountant checks the rate against: required, one line, at most 200
 /// characters.
-pub fn check_source(text: &str) -> Result<String, String> {
+pub fn check_source(text: &str) -> Result<String, Said> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("say where the rate is from (--source), e.g. \"NBRM 2026-10-31\"".into());
+        return Err(Said::new("rate_no_source", &[]));
     }
-    if t.chars().count() > 200 || t.chars().any(char::is_control) {
-        return Err("the source must be one line of at most 200 characters".into());
+    // One visible line: no control characters, nor the invisible ones that reorder or hide text
+    // (bidi overrides, zero-width marks).
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if t.chars().count() > 200 || t.chars().any(invisible) {
+        return Err(Said::new("rate_bad_source", &[]));
     }
     Ok(t.to_string())
 }
@@ -73,13 +90,18 @@ pub struct RateInput {
 }
 
 impl RateInput {
-    pub fn parse(period: &str, pair: &str, rate: &str, source: &str) -> Result<RateInput, String> {
+    pub fn parse(period: &str, pair: &str, rate: &str, source: &str) -> Result<RateInput, Said> {
         let (base, quote) = parse_pair(pair)?;
         Ok(RateInput {
             period: parse_period(period)?,
             base,
             quote,
-            rate: rate.parse()?,
+            rate: rate.parse().map_err(|_: String| {
+                Said::new(
+                    "rate_bad_value",
+                    &[("text", &rate.trim().chars().take(24).collect::<String>())],
+                )
+            })?,
             source: check_source(source)?,
         })
     }
@@ -96,50 +118,67 @@ impl RateInput {
 }
 
 /// A rates file: CSV with the header `period,pair,rate,source`, one rate per row. Every row is
-/// checked; any problem refuses the whole file (each named by its line).
-pub fn parse_file(text: &str) -> Result<Vec<RateInput>, Vec<String>> {
+/// checked; any problem refuses the whole file (each named by its line, in `lang`).
+pub fn parse_file(text: &str, lang: &str) -> Result<Vec<RateInput>, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_ascii_lowercase).collect(),
-        Err(e) => return Err(vec![format!("not a CSV file: {e}")]),
+        Err(e) => {
+            return Err(vec![
+                Said::new("rates_file_not_csv", &[("error", &e.to_string())]).in_lang(lang),
+            ]);
+        }
     };
     if header != ["period", "pair", "rate", "source"] {
-        return Err(vec![format!(
-            "the first line must be the header period,pair,rate,source (it is '{}')",
-            header.join(",")
-        )]);
+        let shown: String = header.join(",").chars().take(60).collect();
+        return Err(vec![
+            Said::new("rates_file_header", &[("header", &shown)]).in_lang(lang),
+        ]);
     }
     let mut rates = Vec::new();
     let mut errors = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        match record {
+        let line = (i + 2).to_string();
+        let problem = match record {
             Ok(r) if r.len() == 4 => match RateInput::parse(&r[0], &r[1], &r[2], &r[3]) {
                 Ok(rate) => {
-                    if rates.iter().any(|x: &RateInput| {
+                    let twice = rates.iter().any(|x: &RateInput| {
                         x.period == rate.period && x.base == rate.base && x.quote == rate.quote
-                    }) {
-                        errors.push(format!(
-                            "line {line}: {}/{} for {} appears twice",
-                            rate.base, rate.quote, rate.period
-                        ));
-                    }
+                    });
+                    let said = twice.then(|| {
+                        Said::new(
+                            "rates_file_twice",
+                            &[
+                                ("pair", &format!("{}/{}", rate.base, rate.quote)),
+                                ("month", &rate.period),
+                            ],
+                        )
+                    });
                     rates.push(rate);
+                    said.map(|s| s.in_lang(lang))
                 }
-                Err(e) => errors.push(format!("line {line}: {e}")),
+                Err(said) => Some(said.in_lang(lang)),
             },
-            Ok(r) => errors.push(format!("line {line}: 4 fields expected, found {}", r.len())),
-            Err(e) => errors.push(format!("line {line}: {e}")),
+            Ok(r) => {
+                Some(Said::new("rates_file_fields", &[("n", &r.len().to_string())]).in_lang(lang))
+            }
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(problem) = problem {
+            errors.push(
+                Said::new("rates_file_line", &[("line", &line), ("problem", &problem)])
+                    .in_lang(lang),
+            );
         }
         if errors.len() >= 50 {
-            errors.push("... (stopped after 50 problems)".into());
+            errors.push(Said::new("rates_file_stopped", &[]).in_lang(lang));
             break;
         }
     }
     if rates.is_empty() && errors.is_empty() {
-        errors.push("the file has no rates".into());
+        errors.push(Said::new("rates_file_empty", &[]).in_lang(lang));
     }
     if errors.is_empty() {
         Ok(rates)
@@ -182,14 +221,9 @@ pub async fn payout(
     currency: &str,
     amount: i64,
 ) -> Result<Option<Payout>, StoreError> {
-    let Some(payout_currency) = store.payout_currency(party).await? else {
-        return Ok(None);
-    };
-    if payout_currency == currency {
-        return Ok(None);
-    }
     if closed {
-        // A month closed before rates existed has no stored conversion: paid as stated.
+        // What the close stored, whatever the partner's currency is today; a month closed before
+        // rates existed has no stored conversion: paid as stated.
         return Ok(store
             .statement_payout(period, party, currency)
             .await?
@@ -202,6 +236,12 @@ pub async fn payout(
                 fixed: true,
                 rounding: ROUNDING_RULE.into(),
             }));
+    }
+    let Some(payout_currency) = store.payout_currency(party).await? else {
+        return Ok(None);
+    };
+    if payout_currency == currency {
+        return Ok(None);
     }
     let rates = store.rates(Some(period)).await?;
     let found = crate::store::convert(&rates, amount, currency, &payout_currency)?;
@@ -227,6 +267,14 @@ pub async fn payout(
     }))
 }
 
+/// A rate with the language's decimal separator ("61,5000" in German).
+pub fn local_rate(lang: &str, rate: &str) -> String {
+    rate.replace(
+        '.',
+        townpass_i18n::numbers::money_style(lang, "EUR").decimal,
+    )
+}
+
 /// The payout in words for a partner, in `lang`: the amount at the rate (with its source), or that
 /// the rate is missing; whether it is provisional; the rounding rule.
 pub fn sentences(lang: &str, period: &str, statement_currency: &str, p: &Payout) -> Vec<String> {
@@ -244,7 +292,7 @@ pub fn sentences(lang: &str, period: &str, statement_currency: &str, p: &Payout)
                         &crate::i18n::present::money_in(lang, minor, &p.currency),
                     ),
                     ("pair", pair),
-                    ("rate", rate),
+                    ("rate", &local_rate(lang, rate)),
                     ("source", p.source.as_deref().unwrap_or("")),
                 ],
             ));
@@ -273,15 +321,24 @@ mod tests {
     #[test]
     fn a_rates_file_is_checked_row_by_row_and_refused_whole() {
         let good = "period,pair,rate,source\n2026-10,EUR/MKD,61.5000,NBRM 2026-10-31\n2026-10,EUR/RSD,117.1500,NBS\n";
-        let rates = parse_file(good).expect("valid");
+        let rates = parse_file(good, "en").expect("valid");
         assert_eq!(rates.len(), 2);
         assert_eq!(rates[0].rate.to_string(), "61.5000");
         let bad = "period,pair,rate,source\n2026-13,EUR/MKD,61.5,x\n2026-10,EUR/DIN,1,x\n2026-10,EUR/EUR,1,x\n2026-10,EUR/MKD,-1,x\n2026-10,EUR/MKD,61.5,\n";
-        let errors = parse_file(bad).unwrap_err();
+        let errors = parse_file(bad, "en").unwrap_err();
         assert_eq!(errors.len(), 5, "{errors:?}");
         assert!(errors[0].starts_with("line 2:") && errors[0].contains("not a month"));
         assert!(errors[1].contains("DIN"));
-        assert!(parse_file("month,pair\n").is_err());
-        assert!(parse_file("period,pair,rate,source\n").is_err());
+        assert!(parse_file("month,pair\n", "en").is_err());
+        assert!(
+            check_source("NBRM \u{202E}13-01-6202").is_err(),
+            "no hidden reordering"
+        );
+        assert!(check_source("NBRM 2026-10-31").is_ok());
+        assert!(parse_file("period,pair,rate,source\n", "en").is_err());
+        let de =
+            parse_file("period,pair,rate,source\n2026-10,EUR/MKD,abc,NBRM\n", "de").unwrap_err();
+        assert_eq!(de.len(), 1);
+        assert!(de[0].starts_with("Zeile 2: „abc“ ist kein Kurs"), "{de:?}");
     }
 }

@@ -61,13 +61,55 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A refusal a person reads, in words of the translation files (English in logs and the CLI).
+    #[error("{0}")]
+    Refused(Said),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
     #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://USER@HOST/DB")]
     BadUrl(String),
 }
 
+/// A refusal in words: a message id of the translation files and its values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Said {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Said {
+    pub fn new(key: &'static str, args: &[(&'static str, &str)]) -> Said {
+        Said {
+            key,
+            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        }
+    }
+
+    /// The sentence in `lang`.
+    pub fn in_lang(&self, lang: &str) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::i18n::tf(lang, self.key, &args)
+    }
+}
+
+/// In English, as logs and the command line say it.
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_lang("en"))
+    }
+}
+
 impl StoreError {
+    /// A refusal of what was asked (a conflict with the stored state), in `lang` where it has
+    /// words; `None` for a failure.
+    pub fn refusal(&self, lang: &str) -> Option<String> {
+        match self {
+            StoreError::Conflict(m) => Some(m.clone()),
+            StoreError::Refused(said) => Some(said.in_lang(lang)),
+            _ => None,
+        }
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
     }

@@ -6,7 +6,7 @@ use sqlx::{Any, Transaction};
 use townpass_core::money::{Currency, Rate};
 
 use super::settlement::audit_in;
-use super::{Result, Store, StoreError};
+use super::{Result, Said, Store, StoreError};
 
 /// One recorded rate: 1 `base` = `rate` `quote`, for the month `period`.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -60,9 +60,7 @@ pub struct MissingRate {
 
 fn closed_to_conflict(e: sqlx::Error, period: &str) -> StoreError {
     if e.to_string().contains("closed and cannot change") {
-        StoreError::Conflict(format!(
-            "{period} is closed: its exchange rates were used for its statements and never change"
-        ))
+        StoreError::Refused(Said::new("refuse_rate_closed", &[("month", period)]))
     } else {
         StoreError::Database(e)
     }
@@ -74,6 +72,24 @@ impl Store {
     pub async fn set_rates(&self, rates: &[NewRate<'_>], by: &str, now: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
         for r in rates {
+            let opposite: Option<String> = sqlx::query_scalar(
+                "SELECT rate FROM exchange_rates WHERE period = $1 AND base = $2 AND quote = $3",
+            )
+            .bind(r.period)
+            .bind(r.quote.as_str())
+            .bind(r.base.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(rate) = opposite {
+                return Err(StoreError::Refused(Said::new(
+                    "refuse_rate_opposite",
+                    &[
+                        ("opposite", &format!("{}/{}", r.quote, r.base)),
+                        ("month", r.period),
+                        ("rate", &rate),
+                    ],
+                )));
+            }
             sqlx::query(
                 "INSERT INTO exchange_rates (period, base, quote, rate, source, set_at, set_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (period, base, quote) DO UPDATE SET \
@@ -233,15 +249,26 @@ impl Store {
             }
         }
         if !missing.is_empty() {
-            let mut pairs: Vec<String> = missing.iter().map(|m| m.pair.clone()).collect();
-            pairs.dedup();
-            let parties: Vec<String> = missing.iter().map(|m| m.party.clone()).collect();
-            return Err(StoreError::Conflict(format!(
-                "{period} cannot be closed: exchange rates missing for {} (statements of {} are paid in another currency). \
-                 Record them first, e.g. townpass rates set --period {period} --pair {} --rate RATE --source \"WHERE IT IS FROM\"",
-                pairs.join(", "),
-                parties.join(", "),
-                pairs[0]
+            // Each pair once, with the partners that need it.
+            let mut by_pair: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+            for m in &missing {
+                let parties = by_pair.entry(m.pair.as_str()).or_default();
+                if !parties.contains(&m.party.as_str()) {
+                    parties.push(m.party.as_str());
+                }
+            }
+            let first = by_pair.keys().next().copied().unwrap_or("EUR/MKD");
+            let list: Vec<String> = by_pair
+                .iter()
+                .map(|(pair, parties)| format!("{pair} ({})", parties.join(", ")))
+                .collect();
+            return Err(StoreError::Refused(Said::new(
+                "refuse_rates_missing",
+                &[
+                    ("month", period),
+                    ("list", &list.join("; ")),
+                    ("pair", first),
+                ],
             )));
         }
         for p in payouts {

@@ -253,8 +253,9 @@ impl Store {
         if let Some(row) = self.period(period).await?
             && row.status == "closed"
         {
-            return Err(StoreError::Conflict(format!(
-                "{period} is closed: its statements never change (corrections go into the next open month)"
+            return Err(StoreError::Refused(super::Said::new(
+                "refuse_closed",
+                &[("month", period)],
             )));
         }
         sqlx::query(
