@@ -171,10 +171,18 @@ impl<'a> Region<'a> {
 
     /// One adult pass sold on the web at `when`.
     async fn web(&self, product: &str, when: i64) -> String {
+        self.web_in(product, None, when).await
+    }
+
+    /// One adult pass sold on the web at `when`, in `currency` (`None`: the product's main one).
+    async fn web_in(&self, product: &str, currency: Option<&str>, when: i64) -> String {
         let issued = sales::issue(
             self.store(),
             &self.key,
-            &IssueRequest::cli(product, "adult", 1),
+            &IssueRequest {
+                currency: currency.map(|c| c.parse().expect("currency")),
+                ..IssueRequest::cli(product, "adult", 1)
+            },
             when,
             sales::no_progress(),
         )
@@ -185,6 +193,11 @@ impl<'a> Region<'a> {
 
     /// One adult pass sold at the desk (5 % commission) at `when`.
     async fn desk(&self, product: &str, when: i64) -> String {
+        self.desk_in(product, None, when).await
+    }
+
+    /// One adult pass sold at the desk at `when`, in `currency`.
+    async fn desk_in(&self, product: &str, currency: Option<&str>, when: i64) -> String {
         let req = OrderRequest {
             lines: vec![LineRequest {
                 product: product.into(),
@@ -197,7 +210,7 @@ impl<'a> Region<'a> {
             channel: "desk",
             sales_point: Some("desk".into()),
             payment_provider: "cash".into(),
-            currency: None,
+            currency: currency.map(|c| c.parse().expect("currency")),
         };
         let order = sales::create_order(self.store(), &req, when)
             .await
@@ -739,6 +752,74 @@ async fn a_partner_paid_in_denars_gets_its_euro_and_dinar_statements_converted_a
     }
 }
 
+/// The October rates of the random months: every currency sold, against the partners' euro.
+const RANDOM_RATES: [(&str, &str); 3] = [
+    ("EUR/RSD", "117.1537"),
+    ("EUR/MKD", "61.4950"),
+    ("EUR/HUF", "395.1234"),
+];
+
+/// The test region with random extra currencies: each euro product is also sold in MKD and/or
+/// HUF (or neither) at a random price, and the offers oa and ob state random rack rates and
+/// reimbursements in every extra currency in use. Returns the file and each product's currencies.
+fn random_catalogue(rng: &mut Rng) -> (String, BTreeMap<&'static str, Vec<&'static str>>) {
+    let mut text = CATALOGUE.to_string();
+    let mut currencies: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
+    let mut in_use: Vec<&'static str> = Vec::new();
+    for (product, prices) in [
+        ("pool-72h", "prices = { adult = 4000 }"),
+        ("visit-24h", "prices = { adult = 2000 }"),
+        ("share", "prices = { adult = 1000 }"),
+    ] {
+        let mut sold = vec!["EUR"];
+        let mut lists = Vec::new();
+        for extra in ["MKD", "HUF"] {
+            if rng.below(2) == 0 {
+                sold.push(extra);
+                if !in_use.contains(&extra) {
+                    in_use.push(extra);
+                }
+                lists.push(format!(
+                    "{extra} = {{ adult = {} }}",
+                    100 + rng.below(900_000)
+                ));
+            }
+        }
+        if !lists.is_empty() {
+            text = text.replacen(
+                prices,
+                &format!("{prices}\nprices_in = {{ {} }}", lists.join(", ")),
+                1,
+            );
+        }
+        currencies.insert(product, sold);
+    }
+    currencies.insert("pool-rsd", vec!["RSD"]);
+    for reimbursement in [
+        "reimbursement = { adult = 600 }",
+        "reimbursement = { adult = 300 }",
+    ] {
+        let amounts: Vec<String> = in_use
+            .iter()
+            .map(|c| {
+                format!(
+                    "{c} = {{ rack_rate = {{ adult = {} }}, reimbursement = {{ adult = {} }} }}",
+                    rng.below(500_000),
+                    rng.below(500_000)
+                )
+            })
+            .collect();
+        if !amounts.is_empty() {
+            text = text.replacen(
+                reimbursement,
+                &format!("{reimbursement}\namounts_in = {{ {} }}", amounts.join(", ")),
+                1,
+            );
+        }
+    }
+    (text, currencies)
+}
+
 /// A tiny deterministic generator (no dependency): xorshift64*.
 struct Rng(u64);
 
@@ -761,20 +842,26 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
     // visits (clean, flagged, reviewed either way, same-day repeats), settled for two months with
     // late uploads in between; every month's statements must balance, and statement lines must
     // add up to the totals.
+    // The catalogue is random too: each euro product is also sold in MKD, HUF, both or neither,
+    // at random prices, and the offers state random amounts in each such currency.
+    let mut extra_currencies_settled = std::collections::BTreeSet::new();
     for seed in 1..=3u64 {
         for db in TestDb::all().await {
-            let r = Region::new(&db).await;
-            let store = r.store();
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let (catalogue, currencies) = random_catalogue(&mut rng);
+            let r = Region::with(&db, &catalogue).await;
+            let store = r.store();
             let products = ["pool-72h", "visit-24h", "share", "pool-rsd"];
             let mut serials = Vec::new();
             for _ in 0..40 {
                 let product = products[rng.below(4) as usize];
+                let sold_in = &currencies[product];
+                let currency = sold_in[rng.below(sold_in.len() as u64) as usize];
                 let when = at("2026-10-01 08:00") + rng.below(29 * 86_400) as i64;
                 let serial = if rng.below(2) == 0 {
-                    r.web(product, when).await
+                    r.web_in(product, Some(currency), when).await
                 } else {
-                    r.desk(product, when).await
+                    r.desk_in(product, Some(currency), when).await
                 };
                 for _ in 0..rng.below(5) {
                     let offer = if rng.below(2) == 0 { "oa" } else { "ob" };
@@ -792,15 +879,19 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
                 }
                 serials.push(serial);
             }
-            // Both museums are paid in euros: their dinar statements are converted.
-            let rsd_eur = townpass::settlement::rates::RateInput::parse(
-                "2026-10", "EUR/RSD", "117.1537", "NBS",
-            )
-            .expect("rate");
+            // Both museums are paid in euros: their statements in other currencies are converted.
+            let rates: Vec<_> = RANDOM_RATES
+                .iter()
+                .map(|(pair, rate)| {
+                    townpass::settlement::rates::RateInput::parse("2026-10", pair, rate, "test")
+                        .expect("rate")
+                })
+                .collect();
+            let new: Vec<_> = rates.iter().map(|r| r.as_new()).collect();
             store
-                .set_rates(&[rsd_eur.as_new()], "test", at("2026-10-31 12:00"))
+                .set_rates(&new, "test", at("2026-10-31 12:00"))
                 .await
-                .expect("rate recorded");
+                .expect("rates recorded");
             for (period, now, close) in [
                 ("2026-10", "2026-11-01 06:00", true),
                 ("2026-11", "2026-12-01 06:00", false),
@@ -811,20 +902,23 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
                 }
                 let report = settle(store, period, now, close).await;
                 assert!(
-                    report.totals.len() == 2 || period == "2026-11",
-                    "{} seed {seed}: both currencies settle in October: {:?}",
+                    report.totals.contains_key("EUR") || period == "2026-11",
+                    "{} seed {seed}: euros settle in October: {:?}",
                     db.kind,
                     report.totals.keys()
                 );
                 for s in &report.statements {
                     let converted = s.payout.as_ref().and_then(|p| p.amount_minor);
-                    let expected = (s.currency == "RSD" && period == "2026-10").then(|| {
-                        "117.1537"
-                            .parse::<townpass_core::money::Rate>()
+                    let expected = (s.currency != "EUR" && period == "2026-10").then(|| {
+                        let (_, rate) = RANDOM_RATES
+                            .iter()
+                            .find(|(pair, _)| pair.ends_with(s.currency.as_str()))
+                            .expect("a rate for every currency sold");
+                        rate.parse::<townpass_core::money::Rate>()
                             .unwrap()
                             .convert(
                                 s.amount_minor,
-                                "RSD".parse().unwrap(),
+                                s.currency.parse().unwrap(),
                                 "EUR".parse().unwrap(),
                                 true,
                             )
@@ -840,6 +934,13 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
                         assert!(s.payout.is_none(), "only partners have a payout currency");
                     }
                 }
+                extra_currencies_settled.extend(
+                    report
+                        .totals
+                        .keys()
+                        .filter(|c| *c == "MKD" || *c == "HUF")
+                        .cloned(),
+                );
                 for (currency, totals) in &report.totals {
                     assert!(
                         totals.balances(),
@@ -862,6 +963,11 @@ async fn random_months_balance_to_the_cent_in_every_currency() {
             }
         }
     }
+    assert_eq!(
+        extra_currencies_settled.len(),
+        2,
+        "the random catalogues sold in MKD and HUF: {extra_currencies_settled:?}"
+    );
 }
 
 #[tokio::test]
