@@ -480,3 +480,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } е запи�
 rates_recorded_n = Записани курсове: { $n }
 rates_deleted = { $month }: { $pair } е изтрит
 rates_none_to_delete = няма въведен курс { $pair } за { $month }
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = ПРИЕТО
+gate_rejected = ОТКАЗАНО
+gate_holder = притежател: { $holder } (проверете документ)
+gate_ready = townpass-scan в { $venue } ({ $device }): сканирайте карта
+gate_synced = синхронизирано: качени { $uploaded } ({ $flagged } сигнализирани от сървъра), нови анулирани { $revoked }, посещения от други устройства { $uses }
+gate_sync_background = качени { $uploaded }, нови анулирани { $revoked }, посещения от други устройства { $uses }
+gate_sync_later = не сега ({ $error }); посещенията остават на устройството
+gate_status_device = устройство { $id } „{ $name }“ в { $venue } ({ $server })
+gate_status_synced = данни: синхронизирани преди { $minutes } мин
+gate_status_never = данни: още няма (изпълнете townpass-scan sync)
+gate_status_pending = чакащи качване: { $pending } (и { $exported } изнесени във файл, още непотвърдени)
+gate_status_keys = доверени ключове: { $keys }, анулирани карти: { $revoked }

@@ -480,3 +480,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } gespeichert
 rates_recorded_n = Gespeicherte Kurse: { $n }
 rates_deleted = { $month }: { $pair } gelöscht
 rates_none_to_delete = für { $month } ist kein Kurs { $pair } erfasst
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = GÜLTIG
+gate_rejected = ABGELEHNT
+gate_holder = Inhaber: { $holder } (Ausweis prüfen)
+gate_ready = townpass-scan in { $venue } ({ $device }): Pass scannen
+gate_synced = abgeglichen: { $uploaded } hochgeladen ({ $flagged } vom Server markiert), { $revoked } neu gesperrt, { $uses } Besuche anderer Geräte
+gate_sync_background = { $uploaded } hochgeladen, { $revoked } neu gesperrt, { $uses } Besuche anderer Geräte
+gate_sync_later = nicht jetzt ({ $error }); die Einlösungen bleiben auf dem Gerät
+gate_status_device = Gerät { $id } „{ $name }“ in { $venue } ({ $server })
+gate_status_synced = Daten: vor { $minutes } Min. abgeglichen
+gate_status_never = Daten: noch keine (townpass-scan sync ausführen)
+gate_status_pending = wartende Uploads: { $pending } (und { $exported } in eine Datei exportiert, noch nicht bestätigt)
+gate_status_keys = vertrauenswürdige Schlüssel: { $keys }, gesperrte Pässe: { $revoked }

@@ -483,3 +483,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } recorded
 rates_recorded_n = Rates recorded: { $n }
 rates_deleted = { $month }: { $pair } deleted
 rates_none_to_delete = no { $pair } rate recorded for { $month }
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = ACCEPTED
+gate_rejected = REJECTED
+gate_holder = holder: { $holder } (check ID)
+gate_ready = townpass-scan at { $venue } ({ $device }): scan a pass
+gate_synced = synced: { $uploaded } uploaded ({ $flagged } flagged by the server), { $revoked } newly revoked, { $uses } visits from other devices
+gate_sync_background = { $uploaded } uploaded, { $revoked } newly revoked, { $uses } visits from other devices
+gate_sync_later = not now ({ $error }); redemptions stay on this device
+gate_status_device = device { $id } “{ $name }” at { $venue } ({ $server })
+gate_status_synced = bundle: synced { $minutes } min ago
+gate_status_never = bundle: none yet (run townpass-scan sync)
+gate_status_pending = pending uploads: { $pending } (and { $exported } exported to a file, not yet confirmed)
+gate_status_keys = trusted keys: { $keys }, revoked passes: { $revoked }

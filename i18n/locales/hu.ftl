@@ -459,3 +459,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } rögzítve
 rates_recorded_n = Rögzített árfolyamok: { $n }
 rates_deleted = { $month }: { $pair } törölve
 rates_none_to_delete = { $month } hónapra nincs rögzített { $pair } árfolyam
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = ELFOGADVA
+gate_rejected = ELUTASÍTVA
+gate_holder = tulajdonos: { $holder } (igazolvány ellenőrzése)
+gate_ready = townpass-scan itt: { $venue } ({ $device }): olvassa be a bérletet
+gate_synced = szinkronizálva: { $uploaded } feltöltve ({ $flagged } a szerver megjelölte), { $revoked } új visszavonás, { $uses } látogatás más eszközökről
+gate_sync_background = { $uploaded } feltöltve, { $revoked } új visszavonás, { $uses } látogatás más eszközökről
+gate_sync_later = most nem ({ $error }); a beváltások az eszközön maradnak
+gate_status_device = { $id }. eszköz („{ $name }”), helyszín: { $venue } ({ $server })
+gate_status_synced = adatok: { $minutes } perce szinkronizálva
+gate_status_never = adatok: még nincsenek (futtassa: townpass-scan sync)
+gate_status_pending = feltöltésre vár: { $pending } (és { $exported } fájlba exportálva, még nincs megerősítve)
+gate_status_keys = megbízható kulcsok: { $keys }, visszavont bérletek: { $revoked }

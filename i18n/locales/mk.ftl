@@ -480,3 +480,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } е запи�
 rates_recorded_n = Запишани курсеви: { $n }
 rates_deleted = { $month }: { $pair } е избришан
 rates_none_to_delete = нема внесен курс { $pair } за { $month }
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = ПРИФАТЕНО
+gate_rejected = ОДБИЕНО
+gate_holder = носител: { $holder } (проверете документ)
+gate_ready = townpass-scan во { $venue } ({ $device }): скенирајте картичка
+gate_synced = синхронизирано: испратени { $uploaded } ({ $flagged } означени од серверот), нови поништени { $revoked }, посети од други уреди { $uses }
+gate_sync_background = испратени { $uploaded }, нови поништени { $revoked }, посети од други уреди { $uses }
+gate_sync_later = не сега ({ $error }); посетите остануваат на уредот
+gate_status_device = уред { $id } „{ $name }“ во { $venue } ({ $server })
+gate_status_synced = податоци: синхронизирани пред { $minutes } мин
+gate_status_never = податоци: сѐ уште нема (извршете townpass-scan sync)
+gate_status_pending = чекаат испраќање: { $pending } (и { $exported } извезени во датотека, сѐ уште непотврдени)
+gate_status_keys = доверливи клучеви: { $keys }, поништени картички: { $revoked }

@@ -497,3 +497,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } je shranjen
 rates_recorded_n = Shranjeni tečaji: { $n }
 rates_deleted = { $month }: { $pair } je izbrisan
 rates_none_to_delete = za { $month } ni vnesenega tečaja { $pair }
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = SPREJETO
+gate_rejected = ZAVRNJENO
+gate_holder = imetnik: { $holder } (preverite dokument)
+gate_ready = townpass-scan na { $venue } ({ $device }): skenirajte kartico
+gate_synced = sinhronizirano: naloženih { $uploaded } ({ $flagged } jih je strežnik označil), novih preklicev { $revoked }, obiskov z drugih naprav { $uses }
+gate_sync_background = naloženih { $uploaded }, novih preklicev { $revoked }, obiskov z drugih naprav { $uses }
+gate_sync_later = ne zdaj ({ $error }); obiski ostanejo na napravi
+gate_status_device = naprava { $id } »{ $name }« na { $venue } ({ $server })
+gate_status_synced = podatki: sinhronizirani pred { $minutes } min
+gate_status_never = podatki: še jih ni (zaženite townpass-scan sync)
+gate_status_pending = čakajo na nalaganje: { $pending } (in { $exported } izvoženih v datoteko, še nepotrjenih)
+gate_status_keys = zaupanja vredni ključi: { $keys }, preklicane kartice: { $revoked }

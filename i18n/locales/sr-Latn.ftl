@@ -489,3 +489,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } je sačuvan
 rates_recorded_n = Sačuvani kursevi: { $n }
 rates_deleted = { $month }: { $pair } je obrisan
 rates_none_to_delete = nema unetog kursa { $pair } za { $month }
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = PRIHVAĆENO
+gate_rejected = ODBIJENO
+gate_holder = vlasnik: { $holder } (proverite dokument)
+gate_ready = townpass-scan u { $venue } ({ $device }): skenirajte kartu
+gate_synced = sinhronizovano: poslato { $uploaded } ({ $flagged } označeno od servera), novo poništenih { $revoked }, poseta sa drugih uređaja { $uses }
+gate_sync_background = poslato { $uploaded }, novo poništenih { $revoked }, poseta sa drugih uređaja { $uses }
+gate_sync_later = ne sada ({ $error }); posete ostaju na uređaju
+gate_status_device = uređaj { $id } „{ $name }“ u { $venue } ({ $server })
+gate_status_synced = podaci: sinhronizovani pre { $minutes } min
+gate_status_never = podaci: još nema (pokrenite townpass-scan sync)
+gate_status_pending = čekaju slanje: { $pending } (i { $exported } izvezenih u datoteku, još nepotvrđenih)
+gate_status_keys = pouzdani ključevi: { $keys }, poništene karte: { $revoked }

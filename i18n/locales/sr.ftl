@@ -489,3 +489,17 @@ rates_recorded_one = { $month }: 1 { $base } = { $rate } { $quote } је сач�
 rates_recorded_n = Сачувани курсеви: { $n }
 rates_deleted = { $month }: { $pair } је обрисан
 rates_none_to_delete = нема унетог курса { $pair } за { $month }
+
+## townpass-scan at the gate (the binary scanner)
+gate_accepted = ПРИХВАЋЕНО
+gate_rejected = ОДБИЈЕНО
+gate_holder = власник: { $holder } (проверите документ)
+gate_ready = townpass-scan у { $venue } ({ $device }): скенирајте карту
+gate_synced = синхронизовано: послато { $uploaded } ({ $flagged } означено од сервера), ново поништених { $revoked }, посета са других уређаја { $uses }
+gate_sync_background = послато { $uploaded }, ново поништених { $revoked }, посета са других уређаја { $uses }
+gate_sync_later = не сада ({ $error }); посете остају на уређају
+gate_status_device = уређај { $id } „{ $name }“ у { $venue } ({ $server })
+gate_status_synced = подаци: синхронизовани пре { $minutes } мин
+gate_status_never = подаци: још нема (покрените townpass-scan sync)
+gate_status_pending = чекају слање: { $pending } (и { $exported } извезених у датотеку, још непотврђених)
+gate_status_keys = поуздани кључеви: { $keys }, поништене карте: { $revoked }

@@ -212,9 +212,19 @@ fn run(cli: Cli) -> Result<u8> {
             if cli.json {
                 println!("{report}");
             } else {
+                let n = |k: &str| report[k].to_string();
                 println!(
-                    "synced: {} uploaded ({} flagged by the server), {} newly revoked, {} visits from other devices",
-                    report["uploaded"], report["flagged"], report["revoked"], report["uses"]
+                    "{}",
+                    say(
+                        &cli,
+                        "gate_synced",
+                        &[
+                            ("uploaded", &n("uploaded")),
+                            ("flagged", &n("flagged")),
+                            ("revoked", &n("revoked")),
+                            ("uses", &n("uses")),
+                        ],
+                    )
                 );
             }
             Ok(EXIT_OK)
@@ -483,17 +493,7 @@ fn decide(
             .claims
             .as_ref()
             .and_then(|c| townpass_core::rules::World::product(&world, c.product));
-        let lang = townpass_i18n::supported(&cli.lang).unwrap_or_else(|| {
-            static WARNED: std::sync::Once = std::sync::Once::new();
-            WARNED.call_once(|| {
-                eprintln!(
-                    "warning: no words in '{}' (--lang); verdicts in English. Languages: {}",
-                    cli.lang,
-                    townpass_i18n::codes().join(", ")
-                );
-            });
-            townpass_i18n::REFERENCE
-        });
+        let lang = lang(cli);
         let message = townpass_i18n::verdict::sentence(&verdict, lang, &venue, product);
         let name = product.map(|p| townpass_core::catalog::pick(&p.name, lang).to_string());
         (verdict, message, name)
@@ -520,18 +520,29 @@ fn kiosk(cli: &Cli, local: &mut Local, sync_every: u64, offer: Option<&str>) -> 
     let id = local.require_identity()?;
     if sync_every > 0 {
         // Its own connection and thread: a slow network never holds up the gate.
-        let (dir, id) = (data_dir(cli), id.clone());
+        let (dir, id, lang) = (data_dir(cli), id.clone(), lang(cli));
         std::thread::spawn(move || {
             loop {
                 std::thread::sleep(Duration::from_secs(sync_every));
                 let result = Local::open(&dir).and_then(|mut l| sync(&mut l, &id));
-                match result {
-                    Ok(r) => eprintln!(
-                        "[sync] {} uploaded, {} newly revoked, {} visits from other devices",
-                        r["uploaded"], r["revoked"], r["uses"]
-                    ),
-                    Err(e) => eprintln!("[sync] not now ({e:#}); redemptions stay on this device"),
-                }
+                let line = match result {
+                    Ok(r) => {
+                        let n = |k: &str| r[k].to_string();
+                        townpass_i18n::tf(
+                            lang,
+                            "gate_sync_background",
+                            &[
+                                ("uploaded", &n("uploaded")),
+                                ("revoked", &n("revoked")),
+                                ("uses", &n("uses")),
+                            ],
+                        )
+                    }
+                    Err(e) => {
+                        townpass_i18n::tf(lang, "gate_sync_later", &[("error", &format!("{e:#}"))])
+                    }
+                };
+                eprintln!("[sync] {line}");
             }
         });
     }
@@ -542,8 +553,12 @@ fn kiosk(cli: &Cli, local: &mut Local, sync_every: u64, offer: Option<&str>) -> 
         .unwrap_or(80);
     if tty && !cli.json {
         println!(
-            "townpass-scan at {} ({}): scan a pass",
-            id.venue, id.device_name
+            "{}",
+            say(
+                cli,
+                "gate_ready",
+                &[("venue", &id.venue), ("device", &id.device_name)]
+            )
         );
     }
     let stdin = std::io::stdin();
@@ -609,6 +624,26 @@ fn kiosk_screen(v: &Verdict, message: &str, product: Option<&str>, width: usize)
     out
 }
 
+/// The language of what the gate reads (`--lang`), warned about once when it has no words.
+fn lang(cli: &Cli) -> &'static str {
+    townpass_i18n::supported(&cli.lang).unwrap_or_else(|| {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            eprintln!(
+                "warning: no words in '{}' (--lang); verdicts in English. Languages: {}",
+                cli.lang,
+                townpass_i18n::codes().join(", ")
+            );
+        });
+        townpass_i18n::REFERENCE
+    })
+}
+
+/// A message of the gate in `--lang`, with its values.
+fn say(cli: &Cli, key: &str, args: &[(&str, &str)]) -> String {
+    townpass_i18n::tf(lang(cli), key, args)
+}
+
 fn print_verdict(cli: &Cli, v: &Verdict, message: &str) {
     let c = v.claims.as_ref();
     if cli.json {
@@ -626,10 +661,18 @@ fn print_verdict(cli: &Cli, v: &Verdict, message: &str) {
             })
         );
     } else {
-        let head = if v.accepted() { "ACCEPTED" } else { "REJECTED" };
+        let head = say(
+            cli,
+            if v.accepted() {
+                "gate_accepted"
+            } else {
+                "gate_rejected"
+            },
+            &[],
+        );
         println!("{head}: {message}");
         if let Some(h) = c.and_then(|c| c.holder.as_deref()) {
-            println!("  holder: {h} (check ID)");
+            println!("  {}", say(cli, "gate_holder", &[("holder", h)]));
         }
     }
 }
@@ -649,20 +692,50 @@ fn status(cli: &Cli, local: &Local) -> Result<u8> {
         println!("{out}");
     } else {
         println!(
-            "device {} \"{}\" at {} ({})",
-            id.device_id, id.device_name, id.venue, id.server
+            "{}",
+            say(
+                cli,
+                "gate_status_device",
+                &[
+                    ("id", &id.device_id.to_string()),
+                    ("name", &id.device_name),
+                    ("venue", &id.venue),
+                    ("server", &id.server),
+                ],
+            )
         );
         match age_s {
-            Some(a) => println!("bundle: synced {} min ago", a / 60),
-            None => println!("bundle: none yet (run townpass-scan sync)"),
+            Some(a) => println!(
+                "{}",
+                say(
+                    cli,
+                    "gate_status_synced",
+                    &[("minutes", &(a / 60).to_string())]
+                )
+            ),
+            None => println!("{}", say(cli, "gate_status_never", &[])),
         }
         println!(
-            "pending uploads: {} (and {} exported to a file, not yet confirmed)",
-            out["pending_uploads"], out["exported_unacknowledged"]
+            "{}",
+            say(
+                cli,
+                "gate_status_pending",
+                &[
+                    ("pending", &out["pending_uploads"].to_string()),
+                    ("exported", &out["exported_unacknowledged"].to_string()),
+                ],
+            )
         );
         println!(
-            "trusted keys: {}, revoked passes: {}",
-            out["trusted_keys"], out["revoked_serials"]
+            "{}",
+            say(
+                cli,
+                "gate_status_keys",
+                &[
+                    ("keys", &out["trusted_keys"].to_string()),
+                    ("revoked", &out["revoked_serials"].to_string()),
+                ],
+            )
         );
     }
     Ok(EXIT_OK)

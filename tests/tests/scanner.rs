@@ -696,6 +696,25 @@ fn the_scanner_speaks_every_language_for_every_verdict_a_gate_meets() {
         ("expired", now_ms() + 400 * 24 * hour, tokens[0].as_str()),
         ("malformed", now_ms(), "TP1:THIS-IS-NOT-A-PASS"),
     ];
+    // What the gate reads without --json: the head of the verdict, and the device's status.
+    for lang in townpass_i18n::codes() {
+        let out = gate.at(now_ms(), &["--lang", lang, "check", &tokens[0]]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let head = townpass_i18n::t(lang, "gate_accepted");
+        assert!(text.starts_with(&format!("{head}: ")), "{lang}: {text}");
+        let status =
+            String::from_utf8_lossy(&gate.run(&["--lang", lang, "status"]).stdout).to_string();
+        let keys = townpass_i18n::tf(
+            lang,
+            "gate_status_keys",
+            &[("keys", "\u{1}"), ("revoked", "\u{1}")],
+        );
+        let first_words = keys.split('\u{1}').next().unwrap_or_default().to_string();
+        assert!(
+            !first_words.is_empty() && status.contains(&first_words),
+            "{lang}: {status}"
+        );
+    }
     let catalogue = std::fs::read_to_string(demo_catalogue_path()).expect("catalogue");
     for (code, at, token) in cases {
         let english = verdict(&gate.at(at, &["--lang", "en", "--json", "check", token]));
