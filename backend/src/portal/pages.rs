@@ -189,7 +189,8 @@ pub async fn dashboard(
     Ok(ctx.page(&ctx.t("portal_title"), body))
 }
 
-fn status_word(lang: &str, status: &str) -> String {
+/// "Issued" or "draft (may change)", in `lang`.
+pub(crate) fn status_word(lang: &str, status: &str) -> String {
     crate::i18n::t(
         lang,
         match status {

@@ -72,7 +72,7 @@ async fn render_index(
                     @for p in &periods {
                         tr {
                             td { a href={ "/admin/settlement/" (p.period) } { (p.period) } }
-                            td { (status_word(ctx.lang, &p.status)) }
+                            td { (crate::portal::pages::status_word(ctx.lang, &p.status)) }
                             td { (p.closed_by.as_deref().unwrap_or("")) }
                         }
                     }
@@ -93,24 +93,7 @@ async fn render_index(
 
 /// A figure with `places` decimals, with the language's decimal separator.
 fn decimal(lang: &str, value: f64, places: usize) -> String {
-    let text = format!("{value:.places$}");
-    if lang == "en" {
-        text
-    } else {
-        text.replace('.', ",")
-    }
-}
-
-/// "Draft" or "issued", in `lang`.
-fn status_word(lang: &str, status: &str) -> String {
-    t(
-        lang,
-        if status == "closed" {
-            "status_issued"
-        } else {
-            "status_draft"
-        },
-    )
+    super::rates::local_rate(lang, &format!("{value:.places$}"))
 }
 
 /// What a settlement run has done, in words, with a progress bar while it runs.
@@ -216,7 +199,7 @@ pub fn month_body(
     csv: impl Fn(&str, &str) -> String,
 ) -> Markup {
     html! {
-        p { (t(lang, "statement_status")) " " strong { (status_word(lang, &report.status)) } }
+        p { (t(lang, "statement_status")) " " strong { (crate::portal::pages::status_word(lang, &report.status)) } }
         h2 { (t(lang, "adm_totals")) }
         div.scroll { table {
             thead { tr { th { (t(lang, "col_currency")) } th { (t(lang, "adm_gross")) } th { (t(lang, "adm_refunds")) } th { (t(lang, "adm_partners")) } th { (t(lang, "adm_commissions")) } th { (t(lang, "adm_operator_fees")) } th { (t(lang, "adm_breakage")) } th { (t(lang, "adm_balanced")) } } }
@@ -392,7 +375,7 @@ pub async fn consortium(
         @match &payouts {
             None => p { (ctx.t("adm_cons_not_settled")) " " a href="/admin/settlement" { (ctx.t("adm_cons_compute")) } },
             Some(r) => {
-                p { (ctx.tf("adm_cons_statements", &[("status", &status_word(ctx.lang, &r.status))])) " " a href={ "/admin/settlement/" (r.period) } { (ctx.t("adm_cons_details")) } }
+                p { (ctx.tf("adm_cons_statements", &[("status", &crate::portal::pages::status_word(ctx.lang, &r.status))])) " " a href={ "/admin/settlement/" (r.period) } { (ctx.t("adm_cons_details")) } }
                 div.scroll { table {
                     thead { tr { th { (ctx.t("adm_cons_party")) } th.num { (ctx.t("col_amount")) } } }
                     tbody { @for s in &r.statements { tr { td { (s.party) } td.num { (money_in(ctx.lang, s.amount_minor, &s.currency)) } } } }

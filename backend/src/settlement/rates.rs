@@ -267,7 +267,7 @@ pub async fn payout(
     }))
 }
 
-/// A rate with the language's decimal separator ("61,5000" in German).
+/// A decimal (a rate, a figure) with the language's decimal separator ("61,5000" in German).
 pub fn local_rate(lang: &str, rate: &str) -> String {
     rate.replace(
         '.',
