@@ -1242,6 +1242,53 @@ async fn a_revocation_committed_after_an_upload_read_its_passes_is_seen_in_its_t
 }
 
 #[tokio::test]
+async fn a_use_committed_after_an_upload_read_the_earlier_uses_is_judged_in_its_turn() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, _, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate 2", 2).await;
+        let passes = passes(&app, 1).await;
+        let store = &app.db.store;
+        let venue_id: i64 = sqlx::query_scalar("SELECT venue_id FROM devices WHERE id = $1")
+            .bind(a)
+            .fetch_one(store.pool())
+            .await
+            .expect("venue");
+        // Gate 2 uploads a scan while another writer holds the pass-state turn: the upload
+        // reads the pass's earlier uses (none yet) and waits for its turn ...
+        let mut write = store.begin_pass_write().await.expect("turn");
+        let gate_2 = send(&app, &key_b, b, 1, vec![item(1, &passes[0].1, 30)]);
+        let gate_1 = async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            // ... while Gate 1's earlier scan of the same pass is stored and committed.
+            write
+                .insert_redemptions(&[townpass::store::NewRedemption {
+                    device_id: a,
+                    local_id: 1,
+                    serial: passes[0].0.clone(),
+                    token: passes[0].1.clone(),
+                    venue_id,
+                    offer: Some("tsarevets-entry".into()),
+                    scanned_at_ms: (townpass::store::now() - 40 * 60) * 1000,
+                    received_at: townpass::store::now(),
+                    flag: None,
+                    flag_detail: None,
+                }])
+                .await
+                .expect("store");
+            write.commit().await.expect("commit");
+        };
+        let (r, ()) = tokio::join!(gate_2, gate_1);
+        assert_eq!(
+            outcomes(&r),
+            vec![(1, "stored", Some("already_used"))],
+            "{}: the turn learns of the use stored after its first read",
+            app.db.kind
+        );
+    }
+}
+
+#[tokio::test]
 async fn bundles_name_each_gate_as_it_is_called_now_and_leave_out_visits_of_no_issued_pass() {
     for db in TestDb::all().await {
         let app = TestApp::start(db).await;

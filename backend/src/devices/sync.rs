@@ -4,7 +4,7 @@
 //! (device, local_id) and judged again with `core::rules` and everything the server knows: a
 //! conflict is stored with a flag, never dropped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::tz::TimeZone;
 use townpass_core::protocol::{
@@ -572,7 +572,15 @@ pub async fn upload(
         .zip(&serials)
         .map(|(&n, serial)| (serial.as_str(), up.items[n].token.as_str()))
         .collect();
-    let (found, revocations_seen) = store.issued_passes(&pairs).await?;
+    // The uses stored so far of the passes in the batch are read at the same time, on another
+    // connection; the turn reads only those stored after them.
+    let mut candidate_serials: Vec<&str> = serials.iter().map(String::as_str).collect();
+    candidate_serials.sort_unstable();
+    candidate_serials.dedup();
+    let ((found, revocations_seen), (mut held_uses, uses_seen)) = tokio::try_join!(
+        store.issued_passes(&pairs),
+        store.held_uses(&candidate_serials)
+    )?;
     let issued: Vec<bool> = found
         .iter()
         .map(|f| f.as_ref().is_some_and(|p| p.same_token))
@@ -625,7 +633,12 @@ pub async fn upload(
     for (serial, at) in write.revocations_after(revocations_seen).await? {
         revoked_at.entry(serial).or_insert(at);
     }
-    let held_uses = write.uses_of_serials(&distinct).await?;
+    for (serial, later) in write.uses_after(uses_seen, &distinct).await? {
+        let known = held_uses.entry(serial).or_default();
+        let ids: HashSet<i64> = known.iter().map(|u| u.id).collect();
+        known.extend(later.into_iter().filter(|u| !ids.contains(&u.id)));
+        known.sort_by_key(|u| (u.at_ms, u.id));
+    }
     let mut uses: HashMap<String, Vec<Use>> = held_uses
         .iter()
         .map(|(serial, rows)| (serial.clone(), rows.iter().map(use_of).collect()))
@@ -784,6 +797,10 @@ pub async fn upload(
     //    a duplicate of what the device sent before.
     let stored = write.insert_redemptions(&rows).await?;
     let flagged_late = write.flag_later(&late_flags, now_ms / 1000).await?;
+    // In the same transaction: one commit (one sync to disk) per upload, not two.
+    write
+        .record_contact(device.id, now_ms / 1000, up.sent_at_ms - now_ms)
+        .await?;
     write.commit().await?;
     let flags: HashMap<i64, Option<String>> =
         rows.into_iter().map(|r| (r.local_id, r.flag)).collect();
@@ -801,9 +818,6 @@ pub async fn upload(
         })
         .collect();
     let duplicates = outcomes.iter().filter(|o| o.status == "duplicate").count();
-    store
-        .record_contact(device.id, now_ms / 1000, up.sent_at_ms - now_ms)
-        .await?;
     tracing::info!(
         duplicates,
         flagged_late,

@@ -239,13 +239,8 @@ impl Store {
         now: i64,
         clock_offset_ms: i64,
     ) -> Result<()> {
-        sqlx::query("UPDATE devices SET last_seen_at = $2, clock_offset_ms = $3 WHERE id = $1")
-            .bind(device_id)
-            .bind(now)
-            .bind(clock_offset_ms)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        record_contact(&mut conn, device_id, now, clock_offset_ms).await
     }
 
     /// What this device has stored under these local ids, by local id (a first look, outside a
@@ -309,4 +304,20 @@ pub(super) async fn offer_ids(conn: &mut sqlx::AnyConnection) -> Result<HashMap<
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows.into_iter().map(|(id, code)| (code, id)).collect())
+}
+
+/// See [`Store::record_contact`].
+pub(super) async fn record_contact(
+    conn: &mut sqlx::AnyConnection,
+    device_id: i64,
+    now: i64,
+    clock_offset_ms: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE devices SET last_seen_at = $2, clock_offset_ms = $3 WHERE id = $1")
+        .bind(device_id)
+        .bind(now)
+        .bind(clock_offset_ms)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -168,6 +168,46 @@ impl Store {
         Ok((out, seen.unwrap_or(0)))
     }
 
+    /// Every use of these passes committed so far, by pass in scan order, with the last
+    /// redemption id the read is sure to include. An upload reads this before its pass-state
+    /// turn (at the same time as the issued passes) and, inside the turn, only the uses after
+    /// that id ([`PassWrite::uses_after`]): the turn stays short.
+    pub async fn held_uses(
+        &self,
+        serials: &[&str],
+    ) -> Result<(HashMap<String, Vec<HeldUse>>, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        // The watermark first: ids are handed out in commit order, so every use up to it is
+        // visible to the read that follows (which may see later ones too; merging by id keeps
+        // each once).
+        let (seen,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM redemptions")
+            .fetch_one(&mut *conn)
+            .await?;
+        if serials.is_empty() {
+            return Ok((HashMap::new(), seen.unwrap_or(0)));
+        }
+        let sql = format!(
+            "{USES_SELECT} FROM {} {} {USES_JOINS} WHERE r.serial = list.value",
+            json_rows(self.dialect, 1),
+            // Each serial looked up in the serial index, whatever the planner thinks of the
+            // list's size (a hash join over every redemption took 6 ms per 1,000 and growing).
+            match self.dialect {
+                Dialect::Postgres => {
+                    "CROSS JOIN LATERAL (SELECT * FROM redemptions x WHERE x.serial = list.value) r"
+                }
+                Dialect::Sqlite => "CROSS JOIN redemptions r",
+            }
+        );
+        let rows = sqlx::query_as::<_, HeldUse>(&sql)
+            .bind(json_list(serials))
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok((
+            with_tokens(&mut conn, self.dialect, rows).await?,
+            seen.unwrap_or(0),
+        ))
+    }
+
     /// The last redemption id and pass change seq committed: everything up to them is visible to
     /// a read that starts now (ids are handed out in commit order).
     pub async fn read_watermark(&self) -> Result<(i64, i64)> {
@@ -202,6 +242,17 @@ impl PassWrite {
         held_items(&mut self.tx, self.store.dialect, device_id, local_ids).await
     }
 
+    /// When the device was last heard from, and how far its clock is off (see
+    /// [`Store::record_contact`]), inside the turn: an upload commits once.
+    pub async fn record_contact(
+        &mut self,
+        device_id: i64,
+        now: i64,
+        clock_offset_ms: i64,
+    ) -> Result<()> {
+        super::devices::record_contact(&mut self.tx, device_id, now, clock_offset_ms).await
+    }
+
     /// Passes revoked after revocation `seq` (see [`Store::issued_passes`]), with when.
     pub async fn revocations_after(&mut self, seq: i64) -> Result<Vec<(String, i64)>> {
         Ok(
@@ -220,49 +271,24 @@ impl PassWrite {
         super::catalog::venue_with_zone(&mut self.tx, venue_id).await
     }
 
-    /// Every stored use of each of these passes, in scan order.
-    pub async fn uses_of_serials(
+    /// The uses of these passes committed since redemption `after` (see [`Store::held_uses`]):
+    /// read by the id, which is handed out in commit order, so only the few rows stored
+    /// between that read and this turn are looked at, whatever the table's size.
+    pub async fn uses_after(
         &mut self,
+        after: i64,
         serials: &[&str],
     ) -> Result<HashMap<String, Vec<HeldUse>>> {
-        let mut out: HashMap<String, Vec<HeldUse>> = HashMap::new();
-        if serials.is_empty() {
-            return Ok(out);
-        }
-        let sql = format!(
-            "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.venue_id, r.scanned_at AS at_ms, \
-             d.name AS place, r.token, \
-             CASE WHEN r.flag IS NULL AND r.review IS NULL THEN 1 ELSE 0 END AS open \
-             FROM {} {} JOIN venues v ON v.id = r.venue_id \
-             JOIN devices d ON d.id = r.device_id LEFT JOIN offers o ON o.id = r.offer_id \
-             WHERE r.serial = list.value ORDER BY r.scanned_at, r.id",
-            json_rows(self.store.dialect, 1),
-            // Each serial looked up in the serial index, whatever the planner thinks of the
-            // list's size (a hash join over every redemption took 6 ms per 1,000 and growing).
-            match self.store.dialect {
-                Dialect::Postgres => {
-                    "CROSS JOIN LATERAL (SELECT * FROM redemptions x WHERE x.serial = list.value) r"
-                }
-                Dialect::Sqlite => "CROSS JOIN redemptions r",
-            }
-        );
-        let mut rows = sqlx::query_as::<_, HeldUse>(&sql)
-            .bind(json_list(serials))
+        let wanted: HashSet<&str> = serials.iter().copied().collect();
+        let sql = format!("{USES_SELECT} FROM redemptions r {USES_JOINS} WHERE r.id > $1");
+        let rows = sqlx::query_as::<_, HeldUse>(&sql)
+            .bind(after)
             .fetch_all(&mut *self.tx)
-            .await?;
-        let stored_as_issued: Vec<&str> = rows
-            .iter()
-            .filter(|r| r.token.is_empty())
-            .map(|r| r.serial.as_str())
+            .await?
+            .into_iter()
+            .filter(|r| wanted.contains(r.serial.as_str()))
             .collect();
-        let tokens = issued_tokens(&mut self.tx, self.store.dialect, &stored_as_issued).await?;
-        for row in rows.iter_mut().filter(|r| r.token.is_empty()) {
-            row.token = tokens.get(&row.serial).cloned().unwrap_or_default();
-        }
-        for row in rows {
-            out.entry(row.serial.clone()).or_default().push(row);
-        }
-        Ok(out)
+        with_tokens(&mut self.tx, self.store.dialect, rows).await
     }
 
     /// Flags stored redemptions that an earlier scan shows to be conflicts (only those still
@@ -368,6 +394,38 @@ struct RowJson<'a> {
     received_at: i64,
     flag: Option<&'a str>,
     flag_detail: Option<&'a str>,
+}
+
+/// What judging a stored use again needs, for [`HeldUse`].
+const USES_SELECT: &str = "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.venue_id, \
+     r.scanned_at AS at_ms, d.name AS place, r.token, \
+     CASE WHEN r.flag IS NULL AND r.review IS NULL THEN 1 ELSE 0 END AS open";
+const USES_JOINS: &str = "JOIN venues v ON v.id = r.venue_id JOIN devices d ON d.id = r.device_id \
+     LEFT JOIN offers o ON o.id = r.offer_id";
+
+/// Uses by pass, each pass's in scan order, with the tokens of those stored as issued ('').
+async fn with_tokens(
+    conn: &mut sqlx::AnyConnection,
+    dialect: Dialect,
+    mut rows: Vec<HeldUse>,
+) -> Result<HashMap<String, Vec<HeldUse>>> {
+    let stored_as_issued: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.token.is_empty())
+        .map(|r| r.serial.as_str())
+        .collect();
+    let tokens = issued_tokens(conn, dialect, &stored_as_issued).await?;
+    for row in rows.iter_mut().filter(|r| r.token.is_empty()) {
+        row.token = tokens.get(&row.serial).cloned().unwrap_or_default();
+    }
+    let mut out: HashMap<String, Vec<HeldUse>> = HashMap::new();
+    for row in rows {
+        out.entry(row.serial.clone()).or_default().push(row);
+    }
+    for uses in out.values_mut() {
+        uses.sort_by_key(|u| (u.at_ms, u.id));
+    }
+    Ok(out)
 }
 
 /// The tokens of these passes as issued: what a redemption stored as '' was scanned with.
