@@ -366,3 +366,36 @@ async fn a_product_with_a_price_list_per_currency_sells_in_the_one_the_buyer_pic
         );
     }
 }
+
+#[test]
+fn bank_details_are_checked_iban_check_digits_bic_format_and_address_country() {
+    let broken = demo_catalogue()
+        // One digit off: the check digits no longer match.
+        .replace("BG80BNBG96611020345678", "BG80BNBG96611020345679")
+        .replace("bic = \"RZBBBGSF\"", "bic = \"RZB\"")
+        .replace(
+            "town = \"Plovdiv\", country = \"BG\" }\n\n[[partner]]\ncode = \"rim-vt\"",
+            "town = \"Plovdiv\", country = \"Bulgaria\" }\n\n[[partner]]\ncode = \"rim-vt\"",
+        );
+    let err = catalog::validate(&catalog::parse(&broken).expect("parses")).expect_err("refused");
+    let CatalogError::Invalid(problems) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems.len(), 3, "{err}");
+    assert!(
+        problems[0].starts_with("partner 'nim': IBAN 'BG80BNBG96611020345679' is not valid"),
+        "{err}"
+    );
+    assert!(
+        problems[1].starts_with("partner 'sofia-museums': BIC 'RZB' is not valid"),
+        "{err}"
+    );
+    assert!(
+        problems[2].starts_with(
+            "partner 'old-plovdiv': address country 'Bulgaria' is not an ISO 3166 code"
+        ),
+        "{err}"
+    );
+    // The demo itself passes.
+    catalog::validate(&catalog::parse(demo_catalogue()).expect("parses")).expect("valid");
+}

@@ -59,6 +59,54 @@ pub struct Operator {
     /// a catalogue that misses one. Empty: any one language will do (English is the fallback).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
+    /// The account partners are paid from (SEPA payout files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Where the operator is registered: on statements, and the debtor's address of payout files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+/// A structured postal address (ISO 20022 `PstlAdr`): European banks no longer take an address
+/// as free lines of text in a transfer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// The building number (`12`, `12a`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_code: Option<String>,
+    pub town: String,
+    /// ISO 3166-1 alpha-2, e.g. BG, RS, MK.
+    pub country: String,
+}
+
+impl Address {
+    /// The address on one line, as on a letter: "ul. Vitosha 1, 1000 Sofia, BG".
+    pub fn one_line(&self) -> String {
+        let street = [self.street.as_deref(), self.building.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let town = [self.post_code.as_deref(), Some(self.town.as_str())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [street, town, self.country.clone()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A price category. 1 adult, 2 child, 3 senior, 4 student are built in; a catalogue may add more.
@@ -157,8 +205,14 @@ pub struct Partner {
     pub vat_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
+    /// The partner's bank (ISO 9362), checked with the IBAN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
     pub currency: Currency,
     pub email: String,
+    /// Where the partner is registered: on its statements, and in payout files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

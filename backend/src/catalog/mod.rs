@@ -49,10 +49,78 @@ pub fn validate(cat: &Catalogue) -> Result<(), CatalogError> {
     for p in &cat.products {
         zone(format!("product '{}'", p.code), &p.time_zone);
     }
+    let op = &cat.operator;
+    bank_details(
+        "operator",
+        op.iban.as_deref(),
+        op.bic.as_deref(),
+        op.address.as_ref(),
+        &mut errors,
+    );
+    for p in &cat.partners {
+        bank_details(
+            &format!("partner '{}'", p.code),
+            p.iban.as_deref(),
+            p.bic.as_deref(),
+            p.address.as_ref(),
+            &mut errors,
+        );
+    }
     if errors.is_empty() {
         Ok(())
     } else {
         Err(CatalogError::Invalid(errors))
+    }
+}
+
+/// An IBAN (ISO 13616: country, length, check digits), a BIC (ISO 9362) and a structured postal
+/// address (ISO 3166 country, the lengths ISO 20022 allows), each where given.
+fn bank_details(
+    who: &str,
+    iban: Option<&str>,
+    bic: Option<&str>,
+    address: Option<&townpass_core::catalog::Address>,
+    errors: &mut Vec<String>,
+) {
+    if let Some(iban) = iban
+        && let Err(e) = sepa::validate_iban(iban)
+    {
+        errors.push(format!("{who}: IBAN '{iban}' is not valid: {e}"));
+    }
+    if let Some(bic) = bic
+        && let Err(e) = sepa::validate_bic(bic)
+    {
+        errors.push(format!(
+            "{who}: BIC '{bic}' is not valid: {e} (8 or 11 letters and digits, e.g. UNCRBGSF)"
+        ));
+    }
+    if bic.is_some() && iban.is_none() {
+        errors.push(format!(
+            "{who}: a BIC without an IBAN (add the account's IBAN)"
+        ));
+    }
+    let Some(a) = address else { return };
+    if !sepa::is_country_code(&a.country) || a.country.to_uppercase() != a.country {
+        errors.push(format!(
+            "{who}: address country '{}' is not an ISO 3166 code (two capital letters, e.g. BG, MK, RS)",
+            a.country
+        ));
+    }
+    for (field, value, max) in [
+        ("street", a.street.as_deref(), 70),
+        ("building", a.building.as_deref(), 16),
+        ("post_code", a.post_code.as_deref(), 16),
+        ("town", Some(a.town.as_str()), 35),
+    ] {
+        match value {
+            Some(v) if v.trim().is_empty() => errors.push(format!(
+                "{who}: address {field} is empty (leave it out instead)"
+            )),
+            Some(v) if v.chars().count() > max => errors.push(format!(
+                "{who}: address {field} is longer than the {max} characters banks accept"
+            )),
+            _ => {}
+        }
     }
 }
 

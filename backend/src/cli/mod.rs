@@ -28,6 +28,7 @@ mod devices;
 mod issue;
 mod keys;
 mod passes;
+mod payouts;
 mod rates;
 mod serve;
 mod settle;
@@ -89,6 +90,9 @@ pub enum Command {
     /// passes were sold in get their statement's total converted at the month's rate when it closes.
     #[command(subcommand)]
     Rates(rates::RatesCommand),
+    /// Pay partners for a closed month: a SEPA credit transfer file (pain.001.001.09) for those
+    /// paid in EUR, a list for the others; then confirm when the bank has paid.
+    Payouts(payouts::PayoutsArgs),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -147,6 +151,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::ApiKeys(cmd) => api_keys::run(s, cmd).await,
         Command::Token(token::TokenCommand::Inspect(args)) => token::inspect(s, args).await,
         Command::Settle(args) => settle::run(s, args).await,
+        Command::Payouts(args) => payouts::run(s, args).await,
     }
 }
 

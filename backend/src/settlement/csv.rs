@@ -134,7 +134,7 @@ fn csv_failed(e: impl std::fmt::Display) -> StoreError {
 
 /// A spreadsheet runs a cell that starts with `=`, `+` or `@` as a formula: a venue or device
 /// name could carry one, so such a cell is prefixed with a quote. (`-` stays: amounts are negative.)
-fn no_formula(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn no_formula(value: &str) -> std::borrow::Cow<'_, str> {
     if value.starts_with(['=', '+', '@']) {
         format!("'{value}").into()
     } else {

@@ -10,6 +10,7 @@ mod devices;
 mod issuer_keys;
 mod outbox;
 mod pass_state;
+mod payouts;
 mod portal;
 mod rates;
 mod sales;
@@ -30,6 +31,7 @@ pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption};
 pub use issuer_keys::KeyRow;
 pub use outbox::{MailKind, OutboxRow, OutboxStatus};
 pub use pass_state::{HeldUse, IssuedPass, LateFlag, PassWrite};
+pub use payouts::{PayoutLineRow, PayoutRun};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};
 pub use rates::{MissingRate, NewRate, PayoutRow, RateRow, convert};
 pub use sales::{
