@@ -1610,6 +1610,24 @@ async fn every_page_speaks_every_language() {
         ),
         (
             Some("admin@lang.test"),
+            "/admin/payouts".into(),
+            "adm_payouts_intro",
+        ),
+        (
+            Some("admin@lang.test"),
+            format!("/admin/payouts/{month}"),
+            "adm_payouts_export",
+        ),
+        (
+            Some("admin@lang.test"),
+            format!(
+                "/admin/payouts/{month}/confirm?action=export&date={}",
+                jiff::Zoned::now().date().tomorrow().expect("date")
+            ),
+            "adm_payouts_confirm_export_button",
+        ),
+        (
+            Some("admin@lang.test"),
             "/admin/flags".into(),
             "adm_audit_title",
         ),

@@ -242,3 +242,123 @@ async fn missing_bank_details_refuse_the_export_name_each_problem_and_record_not
         assert_eq!(refusal(past.expect_err("past")), "refuse_payout_date");
     }
 }
+
+#[tokio::test]
+async fn the_operator_exports_a_month_in_the_browser_after_confirming_and_cannot_export_it_twice() {
+    const PASSWORD: &str = "operator password 1234";
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let store = &app.db.store;
+        let period = app.with_settled_month().await;
+        app.add_user("admin@demo.test", "admin", None, PASSWORD)
+            .await;
+        app.add_user("desk@demo.test", "desk", Some("sofia-tic"), PASSWORD)
+            .await;
+        // Only the operator.
+        app.login("desk@demo.test", PASSWORD).await;
+        assert_eq!(app.get("/admin/payouts").await.status, 403);
+        assert_eq!(
+            app.get(&format!("/admin/payouts/{period}/csv"))
+                .await
+                .status,
+            403
+        );
+        app.logout_locally();
+        app.login("admin@demo.test", PASSWORD).await;
+
+        let index = app.get("/admin/payouts").await;
+        assert_eq!(index.status, 200, "{}", app.db.kind);
+        assert!(
+            index
+                .text()
+                .contains(&format!("href=\"/admin/payouts/{period}\"")),
+            "{}",
+            index.text()
+        );
+        let page = app.get(&format!("/admin/payouts/{period}")).await;
+        let text = page.text();
+        assert!(text.contains("not exported"), "{text}");
+        assert!(
+            text.contains("National Historical Museum") && text.contains("SEPA transfer to BG80"),
+            "partners by name, how each is paid: {text}"
+        );
+        assert!(!text.contains("partner:nim"), "no internal codes: {text}");
+        // Nothing to download before the export.
+        assert_eq!(
+            app.get(&format!("/admin/payouts/{period}/xml"))
+                .await
+                .status,
+            404
+        );
+
+        // The export asks again, saying what will happen, without script.
+        let date = tomorrow().to_string();
+        let confirm = app
+            .get(&format!(
+                "/admin/payouts/{period}/confirm?action=export&date={date}"
+            ))
+            .await;
+        assert_eq!(confirm.status, 200);
+        let text = confirm.text();
+        assert!(
+            text.contains("cannot be undone") && text.contains("class=\"danger\""),
+            "{text}"
+        );
+        assert!(store.payout_run(&period).await.expect("read").is_none());
+        let csrf = confirm.field("csrf").expect("csrf");
+        let done = app
+            .post_form(
+                &format!("/admin/payouts/{period}"),
+                &[("csrf", &csrf), ("action", "export"), ("date", &date)],
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}", done.text());
+        assert!(done.text().contains("is exported"), "{}", done.text());
+        let xml = app.get(&format!("/admin/payouts/{period}/xml")).await;
+        assert_eq!(xml.status, 200);
+        assert!(
+            xml.header("content-disposition")
+                .is_some_and(|d| d.contains(&format!("townpass-payouts-{period}.xml"))),
+            "{:?}",
+            xml.header("content-disposition")
+        );
+        let run = store.payout_run(&period).await.expect("read").expect("run");
+        assert_eq!(run.sepa_xml.as_deref(), Some(xml.text().as_str()));
+        assert_eq!(run.exported_by, "admin:admin@demo.test");
+        // A second export (an old tab, a double click) is refused in words and changes nothing.
+        let again = app
+            .post_form(
+                &format!("/admin/payouts/{period}"),
+                &[("csrf", &csrf), ("action", "export"), ("date", &date)],
+            )
+            .await;
+        assert!(
+            again.text().contains("was exported for payment already"),
+            "{}",
+            again.text()
+        );
+        assert_eq!(
+            store.payout_run(&period).await.expect("read").expect("run"),
+            run
+        );
+        // Then the bank pays, and the operator says so, after confirming.
+        let confirm = app
+            .get(&format!("/admin/payouts/{period}/confirm?action=paid"))
+            .await;
+        assert!(confirm.text().contains("cannot be undone"));
+        let paid = app
+            .post_form(
+                &format!("/admin/payouts/{period}"),
+                &[("csrf", &csrf), ("action", "paid")],
+            )
+            .await;
+        assert!(
+            paid.text().contains("is recorded as paid"),
+            "{}",
+            paid.text()
+        );
+        // In German too.
+        let de = app.get(&format!("/admin/payouts/{period}?lang=de")).await;
+        assert!(de.text().contains("bezahlt (bestätigt am"), "{}", de.text());
+    }
+}

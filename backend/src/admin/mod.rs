@@ -39,7 +39,7 @@ async fn render(
     let body = html! {
         (crate::http::web::outcome(&message))
         @if let Some(shown) = shown { (shown) }
-        p { a href="/admin/settlement" { (ctx.t("adm_link_settlement")) } " · " a href="/admin/flags" { (ctx.t("adm_link_flags")) } " · " a href="/admin/disputes" { (ctx.t("adm_link_disputes")) } " · " a href="/admin/consortium" { (ctx.t("adm_link_consortium")) } " · " a href="/admin/rates" { (ctx.t("adm_rates_link")) } }
+        p { a href="/admin/settlement" { (ctx.t("adm_link_settlement")) } " · " a href="/admin/flags" { (ctx.t("adm_link_flags")) } " · " a href="/admin/disputes" { (ctx.t("adm_link_disputes")) } " · " a href="/admin/consortium" { (ctx.t("adm_link_consortium")) } " · " a href="/admin/rates" { (ctx.t("adm_rates_link")) } " · " a href="/admin/payouts" { (ctx.t("adm_payouts_title")) } }
         h2 { (ctx.t("adm_revoke_title")) }
         p { (ctx.t("adm_revoke_intro")) }
         form method="post" action="/admin/revoke" {

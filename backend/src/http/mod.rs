@@ -107,6 +107,23 @@ pub fn router(state: Shared) -> Router {
             "/admin/rates",
             get(settlement::pages::rates).post(settlement::pages::rates_post),
         )
+        .route("/admin/payouts", get(settlement::payout_pages::index))
+        .route(
+            "/admin/payouts/{period}",
+            get(settlement::payout_pages::month).post(settlement::payout_pages::post),
+        )
+        .route(
+            "/admin/payouts/{period}/confirm",
+            get(settlement::payout_pages::confirm),
+        )
+        .route(
+            "/admin/payouts/{period}/xml",
+            get(settlement::payout_pages::xml),
+        )
+        .route(
+            "/admin/payouts/{period}/csv",
+            get(settlement::payout_pages::csv),
+        )
         .route("/admin/flags", get(settlement::flags::flags))
         .route("/admin/flags/{id}", post(settlement::flags::review))
         .route("/admin/disputes", get(settlement::disputes::disputes))

@@ -19,6 +19,7 @@ pub mod flags;
 pub mod jobs;
 pub mod labels;
 pub mod pages;
+pub mod payout_pages;
 pub mod payouts;
 pub mod pdf;
 pub mod rates;
