@@ -38,7 +38,7 @@ pub async fn index(State(state): State<Shared>, ctx: Ctx) -> Result<Response, We
                     @for (period, run) in &rows {
                         tr {
                             td { a href={ "/admin/payouts/" (period) } { (period) } }
-                            td { (status(&ctx, run.as_ref().map(|r| (r.status.as_str(), r.exported_at, r.exported_by.as_str(), r.paid_at, r.paid_by.as_deref())))) }
+                            td { (status(&ctx, run.as_ref().map(|r| Shown { status: &r.status, exported_at: r.exported_at, exported_by: &r.exported_by, paid_at: r.paid_at, paid_by: r.paid_by.as_deref() }))) }
                         }
                     }
                 }
@@ -52,22 +52,36 @@ fn who(by: &str) -> &str {
     by.strip_prefix("admin:").unwrap_or(by)
 }
 
+/// A month's payout status as recorded.
+struct Shown<'a> {
+    status: &'a str,
+    exported_at: i64,
+    exported_by: &'a str,
+    paid_at: Option<i64>,
+    paid_by: Option<&'a str>,
+}
+
 /// "not exported", "exported … by …", "paid …".
-fn status(ctx: &Ctx, run: Option<(&str, i64, &str, Option<i64>, Option<&str>)>) -> String {
+fn status(ctx: &Ctx, run: Option<Shown<'_>>) -> String {
     match run {
         None => ctx.t("adm_payouts_status_none"),
-        Some(("paid", _, _, Some(at), by)) => ctx.tf(
+        Some(Shown {
+            status: "paid",
+            paid_at: Some(at),
+            paid_by,
+            ..
+        }) => ctx.tf(
             "adm_payouts_status_paid",
             &[
                 ("when", &local_time_in(ctx.lang, at, "UTC")),
-                ("by", who(by.unwrap_or("?"))),
+                ("by", who(paid_by.unwrap_or("?"))),
             ],
         ),
-        Some((_, at, by, _, _)) => ctx.tf(
+        Some(r) => ctx.tf(
             "adm_payouts_status_exported",
             &[
-                ("when", &local_time_in(ctx.lang, at, "UTC")),
-                ("by", who(by)),
+                ("when", &local_time_in(ctx.lang, r.exported_at, "UTC")),
+                ("by", who(r.exported_by)),
             ],
         ),
     }
@@ -139,7 +153,7 @@ async fn render_month(
     let (xml_name, csv_name) = payouts::file_names(&p.period);
     let body = html! {
         (crate::http::web::outcome(&message))
-        p { (ctx.t("statement_status")) " " strong #payout-status { (status(ctx, p.status.as_deref().map(|s| (s, p.exported_at.unwrap_or_default(), p.exported_by.as_deref().unwrap_or("?"), p.paid_at, p.paid_by.as_deref())))) } }
+        p { (ctx.t("statement_status")) " " strong #payout-status { (status(ctx, p.status.as_deref().map(|s| Shown { status: s, exported_at: p.exported_at.unwrap_or_default(), exported_by: p.exported_by.as_deref().unwrap_or("?"), paid_at: p.paid_at, paid_by: p.paid_by.as_deref() }))) } }
         (lines(ctx, &p))
         @match p.status.as_deref() {
             None => {
