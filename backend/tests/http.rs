@@ -478,10 +478,41 @@ async fn an_admin_revokes_a_pass_and_the_order_page_says_it_is_cancelled() {
             .await;
         assert_eq!(bad.status, 422);
         assert!(bad.text().contains("16 hex digits"), "{}", bad.text());
-        let done = app
+        // The first press shows the pass and what revoking does, and asks again.
+        let asked = app
             .post_form(
                 "/admin/revoke",
                 &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+            )
+            .await;
+        assert_eq!(asked.status, 200, "{}: {}", app.db.kind, asked.text());
+        let text = asked.text();
+        assert!(
+            text.contains("cannot be undone")
+                && text.contains("Bulgaria Heritage Pass 72 h")
+                && text.contains("class=\"danger\""),
+            "{text}"
+        );
+        assert!(
+            app.db
+                .store
+                .pass(&serial)
+                .await
+                .expect("pass")
+                .revoked_at
+                .is_none(),
+            "{}: nothing revoked before the second press",
+            app.db.kind
+        );
+        let done = app
+            .post_form(
+                "/admin/revoke",
+                &[
+                    ("csrf", &csrf),
+                    ("serial", &serial),
+                    ("reason", "refund"),
+                    ("confirmed", "yes"),
+                ],
             )
             .await;
         assert_eq!(done.status, 200, "{}: {}", app.db.kind, done.text());
@@ -1000,7 +1031,12 @@ async fn a_request_past_the_time_limit_answers_503_and_changes_nothing() {
         let reply = app
             .post_form(
                 "/admin/revoke",
-                &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+                &[
+                    ("csrf", &csrf),
+                    ("serial", &serial),
+                    ("reason", "refund"),
+                    ("confirmed", "yes"),
+                ],
             )
             .await;
         assert_eq!(reply.status, 503, "{}: {}", app.db.kind, reply.text());
@@ -1019,7 +1055,12 @@ async fn a_request_past_the_time_limit_answers_503_and_changes_nothing() {
         let again = app
             .post_form(
                 "/admin/revoke",
-                &[("csrf", &csrf), ("serial", &serial), ("reason", "refund")],
+                &[
+                    ("csrf", &csrf),
+                    ("serial", &serial),
+                    ("reason", "refund"),
+                    ("confirmed", "yes"),
+                ],
             )
             .await;
         assert_eq!(again.status, 200, "{}: {}", app.db.kind, again.text());

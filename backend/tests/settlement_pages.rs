@@ -380,3 +380,70 @@ async fn the_operator_records_imports_and_deletes_exchange_rates_in_the_browser(
         );
     }
 }
+
+#[tokio::test]
+async fn closing_a_month_in_the_browser_says_what_it_does_and_asks_again_before_anything_happens() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let store = app.db.store.clone();
+        app.add_user("admin@demo.test", "admin", None, PASSWORD)
+            .await;
+        app.login("admin@demo.test", PASSWORD).await;
+        let index = app.get("/admin/settlement").await;
+        let text = index.text();
+        assert!(
+            text.contains("class=\"danger\" type=\"submit\" name=\"action\" value=\"close\""),
+            "closing looks different from computing a draft: {text}"
+        );
+        let csrf = index.field("csrf").expect("csrf");
+        let last_month = jiff::Zoned::now()
+            .with_time_zone(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+            .first_of_month()
+            .expect("first")
+            .yesterday()
+            .expect("last month")
+            .strftime("%Y-%m")
+            .to_string();
+        // The first press only asks.
+        let asked = app
+            .post_form(
+                "/admin/settlement",
+                &[
+                    ("csrf", &csrf),
+                    ("period", &last_month),
+                    ("action", "close"),
+                ],
+            )
+            .await;
+        assert_eq!(asked.status, 200, "{}", app.db.kind);
+        let text = asked.text();
+        assert!(
+            text.contains("cannot be undone")
+                && text.contains(&format!("Close {last_month}?"))
+                && text.contains("name=\"confirmed\" value=\"yes\""),
+            "{text}"
+        );
+        assert!(
+            store.recent_jobs(8).await.expect("jobs").is_empty(),
+            "{}: nothing is queued before the second press",
+            app.db.kind
+        );
+        // The second press closes.
+        let closed = app
+            .post_form(
+                "/admin/settlement",
+                &[
+                    ("csrf", &csrf),
+                    ("period", &last_month),
+                    ("action", "close"),
+                    ("confirmed", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(closed.status, 303, "{}", closed.text());
+        let jobs = store.recent_jobs(8).await.expect("jobs");
+        assert_eq!(jobs.len(), 1, "{}", app.db.kind);
+        assert_eq!(jobs[0].period, last_month);
+        assert_eq!(jobs[0].close_by.as_deref(), Some("admin:admin@demo.test"));
+    }
+}

@@ -139,6 +139,9 @@ pub struct RevokeForm {
     reason: String,
     #[serde(default, deserialize_with = "checkbox")]
     refund: bool,
+    /// `yes` once the operator has read what revoking does and asked again.
+    #[serde(default)]
+    confirmed: String,
 }
 
 pub async fn revoke(
@@ -151,11 +154,15 @@ pub async fn revoke(
         serial,
         reason,
         refund,
+        confirmed,
     } = form;
     let serial = serial.to_lowercase();
     let outcome = match (serial.parse::<townpass_core::Serial>(), reason.is_empty()) {
         (Err(e), _) => Err(e),
         (_, true) => Err("say why the pass is revoked".to_string()),
+        (Ok(serial), false) if confirmed != "yes" => {
+            return confirm_revoke(&state, &ctx, &serial.to_string(), &reason, refund).await;
+        }
         (Ok(serial), false) => {
             match crate::sales::refund::revoke(
                 &state.store,
@@ -178,6 +185,70 @@ pub async fn revoke(
         }
     };
     answer(&state, &ctx, outcome).await
+}
+
+/// Revoking a pass can never be undone: this page shows the pass and what will happen, and asks
+/// again (a form, no script). An unknown or already revoked pass is refused at once.
+async fn confirm_revoke(
+    state: &Shared,
+    ctx: &Ctx,
+    serial: &str,
+    reason: &str,
+    refund: bool,
+) -> Result<Response, WebError> {
+    let pass = match state.store.pass(serial).await {
+        Ok(p) => p,
+        Err(crate::store::StoreError::NotFound(_)) => {
+            return answer(
+                state,
+                ctx,
+                Err(ctx.tf("adm_revoke_unknown", &[("serial", serial)])),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let revoked = pass.revoked_at.is_some();
+    if revoked && !refund {
+        return answer(
+            state,
+            ctx,
+            Err(ctx.tf("adm_revoke_already", &[("serial", serial)])),
+        )
+        .await;
+    }
+    let product = state.store.product_by_id(pass.product_id).await?;
+    let order = state.store.order_by_id(pass.order_id).await?;
+    let product_name = crate::i18n::present::name(&product.product.name, ctx.lang);
+    let price = crate::i18n::present::money_in(ctx.lang, pass.price_minor, &pass.currency);
+    let body = html! {
+        div.irreversible role="alert" {
+            @if !revoked { p { strong { (ctx.tf("adm_revoke_confirm", &[("serial", serial)])) } } }
+            @if refund { p { strong { (ctx.tf("adm_revoke_confirm_refund", &[("amount", &price)])) } } }
+            div.scroll { table {
+                tr { th { (ctx.t("adm_pass_number")) } td.code { (serial) } }
+                tr { th { (ctx.t("adm_revoke_product")) } td { (product_name) } }
+                tr { th { (ctx.t("adm_revoke_holder")) } td { (pass.holder.as_deref().unwrap_or("—")) } }
+                tr { th { (ctx.t("adm_revoke_order")) } td { (crate::i18n::present::order_code(&order.public_id)) } }
+                tr { th { (ctx.t("adm_revoke_price")) } td { (price) } }
+                tr { th { (ctx.t("adm_reason")) } td { (reason) } }
+            } }
+            form method="post" action="/admin/revoke" {
+                (ctx.csrf_field())
+                input type="hidden" name="serial" value=(serial);
+                input type="hidden" name="reason" value=(reason);
+                @if refund { input type="hidden" name="refund" value="on"; }
+                input type="hidden" name="confirmed" value="yes";
+                button.danger type="submit" { (ctx.t("adm_revoke_confirm_button")) }
+                " "
+                a.button.secondary href="/admin" { (ctx.t("adm_cancel")) }
+            }
+        }
+    };
+    Ok(ctx.page(
+        &ctx.tf("adm_revoke_confirm_title", &[("serial", serial)]),
+        body,
+    ))
 }
 
 /// A new device at a venue (the name is checked by `devices::add`).

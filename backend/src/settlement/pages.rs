@@ -44,7 +44,7 @@ async fn render_index(
             label for="period" { (ctx.t("adm_month_label")) }
             input id="period" name="period" required pattern="[0-9]{4}-[0-9]{2}" placeholder="2026-10";
             button type="submit" name="action" value="draft" { (ctx.t("adm_compute_draft")) }
-            button type="submit" name="action" value="close" { (ctx.t("adm_close_issue")) }
+            button.danger type="submit" name="action" value="close" { (ctx.t("adm_close_issue")) }
         }
         @if !jobs.is_empty() {
             h2 { (ctx.t("adm_runs")) }
@@ -123,15 +123,25 @@ pub struct RunForm {
     period: String,
     #[serde(default)]
     action: String,
+    /// `yes` once the operator has read what closing does and asked again.
+    #[serde(default)]
+    confirmed: String,
 }
 
 pub async fn run(
     State(state): State<Shared>,
     ctx: Ctx,
-    CsrfForm(RunForm { period, action }): CsrfForm<RunForm>,
+    CsrfForm(RunForm {
+        period,
+        action,
+        confirmed,
+    }): CsrfForm<RunForm>,
 ) -> Result<Response, WebError> {
     let user = ctx.require(&["admin"])?;
     let close = action == "close";
+    if close && confirmed != "yes" {
+        return confirm_close(&state, &ctx, &period).await;
+    }
     let by = format!("admin:{}", user.email);
     let queued = async {
         let cat = state.store.settlement_catalogue().await?;
@@ -167,6 +177,60 @@ pub async fn run(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Closing a month can never be undone: this page says what it does and asks again (a form, no
+/// script), after the same checks as the close itself.
+async fn confirm_close(state: &Shared, ctx: &Ctx, period: &str) -> Result<Response, WebError> {
+    let checked = async {
+        let cat = state.store.settlement_catalogue().await?;
+        let month = settlement::Month::parse(period, &cat.operator_zone)?;
+        settlement::refuse_settling(&state.store, &month).await?;
+        settlement::refuse_close(
+            &state.store,
+            &cat.operator_zone,
+            &month,
+            crate::store::now(),
+        )
+        .await?;
+        Ok::<_, StoreError>(month)
+    };
+    let month = match checked.await {
+        Ok(m) => m,
+        Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+            let m = e.refusal(ctx.lang).unwrap_or_default();
+            return render_index(state, ctx, Some(m)).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let draft = match state.store.period(&month.label).await? {
+        Some(row) => Some(settlement::report(&state.store, &row).await?),
+        None => None,
+    };
+    let body = html! {
+        div.irreversible role="alert" {
+            p { strong { (ctx.tf("adm_close_confirm", &[("period", &month.label)])) } }
+            @if let Some(d) = &draft {
+                p { (ctx.tf("adm_close_confirm_draft", &[("n", &d.statements.len().to_string())])) }
+            }
+            form method="post" action="/admin/settlement" {
+                (ctx.csrf_field())
+                input type="hidden" name="period" value=(month.label);
+                input type="hidden" name="action" value="close";
+                input type="hidden" name="confirmed" value="yes";
+                button.danger type="submit" { (ctx.t("adm_close_confirm_button")) }
+                " "
+                a.button.secondary href="/admin/settlement" { (ctx.t("adm_cancel")) }
+            }
+        }
+        @if draft.is_some() {
+            p { a href={ "/admin/settlement/" (month.label) } { (ctx.tf("adm_settlement_month", &[("period", &month.label)])) } }
+        }
+    };
+    Ok(ctx.page(
+        &ctx.tf("adm_close_confirm_title", &[("period", &month.label)]),
+        body,
+    ))
 }
 
 pub async fn month(

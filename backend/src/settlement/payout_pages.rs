@@ -264,7 +264,7 @@ pub async fn confirm(
                 input type="hidden" name="date" value=(q.date);
                 button.danger type="submit" { (button) }
                 " "
-                a.button.secondary href={ "/admin/payouts/" (p.period) } { (ctx.t("adm_payouts_cancel")) }
+                a.button.secondary href={ "/admin/payouts/" (p.period) } { (ctx.t("adm_cancel")) }
             }
         }
         (lines(&ctx, &p))
