@@ -580,3 +580,89 @@ async fn a_partner_paid_in_denars_reads_its_payout_at_the_months_rate_everywhere
         );
     }
 }
+
+/// The PDF's text as `pdftotext -layout` reads it; `None` when poppler's pdftotext is not here
+/// (CI installs it and sets TOWNPASS_REQUIRE_PDFTOTEXT: see .ci/run).
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = townpass::testing::TempDir::new("statement-pdf");
+    let file = dir.path().join("statement.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    match std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        other => {
+            assert!(
+                std::env::var("TOWNPASS_REQUIRE_PDFTOTEXT").is_err(),
+                "pdftotext is required: {other:?}"
+            );
+            eprintln!("pdftotext is not installed: the PDF's text is not checked");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_statement_pdf_has_what_an_accountant_needs_names_addresses_number_period_and_account() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let period = app.with_settled_month().await;
+        user(&app, "nim@partner.test", "partner", Some("nim")).await;
+        app.login("nim@partner.test", PASSWORD).await;
+        let pdf = app
+            .get(&format!("/partner/statements/{period}/EUR/pdf"))
+            .await;
+        assert_eq!(pdf.status, 200);
+        let Some(text) = pdf_text(&pdf.body) else {
+            continue;
+        };
+        let ids = app.db.store.partner_ids().await.expect("ids");
+        for wanted in [
+            "Issued by",
+            "Bulgarian Heritage Pass Association",
+            "Saborna St 11, 1000 Sofia, BG",
+            "VAT id BG000000009",
+            "Statement for",
+            "National Historical Museum",
+            "Vitoshko Lale St 16, 1618 Sofia, BG",
+            "VAT id BG000000017",
+            &townpass::settlement::payouts::statement_number(&period, ids["nim"], "EUR"),
+            "Issued on",
+            "Paid to National Historical Museum, IBAN BG80BNBG96611020345678, BIC BNBGBGSD",
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{}: {wanted:?} in\n{text}",
+                app.db.kind
+            );
+        }
+        assert!(!text.contains("partner:nim"), "no internal codes:\n{text}");
+        for code in [
+            "nim-entry",
+            "nim-boyana",
+            "bulgaria-72h",
+            "sofia-24h",
+            "family",
+        ] {
+            assert!(!text.contains(code), "{code}: names, not codes:\n{text}");
+        }
+        // Amounts are right-aligned: every line that ends in an amount ends in the same column.
+        let ends: Vec<usize> = text
+            .lines()
+            .filter(|l| {
+                (l.contains("  €") || l.contains("  -€"))
+                    && l.trim_end().ends_with(|c: char| c.is_ascii_digit())
+            })
+            .map(|l| l.trim_end().chars().count())
+            .collect();
+        assert!(ends.len() >= 3, "{text}");
+        assert!(
+            ends.iter().max().expect("max") - ends.iter().min().expect("min") <= 1,
+            "{}: right edges {ends:?} in\n{text}",
+            app.db.kind
+        );
+    }
+}

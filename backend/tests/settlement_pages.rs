@@ -50,7 +50,11 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
             text.contains("<td>yes</td>") && !text.contains("<strong>NO</strong>"),
             "every currency balances: {text}"
         );
-        assert!(text.contains("partner:nim"), "{text}");
+        assert!(
+            text.contains("National Historical Museum")
+                && text.contains("<small class=\"code\">partner:nim</small>"),
+            "statements by name, the code beside: {text}"
+        );
 
         // The CSV behind NIM's statement adds up to the statement.
         let row = store.period(&month).await.expect("period").expect("row");

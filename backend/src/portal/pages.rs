@@ -367,7 +367,7 @@ async fn statement_page(
     message: Option<Result<String, String>>,
 ) -> Result<Response, WebError> {
     let (status, lines) = own_lines(state, party, period, currency).await?;
-    let (products, offers) = names(&state.store).await?;
+    let (products, offers) = names(&state.store, ctx.lang).await?;
     let disputes = state.store.disputes_of(party, Some(period)).await?;
     let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
     let payout = crate::settlement::rates::payout(
@@ -468,7 +468,7 @@ pub async fn pdf(
 ) -> Result<Response, WebError> {
     let (_, party) = whoami(&state, &ctx).await?;
     let (status, lines) = own_lines(&state, &party, &period, &currency).await?;
-    let (products, offers) = names(&state.store).await?;
+    let (products, offers) = names(&state.store, ctx.lang).await?;
     let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
     let payout = crate::settlement::rates::payout(
         &state.store,
@@ -494,32 +494,121 @@ pub async fn pdf(
             )
         })
         .collect();
-    let heading = vec![
-        format!("{party}, {period}, {currency}"),
-        ctx.tf(
-            "statement_pdf_status",
-            &[("status", &status_word(ctx.lang, &status))],
+    let cat = state
+        .store
+        .load_catalogue()
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let code = party.strip_prefix("partner:").unwrap_or(&party);
+    let partner = cat.partners.iter().find(|p| p.code == code);
+    let vat = |v: &Option<String>| {
+        v.as_ref()
+            .map(|v| ctx.tf("pdf_vat", &[("vat", v)]))
+            .into_iter()
+    };
+    let address = |a: &Option<townpass_core::catalog::Address>| {
+        a.as_ref()
+            .map(townpass_core::catalog::Address::one_line)
+            .into_iter()
+    };
+    let op = &cat.operator;
+    let from = crate::settlement::pdf::PartyBlock {
+        role: ctx.t("pdf_issued_by"),
+        name: op.name.clone(),
+        lines: address(&op.address)
+            .chain(vat(&op.vat_id))
+            .chain(std::iter::once(op.email.clone()))
+            .collect(),
+    };
+    let to = crate::settlement::pdf::PartyBlock {
+        role: ctx.t("pdf_statement_for"),
+        name: crate::settlement::labels::party_name(&cat, &party),
+        lines: partner
+            .map(|p| {
+                address(&p.address)
+                    .chain(vat(&p.vat_id))
+                    .chain(std::iter::once(p.email.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let ids = state.store.partner_ids().await?;
+    let number = crate::settlement::payouts::statement_number(
+        &period,
+        ids.get(code).copied().unwrap_or_default(),
+        &currency,
+    );
+    let month = crate::settlement::Month::parse(&period, &op.time_zone)?;
+    let row = state.store.period(&month.label).await?;
+    let day = |unix: i64| {
+        let zone = jiff::tz::TimeZone::get(&op.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        jiff::Timestamp::from_second(unix)
+            .map(|t| {
+                let z = t.to_zoned(zone);
+                townpass_i18n::numbers::date(ctx.lang, z.year(), z.month(), z.day())
+            })
+            .unwrap_or_default()
+    };
+    let issued = match row.as_ref().and_then(|r| r.closed_at) {
+        Some(at) if status == "closed" => day(at),
+        _ => ctx.t("pdf_draft"),
+    };
+    let facts = vec![
+        (ctx.t("pdf_number"), number),
+        (
+            ctx.t("pdf_period"),
+            ctx.tf(
+                "pdf_period_dates",
+                &[
+                    ("from", &day(month.starts_at)),
+                    ("to", &day(month.ends_at - 1)),
+                ],
+            ),
         ),
-        ctx.t("statement_pdf_traceable"),
+        (ctx.t("pdf_issued_on"), issued),
+        (ctx.t("col_currency"), currency.clone()),
     ];
-    let after = payout
-        .as_ref()
-        .map(|p| crate::settlement::rates::sentences(ctx.lang, &period, &currency, p))
-        .unwrap_or_default();
-    let bytes = crate::settlement::pdf::statement_pdf(
-        &ctx.tf(
+    let mut payout_lines = match &payout {
+        Some(p) => crate::settlement::rates::sentences(ctx.lang, &period, &currency, p),
+        None => vec![ctx.tf(
+            "pdf_payout",
+            &[("amount", &money_in(ctx.lang, total, &currency))],
+        )],
+    };
+    if total < 0 {
+        payout_lines.push(ctx.t("pdf_negative"));
+    }
+    let bank = match partner.and_then(|p| p.iban.as_ref().map(|iban| (p, iban))) {
+        Some((p, iban)) => vec![ctx.tf(
+            "pdf_paid_to",
+            &[
+                ("name", &p.name),
+                ("iban", iban),
+                ("bic", p.bic.as_deref().unwrap_or("—")),
+            ],
+        )],
+        None => vec![ctx.t("pdf_no_account")],
+    };
+    let doc = crate::settlement::pdf::StatementDoc {
+        title: ctx.tf(
             "statement_title",
             &[("period", &period), ("currency", &currency)],
         ),
-        &heading,
-        &rows,
-        (
-            &ctx.t("statement_pdf_total"),
-            &money_in(ctx.lang, total, &currency),
+        from,
+        to,
+        facts,
+        heads: (ctx.t("col_line"), ctx.t("col_amount")),
+        rows,
+        total: (
+            ctx.t("statement_pdf_total"),
+            money_in(ctx.lang, total, &currency),
         ),
-        &after,
-    )
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+        payout: payout_lines,
+        bank,
+        footer: vec![ctx.t("statement_pdf_traceable")],
+    };
+    let bytes = crate::settlement::pdf::statement_pdf(&doc)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let name = format!("statement-{period}-{currency}.pdf");
     Ok(crate::http::web::file(
         "application/pdf",

@@ -33,19 +33,62 @@ pub fn line_label(
     label
 }
 
-/// Product and offer codes by id, for line labels.
+/// Product and offer names in `lang` by id, for line labels (the code where an item has no name).
 pub async fn names(
     store: &Store,
+    lang: &str,
 ) -> Result<(HashMap<i64, String>, HashMap<i64, String>), StoreError> {
     let cat = store.settlement_catalogue().await?;
+    let venues: HashMap<String, townpass_core::catalog::Names> = store
+        .load_catalogue()
+        .await?
+        .map(|c| c.venues.into_iter().map(|v| (v.code, v.name)).collect())
+        .unwrap_or_default();
+    let named = |names: &townpass_core::catalog::Names, code: String| {
+        if names.is_empty() {
+            code
+        } else {
+            crate::i18n::present::name(names, lang)
+        }
+    };
     Ok((
         cat.products
             .into_iter()
-            .map(|(id, p)| (id, p.code))
+            .map(|(id, p)| (id, named(&p.name, p.code)))
             .collect(),
         cat.offers
             .into_iter()
-            .map(|(id, o)| (id, o.0.code))
+            .map(|(id, (offer, _, _))| {
+                // An offer without a name of its own is its venue's.
+                let name = match venues.get(&offer.venue) {
+                    Some(v) if offer.name.is_empty() => named(v, offer.code),
+                    _ => named(&offer.name, offer.code),
+                };
+                (id, name)
+            })
             .collect(),
     ))
+}
+
+/// Who a statement is for, by name: `partner:nim` is the partner's name, `sales_point:x` the
+/// sales point's, `operator` the operator's (the code where the catalogue no longer has it).
+pub fn party_name(cat: &townpass_core::catalog::Catalogue, party: &str) -> String {
+    if party == "operator" {
+        return cat.operator.name.clone();
+    }
+    if let Some(code) = party.strip_prefix("partner:") {
+        return cat
+            .partners
+            .iter()
+            .find(|p| p.code == code)
+            .map_or_else(|| code.to_string(), |p| p.name.clone());
+    }
+    if let Some(code) = party.strip_prefix("sales_point:") {
+        return cat
+            .sales_points
+            .iter()
+            .find(|s| s.code == code)
+            .map_or_else(|| code.to_string(), |s| s.name.clone());
+    }
+    party.to_string()
 }

@@ -245,12 +245,26 @@ pub async fn month(
         .await?
         .ok_or(WebError::NotFound)?;
     let report = settlement::report(&state.store, &row).await?;
-    let (products, offers) = names(&state.store).await?;
+    let (products, offers) = names(&state.store, ctx.lang).await?;
+    let cat = state.store.load_catalogue().await?;
+    let party_name = |party: &str| {
+        cat.as_ref().map_or_else(
+            || party.to_string(),
+            |c| super::labels::party_name(c, party),
+        )
+    };
     Ok(ctx.page(
         &ctx.tf("adm_settlement_month", &[("period", &period)]),
-        month_body(ctx.lang, &report, &products, &offers, |party, currency| {
-            format!("/admin/settlement/{period}/csv?party={party}&currency={currency}")
-        }),
+        month_body(
+            ctx.lang,
+            &report,
+            &products,
+            &offers,
+            &party_name,
+            |party, currency| {
+                format!("/admin/settlement/{period}/csv?party={party}&currency={currency}")
+            },
+        ),
     ))
 }
 
@@ -260,6 +274,7 @@ pub fn month_body(
     report: &Report,
     products: &HashMap<i64, String>,
     offers: &HashMap<i64, String>,
+    party_name: &dyn Fn(&str) -> String,
     csv: impl Fn(&str, &str) -> String,
 ) -> Markup {
     html! {
@@ -285,7 +300,7 @@ pub fn month_body(
         h2 { (t(lang, "adm_statements")) }
         @for s in &report.statements {
             section.statement {
-                h3 { (s.party) " · " (money_in(lang, s.amount_minor, &s.currency)) }
+                h3 { (party_name(&s.party)) " · " (money_in(lang, s.amount_minor, &s.currency)) " " small.code { (s.party) } }
                 @if let Some(p) = &s.payout {
                     @match (p.amount_minor, &p.pair, &p.rate) {
                         (Some(minor), Some(pair), Some(rate)) => {

@@ -1,20 +1,64 @@
-//! A partner's statement as a PDF, with the same embedded font and page writer as the passes.
+//! A partner's statement as a PDF an accountant accepts: who issues it and to whom (names,
+//! addresses, VAT ids), its number, period and issue date, the lines with names and amounts
+//! right-aligned, the total, the payout (with the rate where converted) and the account it is
+//! paid to. Same embedded font and page writer as the passes.
 
-use printpdf::{Mm, PdfDocument};
+use printpdf::{Color, Line, Mm, PdfDocument, Point, Rgb};
 
 use crate::sales::pdf::{FONT, MARGIN, PAGE_H, PAGE_W, PdfError, Writer, pdf_err, wrap};
 
-/// A statement as a PDF: heading lines, then (label, amount) rows on as many pages as needed, then
-/// the total (label, amount), then notes (e.g. the payout in another currency). Amounts are
-/// printed as given (already formatted with their currency).
-pub fn statement_pdf(
-    title: &str,
-    heading: &[String],
-    rows: &[(String, String)],
-    total: (&str, &str),
-    after: &[String],
-) -> Result<Vec<u8>, PdfError> {
-    let (doc, page1, layer1) = PdfDocument::new(title, Mm(PAGE_W), Mm(PAGE_H), "statement");
+/// One side of the statement: the operator or the partner.
+#[derive(Clone, Debug, Default)]
+pub struct PartyBlock {
+    /// "Issued by", "Statement for", in the reader's language.
+    pub role: String,
+    pub name: String,
+    /// Each further line: address, VAT id, e-mail.
+    pub lines: Vec<String>,
+}
+
+/// What the PDF says, in the reader's language, amounts already written with their currency.
+#[derive(Clone, Debug, Default)]
+pub struct StatementDoc {
+    pub title: String,
+    pub from: PartyBlock,
+    pub to: PartyBlock,
+    /// (label, value): statement number, period, issue date, currency, status.
+    pub facts: Vec<(String, String)>,
+    /// Column heads of the lines: (line, amount).
+    pub heads: (String, String),
+    /// (label, amount) per line.
+    pub rows: Vec<(String, String)>,
+    pub total: (String, String),
+    /// The payout: amount, currency, rate and source.
+    pub payout: Vec<String>,
+    /// The account the payout goes to.
+    pub bank: Vec<String>,
+    pub footer: Vec<String>,
+}
+
+/// Width of `text` at `size` points, in millimetres, from the embedded font's advances.
+fn width_mm(text: &str, size: f32) -> f32 {
+    static FACE: std::sync::OnceLock<Option<ttf_parser::Face<'static>>> =
+        std::sync::OnceLock::new();
+    let Some(face) = FACE.get_or_init(|| ttf_parser::Face::parse(FONT, 0).ok()) else {
+        return text.chars().count() as f32 * size * 0.19;
+    };
+    let units: u32 = text
+        .chars()
+        .map(|c| {
+            face.glyph_index(c)
+                .and_then(|g| face.glyph_hor_advance(g))
+                .map_or(u32::from(face.units_per_em()) / 2, u32::from)
+        })
+        .sum();
+    units as f32 / f32::from(face.units_per_em()) * size * 0.352_778
+}
+
+/// The statement as a PDF, on as many A4 pages as its lines need.
+pub fn statement_pdf(doc_text: &StatementDoc) -> Result<Vec<u8>, PdfError> {
+    let d = doc_text;
+    let (doc, page1, layer1) = PdfDocument::new(&d.title, Mm(PAGE_W), Mm(PAGE_H), "statement");
     let font = doc
         .add_external_font_with_subsetting(FONT, true)
         .map_err(pdf_err)?;
@@ -23,37 +67,111 @@ pub fn statement_pdf(
         font: &font,
         y: PAGE_H - MARGIN,
     };
-    w.line(title, 16.0);
-    for h in heading {
-        w.line(h, 10.5);
-    }
-    w.y -= 4.0;
-    let amount_x = PAGE_W - MARGIN - 40.0;
-    for (label, amount) in rows {
-        if w.y < MARGIN + 12.0 {
-            let (page, layer) = doc.add_page(Mm(PAGE_W), Mm(PAGE_H), "statement");
-            w.layer = doc.get_page(page).get_layer(layer);
-            w.y = PAGE_H - MARGIN;
-        }
-        let label: String = wrap(label, 80).into_iter().next().unwrap_or_default();
+    let right = PAGE_W - MARGIN;
+    let new_page = |w: &mut Writer| {
+        let (page, layer) = doc.add_page(Mm(PAGE_W), Mm(PAGE_H), "statement");
+        w.layer = doc.get_page(page).get_layer(layer);
+        w.y = PAGE_H - MARGIN;
+    };
+    let rule = |w: &Writer, y: f32| {
         w.layer
-            .use_text(amount.as_str(), 9.5, Mm(amount_x), Mm(w.y), w.font);
-        w.line(&label, 9.5);
+            .set_outline_color(Color::Rgb(Rgb::new(0.6, 0.6, 0.6, None)));
+        w.layer.set_outline_thickness(0.4);
+        w.layer.add_line(Line {
+            points: vec![
+                (Point::new(Mm(MARGIN), Mm(y)), false),
+                (Point::new(Mm(right), Mm(y)), false),
+            ],
+            is_closed: false,
+        });
+    };
+    let right_text = |w: &Writer, text: &str, size: f32, y: f32| {
+        w.layer
+            .use_text(text, size, Mm(right - width_mm(text, size)), Mm(y), w.font);
+    };
+
+    w.line(&d.title, 16.0);
+    w.y -= 3.0;
+    // The two parties side by side.
+    let top = w.y;
+    let column = |w: &mut Writer, block: &PartyBlock, x: f32| {
+        w.y = top;
+        let text = |w: &mut Writer, t: &str, size: f32| {
+            w.layer.use_text(t, size, Mm(x), Mm(w.y), w.font);
+            w.y -= size * 0.45;
+        };
+        text(w, &block.role, 8.5);
+        for part in wrap(&block.name, 42) {
+            text(w, &part, 11.0);
+        }
+        for l in &block.lines {
+            for part in wrap(l, 50) {
+                text(w, &part, 9.0);
+            }
+        }
+        w.y
+    };
+    let left_end = column(&mut w, &d.from, MARGIN);
+    let right_end = column(&mut w, &d.to, PAGE_W / 2.0 + 2.0);
+    w.y = left_end.min(right_end) - 4.0;
+    for (label, value) in &d.facts {
+        w.layer
+            .use_text(label.as_str(), 9.5, Mm(MARGIN), Mm(w.y), w.font);
+        w.layer
+            .use_text(value.as_str(), 9.5, Mm(MARGIN + 48.0), Mm(w.y), w.font);
+        w.y -= 9.5 * 0.45;
     }
     w.y -= 3.0;
-    w.layer
-        .use_text(total.1, 12.0, Mm(amount_x), Mm(w.y), w.font);
-    w.line(total.0, 12.0);
-    w.y -= 3.0;
-    for note in after {
-        for part in wrap(note, 95) {
-            if w.y < MARGIN + 8.0 {
-                let (page, layer) = doc.add_page(Mm(PAGE_W), Mm(PAGE_H), "statement");
-                w.layer = doc.get_page(page).get_layer(layer);
-                w.y = PAGE_H - MARGIN;
-            }
-            w.line(&part, 10.0);
+    // The lines, amounts right-aligned.
+    let heads = |w: &mut Writer| {
+        w.layer
+            .use_text(d.heads.0.as_str(), 9.0, Mm(MARGIN), Mm(w.y), w.font);
+        right_text(w, &d.heads.1, 9.0, w.y);
+        rule(w, w.y - 1.5);
+        w.y -= 9.0 * 0.45 + 1.5;
+    };
+    heads(&mut w);
+    for (label, amount) in &d.rows {
+        let parts = wrap(label, 78);
+        if w.y - parts.len() as f32 * 4.3 < MARGIN + 10.0 {
+            new_page(&mut w);
+            heads(&mut w);
         }
+        right_text(&w, amount, 9.5, w.y);
+        for part in parts {
+            w.line(&part, 9.5);
+        }
+    }
+    rule(&w, w.y + 2.0);
+    w.y -= 2.0;
+    if w.y < MARGIN + 40.0 {
+        new_page(&mut w);
+    }
+    right_text(&w, &d.total.1, 12.0, w.y);
+    w.line(&d.total.0, 12.0);
+    w.y -= 3.0;
+    for note in d.payout.iter().chain(&d.bank).chain(&d.footer) {
+        for part in wrap(note, 95) {
+            if w.y < MARGIN + 6.0 {
+                new_page(&mut w);
+            }
+            w.line(&part, 9.5);
+        }
+        w.y -= 1.0;
     }
     doc.save_to_bytes().map_err(pdf_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::width_mm;
+
+    #[test]
+    fn text_is_measured_with_the_fonts_own_widths() {
+        // DejaVu Sans: digits share one advance, a space is narrower, a wider string is wider.
+        assert!((width_mm("1", 10.0) - width_mm("8", 10.0)).abs() < 1e-4);
+        assert!(width_mm(" ", 10.0) < width_mm("8", 10.0));
+        assert!(width_mm("€1,234.50", 10.0) > width_mm("€1.50", 10.0));
+        assert!((width_mm("88", 20.0) - 4.0 * width_mm("8", 10.0)).abs() < 1e-3);
+    }
 }
