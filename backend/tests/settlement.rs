@@ -524,6 +524,43 @@ async fn a_hand_computed_october_closes_and_late_data_lands_in_november() {
                 .await
                 .expect("report");
         assert_eq!(by_party(&october_now), by_party(&october));
+
+        // Museum B ends November owing 653: once November is closed, its payout is not made but
+        // carried, and December's statement opens with it (the operator recovers it), balanced.
+        settle(store, "2026-11", "2026-12-01 12:00", true).await;
+        let plan = townpass::settlement::payouts::payouts(store, "2026-11")
+            .await
+            .expect("payouts");
+        let b = plan
+            .lines
+            .iter()
+            .find(|l| l.party == "partner:museum-b")
+            .expect("museum B");
+        assert_eq!((b.method.as_str(), b.amount_minor), ("carried", -653));
+        let december = settle(store, "2026-12", "2026-12-15 12:00", false).await;
+        let parties = by_party(&december);
+        assert_eq!(
+            parties["partner:museum-b"],
+            kinds(&[("balance_carried (corrects 2026-11)", -653)]),
+            "{}",
+            db.kind
+        );
+        assert_eq!(
+            parties["operator"]["balance_recovered (corrects 2026-11)"], 653,
+            "{}",
+            db.kind
+        );
+        assert!(
+            !parties.contains_key("sales_point:desk"),
+            "only partners' balances are carried"
+        );
+        assert!(december.totals.values().all(|t| t.balances()));
+        // Computing December again carries it once.
+        let again = settle(store, "2026-12", "2026-12-16 12:00", false).await;
+        assert_eq!(
+            by_party(&again)["partner:museum-b"],
+            parties["partner:museum-b"]
+        );
     }
 }
 

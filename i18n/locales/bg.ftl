@@ -239,6 +239,8 @@ line_operator_fee = Такса на оператора
 line_breakage = Неизползвана стойност
 line_dispute_credit = Сума по оспорване
 line_dispute_debit = Суми по оспорвания, платени на партньори
+line_balance_carried = Отрицателно салдо от { $month }, пренесено (тогава не е платено)
+line_balance_recovered = Отрицателни салда на партньори от { $month }, възстановени
 line_adjustment = корекция за { $month }
 nav_partner = Партньорски портал
 

@@ -239,6 +239,8 @@ line_operator_fee = Betreibergebühr
 line_breakage = Verfall (nicht genutzter Wert)
 line_dispute_credit = Gutschrift aus Einspruch
 line_dispute_debit = An Partner gezahlte Gutschriften aus Einsprüchen
+line_balance_carried = Negativer Saldo aus { $month }, übertragen (damals nicht gezahlt)
+line_balance_recovered = Negative Partnersalden aus { $month }, verrechnet
 line_adjustment = Korrektur für { $month }
 nav_partner = Partnerportal
 

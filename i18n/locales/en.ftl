@@ -241,6 +241,8 @@ line_operator_fee = Operator fee
 line_breakage = Breakage (value not used)
 line_dispute_credit = Dispute credit
 line_dispute_debit = Dispute credits paid to partners
+line_balance_carried = Negative balance of { $month }, carried (not paid then)
+line_balance_recovered = Negative partner balances of { $month }, recovered
 line_adjustment = adjustment for { $month }
 nav_partner = Partner portal
 

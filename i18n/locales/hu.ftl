@@ -218,6 +218,8 @@ line_operator_fee = Üzemeltetői díj
 line_breakage = Fel nem használt érték
 line_dispute_credit = Kifogás alapján jóváírás
 line_dispute_debit = Partnereknek fizetett kifogás-jóváírások
+line_balance_carried = Negatív egyenleg ({ $month }), áthozva (akkor nem lett kifizetve)
+line_balance_recovered = Partnerek negatív egyenlegei ({ $month }), beszámítva
 line_adjustment = korrekció: { $month }
 nav_partner = Partnerportál
 

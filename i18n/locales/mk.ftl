@@ -239,6 +239,8 @@ line_operator_fee = Надоместок на операторот
 line_breakage = Неискористена вредност
 line_dispute_credit = Одобрување по приговор
 line_dispute_debit = Одобрувања по приговори платени на партнери
+line_balance_carried = Негативно салдо од { $month }, пренесено (тогаш не е платено)
+line_balance_recovered = Негативни салда на партнери од { $month }, наплатени
 line_adjustment = корекција за { $month }
 nav_partner = Портал за партнери
 

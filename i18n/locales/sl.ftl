@@ -253,6 +253,8 @@ line_operator_fee = Nadomestilo upravljavca
 line_breakage = Neporabljena vrednost
 line_dispute_credit = Dobropis po ugovoru
 line_dispute_debit = Dobropisi po ugovorih, izplačani partnerjem
+line_balance_carried = Negativno stanje iz { $month }, preneseno (takrat ni bilo plačano)
+line_balance_recovered = Negativna stanja partnerjev iz { $month }, poravnana
 line_adjustment = popravek za { $month }
 nav_partner = Portal za partnerje
 

@@ -246,6 +246,8 @@ line_operator_fee = Naknada operatora
 line_breakage = Neiskorišćena vrednost
 line_dispute_credit = Odobrenje po prigovoru
 line_dispute_debit = Odobrenja po prigovorima isplaćena partnerima
+line_balance_carried = Negativan saldo iz { $month }, prenet (tada nije plaćen)
+line_balance_recovered = Negativni saldo partnera iz { $month }, naplaćeni
 line_adjustment = korekcija za { $month }
 nav_partner = Portal za partnere
 

@@ -246,6 +246,8 @@ line_operator_fee = Накнада оператора
 line_breakage = Неискоришћена вредност
 line_dispute_credit = Одобрење по приговору
 line_dispute_debit = Одобрења по приговорима исплаћена партнерима
+line_balance_carried = Негативан салдо из { $month }, пренет (тада није плаћен)
+line_balance_recovered = Негативни салдо партнера из { $month }, наплаћени
 line_adjustment = корекција за { $month }
 nav_partner = Портал за партнере
 

@@ -135,7 +135,8 @@ pub struct StatementLine {
     /// Names the line in a dispute.
     pub key: String,
     /// `visit`, `pool_share`, `fixed_share`, `commission`, `operator_fee`, `breakage`,
-    /// `dispute_credit` or `dispute_debit`.
+    /// `dispute_credit`, `dispute_debit`, `balance_carried` (a negative balance of the month
+    /// `corrects`, not paid then) or `balance_recovered` (the operator's side of it).
     pub kind: String,
     pub product_id: i64,
     pub offer_id: Option<i64>,

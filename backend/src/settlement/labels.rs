@@ -11,6 +11,11 @@ pub fn line_label(
     products: &HashMap<i64, String>,
     offers: &HashMap<i64, String>,
 ) -> String {
+    if let (kind @ ("balance_carried" | "balance_recovered"), Some(month)) =
+        (line.kind.as_str(), &line.corrects)
+    {
+        return crate::i18n::tf(lang, &format!("line_{kind}"), &[("month", month)]);
+    }
     let mut label = match line.kind.as_str() {
         kind @ ("visit" | "pool_share" | "fixed_share" | "commission" | "operator_fee"
         | "breakage" | "dispute_credit" | "dispute_debit") => {

@@ -233,6 +233,7 @@ async fn compute(
     let passes_corrected = corrections(store, &mut engine, label, &mut items, &mut settled).await?;
     if lower.is_none() {
         items.extend(dispute_credits(store, label).await?);
+        items.extend(carried_balances(store, label).await?);
     }
     let last = chunks.send((items, settled)).await;
     drop(chunks);
@@ -403,6 +404,51 @@ async fn dispute_credits(store: &Store, label: &str) -> Result<Vec<Item>, StoreE
                 amount_minor: amount,
                 corrects: Some(d.period.clone()),
                 reason: Some(format!("dispute {}: {}", d.id, d.comment)),
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// Negative partner balances of the latest closed month, carried into this one: they were not
+/// paid (see `payouts`), so the partner's statement opens with the balance it owes and the
+/// operator's with the same amount recovered. The pair sums to zero, so the month still balances;
+/// a balance still negative is carried again the month after.
+async fn carried_balances(store: &Store, label: &str) -> Result<Vec<Item>, StoreError> {
+    let Some(previous) = store.latest_closed_period().await? else {
+        return Ok(Vec::new());
+    };
+    if previous.as_str() >= label {
+        return Ok(Vec::new());
+    }
+    let Some(row) = store.period(&previous).await? else {
+        return Ok(Vec::new());
+    };
+    let mut items = Vec::new();
+    for st in report(store, &row).await?.statements {
+        if !st.party.starts_with("partner:") || st.amount_minor >= 0 {
+            continue;
+        }
+        let key = format!("carried-{previous}-{}-{}", st.party, st.currency);
+        for (party, kind, amount) in [
+            (st.party.clone(), "balance_carried", st.amount_minor),
+            (
+                "operator".to_string(),
+                "balance_recovered",
+                -st.amount_minor,
+            ),
+        ] {
+            items.push(Item {
+                party,
+                currency: st.currency.clone(),
+                kind,
+                product_id: 0,
+                offer_id: None,
+                serial: key.clone(),
+                redemption_id: None,
+                amount_minor: amount,
+                corrects: Some(previous.clone()),
+                reason: Some(format!("negative balance of {previous}, not paid")),
             });
         }
     }

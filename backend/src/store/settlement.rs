@@ -663,7 +663,9 @@ impl Store {
             let t = out.entry(currency).or_default();
             match kind.as_str() {
                 "commission" => t.commissions_minor += amount,
-                "operator_fee" | "dispute_debit" => t.operator_fees_minor += amount,
+                "operator_fee" | "dispute_debit" | "balance_recovered" => {
+                    t.operator_fees_minor += amount
+                }
                 "breakage" => t.breakage_minor += amount,
                 _ => t.partner_payables_minor += amount,
             }
@@ -811,7 +813,7 @@ pub(super) async fn audit_in(
 }
 
 /// The item kinds, as stored.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 10] = [
     "visit",
     "pool_share",
     "fixed_share",
@@ -820,6 +822,8 @@ pub const KINDS: [&str; 8] = [
     "breakage",
     "dispute_credit",
     "dispute_debit",
+    "balance_carried",
+    "balance_recovered",
 ];
 
 fn kind_static(kind: &str) -> &'static str {
