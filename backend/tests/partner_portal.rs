@@ -551,7 +551,12 @@ async fn a_partner_paid_in_denars_reads_its_payout_at_the_months_rate_everywhere
                 &payout.to_string(),
                 "MKD",
                 "EUR/MKD 61.4950",
-                "NBRM end of month"
+                "NBRM end of month",
+                "Payout in the partner's currency",
+                "",
+                "",
+                "",
+                ""
             ],
             "{csv}"
         );
@@ -559,7 +564,7 @@ async fn a_partner_paid_in_denars_reads_its_payout_at_the_months_rate_everywhere
             csv.lines()
                 .next()
                 .expect("header")
-                .ends_with(",currency,rate,rate_source")
+                .contains(",currency,rate,rate_source,line,")
         );
 
         let pdf = app.get(&format!("{base}/pdf?lang=de")).await;

@@ -89,6 +89,31 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
             rows.iter().all(|r| r[0].len() == 16 && !r[1].is_empty()),
             "every row names the pass and the local time of the visit: {body}"
         );
+        // Beside the codes, the same items by name, in the reader's language.
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| *h == name)
+                .unwrap_or_else(|| panic!("{name} column"))
+        };
+        let (venue_name, line) = (column("venue_name"), column("line"));
+        assert!(
+            rows.iter()
+                .all(|r| r[venue_name] == "National Historical Museum"
+                    || r[venue_name] == "Boyana Church (UNESCO)"),
+            "{body}"
+        );
+        assert!(
+            rows.iter().all(|r| r[line].starts_with("Visits (")),
+            "{body}"
+        );
+        let de = app
+            .get(&format!(
+                "/admin/settlement/{month}/csv?party=partner:nim&currency=EUR&lang=de"
+            ))
+            .await
+            .text();
+        assert!(de.contains("Besuche ("), "{de}");
 
         // Closing the current month is refused (it is not over); a draft is computed.
         let csrf = index.field("csrf").expect("csrf");

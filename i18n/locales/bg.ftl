@@ -242,6 +242,7 @@ line_dispute_debit = Суми по оспорвания, платени на п�
 line_balance_carried = Отрицателно салдо от { $month }, пренесено (тогава не е платено)
 line_balance_recovered = Отрицателни салда на партньори от { $month }, възстановени
 line_adjustment = корекция за { $month }
+csv_payout = Плащане във валутата на партньора
 nav_partner = Партньорски портал
 
 # The web scanner (/scan)

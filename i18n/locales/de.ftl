@@ -242,6 +242,7 @@ line_dispute_debit = An Partner gezahlte Gutschriften aus Einsprüchen
 line_balance_carried = Negativer Saldo aus { $month }, übertragen (damals nicht gezahlt)
 line_balance_recovered = Negative Partnersalden aus { $month }, verrechnet
 line_adjustment = Korrektur für { $month }
+csv_payout = Auszahlung in der Währung des Partners
 nav_partner = Partnerportal
 
 # Der Web-Scanner (/scan)

@@ -244,6 +244,7 @@ line_dispute_debit = Dispute credits paid to partners
 line_balance_carried = Negative balance of { $month }, carried (not paid then)
 line_balance_recovered = Negative partner balances of { $month }, recovered
 line_adjustment = adjustment for { $month }
+csv_payout = Payout in the partner's currency
 nav_partner = Partner portal
 
 # The web scanner (/scan)

@@ -221,6 +221,7 @@ line_dispute_debit = Partnereknek fizetett kifogás-jóváírások
 line_balance_carried = Negatív egyenleg ({ $month }), áthozva (akkor nem lett kifizetve)
 line_balance_recovered = Partnerek negatív egyenlegei ({ $month }), beszámítva
 line_adjustment = korrekció: { $month }
+csv_payout = Kifizetés a partner pénznemében
 nav_partner = Partnerportál
 
 # A webes olvasó (/scan)

@@ -242,6 +242,7 @@ line_dispute_debit = Одобрувања по приговори платени
 line_balance_carried = Негативно салдо од { $month }, пренесено (тогаш не е платено)
 line_balance_recovered = Негативни салда на партнери од { $month }, наплатени
 line_adjustment = корекција за { $month }
+csv_payout = Исплата во валутата на партнерот
 nav_partner = Портал за партнери
 
 # Веб-скенерот (/scan)

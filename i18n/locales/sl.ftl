@@ -256,6 +256,7 @@ line_dispute_debit = Dobropisi po ugovorih, izplačani partnerjem
 line_balance_carried = Negativno stanje iz { $month }, preneseno (takrat ni bilo plačano)
 line_balance_recovered = Negativna stanja partnerjev iz { $month }, poravnana
 line_adjustment = popravek za { $month }
+csv_payout = Izplačilo v valuti partnerja
 nav_partner = Portal za partnerje
 
 # Spletni bralnik (/scan)

@@ -249,6 +249,7 @@ line_dispute_debit = Odobrenja po prigovorima isplaćena partnerima
 line_balance_carried = Negativan saldo iz { $month }, prenet (tada nije plaćen)
 line_balance_recovered = Negativni saldo partnera iz { $month }, naplaćeni
 line_adjustment = korekcija za { $month }
+csv_payout = Isplata u valuti partnera
 nav_partner = Portal za partnere
 
 # Veb skener (/scan)

@@ -249,6 +249,7 @@ line_dispute_debit = Одобрења по приговорима исплаће
 line_balance_carried = Негативан салдо из { $month }, пренет (тада није плаћен)
 line_balance_recovered = Негативни салдо партнера из { $month }, наплаћени
 line_adjustment = корекција за { $month }
+csv_payout = Исплата у валути партнера
 nav_partner = Портал за партнере
 
 # Веб скенер (/scan)

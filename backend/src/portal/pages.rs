@@ -451,7 +451,7 @@ pub async fn csv(
 ) -> Result<Response, WebError> {
     let (_, party) = whoami(&state, &ctx).await?;
     own_lines(&state, &party, &period, &currency).await?;
-    let body = csv::statement_csv(&state.store, &period, &party, &currency).await?;
+    let body = csv::statement_csv(&state.store, &period, &party, &currency, ctx.lang).await?;
     let name = csv::file_name(&period, &party, &currency);
     Ok(crate::http::web::file(
         "text/csv; charset=utf-8",

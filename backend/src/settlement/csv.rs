@@ -6,7 +6,8 @@ use jiff::tz::TimeZone;
 
 use crate::store::{Store, StoreError};
 
-const HEADER: [&str; 14] = [
+/// Codes first (stable, for scripts), then the same items by name in the reader's language.
+const HEADER: [&str; 19] = [
     "pass_serial",
     "local_time",
     "venue",
@@ -21,7 +22,77 @@ const HEADER: [&str; 14] = [
     "currency",
     "rate",
     "rate_source",
+    "line",
+    "venue_name",
+    "offer_name",
+    "category_name",
+    "product_name",
 ];
+
+/// Names by code, in one language, for the CSV's name columns.
+struct Names {
+    venues: HashMap<String, String>,
+    offers: HashMap<String, String>,
+    categories: HashMap<i64, String>,
+    products: HashMap<String, String>,
+}
+
+impl Names {
+    async fn load(store: &Store, lang: &str) -> Result<Names, StoreError> {
+        let name = |n: &townpass_core::catalog::Names| crate::i18n::present::name(n, lang);
+        let cat = store.load_catalogue().await?;
+        let (venues, offers, products) = match &cat {
+            Some(c) => {
+                let venues: HashMap<String, String> = c
+                    .venues
+                    .iter()
+                    .map(|v| (v.code.clone(), name(&v.name)))
+                    .collect();
+                let offers = c
+                    .offers
+                    .iter()
+                    .map(|o| {
+                        let n = if o.name.is_empty() {
+                            venues.get(&o.venue).cloned().unwrap_or_default()
+                        } else {
+                            name(&o.name)
+                        };
+                        (o.code.clone(), n)
+                    })
+                    .collect();
+                let products = c
+                    .products
+                    .iter()
+                    .map(|p| (p.code.clone(), name(&p.name)))
+                    .collect();
+                (venues, offers, products)
+            }
+            None => Default::default(),
+        };
+        let categories = store
+            .categories()
+            .await?
+            .into_iter()
+            .map(|c| (i64::from(c.id), name(&c.name)))
+            .collect();
+        Ok(Names {
+            venues,
+            offers,
+            categories,
+            products,
+        })
+    }
+}
+
+/// What an item is, in words (as the statement's line says it).
+fn kind_name(lang: &str, kind: &str, corrects: Option<&str>) -> String {
+    let line = crate::store::StatementLineRow {
+        kind: kind.to_string(),
+        corrects: corrects.map(str::to_string),
+        ..Default::default()
+    };
+    super::labels::line_label(lang, &line, &HashMap::new(), &HashMap::new())
+}
 
 /// The CSV of every item behind one statement: one row per visit (or per pass, for commissions,
 /// fees, shares and breakage), with the pass serial, the visit's local time in the venue's zone,
@@ -33,7 +104,12 @@ pub async fn statement_csv(
     period: &str,
     party: &str,
     currency: &str,
+    lang: &str,
 ) -> Result<String, StoreError> {
+    let names = Names::load(store, lang).await?;
+    let named = |map: &HashMap<String, String>, code: Option<&str>| {
+        code.and_then(|c| map.get(c).cloned()).unwrap_or_default()
+    };
     let categories: HashMap<i64, String> = store
         .categories()
         .await?
@@ -83,6 +159,14 @@ pub async fn statement_csv(
             currency,
             "",
             "",
+            &kind_name(lang, &item.kind, item.corrects.as_deref()),
+            &named(&names.venues, item.venue.as_deref()),
+            &named(&names.offers, item.offer.as_deref()),
+            &item
+                .category_id
+                .and_then(|c| names.categories.get(&c).cloned())
+                .unwrap_or_default(),
+            &named(&names.products, item.product.as_deref()),
         ];
         out.write_record(fields.iter().map(|f| no_formula(f).into_owned()))
             .map_err(csv_failed)?;
@@ -120,6 +204,11 @@ pub async fn statement_csv(
             &payout.currency,
             &rate,
             payout.source.as_deref().unwrap_or(""),
+            &crate::i18n::t(lang, "csv_payout"),
+            "",
+            "",
+            "",
+            "",
         ];
         out.write_record(fields.iter().map(|f| no_formula(f).into_owned()))
             .map_err(csv_failed)?;

@@ -349,7 +349,8 @@ pub async fn csv(
         .period(&period)
         .await?
         .ok_or(WebError::NotFound)?;
-    let body = super::csv::statement_csv(&state.store, &period, &q.party, &q.currency).await?;
+    let body =
+        super::csv::statement_csv(&state.store, &period, &q.party, &q.currency, ctx.lang).await?;
     let name = super::csv::file_name(&period, &q.party, &q.currency);
     Ok(crate::http::web::file(
         "text/csv; charset=utf-8",

@@ -109,7 +109,7 @@ pub struct SettlementCatalogue {
 
 /// One statement line: the items of one party and currency with the same kind, product, offer and
 /// corrected month.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct LineRow {
     pub party: String,
     pub currency: String,
