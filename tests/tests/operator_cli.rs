@@ -491,3 +491,90 @@ fn the_cross_border_demo_region_settles_three_currencies_and_pays_partners_in_th
     assert_eq!(readable.matches("balanced").count(), 3, "{readable}");
     assert!(!readable.contains("DOES NOT BALANCE"), "{readable}");
 }
+
+/// `townpass payouts` with the real binary: a closed month's transfer file and list are written
+/// and recorded once; a second export exits 1 saying so; the recorded files come back byte for
+/// byte; bad input exits with a message and changes nothing.
+#[test]
+fn the_operator_pays_a_closed_month_once_from_the_command_line() {
+    let data = DataDir::new();
+    stdout(&data.townpass(&["demo", "--seed-only"]));
+    let month = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+        .first_of_month()
+        .expect("first")
+        .yesterday()
+        .expect("last month")
+        .strftime("%Y-%m")
+        .to_string();
+    let out = data.path().join("pay");
+    let out_arg = out.to_str().expect("path");
+
+    // What would be paid; nothing recorded.
+    let plan = stdout(&data.townpass(&["payouts", "--period", &month]));
+    assert!(
+        plan.contains("not paid yet") && plan.contains("National Historical Museum"),
+        "{plan}"
+    );
+    // A date that is no date, and a month that is not closed.
+    let bad = data.townpass(&[
+        "payouts",
+        "--period",
+        &month,
+        "--export",
+        "--execute-on",
+        "soon",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
+    let open = data.townpass(&["payouts", "--period", "2099-01", "--export"]);
+    assert_eq!(open.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&open.stderr).contains("is not closed"),
+        "{}",
+        String::from_utf8_lossy(&open.stderr)
+    );
+
+    let first = stdout(&data.townpass(&[
+        "payouts", "--period", &month, "--export", "--out", out_arg, "--json",
+    ]));
+    let json: Value = serde_json::from_str(&first).expect("json");
+    assert_eq!(json["status"], "exported");
+    let xml_path = out.join(format!("townpass-payouts-{month}.xml"));
+    let xml = std::fs::read_to_string(&xml_path).expect("the transfer file");
+    let transfers = json["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter(|l| l["method"] == "sepa")
+        .count();
+    assert!(transfers > 0);
+    assert_eq!(xml.matches("<EndToEndId>").count(), transfers);
+    assert!(out.join(format!("townpass-payouts-{month}.csv")).exists());
+
+    let again = data.townpass(&["payouts", "--period", &month, "--export", "--out", out_arg]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("was exported for payment already"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    // The recorded files again, as they were made.
+    let other = data.path().join("again");
+    stdout(&data.townpass(&[
+        "payouts",
+        "--period",
+        &month,
+        "--out",
+        other.to_str().expect("path"),
+    ]));
+    assert_eq!(
+        std::fs::read_to_string(other.join(format!("townpass-payouts-{month}.xml")))
+            .expect("again"),
+        xml
+    );
+    let paid = stdout(&data.townpass(&["payouts", "--period", &month, "--mark-paid"]));
+    assert!(paid.contains("marked paid"), "{paid}");
+    let twice = data.townpass(&["payouts", "--period", &month, "--mark-paid"]);
+    assert_eq!(twice.status.code(), Some(1));
+}

@@ -138,6 +138,8 @@ fn write_files(
     xml: Option<&str>,
     csv: &str,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     let (xml_name, csv_name) = payouts::file_names(period);
     let mut written = Vec::new();
     if let Some(xml) = xml {
