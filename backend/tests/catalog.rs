@@ -396,6 +396,27 @@ fn bank_details_are_checked_iban_check_digits_bic_format_and_address_country() {
         ),
         "{err}"
     );
+    // Lengths as banks count them, once Cyrillic is written in Latin letters: a 30-letter town
+    // in Cyrillic is longer than 35 then, and so is a long name than 70.
+    let long = demo_catalogue()
+        .replace(
+            "name = \"National Historical Museum\"",
+            "name = \"Национален исторически музей, Национален исторически музей, клон Бояна\"",
+        )
+        .replace(
+            "town = \"Rila Monastery\"",
+            "town = \"Рилски манастир Свети Иван Рилски Чудотворец\"",
+        );
+    let err = catalog::validate(&catalog::parse(&long).expect("parses")).expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("partner 'nim': the name is") && text.contains("bank transfers take 70"),
+        "{text}"
+    );
+    assert!(
+        text.contains("partner 'rila-monastery': address town is longer than the 35"),
+        "{text}"
+    );
     // The demo itself passes.
     catalog::validate(&catalog::parse(demo_catalogue()).expect("parses")).expect("valid");
 }

@@ -1651,6 +1651,11 @@ async fn every_page_speaks_every_language() {
         ),
         (
             Some("admin@lang.test"),
+            "/admin/search?q=example".into(),
+            "adm_search_label",
+        ),
+        (
+            Some("admin@lang.test"),
             "/admin/payouts".into(),
             "adm_payouts_intro",
         ),
@@ -1714,5 +1719,86 @@ async fn every_page_speaks_every_language() {
                 );
             }
         }
+    }
+}
+
+#[tokio::test]
+async fn the_operator_finds_a_pass_by_code_number_email_or_name_and_reads_its_history() {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let order = buy(
+            &app,
+            &[
+                ("qty_adult", "1"),
+                ("email", "Ana.Petrova@Example.org"),
+                ("name_adult_1", "Ana Petrova"),
+            ],
+        )
+        .await;
+        // Another order, that no search below should find.
+        buy(&app, &[("qty_adult", "1"), ("email", "ivo@example.org")]).await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        pay_at_desk(&app, &order).await;
+        assert_eq!(app.get("/admin/search?q=ana").await.status, 403);
+        let serial = first_pass(&app, &order).await.serial;
+        let code = townpass::i18n::present::order_code(&order[3..]);
+        app.logout_locally();
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+
+        for q in [
+            code.clone(),
+            code.to_lowercase().replace('-', ""),
+            serial[..6].to_string(),
+            "ana.petrova@example".into(),
+            "PETROVA".into(),
+        ] {
+            let page = app
+                .get(&format!("/admin/search?q={}", q.replace(' ', "+")))
+                .await;
+            assert_eq!(page.status, 200, "{}: {q}: {}", app.db.kind, page.text());
+            let text = page.text();
+            assert!(
+                text.contains(&format!("href=\"/admin/passes/{serial}\""))
+                    && text.contains(&code)
+                    && text.contains("Ana Petrova")
+                    && text.contains("Bulgaria Heritage Pass 72 h"),
+                "{}: {q} finds the pass: {text}",
+                app.db.kind
+            );
+            assert!(!text.contains("ivo@example.org"), "{q}: {text}");
+        }
+        // Wildcards are taken as typed; too little finds nothing.
+        for q in ["%25%25", "_", "a"] {
+            let text = app.get(&format!("/admin/search?q={q}")).await.text();
+            assert!(!text.contains("/admin/passes/"), "{q}: {text}");
+        }
+
+        // The pass's history: sold, paid, then revoked, from its page.
+        let page = app.get(&format!("/admin/passes/{serial}")).await;
+        assert_eq!(page.status, 200);
+        let text = page.text();
+        let sold = text.find("Sold in the web shop").expect("sold");
+        let paid = text.find("Paid: ").expect("paid");
+        assert!(sold < paid, "{text}");
+        let csrf = page.field("csrf").expect("csrf");
+        let done = app
+            .post_form(
+                "/admin/revoke",
+                &[
+                    ("csrf", &csrf),
+                    ("serial", &serial),
+                    ("reason", "lost at the station"),
+                    ("confirmed", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}", done.text());
+        let text = app.get(&format!("/admin/passes/{serial}")).await.text();
+        assert!(
+            text.contains("Revoked: lost at the station (by admin@demo.test)"),
+            "{text}"
+        );
+        assert_eq!(app.get("/admin/passes/0000000000000000").await.status, 404);
     }
 }

@@ -291,6 +291,27 @@ async fn the_operator_exports_a_month_in_the_browser_after_confirming_and_cannot
             404
         );
 
+        // A date the export would refuse is refused before the red button.
+        let yesterday = jiff::Zoned::now().date().yesterday().expect("date");
+        let early = app
+            .get(&format!(
+                "/admin/payouts/{period}/confirm?action=export&date={yesterday}"
+            ))
+            .await
+            .text();
+        assert!(
+            early.contains("cannot be the payment date") && !early.contains("class=\"danger\""),
+            "{early}"
+        );
+        // Nothing to confirm as paid before the export.
+        let not_yet = app
+            .get(&format!("/admin/payouts/{period}/confirm?action=paid"))
+            .await
+            .text();
+        assert!(
+            not_yet.contains("has no payout file yet") && !not_yet.contains("class=\"danger\""),
+            "{not_yet}"
+        );
         // The export asks again, saying what will happen, without script.
         let date = tomorrow().to_string();
         let confirm = app

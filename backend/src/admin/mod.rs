@@ -5,6 +5,8 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
+pub mod search;
+
 use crate::http::Shared;
 use serde::Deserialize;
 
@@ -39,6 +41,11 @@ async fn render(
     let body = html! {
         (crate::http::web::outcome(&message))
         @if let Some(shown) = shown { (shown) }
+        form method="get" action="/admin/search" role="search" {
+            label for="home-q" { (ctx.t("adm_search_label")) }
+            input #home-q type="search" name="q" required maxlength="200" placeholder=(ctx.t("adm_search_placeholder"));
+            button type="submit" { (ctx.t("adm_search_submit")) }
+        }
         p { a href="/admin/settlement" { (ctx.t("adm_link_settlement")) } " · " a href="/admin/flags" { (ctx.t("adm_link_flags")) } " · " a href="/admin/disputes" { (ctx.t("adm_link_disputes")) } " · " a href="/admin/consortium" { (ctx.t("adm_link_consortium")) } " · " a href="/admin/rates" { (ctx.t("adm_rates_link")) } " · " a href="/admin/payouts" { (ctx.t("adm_payouts_title")) } }
         h2 { (ctx.t("adm_revoke_title")) }
         p { (ctx.t("adm_revoke_intro")) }

@@ -58,6 +58,16 @@ pub fn validate(cat: &Catalogue) -> Result<(), CatalogError> {
         &mut errors,
     );
     for p in &cat.partners {
+        let latin = sepa::transliterate(&p.name, sepa::Transliteration::default())
+            .chars()
+            .count();
+        if p.iban.is_some() && latin > 70 {
+            errors.push(format!(
+                "partner '{}': the name is {latin} characters in Latin letters; bank transfers \
+                 take 70 (shorten it)",
+                p.code
+            ));
+        }
         bank_details(
             &format!("partner '{}'", p.code),
             p.iban.as_deref(),
@@ -100,6 +110,13 @@ fn bank_details(
         ));
     }
     let Some(a) = address else { return };
+    // Banks count characters after the name is written in the SEPA alphabet (Cyrillic letters
+    // become one to three Latin ones): measured the same way here.
+    let sepa_len = |text: &str| {
+        sepa::transliterate(text, sepa::Transliteration::default())
+            .chars()
+            .count()
+    };
     if !sepa::is_country_code(&a.country) || a.country.to_uppercase() != a.country {
         errors.push(format!(
             "{who}: address country '{}' is not an ISO 3166 code (two capital letters, e.g. BG, MK, RS)",
@@ -116,8 +133,9 @@ fn bank_details(
             Some(v) if v.trim().is_empty() => errors.push(format!(
                 "{who}: address {field} is empty (leave it out instead)"
             )),
-            Some(v) if v.chars().count() > max => errors.push(format!(
-                "{who}: address {field} is longer than the {max} characters banks accept"
+            Some(v) if sepa_len(v) > max => errors.push(format!(
+                "{who}: address {field} is longer than the {max} characters banks accept \
+                 (counted in Latin letters)"
             )),
             _ => {}
         }

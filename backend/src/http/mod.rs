@@ -94,6 +94,8 @@ pub fn router(state: Shared) -> Router {
         .route("/desk/sell", post(sales::desk::sell))
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
+        .route("/admin/search", get(admin::search::search))
+        .route("/admin/passes/{serial}", get(admin::search::pass))
         .route(
             "/admin/settlement",
             get(settlement::pages::index).post(settlement::pages::run),

@@ -578,17 +578,41 @@ pub async fn pdf(
     if total < 0 {
         payout_lines.push(ctx.t("pdf_negative"));
     }
-    let bank = match partner.and_then(|p| p.iban.as_ref().map(|iban| (p, iban))) {
-        Some((p, iban)) => vec![ctx.tf(
+    // Once the month is exported, the account it was paid to as recorded then (the partner may
+    // have changed bank since), and where the payment stands.
+    let run = state.store.payout_run(&month.label).await?;
+    let recorded = match &run {
+        Some(_) => state
+            .store
+            .payout_lines(&month.label)
+            .await?
+            .into_iter()
+            .find(|l| l.party == party && l.currency == currency),
+        None => None,
+    };
+    let account = match &recorded {
+        Some(l) => l.iban.clone().map(|iban| (iban, l.bic.clone())),
+        None => partner.and_then(|p| p.iban.clone().map(|iban| (iban, p.bic.clone()))),
+    };
+    let bank = match (account, partner) {
+        (Some((iban, bic)), Some(p)) => vec![ctx.tf(
             "pdf_paid_to",
             &[
                 ("name", &p.name),
-                ("iban", iban),
-                ("bic", p.bic.as_deref().unwrap_or("—")),
+                ("iban", &iban),
+                ("bic", bic.as_deref().unwrap_or("—")),
             ],
         )],
-        None => vec![ctx.t("pdf_no_account")],
+        _ => vec![ctx.t("pdf_no_account")],
     };
+    if let (Some(run), Some(line)) = (&run, &recorded)
+        && line.method == crate::settlement::payouts::SEPA
+    {
+        payout_lines.push(match (run.status.as_str(), run.paid_at) {
+            ("paid", Some(at)) => ctx.tf("pdf_payout_paid", &[("date", &day(at))]),
+            _ => ctx.tf("pdf_payout_exported", &[("date", &run.execution_date)]),
+        });
+    }
     let doc = crate::settlement::pdf::StatementDoc {
         title: ctx.tf(
             "statement_title",

@@ -33,7 +33,7 @@ pub async fn index(State(state): State<Shared>, ctx: Ctx) -> Result<Response, We
         @if rows.is_empty() { p { (ctx.t("adm_payouts_none")) } }
         @else {
             div.scroll { table #payout-months {
-                thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("statement_status")) } } }
+                thead { tr { th { (ctx.t("col_month")) } th { (ctx.t("col_status")) } } }
                 tbody {
                     @for (period, run) in &rows {
                         tr {
@@ -145,11 +145,18 @@ async fn render_month(
         Err(e) => return Err(e.into()),
     };
     let failed = matches!(message, Some(Err(_)));
-    let tomorrow = jiff::Zoned::now()
-        .date()
-        .tomorrow()
-        .map(|d| d.to_string())
-        .unwrap_or_default();
+    let cat = payouts::catalogue(&state.store).await?;
+    let today = jiff::Zoned::now()
+        .with_time_zone(
+            jiff::tz::TimeZone::get(&cat.operator.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .date();
+    let day = |days: i64| {
+        today
+            .checked_add(jiff::Span::new().days(days))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
     let (xml_name, csv_name) = payouts::file_names(&p.period);
     let body = html! {
         (crate::http::web::outcome(&message))
@@ -160,7 +167,7 @@ async fn render_month(
                 form method="get" action={ "/admin/payouts/" (p.period) "/confirm" } {
                     input type="hidden" name="action" value="export";
                     label for="p-date" { (ctx.t("adm_payouts_date")) }
-                    input #p-date type="date" name="date" required value=(tomorrow);
+                    input #p-date type="date" name="date" required value=(day(1)) min=(day(0)) max=(day(365));
                     button type="submit" { (ctx.t("adm_payouts_export")) }
                 }
             }
@@ -213,17 +220,30 @@ pub async fn confirm(
         Err(e) => return Err(e.into()),
     };
     let export = q.action == "export";
-    if export && q.date.parse::<jiff::civil::Date>().is_err() {
-        return render_month(
-            &state,
-            &ctx,
-            &period,
-            Some(Err(ctx.tf(
+    // Whatever the final press would refuse is refused here, before the red button.
+    let refused = if export {
+        match (&p.status, q.date.parse::<jiff::civil::Date>()) {
+            (Some(_), _) => Some(ctx.tf("adm_payouts_exported_already", &[("period", &p.period)])),
+            (None, Ok(date)) => {
+                let cat = payouts::catalogue(&state.store).await?;
+                payouts::check_date(&cat, date, crate::store::now())
+                    .err()
+                    .and_then(|e| e.refusal(ctx.lang))
+            }
+            (None, Err(_)) => Some(ctx.tf(
                 "refuse_payout_date",
                 &[("date", &q.date.chars().take(20).collect::<String>())],
-            ))),
-        )
-        .await;
+            )),
+        }
+    } else {
+        match p.status.as_deref() {
+            Some("exported") => None,
+            Some(_) => Some(ctx.tf("refuse_payout_paid_already", &[("period", &p.period)])),
+            None => Some(ctx.tf("refuse_payout_not_exported", &[("period", &p.period)])),
+        }
+    };
+    if let Some(message) = refused {
+        return render_month(&state, &ctx, &period, Some(Err(message))).await;
     }
     let n = p.lines.iter().filter(|l| l.method == SEPA).count();
     let amount = money_in(ctx.lang, p.sepa_total_minor(), "EUR");

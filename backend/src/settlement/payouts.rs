@@ -121,18 +121,8 @@ pub async fn export(
     if let Some(run) = store.payout_run(&row.period).await? {
         return Err(twice(&run));
     }
-    let today = jiff::Timestamp::from_second(now)
-        .map_err(|e| StoreError::Corrupt(format!("clock: {e}")))?
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    if execution_date < today || execution_date > today.saturating_add(jiff::Span::new().days(365))
-    {
-        return Err(StoreError::Refused(Said::new(
-            "refuse_payout_date",
-            &[("date", &execution_date.to_string())],
-        )));
-    }
     let cat = load_catalogue(store).await?;
+    check_date(&cat, execution_date, now)?;
     let lines = plan(store, &row, &cat).await?;
     let message_id = format!("TP-PAYOUT-{}", row.period);
     let sepa_xml = sepa_file(&cat, &lines, &message_id, execution_date, now)?;
@@ -176,6 +166,36 @@ pub async fn export(
         sepa_xml,
         list_csv,
     })
+}
+
+/// The operator's zone (settlement months are its calendar months).
+fn zone(cat: &Catalogue) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(&cat.operator.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// A payment date is a day from today (in the operator's zone) to a year ahead.
+pub fn check_date(
+    cat: &Catalogue,
+    execution_date: jiff::civil::Date,
+    now: i64,
+) -> Result<(), StoreError> {
+    let today = jiff::Timestamp::from_second(now)
+        .map_err(|e| StoreError::Corrupt(format!("clock: {e}")))?
+        .to_zoned(zone(cat))
+        .date();
+    if execution_date < today || execution_date > today.saturating_add(jiff::Span::new().days(365))
+    {
+        return Err(StoreError::Refused(Said::new(
+            "refuse_payout_date",
+            &[("date", &execution_date.to_string())],
+        )));
+    }
+    Ok(())
+}
+
+/// The catalogue the payouts are made from.
+pub async fn catalogue(store: &Store) -> Result<Catalogue, StoreError> {
+    load_catalogue(store).await
 }
 
 /// Records that the bank has paid an exported month. Refused before the export and once paid.
@@ -240,7 +260,12 @@ fn twice(run: &PayoutRun) -> StoreError {
         &[
             ("period", &run.period),
             ("when", &crate::cli::date_time(run.exported_at)),
-            ("by", &run.exported_by),
+            (
+                "by",
+                run.exported_by
+                    .strip_prefix("admin:")
+                    .unwrap_or(&run.exported_by),
+            ),
         ],
     ))
 }
@@ -294,8 +319,12 @@ async fn plan(
             payout_currency,
             amount_minor,
             method: method.to_string(),
-            iban: partner.and_then(|p| p.iban.clone()),
-            bic: partner.and_then(|p| p.bic.clone()),
+            iban: partner.and_then(|p| p.iban.as_deref()).map(|i| {
+                sepa::validate_iban(i).map_or_else(|_| i.to_string(), |v| v.as_str().to_string())
+            }),
+            bic: partner.and_then(|p| p.bic.as_deref()).map(|b| {
+                sepa::validate_bic(b).map_or_else(|_| b.to_string(), |v| v.as_str().to_string())
+            }),
             address: partner.and_then(|p| p.address.as_ref().map(Address::one_line)),
         });
     }
@@ -363,6 +392,11 @@ fn sepa_file(
             }
             None => None,
         };
+        if latin(&line.partner_name) > 70 {
+            problems.push(format!(
+                "{who}: the name is longer than the 70 characters of a transfer (in Latin letters)"
+            ));
+        }
         let address = postal(
             &who,
             partner.and_then(|p| p.address.as_ref()),
@@ -399,8 +433,10 @@ fn sepa_file(
         )
         .map_err(|e| StoreError::Conflict(format!("date {d}: {e}")))
     };
+    // ISO 20022 reads a time without a zone as local time: the operator's.
     let created = jiff::Timestamp::from_second(now)
         .map_err(|e| StoreError::Corrupt(format!("clock: {e}")))?
+        .to_zoned(zone(cat))
         .strftime("%Y-%m-%dT%H:%M:%S")
         .to_string()
         .parse::<sepa::IsoDateTime>()
@@ -425,6 +461,13 @@ fn sepa_file(
         })
 }
 
+/// Characters of `text` once written in the SEPA alphabet, as banks count them.
+fn latin(text: &str) -> usize {
+    sepa::transliterate(text, sepa::Transliteration::default())
+        .chars()
+        .count()
+}
+
 /// A structured address for the file, or the problem with it.
 fn postal(
     who: &str,
@@ -438,6 +481,19 @@ fn postal(
         ));
         return None;
     };
+    for (field, value, max) in [
+        ("street", a.street.as_deref(), 70),
+        ("building", a.building.as_deref(), 16),
+        ("post_code", a.post_code.as_deref(), 16),
+        ("town", Some(a.town.as_str()), 35),
+    ] {
+        if value.is_some_and(|v| latin(v) > max) {
+            problems.push(format!(
+                "{who}: address {field} is longer than the {max} characters of a transfer \
+                 (in Latin letters)"
+            ));
+        }
+    }
     let mut postal = match sepa::PostalAddress::new(a.town.clone(), &a.country) {
         Ok(p) => p,
         Err(e) => {

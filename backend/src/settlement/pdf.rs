@@ -5,7 +5,7 @@
 
 use printpdf::{Color, Line, Mm, PdfDocument, Point, Rgb};
 
-use crate::sales::pdf::{FONT, MARGIN, PAGE_H, PAGE_W, PdfError, Writer, pdf_err, wrap};
+use crate::sales::pdf::{FONT, MARGIN, PAGE_H, PAGE_W, PdfError, Writer, pdf_err};
 
 /// One side of the statement: the operator or the partner.
 #[derive(Clone, Debug, Default)]
@@ -55,10 +55,35 @@ fn width_mm(text: &str, size: f32) -> f32 {
     units as f32 / f32::from(face.units_per_em()) * size * 0.352_778
 }
 
+/// `text` broken at spaces into lines at most `max_mm` wide at `size` points (a word longer than
+/// that stays whole on its own line).
+fn wrap_mm(text: &str, size: f32, max_mm: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && width_mm(&candidate, size) > max_mm {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The statement as a PDF, on as many A4 pages as its lines need.
 pub fn statement_pdf(doc_text: &StatementDoc) -> Result<Vec<u8>, PdfError> {
     let d = doc_text;
-    let (doc, page1, layer1) = PdfDocument::new(&d.title, Mm(PAGE_W), Mm(PAGE_H), "statement");
+    // The document's title in its metadata: plain ASCII punctuation (viewers decode it as Latin-1).
+    let meta_title = d.title.replace('·', "-");
+    let (doc, page1, layer1) = PdfDocument::new(&meta_title, Mm(PAGE_W), Mm(PAGE_H), "statement");
     let font = doc
         .add_external_font_with_subsetting(FONT, true)
         .map_err(pdf_err)?;
@@ -100,12 +125,13 @@ pub fn statement_pdf(doc_text: &StatementDoc) -> Result<Vec<u8>, PdfError> {
             w.layer.use_text(t, size, Mm(x), Mm(w.y), w.font);
             w.y -= size * 0.45;
         };
+        let width = PAGE_W / 2.0 - MARGIN - 4.0;
         text(w, &block.role, 8.5);
-        for part in wrap(&block.name, 42) {
+        for part in wrap_mm(&block.name, 11.0, width) {
             text(w, &part, 11.0);
         }
         for l in &block.lines {
-            for part in wrap(l, 50) {
+            for part in wrap_mm(l, 9.0, width) {
                 text(w, &part, 9.0);
             }
         }
@@ -131,8 +157,16 @@ pub fn statement_pdf(doc_text: &StatementDoc) -> Result<Vec<u8>, PdfError> {
         w.y -= 9.0 * 0.45 + 1.5;
     };
     heads(&mut w);
+    // Labels wrap before the amount column (as wide as the widest amount, and a gap).
+    let amounts = d
+        .rows
+        .iter()
+        .map(|(_, a)| width_mm(a, 9.5))
+        .chain(std::iter::once(width_mm(&d.total.1, 12.0)))
+        .fold(0.0f32, f32::max);
+    let label_width = right - MARGIN - amounts - 6.0;
     for (label, amount) in &d.rows {
-        let parts = wrap(label, 78);
+        let parts = wrap_mm(label, 9.5, label_width);
         if w.y - parts.len() as f32 * 4.3 < MARGIN + 10.0 {
             new_page(&mut w);
             heads(&mut w);
@@ -151,7 +185,7 @@ pub fn statement_pdf(doc_text: &StatementDoc) -> Result<Vec<u8>, PdfError> {
     w.line(&d.total.0, 12.0);
     w.y -= 3.0;
     for note in d.payout.iter().chain(&d.bank).chain(&d.footer) {
-        for part in wrap(note, 95) {
+        for part in wrap_mm(note, 9.5, right - MARGIN) {
             if w.y < MARGIN + 6.0 {
                 new_page(&mut w);
             }
@@ -165,6 +199,19 @@ pub fn statement_pdf(doc_text: &StatementDoc) -> Result<Vec<u8>, PdfError> {
 #[cfg(test)]
 mod tests {
     use super::width_mm;
+
+    #[test]
+    fn long_labels_wrap_to_the_width_they_have() {
+        let label = "Visits (share of the pool) · Bulgaria Heritage Pass 72 h · \
+                     Regional Museum of History Veliko Tarnovo, Tsarevets Fortress (× 12)";
+        let lines = super::wrap_mm(label, 9.5, 100.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(lines.iter().all(|l| width_mm(l, 9.5) <= 100.0), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            label.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
 
     #[test]
     fn text_is_measured_with_the_fonts_own_widths() {

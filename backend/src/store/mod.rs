@@ -14,6 +14,7 @@ mod payouts;
 mod portal;
 mod rates;
 mod sales;
+mod search;
 mod settlement;
 mod settlement_jobs;
 mod uses_log;
@@ -38,6 +39,7 @@ pub use sales::{
     IdempotentAnswer, LineRow, NewLine, NewOrder, NewPass, OrderRow, PassRefund, PassRow, PassUse,
     RevokedNow,
 };
+pub use search::{FoundRow, OrderMail, RevocationRow};
 pub use settlement::{
     AuditRow, FlaggedRow, Item, ItemDetail, LineRow as StatementLineRow, PeriodRow, PublishRun,
     SettledPass, SettlementCatalogue, SourceRow, Totals,

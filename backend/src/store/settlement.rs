@@ -663,9 +663,10 @@ impl Store {
             let t = out.entry(currency).or_default();
             match kind.as_str() {
                 "commission" => t.commissions_minor += amount,
-                "operator_fee" | "dispute_debit" | "balance_recovered" => {
-                    t.operator_fees_minor += amount
-                }
+                "operator_fee" | "dispute_debit" => t.operator_fees_minor += amount,
+                // A negative balance carried from the month before and its recovery: a move
+                // between two statements (it sums to zero), not revenue of this month.
+                "balance_carried" | "balance_recovered" => {}
                 "breakage" => t.breakage_minor += amount,
                 _ => t.partner_payables_minor += amount,
             }
