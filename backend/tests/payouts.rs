@@ -171,6 +171,39 @@ async fn a_closed_months_transfer_file_validates_pays_each_positive_eur_statemen
         );
         assert_eq!(run.sepa_xml.as_deref(), Some(xml.as_str()), "kept as made");
 
+        // The bank rejects the file: it is withdrawn with why (kept as it was), and the month is
+        // exported again under a new message id (banks refuse one they have seen).
+        let no_reason = payouts::withdraw(store, &period, "  ", "test", now).await;
+        assert_eq!(
+            refusal(no_reason.expect_err("why")),
+            "refuse_payout_withdraw_reason"
+        );
+        payouts::withdraw(store, &period, "bank: duplicate file", "test", now)
+            .await
+            .expect("withdrawn");
+        assert!(store.payout_run(&period).await.expect("read").is_none());
+        assert_eq!(store.payout_withdrawals(&period).await.expect("count"), 1);
+        let kept: (String, Option<String>) = sqlx::query_as(
+            "SELECT reason, sepa_xml FROM payout_withdrawals WHERE period = $1 AND attempt = 1",
+        )
+        .bind(&period)
+        .fetch_one(store.pool())
+        .await
+        .expect("kept");
+        assert_eq!(
+            kept,
+            ("bank: duplicate file".to_string(), Some(xml.clone()))
+        );
+        let redone = payouts::export(store, &period, tomorrow(), "test", now)
+            .await
+            .expect("export again");
+        let xml2 = redone.sepa_xml.expect("file");
+        assert!(
+            xml2.contains(&format!("<MsgId>TP-PAYOUT-{period}-2</MsgId>")),
+            "{xml2}"
+        );
+        assert_eq!(all(&xml2, "InstdAmt"), all(&xml, "InstdAmt"));
+
         // Confirmed paid once.
         payouts::mark_paid(store, &period, "test", now)
             .await
@@ -179,6 +212,11 @@ async fn a_closed_months_transfer_file_validates_pays_each_positive_eur_statemen
         assert_eq!(
             refusal(twice.expect_err("twice")),
             "refuse_payout_paid_already"
+        );
+        let late = payouts::withdraw(store, &period, "too late", "test", now).await;
+        assert_eq!(
+            refusal(late.expect_err("paid")),
+            "refuse_payout_withdraw_paid"
         );
         let shown = payouts::payouts(store, &period).await.expect("read");
         assert_eq!(shown.status.as_deref(), Some("paid"), "{}", app.db.kind);

@@ -573,8 +573,35 @@ fn the_operator_pays_a_closed_month_once_from_the_command_line() {
             .expect("again"),
         xml
     );
+    // The bank rejects the file: withdrawn with why, then exported again under a new message id.
+    let no_reason = data.townpass(&["payouts", "--period", &month, "--withdraw"]);
+    assert_eq!(no_reason.status.code(), Some(2));
+    stdout(&data.townpass(&[
+        "payouts",
+        "--period",
+        &month,
+        "--withdraw",
+        "--reason",
+        "bank: wrong file",
+    ]));
+    stdout(&data.townpass(&["payouts", "--period", &month, "--export", "--out", out_arg]));
+    let redone = std::fs::read_to_string(&xml_path).expect("the new file");
+    assert!(
+        redone.contains(&format!("<MsgId>TP-PAYOUT-{month}-2</MsgId>")),
+        "{redone}"
+    );
     let paid = stdout(&data.townpass(&["payouts", "--period", &month, "--mark-paid"]));
     assert!(paid.contains("marked paid"), "{paid}");
     let twice = data.townpass(&["payouts", "--period", &month, "--mark-paid"]);
     assert_eq!(twice.status.code(), Some(1));
+    let late = data.townpass(&[
+        "payouts",
+        "--period",
+        &month,
+        "--withdraw",
+        "--reason",
+        "too late",
+    ]);
+    assert_eq!(late.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&late.stderr).contains("confirmed paid"));
 }

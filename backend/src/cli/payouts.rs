@@ -20,7 +20,9 @@ Examples:
   townpass payouts --period 2026-11                       what would be paid
   townpass payouts --period 2026-11 --export --out pay/   write and record the files (once)
   townpass payouts --period 2026-11 --out pay/            the recorded files again
-  townpass payouts --period 2026-11 --mark-paid           the bank has paid"
+  townpass payouts --period 2026-11 --mark-paid           the bank has paid
+  townpass payouts --period 2026-11 --withdraw --reason \"bank: wrong BIC\"
+                                                          the bank rejected the file"
 )]
 pub struct PayoutsArgs {
     /// The closed month, YYYY-MM.
@@ -39,8 +41,15 @@ pub struct PayoutsArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Record that the bank has paid the exported month.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "withdraw")]
     pub mark_paid: bool,
+    /// Withdraw the exported month's files because the bank rejected them (or they were never
+    /// sent), so that the month can be exported again; needs --reason. Not once it is paid.
+    #[arg(long, requires = "reason", conflicts_with = "export")]
+    pub withdraw: bool,
+    /// Why the files are withdrawn (kept with them, and in the audit log).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
     /// Print the payouts as JSON.
     #[arg(long)]
     pub json: bool,
@@ -63,6 +72,17 @@ pub async fn run(s: &StoreArgs, args: PayoutsArgs) -> anyhow::Result<u8> {
             return refused(e);
         }
         println!("{}: marked paid", args.period);
+        return Ok(EXIT_OK);
+    }
+    if args.withdraw {
+        let reason = args.reason.as_deref().unwrap_or_default();
+        if let Err(e) = payouts::withdraw(&store, &args.period, reason, "cli", now).await {
+            return refused(e);
+        }
+        println!(
+            "{}: files withdrawn (kept, with the reason); export it again with --export",
+            args.period
+        );
         return Ok(EXIT_OK);
     }
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("."));

@@ -183,6 +183,10 @@ async fn render_month(
                         input type="hidden" name="action" value="paid";
                         button.secondary type="submit" { (ctx.t("adm_payouts_mark_paid")) }
                     }
+                    form method="get" action={ "/admin/payouts/" (p.period) "/confirm" } {
+                        input type="hidden" name="action" value="withdraw";
+                        button.secondary type="submit" { (ctx.t("adm_payouts_withdraw")) }
+                    }
                 }
             }
         }
@@ -238,6 +242,9 @@ pub async fn confirm(
     } else {
         match p.status.as_deref() {
             Some("exported") => None,
+            Some(_) if q.action == "withdraw" => {
+                Some(ctx.tf("refuse_payout_withdraw_paid", &[("period", &p.period)]))
+            }
             Some(_) => Some(ctx.tf("refuse_payout_paid_already", &[("period", &p.period)])),
             None => Some(ctx.tf("refuse_payout_not_exported", &[("period", &p.period)])),
         }
@@ -261,6 +268,15 @@ pub async fn confirm(
             ),
             ctx.t("adm_payouts_confirm_export_button"),
         )
+    } else if q.action == "withdraw" {
+        (
+            ctx.tf(
+                "adm_payouts_confirm_withdraw_title",
+                &[("period", &p.period)],
+            ),
+            ctx.tf("adm_payouts_confirm_withdraw", &[("period", &p.period)]),
+            ctx.t("adm_payouts_confirm_withdraw_button"),
+        )
     } else {
         (
             ctx.tf("adm_payouts_confirm_paid_title", &[("period", &p.period)]),
@@ -280,8 +296,12 @@ pub async fn confirm(
             p { strong { (what) } }
             form method="post" action={ "/admin/payouts/" (p.period) } {
                 (ctx.csrf_field())
-                input type="hidden" name="action" value=(if export { "export" } else { "paid" });
+                input type="hidden" name="action" value=(match q.action.as_str() { "export" => "export", "withdraw" => "withdraw", _ => "paid" });
                 input type="hidden" name="date" value=(q.date);
+                @if q.action == "withdraw" {
+                    label for="w-reason" { (ctx.t("adm_payouts_withdraw_reason")) }
+                    input #w-reason name="reason" required maxlength="500";
+                }
                 button.danger type="submit" { (button) }
                 " "
                 a.button.secondary href={ "/admin/payouts/" (p.period) } { (ctx.t("adm_cancel")) }
@@ -298,6 +318,8 @@ pub struct PayoutForm {
     action: String,
     #[serde(default)]
     date: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// Exports the month, or records that it is paid, as confirmed.
@@ -323,6 +345,9 @@ pub async fn post(
         "paid" => payouts::mark_paid(&state.store, &period, &by, now)
             .await
             .map(|()| ctx.tf("adm_payouts_paid_ok", &[("period", &period)])),
+        "withdraw" => payouts::withdraw(&state.store, &period, &form.reason, &by, now)
+            .await
+            .map(|()| ctx.tf("adm_payouts_withdrawn_ok", &[("period", &period)])),
         _ => return Err(WebError::NotFound),
     };
     let outcome = match done {

@@ -124,7 +124,12 @@ pub async fn export(
     let cat = load_catalogue(store).await?;
     check_date(&cat, execution_date, now)?;
     let lines = plan(store, &row, &cat).await?;
-    let message_id = format!("TP-PAYOUT-{}", row.period);
+    // Banks refuse a message id they have seen: a month exported again after a withdrawal gets
+    // the next attempt's.
+    let message_id = match store.payout_withdrawals(&row.period).await? {
+        0 => format!("TP-PAYOUT-{}", row.period),
+        n => format!("TP-PAYOUT-{}-{}", row.period, n + 1),
+    };
     let sepa_xml = sepa_file(&cat, &lines, &message_id, execution_date, now)?;
     let list_csv = list_csv(&row.period, &lines)?;
     let run = PayoutRun {
@@ -214,6 +219,50 @@ pub async fn mark_paid(store: &Store, period: &str, by: &str, now: i64) -> Resul
         )));
     }
     Ok(())
+}
+
+/// Withdraws an exported month's files that the bank rejected (or that were never sent), with
+/// why; the month can then be exported again. Refused once the month is confirmed paid, and
+/// before it is exported.
+pub async fn withdraw(
+    store: &Store,
+    period: &str,
+    reason: &str,
+    by: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let row = closed_month(store, period).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::Refused(Said::new(
+            "refuse_payout_withdraw_reason",
+            &[],
+        )));
+    }
+    let reason: String = reason.chars().take(500).collect();
+    match store.payout_run(&row.period).await? {
+        None => Err(StoreError::Refused(Said::new(
+            "refuse_payout_not_exported",
+            &[("period", &row.period)],
+        ))),
+        Some(run) if run.status == "paid" => Err(StoreError::Refused(Said::new(
+            "refuse_payout_withdraw_paid",
+            &[("period", &row.period)],
+        ))),
+        Some(_) => {
+            if store
+                .withdraw_payout_run(&row.period, &reason, by, now)
+                .await?
+            {
+                Ok(())
+            } else {
+                Err(StoreError::Refused(Said::new(
+                    "refuse_payout_withdraw_paid",
+                    &[("period", &row.period)],
+                )))
+            }
+        }
+    }
 }
 
 /// The SEPA file and the list as exported (`None` before the export).

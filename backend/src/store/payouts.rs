@@ -143,6 +143,61 @@ impl Store {
         Ok(true)
     }
 
+    /// How many files of this month were withdrawn (the next export is attempt that + 1).
+    pub async fn payout_withdrawals(&self, period: &str) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM payout_withdrawals WHERE period = $1")
+                .bind(period)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
+    /// Withdraws an exported, unpaid month's files: kept in `payout_withdrawals` with why, the
+    /// run and its lines removed, the audit log told; in one transaction. `false` (nothing
+    /// changed) when the month is not exported or already paid.
+    pub async fn withdraw_payout_run(
+        &self,
+        period: &str,
+        reason: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let attempt: (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM payout_withdrawals WHERE period = $1")
+                .bind(period)
+                .fetch_one(&mut *tx)
+                .await?;
+        let kept = sqlx::query(
+            "INSERT INTO payout_withdrawals (period, attempt, message_id, sepa_xml, list_csv, \
+             exported_at, exported_by, withdrawn_at, withdrawn_by, reason) \
+             SELECT period, $2, message_id, sepa_xml, list_csv, exported_at, exported_by, $3, $4, $5 \
+             FROM payout_runs WHERE period = $1 AND status = 'exported'",
+        )
+        .bind(period)
+        .bind(attempt.0 + 1)
+        .bind(now)
+        .bind(by)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        if kept.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM payout_lines WHERE period = $1")
+            .bind(period)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM payout_runs WHERE period = $1 AND status = 'exported'")
+            .bind(period)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(&mut tx, now, by, "payouts_withdrawn", period, reason).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Partners' ids by code (statement numbers use them: they never change).
     pub async fn partner_ids(&self) -> Result<HashMap<String, i64>> {
         Ok(
