@@ -252,6 +252,11 @@ pub async fn confirm(
     if let Some(message) = refused {
         return render_month(&state, &ctx, &period, Some(Err(message))).await;
     }
+    let shown_date = q
+        .date
+        .parse::<jiff::civil::Date>()
+        .map(|d| townpass_i18n::numbers::date(ctx.lang, d.year(), d.month(), d.day()))
+        .unwrap_or_default();
     let n = p.lines.iter().filter(|l| l.method == SEPA).count();
     let amount = money_in(ctx.lang, p.sepa_total_minor(), "EUR");
     let (title, what, button) = if export {
@@ -263,7 +268,7 @@ pub async fn confirm(
                     ("period", &p.period),
                     ("n", &n.to_string()),
                     ("amount", &amount),
-                    ("date", &q.date),
+                    ("date", &shown_date),
                 ],
             ),
             ctx.t("adm_payouts_confirm_export_button"),
