@@ -1802,3 +1802,110 @@ async fn the_operator_finds_a_pass_by_code_number_email_or_name_and_reads_its_hi
         assert_eq!(app.get("/admin/passes/0000000000000000").await.status, 404);
     }
 }
+
+#[tokio::test]
+async fn the_desk_sees_what_was_ordered_sells_several_categories_with_names_and_prints_a_receipt() {
+    for app in apps().await {
+        // A web order waits for payment: the desk sees its lines to check IDs.
+        let order = buy(
+            &app,
+            &[
+                ("qty_adult", "1"),
+                ("qty_child", "1"),
+                ("email", "family@example.org"),
+                ("name_child_1", "Mila Petrova"),
+            ],
+        )
+        .await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        let code = townpass::i18n::present::order_code(&order[3..]);
+        let desk = app.get("/desk").await.text();
+        assert!(
+            desk.contains(&format!("/desk?code={code}")),
+            "the order waits on the desk's list: {desk}"
+        );
+        let found = app.get(&format!("/desk?code={code}")).await.text();
+        let lines = found
+            .split("id=\"found-lines\"")
+            .nth(1)
+            .expect("the order's lines");
+        assert!(
+            lines.contains("<strong>Child</strong>")
+                && lines.contains("Mila Petrova")
+                && lines.contains("Bulgaria Heritage Pass 72 h"),
+            "{found}"
+        );
+        assert!(found.contains("Check the ID"), "{found}");
+
+        // A counter sale of two categories, one pass named, in one order.
+        let form = app.get("/desk?product=bulgaria-72h").await;
+        let text = form.text();
+        assert!(
+            text.contains("id=\"qty_adult\"")
+                && text.contains("id=\"qty_child\"")
+                && text.contains("/assets/shop.js"),
+            "{text}"
+        );
+        let csrf = form.field("csrf").expect("csrf");
+        let sold = app
+            .post_form(
+                "/desk/sell",
+                &[
+                    ("csrf", &csrf),
+                    ("product", "bulgaria-72h"),
+                    ("qty_adult", "2"),
+                    ("qty_child", "1"),
+                    ("name_adult_1", "Ana Petrova"),
+                    ("email", ""),
+                ],
+            )
+            .await;
+        assert_eq!(sold.status, 303, "{}: {}", app.db.kind, sold.text());
+        let receipt_path = sold.location.expect("the receipt");
+        assert!(receipt_path.starts_with("/desk/receipt/"), "{receipt_path}");
+        let stored = app
+            .db
+            .store
+            .order_by_public_id(&receipt_path["/desk/receipt/".len()..])
+            .await
+            .expect("order");
+        assert_eq!(stored.total_minor, 2 * 4500 + 2200, "{}", app.db.kind);
+        assert_eq!(
+            app.db
+                .store
+                .passes_of_order(stored.id)
+                .await
+                .expect("passes")
+                .len(),
+            3
+        );
+        let receipt = app.get(&receipt_path).await.text();
+        assert!(
+            receipt.contains("Bulgaria Heritage Pass 72 h · Adult · Ana Petrova")
+                && receipt.contains("Bulgaria Heritage Pass 72 h · Child")
+                && receipt.contains("€112.00")
+                && receipt.contains("at the desk")
+                && receipt.contains("/passes.pdf"),
+            "{receipt}"
+        );
+        // Today's sales at this desk, by payment method.
+        let desk = app.get("/desk").await.text();
+        let today = desk.split("id=\"today\"").nth(1).expect("today's sales");
+        assert!(
+            today.contains("at the desk") && today.contains("€112.00"),
+            "{desk}"
+        );
+        // Nothing chosen is refused.
+        let empty = app
+            .post_form(
+                "/desk/sell",
+                &[
+                    ("csrf", &csrf),
+                    ("product", "bulgaria-72h"),
+                    ("qty_adult", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(empty.status, 400, "{}", empty.text());
+    }
+}

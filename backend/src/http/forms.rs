@@ -83,6 +83,37 @@ fn host(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(|a| a.host().to_string())
 }
 
+/// Any fields by name, for a form whose field names depend on the catalogue (`qty_adult`,
+/// `name_child_2`); a field sent twice is refused, as with a typed form.
+#[derive(Debug, Default)]
+pub struct Fields(pub std::collections::HashMap<String, String>);
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("form fields")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields, A::Error> {
+                let mut out = std::collections::HashMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    if out.contains_key(&k) {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{k}`")));
+                    }
+                    out.insert(k, v);
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
 /// What was wrong with a form's fields, in words a person can act on.
 fn form_problem(serde: &str) -> String {
     match serde.strip_prefix("duplicate field `") {

@@ -92,6 +92,7 @@ pub fn router(state: Shared) -> Router {
         .route("/desk", get(sales::desk::page))
         .route("/desk/orders/{id}/paid", post(sales::desk::mark_paid))
         .route("/desk/sell", post(sales::desk::sell))
+        .route("/desk/receipt/{id}", get(sales::desk::receipt))
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
         .route("/admin/search", get(admin::search::search))

@@ -343,7 +343,7 @@ button.link{background:none;padding:0;margin:0;color:#fff;text-decoration:underl
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}.filters label{margin:0}.filters input,.filters select{width:auto}
 section.statement{background:#fff;border-radius:.6rem;padding:.6rem 1rem;margin:1rem 0;box-shadow:0 1px 3px #0002}
 details.dispute{margin:.2rem 0}details.dispute textarea{height:4rem}
-.button.secondary,button.secondary{background:#14324a}button.danger,.button.danger{background:#b71c1c;font-weight:bold}#history li.alert{color:#b71c1c}h3 small.code{font-size:.65em;font-weight:normal;color:#555}.irreversible{border:3px solid #b71c1c;border-radius:.4rem;padding:.4rem 1rem;margin:1rem 0;background:#fff5f5}.updated{color:#555;margin:.4rem 0}
+.button.secondary,button.secondary{background:#14324a}button.danger,.button.danger{background:#b71c1c;font-weight:bold}#history li.alert{color:#b71c1c}@media print{header,.no-print{display:none}body{background:#fff}}section.receipt{background:#fff;padding:1rem;border-radius:.4rem}h3 small.code{font-size:.65em;font-weight:normal;color:#555}.irreversible{border:3px solid #b71c1c;border-radius:.4rem;padding:.4rem 1rem;margin:1rem 0;background:#fff5f5}.updated{color:#555;margin:.4rem 0}
 body.gate{background:#fff;color:#000}body.gate main{max-width:none;padding:0;margin:0}
 .gate-bar{display:flex;justify-content:space-between;gap:1rem;padding:.5rem 1rem;font-size:1rem;box-sizing:border-box}.gate-bar a{color:#000;font-weight:600}
 .slides{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;scrollbar-width:none}.slides::-webkit-scrollbar{display:none}

@@ -389,52 +389,7 @@ pub async fn buy(
         )
         .await;
     }
-    let mut names = form
-        .get("names")
-        .map(String::as_str)
-        .unwrap_or("")
-        .lines()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let mut lines = Vec::new();
-    // Prices are a BTreeMap: categories come in code order.
-    for cat in p.product.prices.keys() {
-        let count: u32 = match form
-            .get(&format!("qty_{cat}"))
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-        {
-            None => 0,
-            // The number field allows 0 to 50 only: anything else was not typed in this form.
-            Some(v) => v.parse().ok().filter(|n| *n <= 50).ok_or_else(|| {
-                WebError::BadRequest(format!("'{v}' is not a quantity from 0 to 50"))
-            })?,
-        };
-        let mut unnamed = 0;
-        for i in 1..=count {
-            let own = form
-                .get(&format!("name_{cat}_{i}"))
-                .map(|n| n.trim())
-                .filter(|n| !n.is_empty());
-            match own.or_else(|| names.next()) {
-                Some(n) => lines.push(LineRequest {
-                    product: code.clone(),
-                    category: cat.clone(),
-                    holder: Some(n.to_string()),
-                    count: 1,
-                }),
-                None => unnamed += 1,
-            }
-        }
-        if unnamed > 0 {
-            lines.push(LineRequest {
-                product: code.clone(),
-                category: cat.clone(),
-                holder: None,
-                count: unnamed,
-            });
-        }
-    }
+    let lines = form_lines(&code, p.product.prices.keys(), &form)?;
     if lines.is_empty() {
         let message = ctx.t("error_nothing_chosen");
         return product_page(
@@ -534,4 +489,62 @@ pub async fn buy(
         Err(SalesError::Store(e)) => Err(e.into()),
         Err(e) => Err(WebError::Internal(e.to_string())),
     }
+}
+
+/// The order lines a buy form asks for: `qty_CATEGORY` per category (0 to 50), and a holder name
+/// per pass (`name_CATEGORY_N`, or one per line of `names` in the form without script). Passes
+/// without a name are one line per category. Shared by the shop and the sales desk.
+pub fn form_lines<'a>(
+    code: &str,
+    categories: impl Iterator<Item = &'a String>,
+    form: &HashMap<String, String>,
+) -> Result<Vec<LineRequest>, WebError> {
+    let code = code.to_string();
+    let mut names = form
+        .get("names")
+        .map(String::as_str)
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let mut lines = Vec::new();
+    // Prices are a BTreeMap: categories come in code order.
+    for cat in categories {
+        let count: u32 = match form
+            .get(&format!("qty_{cat}"))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        {
+            None => 0,
+            // The number field allows 0 to 50 only: anything else was not typed in this form.
+            Some(v) => v.parse().ok().filter(|n| *n <= 50).ok_or_else(|| {
+                WebError::BadRequest(format!("'{v}' is not a quantity from 0 to 50"))
+            })?,
+        };
+        let mut unnamed = 0;
+        for i in 1..=count {
+            let own = form
+                .get(&format!("name_{cat}_{i}"))
+                .map(|n| n.trim())
+                .filter(|n| !n.is_empty());
+            match own.or_else(|| names.next()) {
+                Some(n) => lines.push(LineRequest {
+                    product: code.clone(),
+                    category: cat.clone(),
+                    holder: Some(n.to_string()),
+                    count: 1,
+                }),
+                None => unnamed += 1,
+            }
+        }
+        if unnamed > 0 {
+            lines.push(LineRequest {
+                product: code.clone(),
+                category: cat.clone(),
+                holder: None,
+                count: unnamed,
+            });
+        }
+    }
+    Ok(lines)
 }

@@ -671,7 +671,7 @@ impl Store {
     }
 }
 
-const SELECT_ORDER: &str = "SELECT id, public_id, payment_provider, sales_point_id, email, language, status, channel, currency, \
+pub(super) const SELECT_ORDER: &str = "SELECT id, public_id, payment_provider, sales_point_id, email, language, status, channel, currency, \
      total_minor, created_at, paid_at FROM orders";
 
 fn pass_insert_sql(rows: usize) -> String {

@@ -85,6 +85,38 @@ impl Store {
         .await?)
     }
 
+    /// Orders a sales desk took since `since` (paid there), newest first: a sales point's, or,
+    /// for a desk user without one, every desk sale.
+    pub async fn desk_sales(
+        &self,
+        sales_point_id: Option<i64>,
+        since: i64,
+    ) -> Result<Vec<super::OrderRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE status = 'paid' AND paid_at >= $2 AND \
+             ((sales_point_id = $1) OR ($1 IS NULL AND channel = 'desk') \
+             OR id IN (SELECT o.id FROM orders o JOIN users u ON u.id = o.paid_by \
+                       WHERE u.sales_point_id = $1 AND o.paid_at >= $2)) \
+             ORDER BY paid_at DESC, id DESC LIMIT 500",
+            super::sales::SELECT_ORDER
+        ))
+        .bind(sales_point_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Orders waiting to be paid at a desk, placed since `since`, newest first.
+    pub async fn pending_orders(&self, since: i64) -> Result<Vec<super::OrderRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE status = 'pending' AND created_at >= $1 ORDER BY created_at DESC LIMIT 200",
+            super::sales::SELECT_ORDER
+        ))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The outbox's messages for an order, oldest first.
     pub async fn order_mails(&self, order_id: i64) -> Result<Vec<OrderMail>> {
         Ok(sqlx::query_as(
