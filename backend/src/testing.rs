@@ -563,6 +563,16 @@ impl TestApp {
     pub fn logout_locally(&self) {
         *self.session.lock().expect("lock") = None;
     }
+
+    /// The session this client holds (to come back to it after acting as someone else).
+    pub fn session(&self) -> Option<String> {
+        self.session.lock().expect("lock").clone()
+    }
+
+    /// Acts with this session from now on.
+    pub fn use_session(&self, session: Option<String>) {
+        *self.session.lock().expect("lock") = session;
+    }
 }
 
 /// A message an [`SmtpSink`] received.

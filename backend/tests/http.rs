@@ -1656,6 +1656,21 @@ async fn every_page_speaks_every_language() {
         ),
         (
             Some("admin@lang.test"),
+            "/admin/users".into(),
+            "adm_users_intro",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/api-keys".into(),
+            "adm_api_intro",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/account/password".into(),
+            "account_password_current",
+        ),
+        (
+            Some("admin@lang.test"),
             "/admin/payouts".into(),
             "adm_payouts_intro",
         ),
@@ -1907,5 +1922,152 @@ async fn the_desk_sees_what_was_ordered_sells_several_categories_with_names_and_
             )
             .await;
         assert_eq!(empty.status, 400, "{}", empty.text());
+    }
+}
+
+#[tokio::test]
+async fn the_operator_disables_a_user_makes_and_revokes_an_api_key_and_anyone_changes_their_password()
+ {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        // The desk user is logged in somewhere ...
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        assert_eq!(app.get("/desk").await.status, 200);
+        let desk_session = app.session();
+        app.logout_locally();
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let page = app.get("/admin/users").await;
+        assert_eq!(page.status, 200);
+        let text = page.text();
+        assert!(
+            text.contains("desk@sofia-tic.test")
+                && text.contains("Sofia Tourist Information Centre"),
+            "{text}"
+        );
+        let csrf = page.field("csrf").expect("csrf");
+        let desk = app
+            .db
+            .store
+            .user_by_email("desk@sofia-tic.test")
+            .await
+            .expect("read")
+            .expect("desk user");
+        // ... until the operator disables them: that session ends at once.
+        let done = app
+            .post_form(
+                &format!("/admin/users/{}", desk.id),
+                &[("csrf", &csrf), ("action", "disable")],
+            )
+            .await;
+        assert!(done.text().contains("Disabled"), "{}", done.text());
+        let admin_session = app.session();
+        app.use_session(desk_session);
+        assert_ne!(app.get("/desk").await.status, 200, "{}", app.db.kind);
+        app.use_session(admin_session);
+        // Not oneself.
+        let me = app
+            .db
+            .store
+            .user_by_email("admin@demo.test")
+            .await
+            .expect("read")
+            .expect("admin");
+        let myself = app
+            .post_form(
+                &format!("/admin/users/{}", me.id),
+                &[("csrf", &csrf), ("action", "disable")],
+            )
+            .await;
+        assert!(myself.text().contains("cannot disable yourself"));
+
+        // An API key for a sales point: its secret is shown once, and it sells.
+        let made = app
+            .post_form(
+                "/admin/api-keys",
+                &[
+                    ("csrf", &csrf),
+                    ("owner", "sales_point:sofia-tic"),
+                    ("name", "Front desk system"),
+                ],
+            )
+            .await;
+        let text = made.text();
+        let secret = text
+            .split("id=\"api-secret\">")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .expect("the secret, once")
+            .to_string();
+        assert_eq!(made.header("cache-control"), Some("no-store"));
+        let listed = app.get("/admin/api-keys").await.text();
+        assert!(!listed.contains(&secret), "shown once only");
+        let prefix = app.db.store.api_keys().await.expect("keys")[0]
+            .prefix
+            .clone();
+        let order = serde_json::json!({"lines": [{"product": "sofia-24h", "category": "adult"}]});
+        let sell = |key: String| {
+            let body = serde_json::to_vec(&order).expect("json");
+            let app = &app;
+            async move {
+                app.post_bytes_with(
+                    "/api/v1/orders",
+                    "application/json",
+                    &[("authorization", &format!("Bearer {key}"))],
+                    body,
+                )
+                .await
+                .status
+            }
+        };
+        assert_eq!(sell(secret.clone()).await, 201, "{}", app.db.kind);
+        // Revoking asks first, then the key stops working.
+        let asked = app
+            .post_form(
+                &format!("/admin/api-keys/{prefix}/revoke"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert!(asked.text().contains("cannot be undone"));
+        assert_eq!(sell(secret.clone()).await, 201, "not revoked yet");
+        app.post_form(
+            &format!("/admin/api-keys/{prefix}/revoke"),
+            &[("csrf", &csrf), ("confirmed", "yes")],
+        )
+        .await;
+        assert_eq!(sell(secret).await, 401, "{}", app.db.kind);
+
+        // Changing one's own password needs the current one.
+        let wrong = app
+            .post_form(
+                "/account/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current", "not it"),
+                    ("new", "a brand new password"),
+                    ("again", "a brand new password"),
+                ],
+            )
+            .await;
+        assert!(wrong.text().contains("not right"), "{}", wrong.text());
+        let changed = app
+            .post_form(
+                "/account/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current", DESK_PASSWORD),
+                    ("new", "a brand new password"),
+                    ("again", "a brand new password"),
+                ],
+            )
+            .await;
+        assert!(changed.text().contains("is changed"), "{}", changed.text());
+        app.logout_locally();
+        assert_eq!(
+            app.login("admin@demo.test", "a brand new password")
+                .await
+                .status,
+            303
+        );
     }
 }

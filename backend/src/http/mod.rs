@@ -96,6 +96,20 @@ pub fn router(state: Shared) -> Router {
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
         .route("/admin/search", get(admin::search::search))
+        .route("/admin/users", get(admin::people::users))
+        .route("/admin/users/{id}", post(admin::people::user_post))
+        .route(
+            "/admin/api-keys",
+            get(admin::people::api_keys).post(admin::people::api_key_post),
+        )
+        .route(
+            "/admin/api-keys/{prefix}/revoke",
+            post(admin::people::api_key_revoke),
+        )
+        .route(
+            "/account/password",
+            get(admin::people::password_page).post(admin::people::password_post),
+        )
         .route("/admin/passes/{serial}", get(admin::search::pass))
         .route(
             "/admin/settlement",

@@ -169,6 +169,7 @@ impl Ctx {
                                 a href="/partner" { (self.t("nav_partner")) }
                             }
                             @if self.user.is_some() {
+                                a href="/account/password" { (self.t("nav_password")) }
                                 form.inline method="post" action="/logout" {
                                     (self.csrf_field())
                                     button.link type="submit" { (self.t("nav_logout")) }

@@ -102,6 +102,47 @@ impl Store {
         .await?)
     }
 
+    /// Everyone who can log in (or could, before being disabled), by e-mail.
+    pub async fn users(&self) -> Result<Vec<UserRow>> {
+        Ok(sqlx::query_as(&format!("{SELECT_USER} ORDER BY email"))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Disables a user (their sessions stop working at once) or enables them again; `false` when
+    /// there is no such user.
+    pub async fn set_user_disabled(&self, id: i64, disabled_at: Option<i64>) -> Result<bool> {
+        let done = sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(disabled_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A new password for a user; every other session of theirs ends (the one keeping
+    /// `keep_session` stays).
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>> {
         Ok(sqlx::query_as(&format!("{SELECT_USER} WHERE email = $1"))
             .bind(email.trim().to_lowercase())
