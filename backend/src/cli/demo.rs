@@ -509,6 +509,9 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
             say!("  {base}/partner            (log in as {email}: statements, CSV, PDF, disputes)");
         }
         say!("  {base}/admin/rates        (exchange rates for partners paid in another currency)");
+        say!("  {base}/admin/payouts      (pay last month: SEPA transfer file for EUR partners, list)");
+        say!("  {base}/admin/search       (find an order or pass by code, number, e-mail or name)");
+        say!("  {base}/admin/users        (users, API keys; everyone's password at /account/password)");
     })
     .await
 }
