@@ -1661,6 +1661,11 @@ async fn every_page_speaks_every_language() {
         ),
         (
             Some("admin@lang.test"),
+            "/admin/keys".into(),
+            "adm_keys_intro",
+        ),
+        (
+            Some("admin@lang.test"),
             "/admin/api-keys".into(),
             "adm_api_intro",
         ),
@@ -2068,6 +2073,92 @@ async fn the_operator_disables_a_user_makes_and_revokes_an_api_key_and_anyone_ch
                 .await
                 .status,
             303
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_operator_rotates_and_revokes_issuer_keys_in_the_browser_after_reading_what_happens() {
+    for app in apps().await {
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let order = buy(&app, &[("qty_adult", "1"), ("email", "k@example.org")]).await;
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        pay_at_desk(&app, &order).await;
+        let pass = first_pass(&app, &order).await;
+        app.logout_locally();
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let page = app.get("/admin/keys").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.text().contains(&pass.kid) && page.text().contains("1 (1 valid)"),
+            "{}",
+            page.text()
+        );
+        let csrf = page.field("csrf").expect("csrf");
+
+        // Rotating asks first; then a new key signs.
+        let asked = app
+            .post_form("/admin/keys/rotate", &[("csrf", &csrf)])
+            .await;
+        assert!(asked.text().contains("cannot be undone"));
+        let active = |app: &TestApp| {
+            let store = app.db.store.clone();
+            async move { store.active_key().await.expect("read").expect("active").kid }
+        };
+        assert_eq!(
+            active(&app).await,
+            pass.kid,
+            "not rotated before the second press"
+        );
+        app.post_form(
+            "/admin/keys/rotate",
+            &[("csrf", &csrf), ("confirmed", "yes")],
+        )
+        .await;
+        assert_ne!(active(&app).await, pass.kid, "{}", app.db.kind);
+
+        // Revoking the old key says how many passes stop working, and needs a reason.
+        let path = format!("/admin/keys/{}/revoke", pass.kid);
+        let no_reason = app.post_form(&path, &[("csrf", &csrf)]).await;
+        assert!(no_reason.text().contains("Say why"), "{}", no_reason.text());
+        let asked = app
+            .post_form(&path, &[("csrf", &csrf), ("reason", "laptop stolen")])
+            .await;
+        assert!(
+            asked.text().contains("the 1 passes key")
+                && asked.text().contains("1 of them still valid"),
+            "{}",
+            asked.text()
+        );
+        let row = |app: &TestApp, kid: String| {
+            let store = app.db.store.clone();
+            async move {
+                store
+                    .keys()
+                    .await
+                    .expect("keys")
+                    .into_iter()
+                    .find(|k| k.kid == kid)
+                    .expect("key")
+            }
+        };
+        assert_eq!(row(&app, pass.kid.clone()).await.status, "retired");
+        let done = app
+            .post_form(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("reason", "laptop stolen"),
+                    ("confirmed", "yes"),
+                ],
+            )
+            .await;
+        assert!(done.text().contains("is revoked"), "{}", done.text());
+        let revoked = row(&app, pass.kid.clone()).await;
+        assert_eq!(
+            (revoked.status.as_str(), revoked.revoke_reason.as_deref()),
+            ("revoked", Some("laptop stolen"))
         );
     }
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
+pub mod keys;
 pub mod people;
 pub mod search;
 
@@ -89,7 +90,7 @@ async fn render(
             p #import-result role="status" {}
         }
         script { (maud::PreEscaped(IMPORT_SCRIPT)) }
-        h2 { (ctx.t("adm_keys_title")) }
+        h2 { (ctx.t("adm_keys_title")) " " small { a href="/admin/keys" { (ctx.t("adm_keys_manage")) } } }
         div.scroll { table {
             tr { th { (ctx.t("adm_col_key")) } th { (ctx.t("col_status")) } th { (ctx.t("adm_col_valid_until")) } }
             @for k in &keys {

@@ -96,6 +96,9 @@ pub fn router(state: Shared) -> Router {
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
         .route("/admin/search", get(admin::search::search))
+        .route("/admin/keys", get(admin::keys::keys))
+        .route("/admin/keys/rotate", post(admin::keys::rotate))
+        .route("/admin/keys/{kid}/revoke", post(admin::keys::revoke))
         .route("/admin/users", get(admin::people::users))
         .route("/admin/users/{id}", post(admin::people::user_post))
         .route(

@@ -83,6 +83,19 @@ impl Store {
     }
 
     /// Withdraws trust in a key: every pass it signed is refused from the next scanner sync.
+    /// Passes a key signed: (all, still valid and not revoked at `now`).
+    pub async fn passes_of_key(&self, kid: &str, now: i64) -> Result<(i64, i64)> {
+        let (all, valid): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(SUM(CASE WHEN expires_at > $2 AND revoked_at IS NULL THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM passes WHERE kid = $1",
+        )
+        .bind(kid)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((all, valid.unwrap_or(0)))
+    }
+
     pub async fn revoke_key(&self, kid: &str, reason: &str, now: i64) -> Result<KeyRow> {
         let done = sqlx::query(
             "UPDATE issuer_keys SET status = 'revoked', revoked_at = $2, revoke_reason = $3 \
