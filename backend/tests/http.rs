@@ -1859,6 +1859,12 @@ async fn the_desk_sees_what_was_ordered_sells_several_categories_with_names_and_
 
         // A counter sale of two categories, one pass named, in one order.
         let form = app.get("/desk?product=bulgaria-72h").await;
+        assert!(
+            form.header("content-security-policy")
+                .is_some_and(|p| p.contains("script-src 'self'")),
+            "the form's script file may run: {:?}",
+            form.header("content-security-policy")
+        );
         let text = form.text();
         assert!(
             text.contains("id=\"qty_adult\"")
@@ -2154,7 +2160,13 @@ async fn the_operator_rotates_and_revokes_issuer_keys_in_the_browser_after_readi
                 ],
             )
             .await;
-        assert!(done.text().contains("is revoked"), "{}", done.text());
+        // Redirected (a reload does not act again), to the page saying so.
+        assert_eq!(done.status, 303, "{}", done.text());
+        let shown = app
+            .get(done.location.as_deref().expect("back to the keys"))
+            .await
+            .text();
+        assert!(shown.contains("is revoked"), "{shown}");
         let revoked = row(&app, pass.kid.clone()).await;
         assert_eq!(
             (revoked.status.as_str(), revoked.revoke_reason.as_deref()),

@@ -1,8 +1,8 @@
 //! The issuer keys in the browser: list, rotate and revoke, each irreversible step after a page
 //! that says what happens to the passes.
 
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
@@ -11,9 +11,30 @@ use crate::http::forms::{CsrfForm, trimmed};
 use crate::http::web::{Ctx, WebError};
 use crate::i18n::present::local_time_in;
 
-pub async fn keys(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    rotated: Option<String>,
+    revoked: Option<String>,
+}
+
+pub async fn keys(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(done): Query<Done>,
+) -> Result<Response, WebError> {
     ctx.require(&["admin"])?;
-    render(&state, &ctx, None).await
+    // After a rotation or revocation (redirected here): what was done, for a key that exists.
+    let known = |kid: &Option<String>| {
+        kid.as_ref()
+            .filter(|k| k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric()))
+            .cloned()
+    };
+    let message = match (known(&done.rotated), known(&done.revoked)) {
+        (Some(kid), _) => Some(Ok(ctx.tf("adm_keys_rotated", &[("kid", &kid)]))),
+        (_, Some(kid)) => Some(Ok(ctx.tf("adm_keys_revoked", &[("kid", &kid)]))),
+        _ => None,
+    };
+    render(&state, &ctx, message).await
 }
 
 fn status_word(ctx: &Ctx, status: &str) -> String {
@@ -104,8 +125,8 @@ pub async fn rotate(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     tracing::info!(kid = %key.kid(), by = %me.email, "issuer key rotated");
-    let m = ctx.tf("adm_keys_rotated", &[("kid", &key.kid().to_string())]);
-    render(&state, &ctx, Some(Ok(m))).await
+    // Redirected, so a reload does not rotate again.
+    Ok(axum::response::Redirect::to(&format!("/admin/keys?rotated={}", key.kid())).into_response())
 }
 
 /// Revokes a key after a page that says how many passes stop working.
@@ -157,6 +178,5 @@ pub async fn revoke(
         .ensure_active(&state.store, now)
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let m = ctx.tf("adm_keys_revoked", &[("kid", &kid)]);
-    render(&state, &ctx, Some(Ok(m))).await
+    Ok(axum::response::Redirect::to(&format!("/admin/keys?revoked={kid}")).into_response())
 }

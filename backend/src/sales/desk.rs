@@ -172,7 +172,7 @@ pub async fn page(
                     label for="names" { (ctx.t("buy_names")) }
                     textarea id="names" name="names" rows="3" {}
                 }
-                label for="email" { (ctx.t("buy_email")) }
+                label for="email" { (ctx.t("desk_customer_email")) }
                 input type="email" id="email" name="email";
                 button type="submit" { (ctx.t("desk_sell_submit")) }
             }
@@ -223,7 +223,14 @@ pub async fn page(
             } }
         }
     };
-    Ok(ctx.page(&ctx.t("desk_title"), body))
+    let mut response = ctx.page(&ctx.t("desk_title"), body);
+    // The sale form's own script file (/assets/shop.js: total, name fields), nothing inline.
+    if let Ok(v) = header::HeaderValue::from_str(crate::http::headers::pass_page_policy()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    Ok(response)
 }
 
 /// How an order was paid, in words.
@@ -311,7 +318,7 @@ pub async fn receipt(
             @if order.status == "paid" {
                 a.button href={ "/o/" (order.public_id) "/passes.pdf" } { (ctx.t("order_pdf")) } " "
             }
-            a.button.secondary href={ "/o/" (order.public_id) } { (ctx.t("order_title")) } " "
+            a.button.secondary href={ "/o/" (order.public_id) } { (ctx.t("desk_order_page")) } " "
             a.button.secondary href="/desk" { (ctx.t("desk_title")) }
         }
         p.no-print { small { (ctx.t("desk_receipt_print")) } }
