@@ -3,6 +3,7 @@ language-name = Български
 site_tagline = Една карта, много градове
 nav_shop = Карти
 nav_desk = Каса
+nav_admin = Оператор
 nav_login = Вход
 nav_logout = Изход
 nav_password = Парола

@@ -3,6 +3,7 @@ language-name = Deutsch
 site_tagline = Ein Pass, viele Städte
 nav_shop = Pässe
 nav_desk = Verkaufsstelle
+nav_admin = Betreiber
 nav_login = Anmelden
 nav_logout = Abmelden
 nav_password = Passwort

@@ -5,6 +5,7 @@ language-name = English
 site_tagline = One pass, many towns
 nav_shop = Passes
 nav_desk = Sales desk
+nav_admin = Operator
 nav_login = Log in
 nav_logout = Log out
 nav_password = Password

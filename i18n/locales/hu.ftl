@@ -3,6 +3,7 @@ language-name = Magyar
 site_tagline = Egy kártya, sok város
 nav_shop = Kártyák
 nav_desk = Értékesítési pont
+nav_admin = Üzemeltető
 nav_login = Bejelentkezés
 nav_logout = Kijelentkezés
 nav_password = Jelszó

@@ -3,6 +3,7 @@ language-name = Македонски
 site_tagline = Една картичка, многу градови
 nav_shop = Картички
 nav_desk = Продажно место
+nav_admin = Оператор
 nav_login = Најава
 nav_logout = Одјава
 nav_password = Лозинка

@@ -3,6 +3,7 @@ language-name = Slovenščina
 site_tagline = Ena kartica, veliko mest
 nav_shop = Kartice
 nav_desk = Prodajno mesto
+nav_admin = Operater
 nav_login = Prijava
 nav_logout = Odjava
 nav_password = Geslo

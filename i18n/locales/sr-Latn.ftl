@@ -3,6 +3,7 @@ language-name = Srpski (latinica)
 site_tagline = Jedna kartica, mnogo gradova
 nav_shop = Kartice
 nav_desk = Prodajno mesto
+nav_admin = Operator
 nav_login = Prijava
 nav_logout = Odjava
 nav_password = Lozinka

@@ -3,6 +3,7 @@ language-name = Српски
 site_tagline = Једна картица, много градова
 nav_shop = Картице
 nav_desk = Продајно место
+nav_admin = Оператор
 nav_login = Пријава
 nav_logout = Одјава
 nav_password = Лозинка

@@ -48,6 +48,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let now = crate::store::now();
     let rows = state.store.keys().await?;
+    let zone = state.store.settlement_catalogue().await?.operator_zone;
     let mut counted = Vec::with_capacity(rows.len());
     for r in rows {
         let n = state.store.passes_of_key(&r.kid, now).await?;
@@ -65,9 +66,9 @@ async fn render(
                         td.code { (k.kid) }
                         td { (status_word(ctx, &k.status))
                              @if let Some(why) = &k.revoke_reason { br; small { (why) } } }
-                        td { (local_time_in(ctx.lang, k.created_at, "UTC")) }
+                        td { (local_time_in(ctx.lang, k.created_at, &zone)) }
                         td.num { (ctx.tf("adm_keys_count", &[("all", &all.to_string()), ("valid", &valid.to_string())])) }
-                        td { (k.last_pass_expires_at.map(|t| local_time_in(ctx.lang, t, "UTC")).unwrap_or_else(|| "—".into())) }
+                        td { (k.last_pass_expires_at.map(|t| local_time_in(ctx.lang, t, &zone)).unwrap_or_else(|| "—".into())) }
                         td { @if k.status != "revoked" {
                             form method="post" action={ "/admin/keys/" (k.kid) "/revoke" } {
                                 (ctx.csrf_field())

@@ -148,6 +148,7 @@ async fn render_keys(
     secret: Option<String>,
 ) -> Result<Response, WebError> {
     let keys = state.store.api_keys().await?;
+    let zone = state.store.settlement_catalogue().await?.operator_zone;
     let cat = state.store.load_catalogue().await?;
     let (sales_points, partners) = names(state).await?;
     let failed = matches!(message, Some(Err(_)));
@@ -187,8 +188,8 @@ async fn render_keys(
                         td.code { (k.prefix) }
                         td { (k.name) }
                         td { (k.sales_point_id.and_then(|i| sales_points.get(&i)).or_else(|| k.partner_id.and_then(|i| partners.get(&i))).map(String::as_str).unwrap_or("—")) }
-                        td { (local_time_in(ctx.lang, k.created_at, "UTC")) }
-                        td { @match k.revoked_at { Some(at) => strong { (ctx.tf("adm_api_revoked", &[("when", &local_time_in(ctx.lang, at, "UTC"))])) }, None => (ctx.t("adm_users_active")) } }
+                        td { (local_time_in(ctx.lang, k.created_at, &zone)) }
+                        td { @match k.revoked_at { Some(at) => strong { (ctx.tf("adm_api_revoked", &[("when", &local_time_in(ctx.lang, at, &zone))])) }, None => (ctx.t("adm_users_active")) } }
                         td { @if k.revoked_at.is_none() {
                             form method="post" action={ "/admin/api-keys/" (k.prefix) "/revoke" } {
                                 (ctx.csrf_field())

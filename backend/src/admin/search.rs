@@ -48,6 +48,8 @@ pub async fn search(
     };
     let more = rows.len() as i64 > LIMIT;
     let products = product_names(&state, ctx.lang).await?;
+    // Times in the operator's zone, as the desk and settlement pages show them.
+    let zone = state.store.settlement_catalogue().await?.operator_zone;
     let body = html! {
         form method="get" action="/admin/search" role="search" {
             label for="q" { (ctx.t("adm_search_label")) }
@@ -72,7 +74,7 @@ pub async fn search(
                                 td.code { @match &r.serial { Some(s) => a href={ "/admin/passes/" (s) } { (s) }, None => "—" } }
                                 td { (r.holder.as_deref().unwrap_or("—")) }
                                 td { (r.product_id.and_then(|p| products.get(&p)).map(String::as_str).unwrap_or("—")) }
-                                td { (local_time_in(ctx.lang, r.created_at, "UTC")) }
+                                td { (local_time_in(ctx.lang, r.created_at, &zone)) }
                             }
                         }
                     }
@@ -117,6 +119,7 @@ pub async fn pass(
     };
     let order = state.store.order_by_id(pass.order_id).await?;
     let products = product_names(&state, ctx.lang).await?;
+    let zone = state.store.settlement_catalogue().await?.operator_zone;
     let cat = state.store.load_catalogue().await?;
     let category = state
         .store
@@ -245,12 +248,12 @@ pub async fn pass(
             tr { th { (ctx.t("adm_revoke_order")) } td.code { a href={ "/o/" (order.public_id) } { (order_code(&order.public_id)) } } }
             tr { th { (ctx.t("adm_search_email")) } td { (order.email.as_deref().unwrap_or("—")) } }
             tr { th { (ctx.t("adm_revoke_price")) } td { (money_in(ctx.lang, pass.price_minor, &pass.currency)) } }
-            tr { th { (ctx.t("adm_pass_valid_until")) } td { (local_time_in(ctx.lang, pass.expires_at, "UTC")) } }
+            tr { th { (ctx.t("adm_pass_valid_until")) } td { (local_time_in(ctx.lang, pass.expires_at, &zone)) } }
         } }
         h2 { (ctx.t("adm_pass_history")) }
         ol #history {
             @for e in &events {
-                li class=[e.alert.then_some("alert")] { time { (local_time_in(ctx.lang, e.at, "UTC")) } " — " (e.what) }
+                li class=[e.alert.then_some("alert")] { time { (local_time_in(ctx.lang, e.at, &zone)) } " — " (e.what) }
             }
         }
         @if pass.revoked_at.is_none() || state.store.pass_refund(&serial).await?.is_none() {

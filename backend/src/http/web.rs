@@ -163,7 +163,7 @@ impl Ctx {
                                 a href="/desk" { (self.t("nav_desk")) }
                             }
                             @if self.user.as_ref().is_some_and(|u| u.role == "admin") {
-                                a href="/admin" { "Admin" }
+                                a href="/admin" { (self.t("nav_admin")) }
                             }
                             @if self.user.as_ref().is_some_and(|u| u.role == "partner") {
                                 a href="/partner" { (self.t("nav_partner")) }
