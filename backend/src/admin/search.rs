@@ -23,15 +23,11 @@ pub struct SearchQuery {
 }
 
 /// Product names by id, in `lang`.
-async fn product_names(state: &Shared, lang: &str) -> Result<HashMap<i64, String>, WebError> {
-    Ok(state
-        .store
-        .settlement_catalogue()
-        .await?
-        .products
-        .into_iter()
-        .map(|(id, p)| (id, name(&p.name, lang)))
-        .collect())
+fn product_names(cat: &crate::store::SettlementCatalogue, lang: &str) -> HashMap<i64, String> {
+    cat.products
+        .iter()
+        .map(|(id, p)| (*id, name(&p.name, lang)))
+        .collect()
 }
 
 pub async fn search(
@@ -47,9 +43,10 @@ pub async fn search(
         state.store.search(&q, LIMIT + 1).await?
     };
     let more = rows.len() as i64 > LIMIT;
-    let products = product_names(&state, ctx.lang).await?;
+    let settled = state.store.settlement_catalogue().await?;
+    let products = product_names(&settled, ctx.lang);
     // Times in the operator's zone, as the desk and settlement pages show them.
-    let zone = state.store.settlement_catalogue().await?.operator_zone;
+    let zone = &settled.operator_zone;
     let body = html! {
         form method="get" action="/admin/search" role="search" {
             label for="q" { (ctx.t("adm_search_label")) }
@@ -74,7 +71,7 @@ pub async fn search(
                                 td.code { @match &r.serial { Some(s) => a href={ "/admin/passes/" (s) } { (s) }, None => "—" } }
                                 td { (r.holder.as_deref().unwrap_or("—")) }
                                 td { (r.product_id.and_then(|p| products.get(&p)).map(String::as_str).unwrap_or("—")) }
-                                td { (local_time_in(ctx.lang, r.created_at, &zone)) }
+                                td { (local_time_in(ctx.lang, r.created_at, zone)) }
                             }
                         }
                     }
@@ -118,8 +115,9 @@ pub async fn pass(
         Err(e) => return Err(e.into()),
     };
     let order = state.store.order_by_id(pass.order_id).await?;
-    let products = product_names(&state, ctx.lang).await?;
-    let zone = state.store.settlement_catalogue().await?.operator_zone;
+    let settled = state.store.settlement_catalogue().await?;
+    let products = product_names(&settled, ctx.lang);
+    let zone = &settled.operator_zone;
     let cat = state.store.load_catalogue().await?;
     let category = state
         .store
@@ -129,20 +127,14 @@ pub async fn pass(
         .find(|c| i64::from(c.id) == pass.category_id)
         .map(|c| name(&c.name, ctx.lang))
         .unwrap_or_default();
-    let sales_point = match order.sales_point_id {
-        Some(id) => state
-            .store
-            .settlement_catalogue()
-            .await?
-            .sales_points
-            .get(&id)
-            .map(|code| {
-                cat.as_ref()
-                    .and_then(|c| c.sales_points.iter().find(|s| &s.code == code))
-                    .map_or_else(|| code.clone(), |s| s.name.clone())
-            }),
-        None => None,
-    };
+    let sales_point = order
+        .sales_point_id
+        .and_then(|id| settled.sales_points.get(&id))
+        .map(|code| {
+            cat.as_ref()
+                .and_then(|c| c.sales_points.iter().find(|s| &s.code == code))
+                .map_or_else(|| code.clone(), |s| s.name.clone())
+        });
     let mut events = vec![Event {
         at: order.created_at,
         what: {
@@ -220,7 +212,8 @@ pub async fn pass(
             alert: true,
         });
     }
-    if let Some(refund) = state.store.pass_refund(&serial).await? {
+    let refund = state.store.pass_refund(&serial).await?;
+    if let Some(refund) = &refund {
         let what = match &refund.card {
             Some((id, minor)) => ctx.tf(
                 "adm_event_refunded_card",
@@ -248,15 +241,15 @@ pub async fn pass(
             tr { th { (ctx.t("adm_revoke_order")) } td.code { a href={ "/o/" (order.public_id) } { (order_code(&order.public_id)) } } }
             tr { th { (ctx.t("adm_search_email")) } td { (order.email.as_deref().unwrap_or("—")) } }
             tr { th { (ctx.t("adm_revoke_price")) } td { (money_in(ctx.lang, pass.price_minor, &pass.currency)) } }
-            tr { th { (ctx.t("adm_pass_valid_until")) } td { (local_time_in(ctx.lang, pass.expires_at, &zone)) } }
+            tr { th { (ctx.t("adm_pass_valid_until")) } td { (local_time_in(ctx.lang, pass.expires_at, zone)) } }
         } }
         h2 { (ctx.t("adm_pass_history")) }
         ol #history {
             @for e in &events {
-                li class=[e.alert.then_some("alert")] { time { (local_time_in(ctx.lang, e.at, &zone)) } " — " (e.what) }
+                li class=[e.alert.then_some("alert")] { time { (local_time_in(ctx.lang, e.at, zone)) } " — " (e.what) }
             }
         }
-        @if pass.revoked_at.is_none() || state.store.pass_refund(&serial).await?.is_none() {
+        @if pass.revoked_at.is_none() || refund.is_none() {
             h2 { (ctx.t("adm_revoke_title")) }
             form method="post" action="/admin/revoke" {
                 (ctx.csrf_field())

@@ -58,13 +58,12 @@ pub fn validate(cat: &Catalogue) -> Result<(), CatalogError> {
         &mut errors,
     );
     for p in &cat.partners {
-        let latin = sepa::transliterate(&p.name, sepa::Transliteration::default())
-            .chars()
-            .count();
-        if p.iban.is_some() && latin > 70 {
+        let latin = crate::settlement::payouts::latin(&p.name);
+        let max = crate::settlement::payouts::MAX_NAME;
+        if p.iban.is_some() && latin > max {
             errors.push(format!(
                 "partner '{}': the name is {latin} characters in Latin letters; bank transfers \
-                 take 70 (shorten it)",
+                 take {max} (shorten it)",
                 p.code
             ));
         }
@@ -110,36 +109,20 @@ fn bank_details(
         ));
     }
     let Some(a) = address else { return };
-    // Banks count characters after the name is written in the SEPA alphabet (Cyrillic letters
-    // become one to three Latin ones): measured the same way here.
-    let sepa_len = |text: &str| {
-        sepa::transliterate(text, sepa::Transliteration::default())
-            .chars()
-            .count()
-    };
     if !sepa::is_country_code(&a.country) || a.country.to_uppercase() != a.country {
         errors.push(format!(
             "{who}: address country '{}' is not an ISO 3166 code (two capital letters, e.g. BG, MK, RS)",
             a.country
         ));
     }
-    for (field, value, max) in [
-        ("street", a.street.as_deref(), 70),
-        ("building", a.building.as_deref(), 16),
-        ("post_code", a.post_code.as_deref(), 16),
-        ("town", Some(a.town.as_str()), 35),
-    ] {
-        match value {
-            Some(v) if v.trim().is_empty() => errors.push(format!(
+    for (field, value, _) in crate::settlement::payouts::address_fields(a) {
+        if value.is_some_and(|v| v.trim().is_empty()) {
+            errors.push(format!(
                 "{who}: address {field} is empty (leave it out instead)"
-            )),
-            Some(v) if sepa_len(v) > max => errors.push(format!(
-                "{who}: address {field} is longer than the {max} characters banks accept \
-                 (counted in Latin letters)"
-            )),
-            _ => {}
+            ));
         }
     }
+    errors.extend(crate::settlement::payouts::too_long(who, a));
 }
 
 /// Parses, validates and applies a catalogue file's text; nothing changes unless all of it is valid.

@@ -145,7 +145,7 @@ async fn render_month(
         Err(e) => return Err(e.into()),
     };
     let failed = matches!(message, Some(Err(_)));
-    let cat = payouts::catalogue(&state.store).await?;
+    let cat = payouts::load_catalogue(&state.store).await?;
     let today = jiff::Zoned::now()
         .with_time_zone(
             jiff::tz::TimeZone::get(&cat.operator.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
@@ -229,7 +229,7 @@ pub async fn confirm(
         match (&p.status, q.date.parse::<jiff::civil::Date>()) {
             (Some(_), _) => Some(ctx.tf("adm_payouts_exported_already", &[("period", &p.period)])),
             (None, Ok(date)) => {
-                let cat = payouts::catalogue(&state.store).await?;
+                let cat = payouts::load_catalogue(&state.store).await?;
                 payouts::check_date(&cat, date, crate::store::now())
                     .err()
                     .and_then(|e| e.refusal(ctx.lang))

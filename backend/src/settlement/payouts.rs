@@ -198,11 +198,6 @@ pub fn check_date(
     Ok(())
 }
 
-/// The catalogue the payouts are made from.
-pub async fn catalogue(store: &Store) -> Result<Catalogue, StoreError> {
-    load_catalogue(store).await
-}
-
 /// Records that the bank has paid an exported month. Refused before the export and once paid.
 pub async fn mark_paid(store: &Store, period: &str, by: &str, now: i64) -> Result<(), StoreError> {
     let row = closed_month(store, period).await?;
@@ -296,7 +291,8 @@ async fn closed_month(store: &Store, period: &str) -> Result<crate::store::Perio
     }
 }
 
-async fn load_catalogue(store: &Store) -> Result<Catalogue, StoreError> {
+/// The catalogue the payouts are made from (refused before any was applied).
+pub async fn load_catalogue(store: &Store) -> Result<Catalogue, StoreError> {
     store
         .load_catalogue()
         .await?
@@ -441,9 +437,9 @@ fn sepa_file(
             }
             None => None,
         };
-        if latin(&line.partner_name) > 70 {
+        if latin(&line.partner_name) > MAX_NAME {
             problems.push(format!(
-                "{who}: the name is longer than the 70 characters of a transfer (in Latin letters)"
+                "{who}: the name is longer than the {MAX_NAME} characters of a transfer (in Latin letters)"
             ));
         }
         let address = postal(
@@ -510,11 +506,39 @@ fn sepa_file(
         })
 }
 
-/// Characters of `text` once written in the SEPA alphabet, as banks count them.
-fn latin(text: &str) -> usize {
+/// Characters of `text` once written in the SEPA alphabet, as banks count them (Cyrillic letters
+/// become one to three Latin ones).
+pub fn latin(text: &str) -> usize {
     sepa::transliterate(text, sepa::Transliteration::default())
         .chars()
         .count()
+}
+
+/// The most characters a transfer takes in a creditor's name.
+pub const MAX_NAME: usize = 70;
+
+/// Each field of a structured address with its text and the most characters ISO 20022 takes.
+pub fn address_fields(a: &Address) -> [(&'static str, Option<&str>, usize); 4] {
+    [
+        ("street", a.street.as_deref(), 70),
+        ("building", a.building.as_deref(), 16),
+        ("post_code", a.post_code.as_deref(), 16),
+        ("town", Some(a.town.as_str()), 35),
+    ]
+}
+
+/// Why a field of an address is too long for a transfer, if one is.
+pub fn too_long(who: &str, a: &Address) -> Vec<String> {
+    address_fields(a)
+        .into_iter()
+        .filter(|(_, value, max)| value.is_some_and(|v| latin(v) > *max))
+        .map(|(field, _, max)| {
+            format!(
+                "{who}: address {field} is longer than the {max} characters banks accept \
+                 (counted in Latin letters)"
+            )
+        })
+        .collect()
 }
 
 /// A structured address for the file, or the problem with it.
@@ -530,19 +554,7 @@ fn postal(
         ));
         return None;
     };
-    for (field, value, max) in [
-        ("street", a.street.as_deref(), 70),
-        ("building", a.building.as_deref(), 16),
-        ("post_code", a.post_code.as_deref(), 16),
-        ("town", Some(a.town.as_str()), 35),
-    ] {
-        if value.is_some_and(|v| latin(v) > max) {
-            problems.push(format!(
-                "{who}: address {field} is longer than the {max} characters of a transfer \
-                 (in Latin letters)"
-            ));
-        }
-    }
+    problems.extend(too_long(who, a));
     let mut postal = match sepa::PostalAddress::new(a.town.clone(), &a.country) {
         Ok(p) => p,
         Err(e) => {
