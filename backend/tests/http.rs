@@ -1666,6 +1666,22 @@ async fn every_page_speaks_every_language() {
         ),
         (
             Some("admin@lang.test"),
+            "/admin/catalogue".into(),
+            "cat_intro",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/catalogue/partners/nim".into(),
+            "cat_bank_hint",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/catalogue/venues/new".into(),
+            "cat_add_venues",
+        ),
+        (None, "/password/forgot".into(), "password_forgot_submit"),
+        (
+            Some("admin@lang.test"),
             "/admin/api-keys".into(),
             "adm_api_intro",
         ),
@@ -2171,6 +2187,634 @@ async fn the_operator_rotates_and_revokes_issuer_keys_in_the_browser_after_readi
         assert_eq!(
             (revoked.status.as_str(), revoked.revoke_reason.as_deref()),
             ("revoked", Some("laptop stolen"))
+        );
+    }
+}
+
+/// Sends what the outbox holds through a real SMTP listener; the messages to `to`, parsed:
+/// (subject, plain text).
+async fn mail_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
+    use townpass::sales::mail::{self, MailContext, Mailer};
+    let smtp = townpass::testing::SmtpSink::start();
+    let mailer = Mailer::new(
+        Some(&smtp.url()),
+        app.db.dir.path().join("mail"),
+        "townpass <staff@example.org>",
+    )
+    .expect("mailer");
+    mail::deliver_due(
+        &app.db.store,
+        &mailer,
+        &MailContext::new("https://pass.example.org", false),
+        townpass::store::now(),
+    )
+    .await
+    .expect("deliver");
+    smtp.received()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t == to))
+        .map(|m| {
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&m.data)
+                .expect("MIME parses");
+            (
+                parsed.subject().unwrap_or_default().to_string(),
+                parsed.body_text(0).unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The secret of the set-password link in a message's text.
+fn link_secret(text: &str) -> String {
+    let at = text
+        .find("https://pass.example.org/password/set/")
+        .unwrap_or_else(|| panic!("a set-password link in: {text}"))
+        + "https://pass.example.org/password/set/".len();
+    let secret: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(secret.len(), 64, "{text}");
+    secret
+}
+
+#[tokio::test]
+async fn an_invited_person_sets_a_password_once_through_the_emailed_link_and_a_forgotten_one_is_reset()
+ {
+    for app in apps().await {
+        let kind = app.db.kind;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let page = app.get("/admin/users").await;
+        let csrf = page.field("csrf").expect("csrf");
+        let invite = |fields: Vec<(&'static str, &'static str)>| {
+            let app = &app;
+            let csrf = csrf.clone();
+            async move {
+                let mut all = vec![("csrf", csrf.as_str())];
+                all.extend(fields);
+                app.post_form("/admin/users", &all).await
+            }
+        };
+        // Refused invitations say why, keep what was typed, and make nobody.
+        let no_place = invite(vec![
+            ("name", "Ivana Petrova"),
+            ("email", "ivana@pleven.test"),
+            ("role", "desk"),
+            ("place", ""),
+        ])
+        .await;
+        assert_eq!(no_place.status, 422, "{kind}");
+        assert!(no_place.text().contains("works at a sales point"));
+        assert!(no_place.text().contains("value=\"ivana@pleven.test\""));
+        let bad_email = invite(vec![
+            ("name", "Ivana Petrova"),
+            ("email", "ivana at pleven"),
+            ("role", "admin"),
+        ])
+        .await;
+        assert_eq!(bad_email.status, 422);
+        let taken = invite(vec![
+            ("name", "Someone"),
+            ("email", "Desk@Sofia-TIC.test"),
+            ("role", "admin"),
+        ])
+        .await;
+        assert_eq!(taken.status, 422);
+        assert!(taken.text().contains("already has an account"));
+        assert!(
+            app.db
+                .store
+                .user_by_email("ivana@pleven.test")
+                .await
+                .expect("read")
+                .is_none()
+        );
+
+        // The invitation: an account without a password, and an e-mail in the chosen language.
+        let sent = invite(vec![
+            ("name", "Ivana Petrova"),
+            ("email", "Ivana@Pleven.test"),
+            ("role", "desk"),
+            ("place", "sales_point:sofia-tic"),
+            ("lang", "bg"),
+        ])
+        .await;
+        assert_eq!(sent.status, 200, "{kind}: {}", sent.text());
+        assert!(sent.text().contains("Invitation sent to ivana@pleven.test"));
+        assert!(sent.text().contains("invited, no password yet"));
+        let mails = mail_to(&app, "ivana@pleven.test").await;
+        assert_eq!(mails.len(), 1, "{kind}");
+        let (subject, text) = &mails[0];
+        assert_eq!(subject, "Вашият профил в townpass: задайте парола");
+        assert!(text.contains("Здравейте, Ivana Petrova"), "{text}");
+        assert!(text.contains("https://pass.example.org/login"), "{text}");
+        let secret = link_secret(text);
+        assert_eq!(
+            mail_to(&app, "ivana@pleven.test").await.len(),
+            0,
+            "sent once"
+        );
+        // Nobody logs in before setting a password.
+        app.logout_locally();
+        assert_eq!(app.login("ivana@pleven.test", "!invited").await.status, 401);
+
+        let set_path = format!("/password/set/{secret}");
+        let form = app.get(&set_path).await;
+        assert_eq!(form.status, 200, "{kind}");
+        assert!(form.text().contains("Welcome, Ivana Petrova"));
+        assert_eq!(form.header("cache-control"), Some("no-store"));
+        let set = |new: &'static str, again: &'static str| {
+            let app = &app;
+            let path = set_path.clone();
+            async move {
+                app.post_form(&path, &[("new", new), ("again", again)])
+                    .await
+            }
+        };
+        assert_eq!(set("short", "short").await.status, 422);
+        assert_eq!(
+            set("a long new password", "another long one").await.status,
+            422
+        );
+        let done = set("ivana's own password", "ivana's own password").await;
+        assert_eq!(done.status, 200, "{}", done.text());
+        assert!(done.text().contains("Your password is set"));
+        // The link works once.
+        assert_eq!(
+            set("a second password!", "a second password!").await.status,
+            410
+        );
+        assert_eq!(app.get(&set_path).await.status, 410);
+        assert_eq!(
+            app.login("ivana@pleven.test", "ivana's own password")
+                .await
+                .status,
+            303,
+            "{kind}"
+        );
+        assert_eq!(app.get("/desk").await.status, 200);
+        app.logout_locally();
+
+        // Forgotten: the same answer whether or not the address has an account.
+        let unknown = app
+            .post_form("/password/forgot", &[("email", "nobody@nowhere.test")])
+            .await;
+        let known = app
+            .post_form("/password/forgot", &[("email", "ivana@pleven.test")])
+            .await;
+        assert_eq!((unknown.status, known.status), (200, 200));
+        assert_eq!(
+            unknown.text().replace("nobody@nowhere.test", "X"),
+            known.text().replace("ivana@pleven.test", "X")
+        );
+        let ivana = app
+            .db
+            .store
+            .user_by_email("ivana@pleven.test")
+            .await
+            .expect("read")
+            .expect("ivana");
+        for _ in 0..100 {
+            if app
+                .db
+                .store
+                .password_links_of(ivana.id)
+                .await
+                .expect("links")
+                .len()
+                == 2
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mails = mail_to(&app, "ivana@pleven.test").await;
+        assert_eq!(
+            mails.len(),
+            1,
+            "{kind}: the reset link, and nothing to nobody"
+        );
+        assert_eq!(mails[0].0, "Set a new townpass password");
+        let reset = link_secret(&mails[0].1);
+        // Someone guessing her password makes her wait ...
+        for _ in 0..6 {
+            app.login("ivana@pleven.test", "a wrong guess").await;
+        }
+        assert_eq!(
+            app.login("ivana@pleven.test", "ivana's own password")
+                .await
+                .status,
+            429
+        );
+        // ... until the reset, which also lifts the wait.
+        let path = format!("/password/set/{reset}");
+        let done = app
+            .post_form(
+                &path,
+                &[
+                    ("new", "a fresh password 2"),
+                    ("again", "a fresh password 2"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}", done.text());
+        assert_eq!(
+            app.login("ivana@pleven.test", "ivana's own password")
+                .await
+                .status,
+            401,
+            "the old password is gone"
+        );
+        assert_eq!(
+            app.login("ivana@pleven.test", "a fresh password 2")
+                .await
+                .status,
+            303,
+            "{kind}"
+        );
+        app.logout_locally();
+
+        // The operator changes her role (a partner speaks for a partner) and sends links, at
+        // most three an hour.
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let user_path = format!("/admin/users/{}", ivana.id);
+        let page = app.get(&user_path).await;
+        assert_eq!(page.status, 200);
+        let csrf = page.field("csrf").expect("csrf");
+        let wrong = app
+            .post_form(
+                &user_path,
+                &[
+                    ("csrf", &csrf),
+                    ("action", "role"),
+                    ("role", "partner"),
+                    ("place", "sales_point:sofia-tic"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, 422);
+        let moved = app
+            .post_form(
+                &user_path,
+                &[
+                    ("csrf", &csrf),
+                    ("action", "role"),
+                    ("role", "partner"),
+                    ("place", "partner:nim"),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text());
+        let ivana = app
+            .db
+            .store
+            .user_by_id(ivana.id)
+            .await
+            .expect("read")
+            .expect("ivana");
+        assert_eq!(ivana.role, "partner");
+        assert!(ivana.partner_id.is_some() && ivana.sales_point_id.is_none());
+        let mut sent = 0;
+        loop {
+            let r = app
+                .post_form(&user_path, &[("csrf", &csrf), ("action", "link")])
+                .await;
+            if r.status == 422 {
+                assert!(r.text().contains("Three links"), "{}", r.text());
+                break;
+            }
+            assert_eq!(r.status, 200);
+            sent += 1;
+            assert!(sent < 5, "{kind}: links never refused");
+        }
+        assert_eq!(
+            sent, 1,
+            "{kind}: the invitation and the reset were the other two"
+        );
+
+        // A link of a disabled account, or an expired one, sets nothing.
+        let newest = link_secret(&mail_to(&app, "ivana@pleven.test").await[0].1);
+        app.post_form(&user_path, &[("csrf", &csrf), ("action", "disable")])
+            .await;
+        assert_eq!(
+            app.get(&format!("/password/set/{newest}")).await.status,
+            410
+        );
+        let (secret, hash) = townpass::accounts::new_link_secret().expect("secret");
+        let now = townpass::store::now();
+        app.db
+            .store
+            .add_password_link(
+                &app.db
+                    .store
+                    .user_by_email("desk@sofia-tic.test")
+                    .await
+                    .expect("read")
+                    .expect("desk"),
+                &townpass::store::NewLink {
+                    token_hash: &hash,
+                    secret: &secret,
+                    purpose: townpass::store::LinkPurpose::Reset,
+                    expires_at: now - 1,
+                    created_by: None,
+                    language: "en",
+                },
+                3,
+                now,
+            )
+            .await
+            .expect("link");
+        let expired = app
+            .post_form(
+                &format!("/password/set/{secret}"),
+                &[("new", "never set at all"), ("again", "never set at all")],
+            )
+            .await;
+        assert_eq!(expired.status, 410, "{kind}");
+        assert!(expired.text().contains("no longer works"));
+        assert_eq!(
+            mail_to(&app, "desk@sofia-tic.test").await.len(),
+            0,
+            "an expired link is not sent"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_at_the_fields_and_every_change_logged()
+ {
+    for app in apps().await {
+        let kind = app.db.kind;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        let store = &app.db.store;
+        let before = store.load_catalogue().await.expect("read").expect("demo");
+
+        // A desk clerk cannot open the catalogue.
+        app.login("desk@sofia-tic.test", DESK_PASSWORD).await;
+        assert_eq!(app.get("/admin/catalogue").await.status, 403, "{kind}");
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+
+        // The list names every item; the partner's form holds what is stored.
+        let list = app.get("/admin/catalogue").await;
+        assert_eq!(list.status, 200, "{kind}");
+        for p in &before.partners {
+            assert!(list.text().contains(&p.name), "{kind}: {}", p.name);
+        }
+        let page = app.get("/admin/catalogue/partners/nim").await;
+        assert_eq!(page.status, 200);
+        assert!(page.text().contains("value=\"BG80BNBG96611020345678\""));
+        let csrf = page.field("csrf").expect("csrf");
+        let partner_form = |name: &'static str, iban: &'static str, country: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("name", name.to_string()),
+                ("email", "accounts@historymuseum.example".to_string()),
+                ("vat_id", "BG000000017".to_string()),
+                ("currency", "EUR".to_string()),
+                ("iban", iban.to_string()),
+                ("bic", "COBADEFFXXX".to_string()),
+                ("addr_street", "Vitoshko Lale St".to_string()),
+                ("addr_building", "16".to_string()),
+                ("addr_post_code", "1618".to_string()),
+                ("addr_town", "Sofia".to_string()),
+                ("addr_country", country.to_string()),
+            ]
+        };
+        let post = |fields: Vec<(&'static str, String)>, path: &'static str| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_form(path, &f).await
+            }
+        };
+
+        // A wrong IBAN and a country in words: each said at its field, what was typed kept,
+        // nothing changed.
+        let bad = post(
+            partner_form(
+                "National Historical Museum",
+                "DE89 3704 0044 0532 0130 01",
+                "Bulgaria",
+            ),
+            "/admin/catalogue/partners/nim",
+        )
+        .await;
+        assert_eq!(bad.status, 422, "{kind}");
+        let text = bad.text();
+        assert!(
+            text.contains("id=\"iban-error\"") && text.contains("Not a valid IBAN"),
+            "{text}"
+        );
+        assert!(text.contains("id=\"addr_country-error\""), "{text}");
+        assert!(
+            text.contains("value=\"DE89 3704 0044 0532 0130 01\""),
+            "kept: {text}"
+        );
+        assert_eq!(
+            store.load_catalogue().await.expect("read").as_ref(),
+            Some(&before)
+        );
+
+        // What only the whole catalogue's validation knows (a bank transfer takes 70 Latin
+        // letters of a name) is said at the field too.
+        let long = post(
+            partner_form(
+                "National Historical Museum of the Republic of Bulgaria, Sofia, Boyana district office",
+                "DE89 3704 0044 0532 0130 00",
+                "BG",
+            ),
+            "/admin/catalogue/partners/nim",
+        )
+        .await;
+        assert_eq!(long.status, 422, "{kind}");
+        assert!(long.text().contains("id=\"name-error\""), "{}", long.text());
+        assert!(long.text().contains("Latin letters"), "{}", long.text());
+        assert_eq!(
+            store.load_catalogue().await.expect("read").as_ref(),
+            Some(&before)
+        );
+
+        // Corrected: saved, as the file would have saved it.
+        let good = post(
+            partner_form(
+                "National Historical Museum",
+                "DE89 3704 0044 0532 0130 00",
+                "bg",
+            ),
+            "/admin/catalogue/partners/nim",
+        )
+        .await;
+        assert_eq!(good.status, 303, "{kind}: {}", good.text());
+        assert_eq!(
+            good.header("location"),
+            Some("/admin/catalogue?saved=partners/nim#partners")
+        );
+        let after = store.load_catalogue().await.expect("read").expect("cat");
+        let nim = after
+            .partners
+            .iter()
+            .find(|p| p.code == "nim")
+            .expect("nim");
+        assert_eq!(nim.iban.as_deref(), Some("DE89370400440532013000"));
+        assert_eq!(nim.bic.as_deref(), Some("COBADEFFXXX"));
+        assert_eq!(nim.address.as_ref().map(|a| a.country.as_str()), Some("BG"));
+        assert_eq!(after.towns, before.towns, "nothing else changed");
+        assert_eq!(after.products, before.products);
+
+        // The list says who changed what, and when; so does the partner's own page.
+        let list = app.get("/admin/catalogue?saved=partners/nim").await.text();
+        assert!(
+            list.contains("Saved: National Historical Museum."),
+            "{list}"
+        );
+        let changes = list
+            .split("id=\"changes-table\"")
+            .nth(1)
+            .expect("changes table");
+        assert!(changes.contains("admin@demo.test"), "{changes}");
+        assert!(
+            changes.contains("National Historical Museum") && changes.contains("bic, iban"),
+            "{changes}"
+        );
+        let page = app.get("/admin/catalogue/partners/nim").await.text();
+        assert!(
+            page.contains("id=\"history\"") && page.contains("bic, iban"),
+            "{page}"
+        );
+
+        // A new town: a code already taken, a country and a zone that do not exist.
+        let page = app.get("/admin/catalogue/towns/new").await;
+        assert_eq!(page.status, 200);
+        let csrf = page.field("csrf").expect("csrf");
+        let town = |code: &'static str, country: &'static str, zone: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("code", code.to_string()),
+                ("name.en", "Bansko".to_string()),
+                ("name.bg", "Банско".to_string()),
+                ("country", country.to_string()),
+                ("time_zone", zone.to_string()),
+            ]
+        };
+        let bad = post(
+            town("sofia", "Bulgaria", "Europe/Atlantis"),
+            "/admin/catalogue/towns/new",
+        )
+        .await;
+        assert_eq!(bad.status, 422);
+        for field in ["code", "country", "time_zone"] {
+            assert!(
+                bad.text().contains(&format!("id=\"{field}-error\"")),
+                "{field}: {}",
+                bad.text()
+            );
+        }
+        let bad_code = post(
+            town("Bansko Town", "BG", "Europe/Sofia"),
+            "/admin/catalogue/towns/new",
+        )
+        .await;
+        assert_eq!(bad_code.status, 422);
+        assert!(bad_code.text().contains("id=\"code-error\""));
+        assert_eq!(
+            store
+                .load_catalogue()
+                .await
+                .expect("read")
+                .expect("cat")
+                .towns,
+            before.towns
+        );
+        let added = post(
+            town("bansko", "BG", "Europe/Sofia"),
+            "/admin/catalogue/towns/new",
+        )
+        .await;
+        assert_eq!(added.status, 303, "{kind}: {}", added.text());
+        let after = store.load_catalogue().await.expect("read").expect("cat");
+        let bansko = after
+            .towns
+            .iter()
+            .find(|t| t.code == "bansko")
+            .expect("added");
+        assert_eq!(bansko.name.get("bg").map(String::as_str), Some("Банско"));
+        assert_eq!(bansko.country, "BG");
+        // A venue can now be placed in it.
+        assert!(
+            app.get("/admin/catalogue/venues/new")
+                .await
+                .text()
+                .contains("<option value=\"bansko\">Bansko</option>")
+        );
+
+        // A sales point's commission in percent (a comma is fine), stored in basis points.
+        let page = app.get("/admin/catalogue/sales-points/sofia-tic").await;
+        let csrf = page.field("csrf").expect("csrf");
+        let sp = |commission: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("name", "Sofia Tourist Information Centre".to_string()),
+                ("town", "sofia".to_string()),
+                ("commission", commission.to_string()),
+            ]
+        };
+        let bad = post(sp("120"), "/admin/catalogue/sales-points/sofia-tic").await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.text().contains("id=\"commission-error\""));
+        let ok = post(sp("7,25"), "/admin/catalogue/sales-points/sofia-tic").await;
+        assert_eq!(ok.status, 303);
+        let after = store.load_catalogue().await.expect("read").expect("cat");
+        let tic = after
+            .sales_points
+            .iter()
+            .find(|s| s.code == "sofia-tic")
+            .expect("tic");
+        assert_eq!(tic.commission_bp, 725);
+
+        // The downloaded file is the stored catalogue: applied again, it changes nothing.
+        let file = app.get("/admin/catalogue.toml").await;
+        assert_eq!(file.status, 200);
+        let report = townpass::catalog::apply(store, &file.text(), townpass::store::now())
+            .await
+            .expect("applies");
+        assert!(!report.changed(), "{kind}: {:?}", report.changes);
+
+        // An item that does not exist is not found; a form without its token changes nothing.
+        assert_eq!(
+            app.get("/admin/catalogue/partners/nobody").await.status,
+            404
+        );
+        assert_eq!(
+            app.get("/admin/catalogue/products/bulgaria-72h")
+                .await
+                .status,
+            404
+        );
+        let no_token = app
+            .post_form(
+                "/admin/catalogue/towns/new",
+                &[
+                    ("code", "razlog"),
+                    ("name.en", "Razlog"),
+                    ("country", "BG"),
+                    ("time_zone", "Europe/Sofia"),
+                ],
+            )
+            .await;
+        assert_ne!(no_token.status, 303);
+        assert!(
+            !store
+                .load_catalogue()
+                .await
+                .expect("read")
+                .expect("cat")
+                .towns
+                .iter()
+                .any(|t| t.code == "razlog")
         );
     }
 }

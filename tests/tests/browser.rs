@@ -358,3 +358,379 @@ fn the_shop_speaks_every_language_with_its_own_currency_and_number_format() {
         plain(townpass_i18n::numbers::money("mk", 175_000, "RSD", 2))
     );
 }
+
+/// The link in the newest e-mail to `to` that the SMTP listener received, waiting up to 20 s
+/// for it; `path` is what the link's path starts with.
+fn link_in_mail(smtp: &townpass::testing::SmtpSink, to: &str, path: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let text = smtp
+            .messages
+            .lock()
+            .expect("mail")
+            .iter()
+            .rev()
+            .filter(|m| m.to.iter().any(|t| t.contains(to)))
+            .find_map(|m| {
+                let parsed = mail_parser::MessageParser::default().parse(&m.data)?;
+                Some(parsed.body_text(0)?.to_string())
+            });
+        if let Some(text) = text
+            && let Some(link) = text
+                .split_whitespace()
+                .find(|w| w.starts_with("http") && w.contains(path))
+        {
+            return link.trim_end_matches(['.', ',', ')', '>']).to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no e-mail to {to} with a {path} link in 20 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// An operator invites a desk clerk in the browser; the clerk opens the e-mailed link, chooses a
+/// password (once: the link then no longer works), logs in and sells three passes of two
+/// categories in one sale, with names and a running total, and gets a receipt; the sale is in
+/// today's sales.
+#[test]
+fn an_invited_clerk_sets_a_password_from_the_email_and_sells_two_categories_in_one_sale() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    ok(data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "officer@region.test",
+        "--name",
+        "Maria Officer",
+        "--role",
+        "admin",
+        "--password",
+        DESK_PASSWORD,
+    ]));
+    let smtp = townpass::testing::SmtpSink::start();
+    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let server = Server::start_with(
+        &data,
+        &[
+            ("TOWNPASS_SMTP_URL", smtp_url.as_str()),
+            ("TOWNPASS_MAIL_INTERVAL", "1"),
+        ],
+    );
+    let browser = Browser::start();
+
+    // The operator invites the clerk: name, address, role, desk, language of the e-mail.
+    browser.goto(&format!("{}/login?lang=en", server.url));
+    browser.fill("#email", "officer@region.test");
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/admin"));
+    browser.goto(&format!("{}/admin/users", server.url));
+    browser.fill("#i-name", "Ivan Clerk");
+    browser.fill("#i-email", "ivan@sofia-tic.test");
+    browser.click("#i-role option[value='desk']");
+    browser.click("#i-place option[value='sales_point:sofia-tic']");
+    browser.click("#i-lang option[value='en']");
+    browser.click("form[action='/admin/users'] button[type=submit]");
+    browser.find("#users");
+    assert_eq!(
+        browser.find_all("#users tbody tr").len(),
+        2,
+        "the operator and the invited clerk"
+    );
+    let users = browser.text("#users");
+    assert!(
+        users.contains("Ivan Clerk")
+            && users.contains("Sofia Tourist Information Centre")
+            && users.contains("invited"),
+        "the list shows the clerk by name, at the desk's name, waiting for a password: {users}"
+    );
+    browser.click("form[action='/logout'] button[type=submit]");
+
+    // The clerk opens the link from the e-mail and chooses a password.
+    let link = link_in_mail(&smtp, "ivan@sofia-tic.test", "/password/set/");
+    assert!(link.starts_with(&server.url), "{link}");
+    browser.goto(&link);
+    browser.fill("#new", "clerk password 5678");
+    browser.fill("#again", "clerk password 5678");
+    browser.click("form[action^='/password/set/'] button[type=submit]");
+    browser.click("#log-in");
+    browser.wait_url(|u| u.contains("/login"));
+    browser.fill("#email", "ivan@sofia-tic.test");
+    browser.fill("#password", "clerk password 5678");
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.ends_with("/desk"));
+
+    // The link works once.
+    let again = ureq::get(&link)
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .expect("answer");
+    assert_eq!(again.status().as_u16(), 410, "a used link is gone");
+
+    // A counter sale: two adults and a child, each with a name, the total shown before selling.
+    browser.goto(&format!("{}/desk?product=bulgaria-72h&lang=en", server.url));
+    browser.fill("#qty_adult", "2");
+    browser.fill("#qty_child", "1");
+    browser.fill("#name_adult_1", "Elena Georgieva");
+    browser.fill("#name_adult_2", "Petar Georgiev");
+    browser.fill("#name_child_1", "Ana Georgieva");
+    browser.wait_for(
+        "document.getElementById('total').textContent.includes('112.00')",
+        10,
+    );
+    browser.fill("form[action='/desk/sell'] #email", "georgievi@example.org");
+    browser.click("form[action='/desk/sell'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/desk/receipt/"));
+    let receipt = browser.text("#receipt");
+    for want in [
+        "Sofia Tourist Information Centre",
+        "Elena Georgieva",
+        "Petar Georgiev",
+        "Ana Georgieva",
+        "Adult",
+        "Child",
+        "112.00",
+    ] {
+        assert!(
+            receipt.contains(want),
+            "the receipt shows {want}: {receipt}"
+        );
+    }
+    assert!(
+        browser
+            .attribute("a[href$='/passes.pdf']", "href")
+            .is_some(),
+        "the receipt links the passes' PDF"
+    );
+    if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join("desk-receipt.png"),
+            browser.screenshot(),
+        );
+    }
+    browser.goto(&format!("{}/desk?lang=en", server.url));
+    let today = browser.text("#today");
+    assert!(
+        today.contains("112.00"),
+        "today's sales count the sale: {today}"
+    );
+}
+
+/// Closing a month can never be undone, so the operator's "Close and issue…" first shows what
+/// closing does and asks again (a form, no script); cancelling leaves the month open, and only
+/// the second, explicit button closes it.
+#[test]
+fn an_operator_closes_last_month_only_after_reading_what_closing_does_and_confirming() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    ok(data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "officer@region.test",
+        "--role",
+        "admin",
+        "--password",
+        DESK_PASSWORD,
+    ]));
+    let month = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
+        .first_of_month()
+        .expect("first")
+        .yesterday()
+        .expect("last month")
+        .strftime("%Y-%m")
+        .to_string();
+    let server = Server::start(&data);
+    let browser = Browser::start();
+    browser.goto(&format!("{}/login?lang=en", server.url));
+    browser.fill("#email", "officer@region.test");
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/admin"));
+
+    let ask_to_close = || {
+        browser.goto(&format!("{}/admin/settlement", server.url));
+        browser.fill("#period", &month);
+        browser.click("form[action='/admin/settlement'] button[value=close]");
+        let warning = browser.text(".irreversible");
+        assert!(
+            warning.contains("cannot be undone") && warning.contains(&month),
+            "the page says what closing {month} does: {warning}"
+        );
+    };
+    let month_row = |browser: &Browser| -> String {
+        browser.goto(&format!("{}/admin/settlement", server.url));
+        browser
+            .execute(
+                "return [...document.querySelectorAll('tr')].map((r) => r.innerText)\
+                 .filter((t) => t.startsWith(arguments[0])).pop() || '';",
+                vec![serde_json::Value::String(month.clone())],
+            )
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+
+    // Asked, then cancelled: nothing happens.
+    ask_to_close();
+    browser.click(".irreversible a[href='/admin/settlement']");
+    browser.wait_url(|u| u.ends_with("/admin/settlement"));
+    assert_eq!(
+        month_row(&browser),
+        "",
+        "no run, no month, after cancelling"
+    );
+
+    // Asked, then confirmed: the month is closed (the run finishes in the background).
+    ask_to_close();
+    if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join("close-confirm.png"),
+            browser.screenshot(),
+        );
+    }
+    browser.click(".irreversible button[type=submit]");
+    browser.wait_url(|u| u.ends_with("/admin/settlement"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let row = month_row(&browser);
+        if row.contains("issued") {
+            assert!(row.contains("officer@region.test"), "who closed it: {row}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{month} was not closed in 30 s: {row:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+
+    // A closed month cannot be closed again: the page says why instead of asking.
+    browser.goto(&format!("{}/admin/settlement", server.url));
+    browser.fill("#period", &month);
+    browser.click("form[action='/admin/settlement'] button[value=close]");
+    assert!(
+        browser.find_all(".irreversible").is_empty(),
+        "no second confirmation for a closed month"
+    );
+    assert!(!browser.text("[role=alert]").is_empty());
+}
+
+/// A tourism officer changes a partner's bank account in the browser: a mistyped IBAN is said
+/// beside the field and nothing is saved; corrected, it is saved and listed among the changes
+/// with who made it.
+#[test]
+fn an_operator_corrects_a_partners_iban_in_the_browser_after_the_page_points_at_the_mistake() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(data.townpass(&[
+        "catalog",
+        "apply",
+        demo_catalogue_path().to_str().expect("path"),
+    ]));
+    ok(data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "officer@region.test",
+        "--role",
+        "admin",
+        "--password",
+        DESK_PASSWORD,
+    ]));
+    let server = Server::start(&data);
+    let browser = Browser::start();
+    browser.goto(&format!("{}/login?lang=en", server.url));
+    browser.fill("#email", "officer@region.test");
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/admin"));
+    browser.click("a[href='/admin/catalogue']");
+    browser.wait_url(|u| u.ends_with("/admin/catalogue"));
+    assert!(
+        browser
+            .text("#partners-table")
+            .contains("National Historical Museum")
+    );
+    browser.click("a[href='/admin/catalogue/partners/nim']");
+    browser.wait_url(|u| u.ends_with("/admin/catalogue/partners/nim"));
+
+    // One digit wrong.
+    browser.fill("#iban", "DE89 3704 0044 0532 0130 01");
+    browser.fill("#bic", "COBADEFFXXX");
+    browser.click("form[action='/admin/catalogue/partners/nim'] button[type=submit]");
+    let error = browser.text("#iban-error");
+    assert!(error.contains("Not a valid IBAN"), "{error}");
+    assert_eq!(
+        browser.attribute("#iban", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    if let Ok(dir) = std::env::var("TOWNPASS_SCREENSHOTS") {
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join("catalogue-iban-error.png"),
+            browser.screenshot(),
+        );
+    }
+    let exported = String::from_utf8(data.townpass(&["catalog", "export"]).stdout).expect("utf-8");
+    assert!(exported.contains("BG80BNBG96611020345678"), "unchanged");
+
+    // Corrected.
+    browser.fill("#iban", "DE89 3704 0044 0532 0130 00");
+    browser.click("form[action='/admin/catalogue/partners/nim'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/admin/catalogue?saved="));
+    assert!(
+        browser
+            .text("[role=status]")
+            .contains("National Historical Museum")
+    );
+    let changes = browser.text("#changes-table");
+    assert!(
+        changes.contains("officer@region.test") && changes.contains("iban"),
+        "{changes}"
+    );
+    let exported = String::from_utf8(data.townpass(&["catalog", "export"]).stdout).expect("utf-8");
+    assert!(exported.contains("DE89370400440532013000"), "{exported}");
+}

@@ -1,6 +1,7 @@
 //! Passwords (argon2id), session and CSRF tokens, and the login rate limit. The store keeps only
 //! hashes: a database dump reveals no password, session or API secret.
 
+pub mod links;
 pub mod pages;
 
 use argon2::Argon2;
@@ -52,6 +53,14 @@ pub fn account_subjects(email: &str) -> String {
 }
 /// How long a session lasts.
 pub const SESSION_TTL: i64 = 12 * 3600;
+/// How long an invitation's set-password link works.
+pub const INVITE_TTL: i64 = 7 * 24 * 3600;
+/// How long a password reset link works.
+pub const RESET_TTL: i64 = 3600;
+/// Set-password links one account may be sent in an hour.
+pub const MAX_LINKS_PER_HOUR: i64 = 3;
+/// A password's length in characters.
+pub const PASSWORD_LENGTH: std::ops::RangeInclusive<usize> = 10..=200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -110,6 +119,37 @@ pub async fn save_user(store: &Store, user: &NewUser<'_>, now: i64) -> Result<()
         .clear_login_failures_like(&account_subjects(user.email))
         .await?;
     Ok(())
+}
+
+/// A new set-password link: (the secret the e-mail carries, its SHA-256 to store).
+pub fn new_link_secret() -> Result<(String, String), AuthError> {
+    let secret = random_hex(32)?;
+    let hash = sha256_hex(&secret);
+    Ok((secret, hash))
+}
+
+/// Sets a password through a set-password link (once; the account's sessions end). The
+/// account's failed logins are forgotten, so a reset lifts any wait at once. `None` when the
+/// link is unknown, used or expired: nothing changes.
+pub async fn set_password_by_link(
+    store: &Store,
+    secret: &str,
+    password: &str,
+    now: i64,
+) -> Result<Option<UserRow>, AuthError> {
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AuthError::Hash(e.to_string()))??;
+    let user = store
+        .use_password_link(&sha256_hex(secret), &hash, now)
+        .await?;
+    if let Some(u) = &user {
+        store
+            .clear_login_failures_like(&account_subjects(&u.email))
+            .await?;
+    }
+    Ok(user)
 }
 
 /// A new session: (cookie token, CSRF token).

@@ -43,6 +43,7 @@ fn login_form(ctx: &Ctx, next: &str, error: Option<String>, status: StatusCode) 
             input type="password" id="password" name="password" required autocomplete="current-password";
             button type="submit" { (ctx.t("login_submit")) }
         }
+        p { a #forgot href="/password/forgot" { (ctx.t("password_forgot_title")) } }
     };
     let mut r = ctx.page(&ctx.t("login_title"), body);
     *r.status_mut() = status;
@@ -99,11 +100,12 @@ pub async fn login(
     {
         Ok(session) => {
             tracing::info!(user = %session.user.email, role = %session.user.role, "logged in");
-            // Partners land on their portal unless a page sent them to log in.
-            let next = if session.user.role == "partner" && next == "/desk" {
-                "/partner".to_string()
-            } else {
-                next
+            // Partners land on their portal and operators on theirs, unless a page sent them
+            // to log in.
+            let next = match session.user.role.as_str() {
+                "partner" if next == "/desk" => "/partner".to_string(),
+                "admin" if next == "/desk" => "/admin".to_string(),
+                _ => next,
             };
             let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
             let value = session_cookie(&session.token, accounts::SESSION_TTL, ctx.secure_cookies);

@@ -1,10 +1,11 @@
 //! The operator's page: revoke a pass (refund, loss, fraud), and see the issuer keys and the mail
-//! outbox at a glance. Catalogue editing stays in the TOML file for now (`townpass catalog apply`).
+//! outbox at a glance; links to the other operator pages (catalogue, people, settlement, ...).
 
 use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
+pub mod catalogue;
 pub mod keys;
 pub mod people;
 pub mod search;
@@ -48,7 +49,7 @@ async fn render(
             input #home-q type="search" name="q" required maxlength="200" placeholder=(ctx.t("adm_search_placeholder"));
             button type="submit" { (ctx.t("adm_search_submit")) }
         }
-        p { a href="/admin/settlement" { (ctx.t("adm_link_settlement")) } " · " a href="/admin/flags" { (ctx.t("adm_link_flags")) } " · " a href="/admin/disputes" { (ctx.t("adm_link_disputes")) } " · " a href="/admin/consortium" { (ctx.t("adm_link_consortium")) } " · " a href="/admin/rates" { (ctx.t("adm_rates_link")) } " · " a href="/admin/payouts" { (ctx.t("adm_payouts_title")) } " · " a href="/admin/users" { (ctx.t("adm_users_title")) } " · " a href="/admin/api-keys" { (ctx.t("adm_keys_api_title")) } }
+        p { a href="/admin/catalogue" { (ctx.t("cat_title")) } " · " a href="/admin/settlement" { (ctx.t("adm_link_settlement")) } " · " a href="/admin/flags" { (ctx.t("adm_link_flags")) } " · " a href="/admin/disputes" { (ctx.t("adm_link_disputes")) } " · " a href="/admin/consortium" { (ctx.t("adm_link_consortium")) } " · " a href="/admin/rates" { (ctx.t("adm_rates_link")) } " · " a href="/admin/payouts" { (ctx.t("adm_payouts_title")) } " · " a href="/admin/users" { (ctx.t("adm_users_title")) } " · " a href="/admin/api-keys" { (ctx.t("adm_keys_api_title")) } }
         h2 { (ctx.t("adm_revoke_title")) }
         p { (ctx.t("adm_revoke_intro")) }
         form method="post" action="/admin/revoke" {

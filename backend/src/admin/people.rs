@@ -52,61 +52,353 @@ async fn names(
 
 pub async fn users(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {
     ctx.require(&["admin"])?;
-    render_users(&state, &ctx, None).await
+    render_users(&state, &ctx, None, &InviteForm::default()).await
+}
+
+/// Where a user works: a sales point (desk users) or a partner (partner users), as the form's
+/// `place` says it ("sales_point:CODE", "partner:CODE", or empty).
+struct Places {
+    /// (code, name, id)
+    sales_points: Vec<(String, String, i64)>,
+    partners: Vec<(String, String, i64)>,
+}
+
+async fn places(state: &Shared) -> Result<Places, WebError> {
+    let cat = state.store.load_catalogue().await?;
+    let sc = state.store.settlement_catalogue().await?;
+    let partner_ids = state.store.partner_ids().await?;
+    let Some(cat) = cat else {
+        return Ok(Places {
+            sales_points: Vec::new(),
+            partners: Vec::new(),
+        });
+    };
+    let sales_points = cat
+        .sales_points
+        .iter()
+        .filter_map(|s| {
+            sc.sales_points
+                .iter()
+                .find(|(_, code)| *code == &s.code)
+                .map(|(id, _)| (s.code.clone(), s.name.clone(), *id))
+        })
+        .collect();
+    let partners = cat
+        .partners
+        .iter()
+        .filter_map(|p| {
+            partner_ids
+                .iter()
+                .find(|(code, _)| *code == &p.code)
+                .map(|(_, id)| (p.code.clone(), p.name.clone(), *id))
+        })
+        .collect();
+    Ok(Places {
+        sales_points,
+        partners,
+    })
+}
+
+impl Places {
+    /// The (sales point, partner) ids for a role and a place, or the message id of what is wrong.
+    fn resolve(&self, role: &str, place: &str) -> Result<(Option<i64>, Option<i64>), &'static str> {
+        let find = |list: &[(String, String, i64)], code: &str| {
+            list.iter()
+                .find(|(c, _, _)| c == code)
+                .map(|(_, _, id)| *id)
+        };
+        match (role, place.split_once(':')) {
+            ("admin", _) => Ok((None, None)),
+            ("desk", Some(("sales_point", code))) => find(&self.sales_points, code)
+                .map(|id| (Some(id), None))
+                .ok_or("adm_users_place_desk"),
+            ("desk", _) => Err("adm_users_place_desk"),
+            ("partner", Some(("partner", code))) => find(&self.partners, code)
+                .map(|id| (None, Some(id)))
+                .ok_or("adm_users_place_partner"),
+            ("partner", _) => Err("adm_users_place_partner"),
+            _ => Err("adm_users_role_needed"),
+        }
+    }
+
+    /// The form value of a user's place.
+    fn value_of(&self, u: &crate::store::UserRow) -> String {
+        if let Some(id) = u.sales_point_id
+            && let Some((code, _, _)) = self.sales_points.iter().find(|(_, _, i)| *i == id)
+        {
+            return format!("sales_point:{code}");
+        }
+        if let Some(id) = u.partner_id
+            && let Some((code, _, _)) = self.partners.iter().find(|(_, _, i)| *i == id)
+        {
+            return format!("partner:{code}");
+        }
+        String::new()
+    }
+
+    /// Role and place fields, with `role` and `place` chosen.
+    fn fields(&self, ctx: &Ctx, prefix: &str, role: &str, place: &str) -> maud::Markup {
+        html! {
+            label for={ (prefix) "-role" } { (ctx.t("adm_users_role")) }
+            select id={ (prefix) "-role" } name="role" required {
+                @for r in ["desk", "partner", "admin"] {
+                    option value=(r) selected[role == r] { (ctx.t(&format!("adm_role_{r}"))) }
+                }
+            }
+            label for={ (prefix) "-place" } { (ctx.t("adm_users_where")) }
+            select id={ (prefix) "-place" } name="place" {
+                option value="" selected[place.is_empty()] { (ctx.t("adm_users_place_none")) }
+                optgroup label=(ctx.t("adm_api_sales_points")) {
+                    @for (code, name, _) in &self.sales_points {
+                        @let v = format!("sales_point:{code}");
+                        option value=(v) selected[place == v] { (name) }
+                    }
+                }
+                optgroup label=(ctx.t("adm_api_partners")) {
+                    @for (code, name, _) in &self.partners {
+                        @let v = format!("partner:{code}");
+                        option value=(v) selected[place == v] { (name) }
+                    }
+                }
+            }
+            p.hint { (ctx.t("adm_users_place_hint")) }
+        }
+    }
 }
 
 async fn render_users(
     state: &Shared,
     ctx: &Ctx,
     message: Option<Result<String, String>>,
+    invite: &InviteForm,
 ) -> Result<Response, WebError> {
     let users = state.store.users().await?;
     let (sales_points, partners) = names(state).await?;
-    let me = ctx.user.as_ref().map(|u| u.id);
+    let places = places(state).await?;
     let failed = matches!(message, Some(Err(_)));
+    let role = if invite.role.is_empty() {
+        "desk"
+    } else {
+        invite.role.as_str()
+    };
     let body = html! {
         (crate::http::web::outcome(&message))
-        p { (ctx.t("adm_users_intro")) " " code { "townpass users add --email E --role admin|desk|partner" } }
+        p { (ctx.t("adm_users_intro")) }
         div.scroll { table #users {
-            thead { tr { th { (ctx.t("adm_users_name")) } th { (ctx.t("adm_search_email")) } th { (ctx.t("adm_users_role")) } th { (ctx.t("adm_users_where")) } th { (ctx.t("col_status")) } th {} } }
+            thead { tr { th { (ctx.t("adm_users_name")) } th { (ctx.t("adm_search_email")) } th { (ctx.t("adm_users_role")) } th { (ctx.t("adm_users_where")) } th { (ctx.t("col_status")) } } }
             tbody {
                 @for u in &users {
                     tr {
-                        td { (u.name) }
+                        td { a href={ "/admin/users/" (u.id) } { (u.name) } }
                         td { (u.email) }
                         td { (ctx.t(&format!("adm_role_{}", u.role))) }
                         td { (u.sales_point_id.and_then(|i| sales_points.get(&i)).or_else(|| u.partner_id.and_then(|i| partners.get(&i))).map(String::as_str).unwrap_or("—")) }
-                        td { @if u.disabled_at.is_some() { strong { (ctx.t("adm_users_disabled")) } } @else { (ctx.t("adm_users_active")) } }
-                        td {
-                            @if Some(u.id) != me {
-                                form method="post" action={ "/admin/users/" (u.id) } {
-                                    (ctx.csrf_field())
-                                    @if u.disabled_at.is_some() {
-                                        input type="hidden" name="action" value="enable";
-                                        button.secondary type="submit" { (ctx.t("adm_users_enable")) }
-                                    } @else {
-                                        input type="hidden" name="action" value="disable";
-                                        button.secondary type="submit" { (ctx.t("adm_users_disable")) }
-                                    }
-                                }
-                            }
-                        }
+                        td { (status_of(ctx, u)) }
                     }
                 }
             }
         } }
+        h2 #invite { (ctx.t("adm_users_invite_title")) }
+        p { (ctx.t("adm_users_invite_intro")) }
+        form method="post" action="/admin/users" {
+            (ctx.csrf_field())
+            label for="i-name" { (ctx.t("adm_users_name")) }
+            input #i-name name="name" required maxlength="100" value=(invite.name);
+            label for="i-email" { (ctx.t("adm_search_email")) }
+            input #i-email type="email" name="email" required maxlength="254" value=(invite.email);
+            (places.fields(ctx, "i", role, &invite.place))
+            label for="i-lang" { (ctx.t("adm_users_language")) }
+            select #i-lang name="lang" {
+                @for (code, name) in crate::i18n::languages() {
+                    @let chosen = if invite.lang.is_empty() { code == ctx.lang } else { code == invite.lang };
+                    option value=(code) selected[chosen] { (name) }
+                }
+            }
+            button type="submit" { (ctx.t("adm_users_invite_submit")) }
+        }
         p { a href="/admin/api-keys" { (ctx.t("adm_keys_api_title")) } " · " a href="/account/password" { (ctx.t("account_password_title")) } }
     };
     Ok(ctx.answer_page(&ctx.t("adm_users_title"), body, failed))
+}
+
+/// "active", "disabled", or "invited, no password yet".
+fn status_of(ctx: &Ctx, u: &crate::store::UserRow) -> maud::Markup {
+    html! {
+        @if u.disabled_at.is_some() { strong { (ctx.t("adm_users_disabled")) } }
+        @else if u.password_hash == crate::store::NO_PASSWORD_YET { (ctx.t("adm_users_invited")) }
+        @else { (ctx.t("adm_users_active")) }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InviteForm {
+    #[serde(default, deserialize_with = "trimmed")]
+    name: String,
+    #[serde(default, deserialize_with = "trimmed")]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// Invites someone: the account (no password yet) and an e-mail with a link to set one, valid
+/// for a week.
+pub async fn invite(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<Response, WebError> {
+    let me = ctx.require(&["admin"])?;
+    let places = places(&state).await?;
+    let email_ok =
+        form.email.chars().count() <= 254 && form.email.parse::<lettre::Address>().is_ok();
+    let checked = if form.name.is_empty() || form.name.chars().count() > 100 {
+        Err("adm_users_name_needed")
+    } else if !email_ok {
+        Err("adm_users_email_needed")
+    } else {
+        places.resolve(&form.role, &form.place)
+    };
+    let (sales_point_id, partner_id) = match checked {
+        Ok(ids) => ids,
+        Err(key) => return render_users(&state, &ctx, Some(Err(ctx.t(key))), &form).await,
+    };
+    let lang = crate::i18n::supported(&form.lang).unwrap_or(ctx.lang);
+    let (secret, hash) =
+        crate::accounts::new_link_secret().map_err(|e| WebError::Internal(e.to_string()))?;
+    let now = crate::store::now();
+    let done = state
+        .store
+        .invite_user(
+            &crate::store::Invitee {
+                email: &form.email,
+                name: &form.name,
+                role: &form.role,
+                sales_point_id,
+                partner_id,
+            },
+            &crate::store::NewLink {
+                token_hash: &hash,
+                secret: &secret,
+                purpose: crate::store::LinkPurpose::Invite,
+                expires_at: now + crate::accounts::INVITE_TTL,
+                created_by: Some(&me.name),
+                language: lang,
+            },
+            now,
+        )
+        .await;
+    match done {
+        Ok(id) => {
+            tracing::info!(user = id, by = %me.email, role = %form.role, "user invited");
+            let m = ctx.tf(
+                "adm_users_invited_ok",
+                &[("email", &form.email.to_lowercase())],
+            );
+            render_users(&state, &ctx, Some(Ok(m)), &InviteForm::default()).await
+        }
+        Err(crate::store::StoreError::Conflict(_)) => {
+            let m = ctx.tf("adm_users_exists", &[("email", &form.email.to_lowercase())]);
+            render_users(&state, &ctx, Some(Err(m)), &form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One user: role and place, a set-password link by e-mail, disable or enable, and the links
+/// sent so far.
+pub async fn user_page(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    ctx.require(&["admin"])?;
+    render_user(&state, &ctx, id, None).await
+}
+
+async fn render_user(
+    state: &Shared,
+    ctx: &Ctx,
+    id: i64,
+    message: Option<Result<String, String>>,
+) -> Result<Response, WebError> {
+    let Some(u) = state.store.user_by_id(id).await? else {
+        return Err(WebError::NotFound);
+    };
+    let places = places(state).await?;
+    let links = state.store.password_links_of(id).await?;
+    let zone = state.store.settlement_catalogue().await?.operator_zone;
+    let me = ctx.user.as_ref().map(|u| u.id);
+    let now = crate::store::now();
+    let failed = matches!(message, Some(Err(_)));
+    let body = html! {
+        (crate::http::web::outcome(&message))
+        p { (u.email) " · " (ctx.t(&format!("adm_role_{}", u.role))) " · " (status_of(ctx, &u)) }
+        @if Some(u.id) == me {
+            p.hint { (ctx.t("adm_users_is_you")) }
+        } @else {
+            h2 { (ctx.t("adm_users_change_role")) }
+            form method="post" action={ "/admin/users/" (u.id) } {
+                (ctx.csrf_field())
+                input type="hidden" name="action" value="role";
+                (places.fields(ctx, "u", &u.role, &places.value_of(&u)))
+                button type="submit" { (ctx.t("adm_users_role_save")) }
+            }
+            h2 { (ctx.t("adm_users_access")) }
+            form.inline method="post" action={ "/admin/users/" (u.id) } {
+                (ctx.csrf_field())
+                input type="hidden" name="action" value="link";
+                button.secondary #send-link type="submit" { (ctx.t("adm_users_send_link")) }
+            }
+            " "
+            form.inline method="post" action={ "/admin/users/" (u.id) } {
+                (ctx.csrf_field())
+                @if u.disabled_at.is_some() {
+                    input type="hidden" name="action" value="enable";
+                    button.secondary type="submit" { (ctx.t("adm_users_enable")) }
+                } @else {
+                    input type="hidden" name="action" value="disable";
+                    button.secondary type="submit" { (ctx.t("adm_users_disable")) }
+                }
+            }
+        }
+        @if !links.is_empty() {
+            h2 { (ctx.t("adm_users_links")) }
+            div.scroll { table #links {
+                thead { tr { th { (ctx.t("adm_users_link_kind")) } th { (ctx.t("adm_api_created")) } th { (ctx.t("col_status")) } } }
+                tbody { @for l in &links {
+                    tr {
+                        td { (ctx.t(&format!("adm_users_link_{}", l.purpose))) @if let Some(by) = &l.created_by { " · " (by) } }
+                        td { (local_time_in(ctx.lang, l.created_at, &zone)) }
+                        td {
+                            @if let Some(at) = l.used_at { (ctx.tf("adm_users_link_used", &[("when", &local_time_in(ctx.lang, at, &zone))])) }
+                            @else if l.open(now) { (ctx.tf("adm_users_link_open", &[("when", &local_time_in(ctx.lang, l.expires_at, &zone))])) }
+                            @else { (ctx.t("adm_users_link_expired")) }
+                        }
+                    }
+                } }
+            } }
+        }
+        p { a href="/admin/users" { (ctx.t("adm_users_title")) } }
+    };
+    Ok(ctx.answer_page(&u.name, body, failed))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct UserForm {
     #[serde(default)]
     action: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    place: String,
 }
 
-/// Disables (sessions end at once) or enables a user; never oneself.
+/// Disables (sessions end at once) or enables a user, changes their role, or e-mails them a
+/// set-password link; never for oneself.
 pub async fn user_post(
     State(state): State<Shared>,
     ctx: Ctx,
@@ -114,26 +406,75 @@ pub async fn user_post(
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, WebError> {
     let me = ctx.require(&["admin"])?;
+    let Some(user) = state.store.user_by_id(id).await? else {
+        return Err(WebError::NotFound);
+    };
     if me.id == id {
         let m = ctx.t("adm_users_not_self");
-        return render_users(&state, &ctx, Some(Err(m))).await;
+        return render_user(&state, &ctx, id, Some(Err(m))).await;
     }
     let now = crate::store::now();
-    let at = match form.action.as_str() {
-        "disable" => Some(now),
-        "enable" => None,
+    let message = match form.action.as_str() {
+        "disable" | "enable" => {
+            let at = (form.action == "disable").then_some(now);
+            state.store.set_user_disabled(id, at).await?;
+            tracing::info!(user = id, by = %me.email, action = %form.action, "user access changed");
+            Ok(ctx.t(if at.is_some() {
+                "adm_users_disabled_ok"
+            } else {
+                "adm_users_enabled_ok"
+            }))
+        }
+        "role" => match places(&state).await?.resolve(&form.role, &form.place) {
+            Ok((sales_point, partner)) => {
+                state
+                    .store
+                    .set_user_role(id, &form.role, sales_point, partner)
+                    .await?;
+                tracing::info!(user = id, by = %me.email, role = %form.role, "user role changed");
+                Ok(ctx.t("adm_users_role_saved"))
+            }
+            Err(key) => Err(ctx.t(key)),
+        },
+        "link" => {
+            let invite = user.password_hash == crate::store::NO_PASSWORD_YET;
+            let (secret, hash) = crate::accounts::new_link_secret()
+                .map_err(|e| WebError::Internal(e.to_string()))?;
+            let sent = state
+                .store
+                .add_password_link(
+                    &user,
+                    &crate::store::NewLink {
+                        token_hash: &hash,
+                        secret: &secret,
+                        purpose: if invite {
+                            crate::store::LinkPurpose::Invite
+                        } else {
+                            crate::store::LinkPurpose::Reset
+                        },
+                        expires_at: now
+                            + if invite {
+                                crate::accounts::INVITE_TTL
+                            } else {
+                                crate::accounts::RESET_TTL
+                            },
+                        created_by: Some(&me.name),
+                        language: ctx.lang,
+                    },
+                    crate::accounts::MAX_LINKS_PER_HOUR,
+                    now,
+                )
+                .await?;
+            if sent {
+                tracing::info!(user = id, by = %me.email, "set-password link sent");
+                Ok(ctx.tf("adm_users_link_sent", &[("email", &user.email)]))
+            } else {
+                Err(ctx.t("adm_users_link_too_many"))
+            }
+        }
         _ => return Err(WebError::NotFound),
     };
-    if !state.store.set_user_disabled(id, at).await? {
-        return Err(WebError::NotFound);
-    }
-    tracing::info!(user = id, by = %me.email, action = %form.action, "user access changed");
-    let m = ctx.t(if at.is_some() {
-        "adm_users_disabled_ok"
-    } else {
-        "adm_users_enabled_ok"
-    });
-    render_users(&state, &ctx, Some(Ok(m))).await
+    render_user(&state, &ctx, id, Some(message)).await
 }
 
 pub async fn api_keys(State(state): State<Shared>, ctx: Ctx) -> Result<Response, WebError> {

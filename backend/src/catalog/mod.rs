@@ -125,11 +125,25 @@ fn bank_details(
     errors.extend(crate::settlement::payouts::too_long(who, a));
 }
 
+/// Who changed the catalogue from the command line, in the audit log.
+pub const COMMAND_LINE: &str = "command line";
+
 /// Parses, validates and applies a catalogue file's text; nothing changes unless all of it is valid.
 pub async fn apply(store: &Store, text: &str, now: i64) -> Result<ApplyReport, CatalogError> {
     let cat = parse(text)?;
-    validate(&cat)?;
-    Ok(store.apply_catalogue(&cat, now).await?)
+    apply_as(store, &cat, now, COMMAND_LINE).await
+}
+
+/// Validates and applies a whole catalogue for `actor` (the one path for the file and the
+/// operator's pages: the same checks, the same product versioning, the same audit log).
+pub async fn apply_as(
+    store: &Store,
+    cat: &Catalogue,
+    now: i64,
+    actor: &str,
+) -> Result<ApplyReport, CatalogError> {
+    validate(cat)?;
+    Ok(store.apply_catalogue(cat, now, actor).await?)
 }
 
 /// The stored catalogue as TOML (`None` before the first apply).

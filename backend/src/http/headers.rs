@@ -84,9 +84,17 @@ pub fn payment_page_policy(card: Option<(&str, &str)>) -> String {
 
 /// Pages for staff (operator, desk, partners) and API answers: never kept in a cache.
 fn is_private(path: &str) -> bool {
-    ["/admin", "/desk", "/partner", "/login", "/api/"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    [
+        "/admin",
+        "/desk",
+        "/partner",
+        "/login",
+        "/password",
+        "/account",
+        "/api/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 pub async fn security_headers(State(state): State<Shared>, req: Request, next: Next) -> Response {

@@ -89,6 +89,14 @@ pub fn router(state: Shared) -> Router {
             get(accounts::pages::login_page).post(accounts::pages::login),
         )
         .route("/logout", post(accounts::pages::logout))
+        .route(
+            "/password/forgot",
+            get(accounts::links::forgot_page).post(accounts::links::forgot),
+        )
+        .route(
+            "/password/set/{secret}",
+            get(accounts::links::set_page).post(accounts::links::set),
+        )
         .route("/desk", get(sales::desk::page))
         .route("/desk/orders/{id}/paid", post(sales::desk::mark_paid))
         .route("/desk/sell", post(sales::desk::sell))
@@ -96,11 +104,23 @@ pub fn router(state: Shared) -> Router {
         .route("/admin", get(admin::page))
         .route("/admin/revoke", post(admin::revoke))
         .route("/admin/search", get(admin::search::search))
+        .route("/admin/catalogue", get(admin::catalogue::index))
+        .route("/admin/catalogue.toml", get(admin::catalogue::download))
+        .route(
+            "/admin/catalogue/{kind}/{code}",
+            get(admin::catalogue::edit).post(admin::catalogue::save),
+        )
         .route("/admin/keys", get(admin::keys::keys))
         .route("/admin/keys/rotate", post(admin::keys::rotate))
         .route("/admin/keys/{kid}/revoke", post(admin::keys::revoke))
-        .route("/admin/users", get(admin::people::users))
-        .route("/admin/users/{id}", post(admin::people::user_post))
+        .route(
+            "/admin/users",
+            get(admin::people::users).post(admin::people::invite),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin::people::user_page).post(admin::people::user_post),
+        )
         .route(
             "/admin/api-keys",
             get(admin::people::api_keys).post(admin::people::api_key_post),

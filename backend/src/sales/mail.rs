@@ -118,8 +118,14 @@ pub async fn render_order_mail(
     context: &MailContext,
     from: &Mailbox,
 ) -> Result<Option<Message>, String> {
+    if row.kind == crate::store::MailKind::PasswordLink.code() {
+        return render_link_mail(store, row, context, from).await;
+    }
+    let order_id = row
+        .order_id
+        .ok_or_else(|| "a message about an order names no order".to_string())?;
     let order = store
-        .order_by_id(row.order_id)
+        .order_by_id(order_id)
         .await
         .map_err(|e| e.to_string())?;
     if row.kind == crate::store::MailKind::OrderPlaced.code() && order.status != "pending" {
@@ -146,6 +152,81 @@ pub async fn render_order_mail(
         .to(to)
         .subject(subject)
         .multipart(body)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// An invitation or a password reset: the set-password link, how long it works, and who sent
+/// it. None when the link has been used or has expired before the message went out.
+async fn render_link_mail(
+    store: &Store,
+    row: &OutboxRow,
+    context: &MailContext,
+    from: &Mailbox,
+) -> Result<Option<Message>, String> {
+    let (Some(link_id), Some(secret)) = (row.link_id, row.secret.as_deref()) else {
+        return Err("a set-password message without its link".to_string());
+    };
+    let Some((link, user)) = store
+        .password_link_by_id(link_id)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Err(format!("set-password link {link_id} is missing"));
+    };
+    if !link.open(crate::store::now()) {
+        return Ok(None);
+    }
+    let lang = crate::i18n::supported(&row.language).unwrap_or("en");
+    let zone = store
+        .settlement_catalogue()
+        .await
+        .map(|c| c.operator_zone)
+        .unwrap_or_else(|_| "UTC".to_string());
+    let until = present::local_time_in(lang, link.expires_at, &zone);
+    let url = format!("{}/password/set/{secret}", context.base_url);
+    let login = format!("{}/login", context.base_url);
+    let role = t(lang, &format!("adm_role_{}", user.role));
+    let args = [
+        ("name", user.name.as_str()),
+        ("email", user.email.as_str()),
+        ("url", url.as_str()),
+        ("until", until.as_str()),
+        ("login", login.as_str()),
+        ("role", role.as_str()),
+        ("by", link.created_by.as_deref().unwrap_or("")),
+    ];
+    let invite =
+        crate::store::LinkPurpose::parse(&link.purpose) == Some(crate::store::LinkPurpose::Invite);
+    let (subject, why, then) = if invite {
+        let why = if link.created_by.is_some() {
+            "mail_invite_line"
+        } else {
+            "mail_invite_line_anon"
+        };
+        ("mail_invite_subject", why, "mail_invite_then")
+    } else {
+        ("mail_reset_subject", "mail_reset_line", "mail_reset_ignore")
+    };
+    let text = [
+        tf(lang, "mail_link_hello", &args),
+        tf(lang, why, &args),
+        url.clone(),
+        tf(lang, "mail_link_until", &args),
+        tf(lang, then, &args),
+    ]
+    .join("\n\n")
+        + "\n";
+    let subject = tf(lang, subject, &args);
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("the recipient's address is not one to send to: {e}"))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .singlepart(SinglePart::plain(text))
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -273,7 +354,9 @@ async fn deliver_one(
         Ok(Some(message)) => mailer.send(message, row.id).await,
         Ok(None) => {
             store.mark_mail_sent(row.id, crate::store::now()).await?;
-            tracing::info!("confirmation not sent: the order is no longer waiting for payment");
+            tracing::info!(
+                "not sent: the order is no longer waiting for payment, or the link is used or expired"
+            );
             return Ok(false);
         }
         Err(e) => Err(e),

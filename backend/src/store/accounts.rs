@@ -143,6 +143,13 @@ impl Store {
         Ok(())
     }
 
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
+        Ok(sqlx::query_as(&format!("{SELECT_USER} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>> {
         Ok(sqlx::query_as(&format!("{SELECT_USER} WHERE email = $1"))
             .bind(email.trim().to_lowercase())

@@ -78,6 +78,141 @@ fn from_doc<T: serde::de::DeserializeOwned>(what: &str, doc: &str) -> Result<T> 
     serde_json::from_str(doc).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
+/// Every stored item's document by (kind, code), as the report names them; the operator's code
+/// is `""` (its report code is its name, which may change).
+async fn snapshot(
+    tx: &mut Transaction<'_, Any>,
+) -> Result<std::collections::HashMap<(&'static str, String), String>> {
+    let mut docs = std::collections::HashMap::new();
+    let tables: [(&'static str, &str); 8] = [
+        ("operator", "SELECT '', doc FROM operator"),
+        ("category", "SELECT code, doc FROM categories"),
+        ("town", "SELECT code, doc FROM towns"),
+        ("partner", "SELECT code, doc FROM partners"),
+        ("venue", "SELECT code, doc FROM venues"),
+        ("offer", "SELECT code, doc FROM offers"),
+        ("sales point", "SELECT code, doc FROM sales_points"),
+        (
+            "product",
+            "SELECT code, doc FROM products p WHERE version = (SELECT MAX(version) FROM products q WHERE q.code = p.code)",
+        ),
+    ];
+    for (kind, sql) in tables {
+        let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&mut **tx).await?;
+        for (code, doc) in rows {
+            docs.insert((kind, code), doc);
+        }
+    }
+    Ok(docs)
+}
+
+/// The document `cat` gives the item the report names.
+fn doc_in(cat: &Catalogue, kind: &str, code: &str) -> Result<Option<Value>> {
+    fn find<T: Serialize>(
+        items: &[T],
+        code: impl Fn(&T) -> &str,
+        want: &str,
+    ) -> Result<Option<Value>> {
+        items
+            .iter()
+            .find(|i| code(i) == want)
+            .map(to_doc)
+            .transpose()
+    }
+    match kind {
+        "operator" => to_doc(&cat.operator).map(Some),
+        "category" => find(&cat.all_categories(), |x| &x.code, code),
+        "town" => find(&cat.towns, |x| &x.code, code),
+        "partner" => find(&cat.partners, |x| &x.code, code),
+        "venue" => find(&cat.venues, |x| &x.code, code),
+        "offer" => find(&cat.offers, |x| &x.code, code),
+        "sales point" => find(&cat.sales_points, |x| &x.code, code),
+        "product" => find(&cat.products, |x| &x.code, code),
+        _ => Ok(None),
+    }
+}
+
+/// The audit log's action for a catalogue change (`catalogue_added`, ...): the prefix keeps
+/// them apart from the settlement decisions the same log holds.
+pub const CATALOGUE_ACTION: &str = "catalogue_";
+
+/// One audit row per item the apply added, changed or versioned: subject `KIND:CODE`, detail
+/// the item's document before and after (JSON).
+async fn audit(
+    tx: &mut Transaction<'static, Any>,
+    cat: &Catalogue,
+    report: &ApplyReport,
+    before: &std::collections::HashMap<(&'static str, String), String>,
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    for c in &report.changes {
+        let action = match c.action {
+            ApplyAction::Added => "added",
+            ApplyAction::Updated => "updated",
+            ApplyAction::NewVersion { .. } => "new_version",
+            ApplyAction::Unchanged | ApplyAction::NotInFile => continue,
+        };
+        let Some(after) = doc_in(cat, c.kind, &c.code)? else {
+            continue;
+        };
+        let code = if c.kind == "operator" {
+            ""
+        } else {
+            c.code.as_str()
+        };
+        let before_doc: Option<Value> = match c.action {
+            ApplyAction::Added => None,
+            _ => before
+                .get(&(c.kind, code.to_string()))
+                .and_then(|d| serde_json::from_str(d).ok()),
+        };
+        let detail = serde_json::json!({ "before": before_doc, "after": after });
+        super::settlement::audit_in(
+            tx,
+            now,
+            actor,
+            &format!("{CATALOGUE_ACTION}{action}"),
+            &format!("{}:{code}", c.kind),
+            &detail.to_string(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// One change to the catalogue, from the audit log.
+#[derive(Clone, Debug)]
+pub struct CatalogueChange {
+    pub at: i64,
+    pub actor: String,
+    /// town, partner, venue, offer, product, sales point, category, operator.
+    pub kind: String,
+    pub code: String,
+    /// added, updated or new_version.
+    pub action: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+impl CatalogueChange {
+    /// The top-level fields whose value changed (all of the new document's for an added item).
+    pub fn changed_fields(&self) -> Vec<String> {
+        let empty = serde_json::Map::new();
+        let a = self.after.as_object().unwrap_or(&empty);
+        let b = self.before.as_object().unwrap_or(&empty);
+        let mut keys: Vec<String> = a
+            .keys()
+            .chain(b.keys())
+            .filter(|k| a.get(*k) != b.get(*k))
+            .cloned()
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
 /// Inserts or updates one catalogue row by code; the doc decides whether anything changed.
 async fn upsert(
     tx: &mut Transaction<'_, Any>,
@@ -212,9 +347,18 @@ impl Store {
 
     /// Makes the database say what `cat` says, in one transaction. Idempotent: a second apply of the
     /// same catalogue reports every item unchanged. `cat` must already be validated.
-    pub async fn apply_catalogue(&self, cat: &Catalogue, now: i64) -> Result<ApplyReport> {
+    /// Every item added, changed or given a new version goes to the audit log in the same
+    /// transaction, with `actor` (who: `admin:EMAIL` from the pages, `command line` for the CLI),
+    /// `now` and the item's document before and after.
+    pub async fn apply_catalogue(
+        &self,
+        cat: &Catalogue,
+        now: i64,
+        actor: &str,
+    ) -> Result<ApplyReport> {
         let mut tx = self.begin_write().await?;
         let mut report = ApplyReport::default();
+        let before = snapshot(&mut tx).await?;
 
         let op = to_doc(&cat.operator)?;
         let old: Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
@@ -332,9 +476,61 @@ impl Store {
         for (kind, table, codes) in &in_file {
             not_in_file(&mut tx, &mut report, kind, table, codes).await?;
         }
+        audit(&mut tx, cat, &report, &before, actor, now).await?;
 
         tx.commit().await?;
         Ok(report)
+    }
+
+    /// The newest `limit` catalogue changes, newest first; of one item (kind, code) when given.
+    pub async fn catalogue_changes(
+        &self,
+        item: Option<(&str, &str)>,
+        limit: i64,
+    ) -> Result<Vec<CatalogueChange>> {
+        let like = format!("{CATALOGUE_ACTION}%");
+        let rows: Vec<(i64, String, String, String, String)> = match item {
+            Some((kind, code)) => {
+                sqlx::query_as(
+                    "SELECT at, actor, action, subject, detail FROM audit_log \
+                     WHERE action LIKE $1 AND subject = $2 ORDER BY id DESC LIMIT $3",
+                )
+                .bind(&like)
+                .bind(format!("{kind}:{code}"))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query_as(
+                    "SELECT at, actor, action, subject, detail FROM audit_log \
+                     WHERE action LIKE $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(&like)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, action, subject, detail)| {
+                let (kind, code) = subject.split_once(':').unwrap_or((&subject, ""));
+                let detail: Value = serde_json::from_str(&detail).unwrap_or(Value::Null);
+                CatalogueChange {
+                    at,
+                    actor,
+                    kind: kind.to_string(),
+                    code: code.to_string(),
+                    action: action
+                        .strip_prefix(CATALOGUE_ACTION)
+                        .unwrap_or(&action)
+                        .to_string(),
+                    before: detail.get("before").cloned().unwrap_or(Value::Null),
+                    after: detail.get("after").cloned().unwrap_or(Value::Null),
+                }
+            })
+            .collect())
     }
 
     /// The latest version of a product, on sale or not.

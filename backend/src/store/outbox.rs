@@ -8,7 +8,12 @@ use super::{Dialect, Result, Store};
 pub struct OutboxRow {
     pub id: i64,
     pub kind: String,
-    pub order_id: i64,
+    /// The order a message about an order is about.
+    pub order_id: Option<i64>,
+    /// The set-password link a `password_link` message carries ...
+    pub link_id: Option<i64>,
+    /// ... and the link's secret, kept only until the message is sent.
+    pub secret: Option<String>,
     pub recipient: String,
     pub language: String,
     /// Including the attempt this claim starts.
@@ -37,6 +42,8 @@ pub enum MailKind {
     OrderPlaced,
     /// The order is paid: the link and the passes as a PDF.
     OrderPasses,
+    /// A set-password link: an invitation or a password reset.
+    PasswordLink,
 }
 
 impl MailKind {
@@ -44,6 +51,7 @@ impl MailKind {
         match self {
             MailKind::OrderPlaced => "order_placed",
             MailKind::OrderPasses => "order_passes",
+            MailKind::PasswordLink => "password_link",
         }
     }
 }
@@ -71,6 +79,29 @@ pub(super) async fn enqueue_order_mail_in(
     .await?)
 }
 
+/// Queues the e-mail that carries a set-password link inside `tx`, with the link.
+pub(super) async fn enqueue_link_mail_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    link_id: i64,
+    secret: &str,
+    recipient: &str,
+    language: &str,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (kind, link_id, secret, recipient, language, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(MailKind::PasswordLink.code())
+    .bind(link_id)
+    .bind(secret)
+    .bind(recipient)
+    .bind(language)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 impl Store {
     /// Claims the oldest due message, if any.
     pub async fn claim_mail(&self, now: i64) -> Result<Option<OutboxRow>> {
@@ -82,7 +113,7 @@ impl Store {
             "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id = (\
                 SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
                 AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_attempt_at, id LIMIT 1{lock}) \
-             RETURNING id, kind, order_id, recipient, language, attempts"
+             RETURNING id, kind, order_id, link_id, secret, recipient, language, attempts"
         );
         Ok(sqlx::query_as(&sql)
             .bind(now)
@@ -93,7 +124,8 @@ impl Store {
 
     pub async fn mark_mail_sent(&self, id: i64, now: i64) -> Result<()> {
         sqlx::query(
-            "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1",
+            // A link's secret is needed no more once its message is out.
+            "UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL, secret = NULL WHERE id = $1",
         )
         .bind(id)
         .bind(now)

@@ -760,11 +760,13 @@ impl Store {
         Ok(())
     }
 
-    /// The latest audit log entries, newest first.
+    /// The latest audit log entries, newest first; catalogue changes have their own list
+    /// (`catalogue_changes`).
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
         Ok(sqlx::query_as(
-            "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+            "SELECT at, actor, action, subject, detail FROM audit_log WHERE action NOT LIKE $1 ORDER BY id DESC LIMIT $2",
         )
+        .bind(format!("{}%", super::catalog::CATALOGUE_ACTION))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
