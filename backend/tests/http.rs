@@ -1679,6 +1679,16 @@ async fn every_page_speaks_every_language() {
             "/admin/catalogue/venues/new".into(),
             "cat_add_venues",
         ),
+        (
+            Some("admin@lang.test"),
+            "/admin/catalogue/products/bulgaria-72h".into(),
+            "cat_version_note",
+        ),
+        (
+            Some("admin@lang.test"),
+            "/admin/catalogue/offers/nim-entry".into(),
+            "cat_amounts_hint",
+        ),
         (None, "/password/forgot".into(), "password_forgot_submit"),
         (
             Some("admin@lang.test"),
@@ -2789,9 +2799,7 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
             404
         );
         assert_eq!(
-            app.get("/admin/catalogue/products/bulgaria-72h")
-                .await
-                .status,
+            app.get("/admin/catalogue/categories/adult").await.status,
             404
         );
         let no_token = app
@@ -2816,5 +2824,179 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
                 .iter()
                 .any(|t| t.code == "razlog")
         );
+    }
+}
+
+/// Every field a form would send as the page shows it: inputs (ticked checkboxes only) and the
+/// chosen option of each select.
+fn form_fields(page: &str, action: &str) -> Vec<(String, String)> {
+    let start = page
+        .find(&format!("action=\"{action}\""))
+        .expect("the form");
+    let form = &page[start..start + page[start..].find("</form>").expect("form end")];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        Some(
+            value
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    };
+    let mut out = Vec::new();
+    for piece in form.split("<input").skip(1) {
+        let tag = &piece[..piece.find('>').expect("tag end")];
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        if attr(tag, "type").as_deref() == Some("checkbox") && !tag.contains(" checked") {
+            continue;
+        }
+        out.push((name, attr(tag, "value").unwrap_or_default()));
+    }
+    for piece in form.split("<select").skip(1) {
+        let head = &piece[..piece.find('>').expect("tag end")];
+        let name = attr(head, "name").expect("select name");
+        let body = &piece[..piece.find("</select>").expect("select end")];
+        let chosen = body
+            .split("<option")
+            .skip(1)
+            .find(|o| o[..o.find('>').unwrap_or(0)].contains(" selected"))
+            .and_then(|o| attr(&o[..o.find('>').unwrap_or(0)], "value"))
+            .unwrap_or_default();
+        out.push((name, chosen));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_operator_edits_offers_and_products_in_the_browser_and_a_sold_product_gets_a_new_version()
+ {
+    for app in apps().await {
+        let kind = app.db.kind;
+        let store = &app.db.store;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let path = "/admin/catalogue/products/bulgaria-72h";
+        let send = |fields: Vec<(String, String)>| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                app.post_form(path, &f).await
+            }
+        };
+        let with = |mut fields: Vec<(String, String)>, key: &str, value: Option<&str>| {
+            fields.retain(|(k, _)| k != key);
+            if let Some(v) = value {
+                fields.push((key.to_string(), v.to_string()));
+            }
+            fields
+        };
+        let changes = || async { store.catalogue_changes(None, 100).await.expect("log").len() };
+
+        // Saved as shown: nothing changes, nothing is logged.
+        let page = app.get(path).await;
+        assert_eq!(page.status, 200, "{kind}");
+        let shown = form_fields(&page.text(), path);
+        assert!(
+            shown.contains(&("price.main.adult".into(), "45.00".into())),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains(&("offer.nim-entry".into(), "on".into())),
+            "{shown:?}"
+        );
+        let logged = changes().await;
+        let same = send(shown.clone()).await;
+        assert_eq!(same.status, 303, "{kind}: {}", same.text());
+        assert_eq!(
+            changes().await,
+            logged,
+            "{kind}: an unchanged form changes nothing"
+        );
+        assert_eq!(
+            store
+                .product_by_code("bulgaria-72h")
+                .await
+                .expect("p")
+                .version,
+            1
+        );
+
+        // Mistakes at their fields: a price that is not an amount, no offer at all.
+        let mut bad = with(shown.clone(), "price.main.child", Some("22,5x"));
+        bad.retain(|(k, _)| !k.starts_with("offer."));
+        let bad = send(bad).await;
+        assert_eq!(bad.status, 422, "{kind}");
+        for field in ["prices", "offers"] {
+            assert!(
+                bad.text().contains(&format!("id=\"{field}-error\"")),
+                "{field}: {}",
+                bad.text()
+            );
+        }
+        assert!(bad.text().contains("Not an amount: 22,5x"));
+
+        // Unsold, a change edits the product in place.
+        let ok = send(with(shown.clone(), "price.main.senior", Some("31"))).await;
+        assert_eq!(ok.status, 303, "{kind}: {}", ok.text());
+        assert_eq!(
+            ok.header("location"),
+            Some("/admin/catalogue?saved=products/bulgaria-72h#products")
+        );
+        let row = store.product_by_code("bulgaria-72h").await.expect("p");
+        assert_eq!((row.version, row.product.prices["senior"]), (1, 3100));
+
+        // Sold, a change becomes a new version, and the page says so.
+        buy(&app, &[("qty_adult", "1"), ("email", "buyer@example.org")]).await;
+        let shown = form_fields(&app.get(path).await.text(), path);
+        let ok = send(with(shown, "price.main.adult", Some("50.00"))).await;
+        assert_eq!(ok.status, 303, "{kind}: {}", ok.text());
+        let location = ok.header("location").expect("location").to_string();
+        assert!(location.contains("&version=2"), "{location}");
+        let row = store.product_by_code("bulgaria-72h").await.expect("p");
+        assert_eq!((row.version, row.product.prices["adult"]), (2, 5000));
+        let list = app.get(&location).await.text();
+        assert!(list.contains("as version 2"), "{list}");
+        assert!(
+            list.contains("new version (the old one was sold)"),
+            "{list}"
+        );
+
+        // An offer: a discount with no amount is refused at its field; once per day is saved.
+        let offer = "/admin/catalogue/offers/nim-entry";
+        let shown = form_fields(&app.get(offer).await.text(), offer);
+        let post = |fields: Vec<(String, String)>| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                app.post_form(offer, &f).await
+            }
+        };
+        let bad = post(with(shown.clone(), "kind", Some("discount"))).await;
+        assert_eq!(bad.status, 422, "{kind}");
+        assert!(
+            bad.text().contains("id=\"discount-error\""),
+            "{}",
+            bad.text()
+        );
+        let ok = post(with(shown, "limit", Some("daily"))).await;
+        assert_eq!(ok.status, 303, "{kind}: {}", ok.text());
+        let cat = store.load_catalogue().await.expect("read").expect("cat");
+        let nim = cat
+            .offers
+            .iter()
+            .find(|o| o.code == "nim-entry")
+            .expect("offer");
+        assert_eq!(nim.limit, townpass_core::catalog::Limit::Daily);
     }
 }

@@ -1,13 +1,15 @@
 //! The catalogue in the browser: towns, partners (structured address, VAT id, IBAN and BIC,
-//! payout currency), venues and sales points, listed by name, added and edited with a form.
+//! payout currency), venues, sales points, offers and products (validity, categories and prices,
+//! offers, revenue model and shares), listed by name, added and edited with a form.
 //!
 //! One code path with `townpass catalog apply`: the form changes one item of the stored
 //! catalogue, and the whole catalogue goes through the same validation, the same apply (one
-//! transaction, product versioning) and the same audit log, as the operator who saved it.
-//! Mistakes are shown beside the field they concern, in the reader's language where the form
-//! itself can tell (required, formats, IBAN, BIC); what only the catalogue as a whole can tell
-//! (a language the operator requires) comes from the shared validation.
-//! Offers and products are still edited in the file (the page says so and offers the file).
+//! transaction; a sold product's change becomes a new version) and the same audit log, as the
+//! operator who saved it. Mistakes are shown beside the field they concern, in the reader's
+//! language where the form itself can tell (required, formats, amounts, IBAN, BIC); what only the
+//! catalogue as a whole can tell comes from the shared validation, at its field where it names
+//! one. Amounts in further currencies of an offer (`amounts_in`) are kept as stored and edited in
+//! the file; a product's prices in its further currencies are edited here.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,13 +17,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use townpass_core::catalog::{Address, Catalogue, Names, Partner, SalesPoint, Town, Venue, pick};
+use townpass_core::catalog::{
+    Address, Catalogue, Limit, Names, Offer, OfferKind, Partner, Product, ProductKind, Revenue,
+    RevenueModel, SalesPoint, Town, Validity, Venue, pick, valid_photo_name,
+};
+use townpass_core::money::Currency;
 
 use crate::catalog::CatalogError;
 use crate::http::Shared;
 use crate::http::forms::CsrfForm;
 use crate::http::web::{Ctx, WebError};
 use crate::i18n::present::{local_time_in, name as name_in};
+use crate::settlement::disputes::parse_amount;
 
 /// The kinds of item the pages edit, by their path segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,10 +37,19 @@ enum Kind {
     Partner,
     Venue,
     SalesPoint,
+    Offer,
+    Product,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Town, Kind::Partner, Kind::Venue, Kind::SalesPoint];
+    const ALL: [Kind; 6] = [
+        Kind::Town,
+        Kind::Partner,
+        Kind::Venue,
+        Kind::SalesPoint,
+        Kind::Offer,
+        Kind::Product,
+    ];
 
     fn from_path(p: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.path() == p)
@@ -45,6 +61,8 @@ impl Kind {
             Kind::Partner => "partners",
             Kind::Venue => "venues",
             Kind::SalesPoint => "sales-points",
+            Kind::Offer => "offers",
+            Kind::Product => "products",
         }
     }
 
@@ -55,6 +73,8 @@ impl Kind {
             Kind::Partner => "partner",
             Kind::Venue => "venue",
             Kind::SalesPoint => "sales point",
+            Kind::Offer => "offer",
+            Kind::Product => "product",
         }
     }
 
@@ -64,6 +84,8 @@ impl Kind {
             Kind::Partner => cat.partners.iter().any(|x| x.code == code),
             Kind::Venue => cat.venues.iter().any(|x| x.code == code),
             Kind::SalesPoint => cat.sales_points.iter().any(|x| x.code == code),
+            Kind::Offer => cat.offers.iter().any(|x| x.code == code),
+            Kind::Product => cat.products.iter().any(|x| x.code == code),
         }
     }
 
@@ -87,6 +109,31 @@ impl Kind {
             ],
             Kind::Venue => &[("partner", "partner"), ("town", "town"), ("name", "name")],
             Kind::SalesPoint => &[("town", "town"), ("name", "name")],
+            Kind::Offer => &[
+                ("venue", "venue"),
+                ("discount", "discount"),
+                ("rack_rate", "amounts"),
+                ("reimbursement", "amounts"),
+                ("amounts", "amounts"),
+                ("categor", "amounts"),
+                ("photo", "photo"),
+                ("hours", "hours"),
+                ("from", "from"),
+                ("until", "until"),
+            ],
+            Kind::Product => &[
+                ("offer", "offers"),
+                ("price", "prices"),
+                ("categor", "prices"),
+                ("operator_fee", "operator_fee"),
+                ("breakage", "breakage"),
+                ("share", "shares"),
+                ("time zone", "time_zone"),
+                ("photo", "photo"),
+                ("description", "description"),
+                ("name", "name"),
+                ("valid", "validity"),
+            ],
         };
         rules
             .iter()
@@ -243,8 +290,166 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
                 v.insert("commission".into(), percent(s.commission_bp));
             }
         }
+        Kind::Offer => match cat.offers.iter().find(|x| x.code == code) {
+            Some(o) => {
+                let exp = offer_exponent(cat, &o.code, o.currency);
+                names_into(&mut v, "name", &o.name);
+                v.insert("venue".into(), o.venue.clone());
+                v.insert("kind".into(), enum_word(&o.kind));
+                v.insert("limit".into(), enum_word(&o.limit));
+                if let Some(bp) = o.discount_bp {
+                    v.insert("discount_percent".into(), percent(bp));
+                }
+                if let Some(m) = o.discount_minor {
+                    v.insert("discount_amount".into(), plain_amount(m, exp));
+                }
+                for (cat_code, m) in &o.rack_rate {
+                    v.insert(format!("rack.{cat_code}"), plain_amount(*m, exp));
+                }
+                for (cat_code, m) in &o.reimbursement {
+                    v.insert(format!("reimb.{cat_code}"), plain_amount(*m, exp));
+                }
+                v.insert(
+                    "currency".into(),
+                    o.currency.map(|c| c.to_string()).unwrap_or_default(),
+                );
+                v.insert("from".into(), o.from.clone().unwrap_or_default());
+                v.insert("until".into(), o.until.clone().unwrap_or_default());
+                v.insert("hours".into(), o.hours.clone().unwrap_or_default());
+            }
+            None => {
+                v.insert("kind".into(), "entry".into());
+                v.insert("limit".into(), "once".into());
+            }
+        },
+        Kind::Product => match cat.products.iter().find(|x| x.code == code) {
+            Some(p) => {
+                names_into(&mut v, "name", &p.name);
+                names_into(&mut v, "description", &p.description);
+                v.insert("kind".into(), enum_word(&p.kind));
+                v.insert("currency".into(), p.currency.to_string());
+                v.insert("time_zone".into(), p.time_zone.clone());
+                match &p.validity {
+                    Validity::Hours { hours } => {
+                        v.insert("validity".into(), "hours".into());
+                        v.insert("validity_hours".into(), hours.to_string());
+                    }
+                    Validity::Days { days } => {
+                        v.insert("validity".into(), "days".into());
+                        v.insert("validity_days".into(), days.to_string());
+                    }
+                    Validity::Dates { from, until } => {
+                        v.insert("validity".into(), "dates".into());
+                        v.insert("validity_from".into(), from.clone());
+                        v.insert("validity_until".into(), until.clone());
+                    }
+                }
+                v.insert(
+                    "expires_after_days".into(),
+                    p.expires_after_days.to_string(),
+                );
+                v.insert(
+                    "choose".into(),
+                    p.choose.map(|c| c.to_string()).unwrap_or_default(),
+                );
+                for o in &p.offers {
+                    v.insert(format!("offer.{o}"), "on".into());
+                }
+                let exp = p.currency.exponent();
+                for (c, m) in &p.prices {
+                    v.insert(format!("price.main.{c}"), plain_amount(*m, exp));
+                }
+                for (cur, list) in &p.prices_in {
+                    for (c, m) in list {
+                        v.insert(format!("price.{cur}.{c}"), plain_amount(*m, cur.exponent()));
+                    }
+                }
+                v.insert(
+                    "prices_in".into(),
+                    p.prices_in
+                        .keys()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                v.insert("revenue_model".into(), enum_word(&p.revenue.model));
+                v.insert("operator_fee".into(), percent(p.revenue.operator_fee_bp));
+                v.insert(
+                    "breakage".into(),
+                    p.revenue
+                        .breakage
+                        .clone()
+                        .unwrap_or_else(|| "operator".into()),
+                );
+                for (partner, w) in &p.revenue.shares {
+                    v.insert(format!("share.{partner}"), w.to_string());
+                }
+                if p.on_sale {
+                    v.insert("on_sale".into(), "on".into());
+                }
+                if p.pay_at_pickup {
+                    v.insert("pay_at_pickup".into(), "on".into());
+                }
+                v.insert("photo".into(), p.photo.clone().unwrap_or_default());
+            }
+            None => {
+                v.insert("kind".into(), "pass".into());
+                v.insert("currency".into(), "EUR".into());
+                v.insert("time_zone".into(), cat.operator.time_zone.clone());
+                v.insert("validity".into(), "hours".into());
+                v.insert("validity_hours".into(), "72".into());
+                v.insert("expires_after_days".into(), "365".into());
+                v.insert("revenue_model".into(), "pool".into());
+                v.insert("operator_fee".into(), "10".into());
+                v.insert("breakage".into(), "operator".into());
+                v.insert("on_sale".into(), "on".into());
+                v.insert("pay_at_pickup".into(), "on".into());
+            }
+        },
     }
     v
+}
+
+/// A unit enum as the catalogue file writes it (`per_visit`, `once`, `pass`).
+fn enum_word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The form's word back into the enum, `None` if it is none of them.
+fn enum_from<T: serde::de::DeserializeOwned>(word: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(word.to_string())).ok()
+}
+
+/// Minor units as a plain amount a form field holds and `parse_amount` reads back: 4500 → "45.00".
+fn plain_amount(minor: i64, exponent: u32) -> String {
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let unit = 10i64.pow(exponent);
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        m / unit,
+        m % unit,
+        width = exponent as usize
+    )
+}
+
+/// The digits of an offer's amounts: its own currency's, else the first including product's
+/// main currency's (the amounts are then in that currency).
+fn offer_exponent(cat: &Catalogue, code: &str, currency: Option<Currency>) -> u32 {
+    currency
+        .or_else(|| {
+            cat.products
+                .iter()
+                .find(|p| p.offers.iter().any(|o| o == code))
+                .map(|p| p.currency)
+        })
+        .map_or(2, |c| c.exponent())
 }
 
 /// Basis points as a percentage with up to two decimals: 850 → "8.5".
@@ -253,22 +458,45 @@ fn percent(bp: u32) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// "8.5" or "8,5" → 850; `None` unless 0 to 100 with at most two decimals.
+/// "8.5", "8,5" or "8.5 %" → 850; `None` unless 0 to 100 with at most two decimals.
 fn basis_points(s: &str) -> Option<u32> {
-    let s = s.trim().trim_end_matches('%').trim().replace(',', ".");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty()
-        || frac.len() > 2
-        || !whole
-            .chars()
-            .chain(frac.chars())
-            .all(|c| c.is_ascii_digit())
-    {
+    let s = s.trim().trim_end_matches('%');
+    let bp = parse_amount(s, 2)?;
+    u32::try_from(bp).ok().filter(|bp| *bp <= 10_000)
+}
+
+/// An amount in minor units from a form field; `None` for an empty field; a problem at `field`
+/// if it is not an amount.
+fn amount_field(
+    ctx: &Ctx,
+    v: &Values,
+    key: &str,
+    field: &'static str,
+    exponent: u32,
+    p: &mut Problems,
+) -> Option<i64> {
+    let text = get(v, key);
+    if text.is_empty() {
         return None;
     }
-    let bp =
-        whole.parse::<u32>().ok()?.checked_mul(100)? + format!("{frac:0<2}").parse::<u32>().ok()?;
-    (bp <= 10_000).then_some(bp)
+    let found = parse_amount(text, exponent);
+    if found.is_none() {
+        p.add(field, ctx.tf("cat_err_amount", &[("text", text)]));
+    }
+    found
+}
+
+/// A whole number from a form field (`None` if empty); a problem at `field` if it is not one.
+fn count_field(ctx: &Ctx, v: &Values, field: &'static str, p: &mut Problems) -> Option<u32> {
+    let text = get(v, field);
+    if text.is_empty() {
+        return None;
+    }
+    let found = text.parse::<u32>().ok();
+    if found.is_none() {
+        p.add(field, ctx.t("cat_err_whole"));
+    }
+    found
 }
 
 fn coordinate(
@@ -405,10 +633,7 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
                 );
             }
             let photo = opt(v, "photo");
-            if photo
-                .as_deref()
-                .is_some_and(|f| f.contains(['/', '\\']) || f.starts_with('.'))
-            {
+            if photo.as_deref().is_some_and(|f| !valid_photo_name(f)) {
                 p.add("photo", ctx.t("cat_err_photo"));
             }
             let item = Venue {
@@ -445,6 +670,255 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             };
             put(&mut cat.sales_points, item, |x| &x.code);
         }
+        Kind::Offer => {
+            let stored = cat.offers.iter().find(|x| x.code == code).cloned();
+            if !cat.venues.iter().any(|x| x.code == get(v, "venue")) {
+                p.add("venue", ctx.t("cat_err_choose"));
+            }
+            let kind: Option<OfferKind> = enum_from(get(v, "kind"));
+            let limit: Option<Limit> = enum_from(get(v, "limit"));
+            if kind.is_none() {
+                p.add("kind", ctx.t("cat_err_choose"));
+            }
+            if limit.is_none() {
+                p.add("limit", ctx.t("cat_err_choose"));
+            }
+            let currency: Option<Currency> = opt(v, "currency").and_then(|c| c.parse().ok());
+            if opt(v, "currency").is_some() && currency.is_none() {
+                p.add("currency", ctx.t("cat_err_currency"));
+            }
+            let exp = offer_exponent(cat, code, currency);
+            let discount_bp = opt(v, "discount_percent").and_then(|t| {
+                let bp = basis_points(&t);
+                if bp.is_none() {
+                    p.add("discount", ctx.t("cat_err_percent"));
+                }
+                bp
+            });
+            let discount_minor = amount_field(ctx, v, "discount_amount", "discount", exp, &mut p);
+            if kind == Some(OfferKind::Discount)
+                && discount_bp.is_some() == discount_minor.is_some()
+            {
+                p.add("discount", ctx.t("cat_err_discount"));
+            }
+            if kind == Some(OfferKind::Entry) && (discount_bp.is_some() || discount_minor.is_some())
+            {
+                p.add("discount", ctx.t("cat_err_entry_discount"));
+            }
+            let mut rack_rate = BTreeMap::new();
+            let mut reimbursement = BTreeMap::new();
+            for c in cat.all_categories() {
+                if let Some(m) =
+                    amount_field(ctx, v, &format!("rack.{}", c.code), "amounts", exp, &mut p)
+                {
+                    rack_rate.insert(c.code.clone(), m);
+                }
+                if let Some(m) =
+                    amount_field(ctx, v, &format!("reimb.{}", c.code), "amounts", exp, &mut p)
+                {
+                    reimbursement.insert(c.code.clone(), m);
+                }
+            }
+            for (field, text) in [("from", get(v, "from")), ("until", get(v, "until"))] {
+                if !text.is_empty() && text.parse::<jiff::civil::Date>().is_err() {
+                    p.add(field, ctx.t("cat_err_date"));
+                }
+            }
+            if let (Some(kind), Some(limit)) = (kind, limit) {
+                let item = Offer {
+                    code: code.to_string(),
+                    venue: get(v, "venue").to_string(),
+                    name: names_from(v, "name"),
+                    kind,
+                    discount_bp,
+                    discount_minor,
+                    limit,
+                    rack_rate,
+                    reimbursement,
+                    currency,
+                    // Amounts in more currencies are kept as they are (edited in the file).
+                    amounts_in: stored.map(|o| o.amounts_in).unwrap_or_default(),
+                    from: opt(v, "from"),
+                    until: opt(v, "until"),
+                    hours: opt(v, "hours"),
+                };
+                put(&mut cat.offers, item, |x| &x.code);
+            }
+        }
+        Kind::Product => {
+            let stored_breakage = cat
+                .products
+                .iter()
+                .find(|x| x.code == code)
+                .and_then(|x| x.revenue.breakage.clone());
+            let stored_breakage = stored_breakage.as_deref();
+            let name = names_from(v, "name");
+            if name.is_empty() {
+                p.add("name", ctx.t("cat_err_name"));
+            }
+            let kind: Option<ProductKind> = enum_from(get(v, "kind"));
+            if kind.is_none() {
+                p.add("kind", ctx.t("cat_err_choose"));
+            }
+            let currency: Option<Currency> = get(v, "currency").parse().ok();
+            if currency.is_none() {
+                p.add("currency", ctx.t("cat_err_currency"));
+            }
+            let zone = get(v, "time_zone");
+            if jiff::tz::TimeZone::get(zone).is_err() {
+                p.add("time_zone", ctx.t("cat_err_zone"));
+            }
+            let validity = match get(v, "validity") {
+                "hours" => count_field(ctx, v, "validity_hours", &mut p)
+                    .filter(|h| *h > 0)
+                    .map(|hours| Validity::Hours { hours }),
+                "days" => count_field(ctx, v, "validity_days", &mut p)
+                    .filter(|d| *d > 0)
+                    .map(|days| Validity::Days { days }),
+                "dates" => {
+                    let from = get(v, "validity_from");
+                    let until = get(v, "validity_until");
+                    match (
+                        from.parse::<jiff::civil::Date>(),
+                        until.parse::<jiff::civil::Date>(),
+                    ) {
+                        (Ok(f), Ok(u)) if f <= u => Some(Validity::Dates {
+                            from: from.to_string(),
+                            until: until.to_string(),
+                        }),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            if validity.is_none() {
+                p.add("validity", ctx.t("cat_err_validity"));
+            }
+            let expires = count_field(ctx, v, "expires_after_days", &mut p).filter(|d| *d > 0);
+            if expires.is_none() && !p.fields.contains_key("expires_after_days") {
+                p.add("expires_after_days", ctx.t("cat_err_whole"));
+            }
+            let choose = count_field(ctx, v, "choose", &mut p);
+            let offers: Vec<String> = cat
+                .offers
+                .iter()
+                .filter(|o| get(v, &format!("offer.{}", o.code)) == "on")
+                .map(|o| o.code.clone())
+                .collect();
+            if offers.is_empty() {
+                p.add("offers", ctx.t("cat_err_offers"));
+            }
+            let categories = cat.all_categories();
+            let mut prices = BTreeMap::new();
+            let mut prices_in: BTreeMap<Currency, BTreeMap<String, i64>> = BTreeMap::new();
+            let others: Vec<Currency> = get(v, "prices_in")
+                .split(',')
+                .filter_map(|c| c.trim().parse().ok())
+                .filter(|c| Some(*c) != currency)
+                .collect();
+            for c in &categories {
+                if let Some(cur) = currency
+                    && let Some(m) = amount_field(
+                        ctx,
+                        v,
+                        &format!("price.main.{}", c.code),
+                        "prices",
+                        cur.exponent(),
+                        &mut p,
+                    )
+                {
+                    prices.insert(c.code.clone(), m);
+                }
+                for cur in &others {
+                    if let Some(m) = amount_field(
+                        ctx,
+                        v,
+                        &format!("price.{cur}.{}", c.code),
+                        "prices",
+                        cur.exponent(),
+                        &mut p,
+                    ) {
+                        prices_in.entry(*cur).or_default().insert(c.code.clone(), m);
+                    }
+                }
+            }
+            if prices.is_empty() && !p.fields.contains_key("prices") {
+                p.add("prices", ctx.t("cat_err_prices"));
+            }
+            let model: Option<RevenueModel> = enum_from(get(v, "revenue_model"));
+            if model.is_none() {
+                p.add("revenue_model", ctx.t("cat_err_choose"));
+            }
+            let fee = basis_points(get(v, "operator_fee"));
+            if fee.is_none() {
+                p.add("operator_fee", ctx.t("cat_err_percent"));
+            }
+            let breakage = get(v, "breakage");
+            if breakage != "operator" && !cat.partners.iter().any(|x| x.code == breakage) {
+                p.add("breakage", ctx.t("cat_err_choose"));
+            }
+            let mut shares = BTreeMap::new();
+            for partner in &cat.partners {
+                let text = get(v, &format!("share.{}", partner.code));
+                if text.is_empty() {
+                    continue;
+                }
+                match text.parse::<u32>() {
+                    Ok(0) => {}
+                    Ok(w) => {
+                        shares.insert(partner.code.clone(), w);
+                    }
+                    Err(_) => p.add("shares", ctx.t("cat_err_whole")),
+                }
+            }
+            if model == Some(RevenueModel::FixedShare)
+                && shares.is_empty()
+                && !p.fields.contains_key("shares")
+            {
+                p.add("shares", ctx.t("cat_err_shares"));
+            }
+            let photo = opt(v, "photo");
+            if photo.as_deref().is_some_and(|f| !valid_photo_name(f)) {
+                p.add("photo", ctx.t("cat_err_photo"));
+            }
+            if let (Some(kind), Some(currency), Some(validity), Some(model)) =
+                (kind, currency, validity, model)
+            {
+                let item = Product {
+                    code: code.to_string(),
+                    kind,
+                    name,
+                    description: names_from(v, "description"),
+                    currency,
+                    time_zone: zone.to_string(),
+                    validity,
+                    expires_after_days: expires.unwrap_or(365),
+                    choose,
+                    offers,
+                    prices,
+                    prices_in,
+                    revenue: Revenue {
+                        model,
+                        operator_fee_bp: fee.unwrap_or(0),
+                        // "operator" is also what no breakage says: a stored product without
+                        // one stays without one (so an unchanged form changes nothing).
+                        breakage: match (breakage, stored_breakage) {
+                            ("operator", None) => None,
+                            (b, _) => Some(b.to_string()),
+                        },
+                        shares: if model == RevenueModel::FixedShare {
+                            shares
+                        } else {
+                            BTreeMap::new()
+                        },
+                    },
+                    on_sale: get(v, "on_sale") == "on",
+                    pay_at_pickup: get(v, "pay_at_pickup") == "on",
+                    photo,
+                };
+                put(&mut cat.products, item, |x| &x.code);
+            }
+        }
     }
     p
 }
@@ -463,9 +937,11 @@ fn put<T>(items: &mut Vec<T>, item: T, code: impl Fn(&T) -> &str) {
 pub struct IndexQuery {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    version: Option<u32>,
 }
 
-/// Every town, partner, venue and sales point by name, with the recent changes.
+/// Every town, partner, venue, sales point, offer and product by name, with the recent changes.
 pub async fn index(
     State(state): State<Shared>,
     ctx: Ctx,
@@ -481,10 +957,14 @@ pub async fn index(
     let saved = q.saved.as_deref().and_then(|s| {
         let (kind, code) = s.split_once('/')?;
         let kind = Kind::from_path(kind)?;
-        Some(ctx.tf(
-            "cat_saved",
-            &[("name", &item_name(&cat, kind.word(), code, lang))],
-        ))
+        let name = item_name(&cat, kind.word(), code, lang);
+        Some(match q.version {
+            Some(v) => ctx.tf(
+                "cat_saved_version",
+                &[("name", &name), ("version", &v.to_string())],
+            ),
+            None => ctx.tf("cat_saved", &[("name", &name)]),
+        })
     });
     let changes = state.store.catalogue_changes(None, 20).await?;
     let town_name = |code: &str| {
@@ -508,7 +988,7 @@ pub async fn index(
     let body = html! {
         @if let Some(m) = &saved { p.ok role="status" { (m) } }
         p { (ctx.t("cat_intro")) }
-        nav { a href="#towns" { (ctx.t("cat_towns")) } " · " a href="#partners" { (ctx.t("cat_partners")) } " · " a href="#venues" { (ctx.t("cat_venues")) } " · " a href="#sales-points" { (ctx.t("cat_sales_points")) } " · " a href="#file" { (ctx.t("cat_offers_products")) } " · " a href="#changes" { (ctx.t("cat_changes")) } }
+        nav { a href="#towns" { (ctx.t("cat_towns")) } " · " a href="#partners" { (ctx.t("cat_partners")) } " · " a href="#venues" { (ctx.t("cat_venues")) } " · " a href="#sales-points" { (ctx.t("cat_sales_points")) } " · " a href="#offers" { (ctx.t("cat_offers")) } " · " a href="#products" { (ctx.t("cat_products")) } " · " a href="#file" { (ctx.t("cat_file")) } " · " a href="#changes" { (ctx.t("cat_changes")) } }
 
         h2 #towns { (ctx.t("cat_towns")) }
         div.scroll { table #towns-table {
@@ -545,8 +1025,35 @@ pub async fn index(
         } }
         (add(Kind::SalesPoint))
 
-        h2 #file { (ctx.t("cat_offers_products")) }
-        p { (ctx.tf("cat_file_only", &[("offers", &cat.offers.len().to_string()), ("products", &cat.products.len().to_string())])) }
+        h2 #offers { (ctx.t("cat_offers")) }
+        div.scroll { table #offers-table {
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_offer_kind")) } th { (ctx.t("cat_limit")) } th { (ctx.t("cat_code")) } th {} } }
+            tbody { @for o in &cat.offers { tr {
+                td { (offer_label(&cat, o, lang)) }
+                td { (ctx.t(if o.kind == OfferKind::Entry { "cat_offer_entry" } else { "cat_offer_discount" })) }
+                td { (ctx.t(&format!("cat_limit_{}", enum_word(&o.limit)))) }
+                td.code { (o.code) }
+                td { (edit(Kind::Offer, &o.code)) }
+            } } }
+        } }
+        (add(Kind::Offer))
+
+        h2 #products { (ctx.t("cat_products")) }
+        div.scroll { table #products-table {
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_product_kind")) } th { (ctx.t("cat_validity")) } th { (ctx.t("cat_on_sale")) } th { (ctx.t("cat_code")) } th {} } }
+            tbody { @for x in &cat.products { tr {
+                td { (pick(&x.name, lang)) }
+                td { (ctx.t(&format!("cat_kind_{}", enum_word(&x.kind)))) }
+                td { (crate::i18n::present::validity(lang, x)) }
+                td { (ctx.t(if x.on_sale { "cat_yes" } else { "cat_no" })) }
+                td.code { (x.code) }
+                td { (edit(Kind::Product, &x.code)) }
+            } } }
+        } }
+        (add(Kind::Product))
+
+        h2 #file { (ctx.t("cat_file")) }
+        p { (ctx.t("cat_file_intro")) }
         p { a.button.secondary href="/admin/catalogue.toml" download="catalogue.toml" { (ctx.t("cat_download")) } }
 
         h2 #changes { (ctx.t("cat_changes")) }
@@ -724,8 +1231,21 @@ pub async fn save(
         match crate::catalog::apply_as(&state.store, &cat, crate::store::now(), &actor).await {
             Ok(report) => {
                 tracing::info!(by = %me.email, kind = kind.word(), %code, changed = report.changed(), "catalogue item saved");
+                // A sold product's change became a new version: the page says so.
+                let version = report
+                    .changes
+                    .iter()
+                    .find_map(|c| match c.action {
+                        crate::store::ApplyAction::NewVersion { version, .. }
+                            if c.kind == kind.word() && c.code == code =>
+                        {
+                            Some(format!("&version={version}"))
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
                 return Ok(Redirect::to(&format!(
-                    "/admin/catalogue?saved={}/{code}#{}",
+                    "/admin/catalogue?saved={}/{code}{version}#{}",
                     kind.path(),
                     kind.path()
                 ))
@@ -907,6 +1427,112 @@ fn render_form(
                     (text("commission", &ctx.t("cat_commission"), "required"))
                     p.hint { (ctx.t("cat_commission_hint")) }
                 }
+                Kind::Offer => {
+                    (select("venue", &ctx.t("cat_venue"), cat.venues.iter().map(|x| (x.code.clone(), format!("{} ({})", name_in(&x.name, lang), town_of(cat, &x.town, lang)))).collect(), Some(ctx.t("cat_choose"))))
+                    (names("name", &ctx.t("cat_offer_name"), false))
+                    (select("kind", &ctx.t("cat_offer_kind"), vec![("entry".into(), ctx.t("cat_offer_entry")), ("discount".into(), ctx.t("cat_offer_discount"))], None))
+                    fieldset #discount {
+                        legend { (ctx.t("cat_discount")) }
+                        (text("discount_percent", &ctx.t("cat_discount_percent"), ""))
+                        (text("discount_amount", &ctx.t("cat_discount_amount"), ""))
+                        p.hint { (ctx.t("cat_discount_hint")) }
+                        (field_errors("discount", problems.fields.get("discount")))
+                    }
+                    (select("limit", &ctx.t("cat_limit"), ["once", "daily", "unlimited"].iter().map(|l| (l.to_string(), ctx.t(&format!("cat_limit_{l}")))).collect(), None))
+                    (select("currency", &ctx.t("cat_offer_currency"), currencies(get(v, "currency")), Some(ctx.t("cat_offer_currency_none"))))
+                    fieldset #amounts {
+                        legend { (ctx.t("cat_amounts")) }
+                        div.scroll { table {
+                            thead { tr { th { (ctx.t("pass_category")) } th { (ctx.t("cat_rack_rate")) } th { (ctx.t("cat_reimbursement")) } } }
+                            tbody { @for c in cat.all_categories() {
+                                @let rack = format!("rack.{}", c.code);
+                                @let reimb = format!("reimb.{}", c.code);
+                                tr {
+                                    td { (pick(&c.name, lang)) }
+                                    td { input #(rack) name=(rack) value=(get(v, &rack)) inputmode="decimal" size="8" aria-label={ (pick(&c.name, lang)) ": " (ctx.t("cat_rack_rate")) }; }
+                                    td { input #(reimb) name=(reimb) value=(get(v, &reimb)) inputmode="decimal" size="8" aria-label={ (pick(&c.name, lang)) ": " (ctx.t("cat_reimbursement")) }; }
+                                }
+                            } }
+                        } }
+                        p.hint { (ctx.t("cat_amounts_hint")) }
+                        (field_errors("amounts", problems.fields.get("amounts")))
+                    }
+                    (text("from", &ctx.t("cat_from"), ""))
+                    (text("until", &ctx.t("cat_until"), ""))
+                    (text("hours", &ctx.t("cat_offer_hours"), ""))
+                    @if let Some(o) = code.and_then(|c| cat.offers.iter().find(|o| o.code == c)) && !o.amounts_in.is_empty() {
+                        p.hint { (ctx.tf("cat_amounts_in_kept", &[("currencies", &o.amounts_in.keys().map(ToString::to_string).collect::<Vec<_>>().join(", "))])) }
+                    }
+                }
+                Kind::Product => {
+                    p.note { (ctx.t("cat_version_note")) }
+                    (names("name", &ctx.t("cat_name"), true))
+                    (names("description", &ctx.t("cat_description"), false))
+                    (select("kind", &ctx.t("cat_product_kind"), vec![("pass".into(), ctx.t("cat_kind_pass")), ("booklet".into(), ctx.t("cat_kind_booklet"))], None))
+                    (select("currency", &ctx.t("cat_price_currency"), currencies(get(v, "currency")), None))
+                    (text("time_zone", &ctx.t("cat_time_zone"), "required"))
+                    fieldset #validity {
+                        legend { (ctx.t("cat_validity")) }
+                        select #validity-model name="validity" aria-label=(ctx.t("cat_validity")) {
+                            @for m in ["hours", "days", "dates"] { option value=(m) selected[get(v, "validity") == m] { (ctx.t(&format!("cat_validity_{m}"))) } }
+                        }
+                        (text("validity_hours", &ctx.t("cat_validity_hours_n"), ""))
+                        (text("validity_days", &ctx.t("cat_validity_days_n"), ""))
+                        (text("validity_from", &ctx.t("cat_from"), ""))
+                        (text("validity_until", &ctx.t("cat_until"), ""))
+                        p.hint { (ctx.t("cat_validity_hint")) }
+                        (field_errors("validity", problems.fields.get("validity")))
+                    }
+                    (text("expires_after_days", &ctx.t("cat_expires"), "required"))
+                    (text("choose", &ctx.t("cat_choose_n"), ""))
+                    fieldset #offers {
+                        legend { (ctx.t("cat_offers")) }
+                        @for o in &cat.offers {
+                            @let id = format!("offer.{}", o.code);
+                            label.check { input type="checkbox" #(id) name=(id) value="on" checked[get(v, &id) == "on"]; " " (offer_label(cat, o, lang)) }
+                        }
+                        (field_errors("offers", problems.fields.get("offers")))
+                    }
+                    @let others: Vec<&str> = get(v, "prices_in").split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
+                    fieldset #prices {
+                        legend { (ctx.t("cat_prices")) }
+                        input type="hidden" name="prices_in" value=(get(v, "prices_in"));
+                        div.scroll { table {
+                            thead { tr { th { (ctx.t("pass_category")) } th { (get(v, "currency")) } @for c in &others { th { (c) } } } }
+                            tbody { @for c in cat.all_categories() {
+                                @let main = format!("price.main.{}", c.code);
+                                tr {
+                                    td { (pick(&c.name, lang)) }
+                                    td { input #(main) name=(main) value=(get(v, &main)) inputmode="decimal" size="8" aria-label={ (pick(&c.name, lang)) " " (get(v, "currency")) }; }
+                                    @for cur in &others {
+                                        @let id = format!("price.{cur}.{}", c.code);
+                                        td { input #(id) name=(id) value=(get(v, &id)) inputmode="decimal" size="8" aria-label={ (pick(&c.name, lang)) " " (cur) }; }
+                                    }
+                                }
+                            } }
+                        } }
+                        p.hint { (ctx.t("cat_prices_hint")) }
+                        (field_errors("prices", problems.fields.get("prices")))
+                    }
+                    fieldset {
+                        legend { (ctx.t("cat_revenue")) }
+                        (select("revenue_model", &ctx.t("cat_revenue_model"), ["per_visit", "pool", "fixed_share"].iter().map(|m| (m.to_string(), ctx.t(&format!("cat_model_{m}")))).collect(), None))
+                        (text("operator_fee", &ctx.t("cat_operator_fee"), "required"))
+                        (select("breakage", &ctx.t("cat_breakage"), std::iter::once(("operator".to_string(), ctx.t("cat_operator"))).chain(cat.partners.iter().map(|p| (p.code.clone(), p.name.clone()))).collect(), None))
+                        fieldset #shares {
+                            legend { (ctx.t("cat_shares")) }
+                            @for partner in &cat.partners {
+                                @let id = format!("share.{}", partner.code);
+                                label for=(id) { (partner.name) }
+                                input #(id) name=(id) value=(get(v, &id)) inputmode="numeric" size="5";
+                            }
+                            (field_errors("shares", problems.fields.get("shares")))
+                        }
+                    }
+                    label.check { input type="checkbox" #on_sale name="on_sale" value="on" checked[get(v, "on_sale") == "on"]; " " (ctx.t("cat_on_sale")) }
+                    label.check { input type="checkbox" #pay_at_pickup name="pay_at_pickup" value="on" checked[get(v, "pay_at_pickup") == "on"]; " " (ctx.t("cat_pay_at_pickup")) }
+                    (text("photo", &ctx.t("cat_photo"), ""))
+                }
             }
             button type="submit" { (ctx.t("cat_save")) }
             " "
@@ -922,6 +1548,28 @@ fn render_form(
         }
     };
     ctx.page(&title, body)
+}
+
+/// A town's name in `lang` (its code if it is gone).
+fn town_of(cat: &Catalogue, code: &str, lang: &str) -> String {
+    cat.towns
+        .iter()
+        .find(|t| t.code == code)
+        .map_or_else(|| code.to_string(), |t| pick(&t.name, lang).to_string())
+}
+
+/// An offer as an operator reads it: its name (else its venue's), the venue and what it gives.
+fn offer_label(cat: &Catalogue, o: &Offer, lang: &str) -> String {
+    let venue = cat
+        .venues
+        .iter()
+        .find(|v| v.code == o.venue)
+        .map_or_else(|| o.venue.clone(), |v| name_in(&v.name, lang));
+    if o.name.is_empty() {
+        venue
+    } else {
+        format!("{} — {venue}", pick(&o.name, lang))
+    }
 }
 
 /// The payout currencies offered: the region's, and the partner's own if it is another.
