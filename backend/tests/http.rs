@@ -2621,6 +2621,10 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
         );
         assert!(text.contains("id=\"addr_country-error\""), "{text}");
         assert!(
+            text.contains("<span class=\"code\">nim</span>"),
+            "the refused form still says which partner it edits: {text}"
+        );
+        assert!(
             text.contains("value=\"DE89 3704 0044 0532 0130 01\""),
             "kept: {text}"
         );

@@ -1196,7 +1196,7 @@ pub async fn save(
     State(state): State<Shared>,
     ctx: Ctx,
     Path((kind, code)): Path<(String, String)>,
-    CsrfForm(values): CsrfForm<Values>,
+    CsrfForm(mut values): CsrfForm<Values>,
 ) -> Result<Response, WebError> {
     let me = ctx.require(&["admin"])?;
     let kind = Kind::from_path(&kind).ok_or(WebError::NotFound)?;
@@ -1210,6 +1210,8 @@ pub async fn save(
     let code = if creating {
         get(&values, "code").to_lowercase()
     } else {
+        // The form shows the code it edits (it is not a field of its own).
+        values.insert("code".into(), code.clone());
         code
     };
     let mut problems = Problems::default();

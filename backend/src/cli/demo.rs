@@ -511,7 +511,8 @@ pub async fn run(s: &StoreArgs, args: DemoArgs) -> anyhow::Result<u8> {
         say!("  {base}/admin/rates        (exchange rates for partners paid in another currency)");
         say!("  {base}/admin/payouts      (pay last month: SEPA transfer file for EUR partners, list)");
         say!("  {base}/admin/search       (find an order or pass by code, number, e-mail or name)");
-        say!("  {base}/admin/users        (users, API keys; everyone's password at /account/password)");
+        say!("  {base}/admin/users        (invite users, roles, API keys; own password at /account/password)");
+        say!("  {base}/admin/catalogue    (towns, partners, venues, sales points, offers, products)");
     })
     .await
 }
