@@ -2802,10 +2802,7 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
             app.get("/admin/catalogue/partners/nobody").await.status,
             404
         );
-        assert_eq!(
-            app.get("/admin/catalogue/categories/adult").await.status,
-            404
-        );
+        assert_eq!(app.get("/admin/catalogue/widgets/adult").await.status, 404);
         let no_token = app
             .post_form(
                 "/admin/catalogue/towns/new",
@@ -3002,5 +2999,115 @@ async fn the_operator_edits_offers_and_products_in_the_browser_and_a_sold_produc
             .find(|o| o.code == "nim-entry")
             .expect("offer");
         assert_eq!(nim.limit, townpass_core::catalog::Limit::Daily);
+    }
+}
+
+#[tokio::test]
+async fn the_operator_edits_its_own_details_and_adds_a_price_category_in_the_browser() {
+    for app in apps().await {
+        let kind = app.db.kind;
+        let store = &app.db.store;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let path = "/admin/catalogue/operator/details";
+        let page = app.get(path).await;
+        assert_eq!(page.status, 200, "{kind}");
+        let shown = form_fields(&page.text(), path);
+        let send = |fields: Vec<(String, String)>, to: &'static str| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                app.post_form(to, &f).await
+            }
+        };
+        let with = |mut fields: Vec<(String, String)>, key: &str, value: &str| {
+            fields.retain(|(k, _)| k != key);
+            fields.push((key.to_string(), value.to_string()));
+            fields
+        };
+        let before = store.load_catalogue().await.expect("read").expect("cat");
+
+        // A zone that does not exist is said at its field; nothing changes.
+        let bad = send(with(shown.clone(), "time_zone", "Europe/Atlantis"), path).await;
+        assert_eq!(bad.status, 422, "{kind}");
+        assert!(
+            bad.text().contains("id=\"time_zone-error\""),
+            "{}",
+            bad.text()
+        );
+        assert_eq!(
+            store.load_catalogue().await.expect("read").as_ref(),
+            Some(&before)
+        );
+
+        // A new name is saved and logged.
+        let renamed = send(
+            with(shown.clone(), "name", "Bulgarian Heritage Association"),
+            path,
+        )
+        .await;
+        assert_eq!(renamed.status, 303, "{kind}: {}", renamed.text());
+        let after = store.load_catalogue().await.expect("read").expect("cat");
+        assert_eq!(after.operator.name, "Bulgarian Heritage Association");
+        let log = store
+            .catalogue_changes(Some(("operator", "")), 5)
+            .await
+            .expect("log");
+        assert_eq!(log[0].changed_fields(), vec!["name".to_string()], "{kind}");
+        assert_eq!(log[0].actor, "admin:admin@demo.test");
+
+        // Requiring Bulgarian names: the shared validation names what lacks one.
+        let strict = send(with(shown.clone(), "lang.bg", "on"), path).await;
+        let text = strict.text();
+        if before.towns.iter().all(|t| t.name.contains_key("bg"))
+            && before.venues.iter().all(|v| v.name.contains_key("bg"))
+            && before.products.iter().all(|p| p.name.contains_key("bg"))
+        {
+            assert_eq!(strict.status, 303, "{kind}: {text}");
+        } else {
+            assert_eq!(strict.status, 422, "{kind}");
+            assert!(
+                text.contains("no &#39;bg&#39; text") || text.contains("no 'bg' text"),
+                "{text}"
+            );
+        }
+
+        // A new category takes the next number and is offered in the product form.
+        let page = app.get("/admin/catalogue/categories/new").await;
+        let csrf = page.field("csrf").expect("csrf");
+        let made = send(
+            vec![
+                ("csrf".into(), csrf),
+                ("code".into(), "youth".into()),
+                ("name.en".into(), "Youth (15-25)".into()),
+                ("name.bg".into(), "Младежи (15-25)".into()),
+            ],
+            "/admin/catalogue/categories/new",
+        )
+        .await;
+        assert_eq!(made.status, 303, "{kind}: {}", made.text());
+        let cats = store
+            .load_catalogue()
+            .await
+            .expect("read")
+            .expect("cat")
+            .all_categories();
+        let youth = cats.iter().find(|c| c.code == "youth").expect("youth");
+        let highest_before = before
+            .all_categories()
+            .iter()
+            .map(|c| c.id)
+            .max()
+            .expect("some");
+        assert_eq!(youth.id, highest_before + 1);
+        let form = app
+            .get("/admin/catalogue/products/bulgaria-72h")
+            .await
+            .text();
+        assert!(form.contains("name=\"price.main.youth\""), "{form}");
     }
 }

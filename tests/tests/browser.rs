@@ -734,3 +734,97 @@ fn an_operator_corrects_a_partners_iban_in_the_browser_after_the_page_points_at_
     let exported = String::from_utf8(data.townpass(&["catalog", "export"]).stdout).expect("utf-8");
     assert!(exported.contains("DE89370400440532013000"), "{exported}");
 }
+
+/// A region set up from nothing in the browser: the operator's details, a town, a partner, a
+/// venue, an offer and a product; the shop then sells it.
+#[test]
+fn a_new_region_is_set_up_in_the_browser_from_an_empty_catalogue_to_a_pass_on_sale() {
+    if !webdriver::available() {
+        return;
+    }
+    let data = DataDir::new();
+    let out = data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "officer@region.test",
+        "--role",
+        "admin",
+        "--password",
+        DESK_PASSWORD,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start(&data);
+    let browser = Browser::start();
+    browser.goto(&format!("{}/login?lang=en", server.url));
+    browser.fill("#email", "officer@region.test");
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/admin"));
+    browser.goto(&format!("{}/admin/catalogue", server.url));
+    browser.click("#set-up");
+    browser.fill("#name", "Pirin Tourism Association");
+    browser.fill("#email", "office@pirin.test");
+    browser.fill("#time_zone", "Europe/Sofia");
+    browser.click("form[action^='/admin/catalogue/'] button[type=submit]");
+    browser.wait_url(|u| u.contains("saved=operator/"));
+
+    let save = |what: &str| {
+        browser.click("form[action^='/admin/catalogue/'] button[type=submit]");
+        browser.wait_url(|u| u.contains("saved="));
+        assert!(
+            browser.text("[role=status]").contains(what),
+            "{}",
+            browser.text("main")
+        );
+    };
+    browser.click("#add-towns");
+    browser.fill("#code", "bansko");
+    browser.fill("[id='name.en']", "Bansko");
+    browser.fill("#country", "BG");
+    save("Bansko");
+    browser.click("#add-partners");
+    browser.fill("#code", "velyanov");
+    browser.fill("#name", "Velyanov House Museum");
+    browser.fill("#email", "museum@bansko.test");
+    browser.fill("#iban", "BG80 BNBG 9661 1020 3456 78");
+    browser.fill("#addr_town", "Bansko");
+    browser.fill("#addr_country", "BG");
+    save("Velyanov House Museum");
+    browser.click("#add-venues");
+    browser.fill("#code", "velyanov-house");
+    browser.fill("[id='name.en']", "Velyanov House");
+    browser.click("#partner option[value='velyanov']");
+    browser.click("#town option[value='bansko']");
+    save("Velyanov House");
+    browser.click("#add-offers");
+    browser.fill("#code", "velyanov-entry");
+    browser.click("#venue option[value='velyanov-house']");
+    browser.fill("[id='rack.adult']", "5");
+    save("Velyanov House");
+    browser.click("#add-products");
+    browser.fill("#code", "bansko-48h");
+    browser.fill("[id='name.en']", "Bansko Pass 48 h");
+    browser.fill("#validity_hours", "48");
+    browser.click("[id='offer.velyanov-entry']");
+    browser.fill("[id='price.main.adult']", "12,50");
+    save("Bansko Pass 48 h");
+
+    // The shop sells it at that price.
+    browser.goto(&format!("{}/p/bansko-48h?lang=en", server.url));
+    let page = browser.text("main");
+    assert!(
+        page.contains("Bansko Pass 48 h") && page.contains("12.50"),
+        "{page}"
+    );
+    assert!(page.contains("Velyanov House"), "{page}");
+    let exported = String::from_utf8(data.townpass(&["catalog", "export"]).stdout).expect("utf-8");
+    assert!(
+        exported.contains("hours = 48") && exported.contains("adult = 1250"),
+        "{exported}"
+    );
+}

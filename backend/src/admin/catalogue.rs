@@ -39,16 +39,20 @@ enum Kind {
     SalesPoint,
     Offer,
     Product,
+    Operator,
+    Category,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 8] = [
         Kind::Town,
         Kind::Partner,
         Kind::Venue,
         Kind::SalesPoint,
         Kind::Offer,
         Kind::Product,
+        Kind::Operator,
+        Kind::Category,
     ];
 
     fn from_path(p: &str) -> Option<Kind> {
@@ -63,6 +67,8 @@ impl Kind {
             Kind::SalesPoint => "sales-points",
             Kind::Offer => "offers",
             Kind::Product => "products",
+            Kind::Operator => "operator",
+            Kind::Category => "categories",
         }
     }
 
@@ -75,6 +81,21 @@ impl Kind {
             Kind::SalesPoint => "sales point",
             Kind::Offer => "offer",
             Kind::Product => "product",
+            Kind::Operator => "operator",
+            Kind::Category => "category",
+        }
+    }
+
+    /// The code the audit log records an item under (the operator has none).
+    fn audit_code(self, code: &str) -> &str {
+        if self == Kind::Operator { "" } else { code }
+    }
+
+    /// How the shared validation names this item in its messages.
+    fn named(self, code: &str) -> String {
+        match self {
+            Kind::Operator => "operator".to_string(),
+            _ => format!("{} '{code}'", self.word()),
         }
     }
 
@@ -86,6 +107,9 @@ impl Kind {
             Kind::SalesPoint => cat.sales_points.iter().any(|x| x.code == code),
             Kind::Offer => cat.offers.iter().any(|x| x.code == code),
             Kind::Product => cat.products.iter().any(|x| x.code == code),
+            // The operator is one record, always at `details`.
+            Kind::Operator => code == OPERATOR,
+            Kind::Category => cat.all_categories().iter().any(|x| x.code == code),
         }
     }
 
@@ -134,11 +158,46 @@ impl Kind {
                 ("name", "name"),
                 ("valid", "validity"),
             ],
+            Kind::Operator => &[
+                ("languages", "languages"),
+                ("IBAN", "iban"),
+                ("BIC", "bic"),
+                ("address country", "addr_country"),
+                ("address", "addr_town"),
+                ("time zone", "time_zone"),
+            ],
+            Kind::Category => &[("name", "name"), ("code", "code")],
         };
         rules
             .iter()
             .find(|(needle, _)| message.contains(needle))
             .map(|(_, field)| *field)
+    }
+}
+
+/// The path segment of the operator's one record.
+const OPERATOR: &str = "details";
+
+/// A catalogue with nothing in it yet but the operator (set up in the browser from scratch).
+fn empty_catalogue() -> Catalogue {
+    Catalogue {
+        operator: townpass_core::catalog::Operator {
+            name: String::new(),
+            time_zone: "Europe/Sofia".into(),
+            email: String::new(),
+            languages: Vec::new(),
+            vat_id: None,
+            iban: None,
+            bic: None,
+            address: None,
+        },
+        categories: Vec::new(),
+        towns: Vec::new(),
+        partners: Vec::new(),
+        venues: Vec::new(),
+        offers: Vec::new(),
+        products: Vec::new(),
+        sales_points: Vec::new(),
     }
 }
 
@@ -248,19 +307,7 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
                 v.insert("currency".into(), p.currency.to_string());
                 v.insert("iban".into(), p.iban.clone().unwrap_or_default());
                 v.insert("bic".into(), p.bic.clone().unwrap_or_default());
-                if let Some(a) = &p.address {
-                    v.insert("addr_street".into(), a.street.clone().unwrap_or_default());
-                    v.insert(
-                        "addr_building".into(),
-                        a.building.clone().unwrap_or_default(),
-                    );
-                    v.insert(
-                        "addr_post_code".into(),
-                        a.post_code.clone().unwrap_or_default(),
-                    );
-                    v.insert("addr_town".into(), a.town.clone());
-                    v.insert("addr_country".into(), a.country.clone());
-                }
+                address_into(&mut v, p.address.as_ref());
             } else {
                 v.insert("currency".into(), "EUR".into());
             }
@@ -406,8 +453,91 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
                 v.insert("pay_at_pickup".into(), "on".into());
             }
         },
+        Kind::Operator => {
+            let o = &cat.operator;
+            v.insert("name".into(), o.name.clone());
+            v.insert("email".into(), o.email.clone());
+            v.insert("time_zone".into(), o.time_zone.clone());
+            for l in &o.languages {
+                v.insert(format!("lang.{l}"), "on".into());
+            }
+            v.insert("vat_id".into(), o.vat_id.clone().unwrap_or_default());
+            v.insert("iban".into(), o.iban.clone().unwrap_or_default());
+            v.insert("bic".into(), o.bic.clone().unwrap_or_default());
+            address_into(&mut v, o.address.as_ref());
+        }
+        Kind::Category => {
+            if let Some(c) = cat.all_categories().into_iter().find(|x| x.code == code) {
+                names_into(&mut v, "name", &c.name);
+            }
+        }
     }
     v
+}
+
+fn address_into(v: &mut Values, a: Option<&Address>) {
+    if let Some(a) = a {
+        v.insert("addr_street".into(), a.street.clone().unwrap_or_default());
+        v.insert(
+            "addr_building".into(),
+            a.building.clone().unwrap_or_default(),
+        );
+        v.insert(
+            "addr_post_code".into(),
+            a.post_code.clone().unwrap_or_default(),
+        );
+        v.insert("addr_town".into(), a.town.clone());
+        v.insert("addr_country".into(), a.country.clone());
+    }
+}
+
+/// A structured address from the form (`None` if every field is empty), with its problems.
+fn address_from(ctx: &Ctx, v: &Values, p: &mut Problems) -> Option<Address> {
+    let any = [
+        "addr_street",
+        "addr_building",
+        "addr_post_code",
+        "addr_town",
+        "addr_country",
+    ]
+    .iter()
+    .any(|f| !get(v, f).is_empty());
+    if !any {
+        return None;
+    }
+    if get(v, "addr_town").is_empty() {
+        p.add("addr_town", ctx.t("cat_err_required"));
+    }
+    let country = get(v, "addr_country").to_uppercase();
+    if !country_ok(&country) {
+        p.add("addr_country", ctx.t("cat_err_country"));
+    }
+    Some(Address {
+        street: opt(v, "addr_street"),
+        building: opt(v, "addr_building"),
+        post_code: opt(v, "addr_post_code"),
+        town: get(v, "addr_town").to_string(),
+        country,
+    })
+}
+
+/// An IBAN and a BIC from the form, normalised (no spaces, capitals), with their problems.
+fn bank_from(ctx: &Ctx, v: &Values, p: &mut Problems) -> (Option<String>, Option<String>) {
+    let iban = opt(v, "iban").map(|s| s.replace(' ', "").to_uppercase());
+    let bic = opt(v, "bic").map(|s| s.replace(' ', "").to_uppercase());
+    if let Some(i) = &iban
+        && sepa::validate_iban(i).is_err()
+    {
+        p.add("iban", ctx.t("cat_err_iban"));
+    }
+    if let Some(b) = &bic {
+        if sepa::validate_bic(b).is_err() {
+            p.add("bic", ctx.t("cat_err_bic"));
+        } else if iban.is_none() {
+            p.add("iban", ctx.t("cat_err_bic_alone"));
+        }
+    }
+    (iban, bic)
 }
 
 /// A unit enum as the catalogue file writes it (`per_visit`, `once`, `pass`).
@@ -559,43 +689,8 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             if currency.is_none() {
                 p.add("currency", ctx.t("cat_err_currency"));
             }
-            let iban = opt(v, "iban").map(|s| s.replace(' ', "").to_uppercase());
-            let bic = opt(v, "bic").map(|s| s.replace(' ', "").to_uppercase());
-            if let Some(i) = &iban
-                && sepa::validate_iban(i).is_err()
-            {
-                p.add("iban", ctx.t("cat_err_iban"));
-            }
-            if let Some(b) = &bic {
-                if sepa::validate_bic(b).is_err() {
-                    p.add("bic", ctx.t("cat_err_bic"));
-                } else if iban.is_none() {
-                    p.add("iban", ctx.t("cat_err_bic_alone"));
-                }
-            }
-            let any_address = [
-                "addr_street",
-                "addr_building",
-                "addr_post_code",
-                "addr_town",
-                "addr_country",
-            ]
-            .iter()
-            .any(|f| !get(v, f).is_empty());
-            let address = any_address.then(|| {
-                required(&mut p, "addr_town");
-                let country = get(v, "addr_country").to_uppercase();
-                if !country_ok(&country) {
-                    p.add("addr_country", ctx.t("cat_err_country"));
-                }
-                Address {
-                    street: opt(v, "addr_street"),
-                    building: opt(v, "addr_building"),
-                    post_code: opt(v, "addr_post_code"),
-                    town: get(v, "addr_town").to_string(),
-                    country,
-                }
-            });
+            let (iban, bic) = bank_from(ctx, v, &mut p);
+            let address = address_from(ctx, v, &mut p);
             if let Some(currency) = currency {
                 let item = Partner {
                     code: code.to_string(),
@@ -919,6 +1014,51 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
                 put(&mut cat.products, item, |x| &x.code);
             }
         }
+        Kind::Operator => {
+            required(&mut p, "name");
+            let email = get(v, "email");
+            if email.parse::<lettre::Address>().is_err() {
+                p.add("email", ctx.t("cat_err_email"));
+            }
+            let zone = get(v, "time_zone");
+            if jiff::tz::TimeZone::get(zone).is_err() {
+                p.add("time_zone", ctx.t("cat_err_zone"));
+            }
+            let (iban, bic) = bank_from(ctx, v, &mut p);
+            let address = address_from(ctx, v, &mut p);
+            cat.operator = townpass_core::catalog::Operator {
+                name: get(v, "name").to_string(),
+                time_zone: zone.to_string(),
+                email: email.to_string(),
+                languages: townpass_i18n::codes()
+                    .into_iter()
+                    .filter(|l| get(v, &format!("lang.{l}")) == "on")
+                    .map(String::from)
+                    .collect(),
+                vat_id: opt(v, "vat_id"),
+                iban,
+                bic,
+                address,
+            };
+        }
+        Kind::Category => {
+            let name = names_from(v, "name");
+            if name.is_empty() {
+                p.add("name", ctx.t("cat_err_name"));
+            }
+            let all = cat.all_categories();
+            // A new category takes the next number (signed into passes, never reused).
+            let id = all
+                .iter()
+                .find(|c| c.code == code)
+                .map_or_else(|| all.iter().map(|c| c.id).max().unwrap_or(0) + 1, |c| c.id);
+            let item = townpass_core::catalog::CategoryDef {
+                id,
+                code: code.to_string(),
+                name,
+            };
+            put(&mut cat.categories, item, |x| &x.code);
+        }
     }
     p
 }
@@ -950,7 +1090,11 @@ pub async fn index(
     ctx.require(&["admin"])?;
     let lang = ctx.lang;
     let Some(cat) = state.store.load_catalogue().await? else {
-        let body = html! { p { (ctx.t("cat_empty")) } };
+        // From scratch: the operator's details first, then everything else.
+        let body = html! {
+            p { (ctx.t("cat_empty")) }
+            p { a.button #set-up href={ "/admin/catalogue/operator/" (OPERATOR) } { (ctx.t("cat_set_up")) } }
+        };
         return Ok(ctx.page(&ctx.t("cat_title"), body));
     };
     let zone = cat.operator.time_zone.clone();
@@ -988,7 +1132,19 @@ pub async fn index(
     let body = html! {
         @if let Some(m) = &saved { p.ok role="status" { (m) } }
         p { (ctx.t("cat_intro")) }
-        nav { a href="#towns" { (ctx.t("cat_towns")) } " · " a href="#partners" { (ctx.t("cat_partners")) } " · " a href="#venues" { (ctx.t("cat_venues")) } " · " a href="#sales-points" { (ctx.t("cat_sales_points")) } " · " a href="#offers" { (ctx.t("cat_offers")) } " · " a href="#products" { (ctx.t("cat_products")) } " · " a href="#file" { (ctx.t("cat_file")) } " · " a href="#changes" { (ctx.t("cat_changes")) } }
+        nav { a href="#operator" { (ctx.t("cat_kind_operator")) } " · " a href="#categories" { (ctx.t("cat_categories")) } " · " a href="#towns" { (ctx.t("cat_towns")) } " · " a href="#partners" { (ctx.t("cat_partners")) } " · " a href="#venues" { (ctx.t("cat_venues")) } " · " a href="#sales-points" { (ctx.t("cat_sales_points")) } " · " a href="#offers" { (ctx.t("cat_offers")) } " · " a href="#products" { (ctx.t("cat_products")) } " · " a href="#file" { (ctx.t("cat_file")) } " · " a href="#changes" { (ctx.t("cat_changes")) } }
+
+        h2 #operator { (ctx.t("cat_kind_operator")) }
+        p { strong { (cat.operator.name) } " · " (cat.operator.email) " · " (cat.operator.time_zone)
+            @if !cat.operator.languages.is_empty() { " · " (ctx.t("cat_languages")) ": " (cat.operator.languages.join(", ")) }
+            " · " a href={ "/admin/catalogue/operator/" (OPERATOR) } { (ctx.t("cat_edit")) } }
+
+        h2 #categories { (ctx.t("cat_categories")) }
+        div.scroll { table #categories-table {
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_code")) } th {} } }
+            tbody { @for c in cat.all_categories() { tr { td { (pick(&c.name, lang)) } td.code { (c.code) } td { (edit(Kind::Category, &c.code)) } } } }
+        } }
+        (add(Kind::Category))
 
         h2 #towns { (ctx.t("cat_towns")) }
         div.scroll { table #towns-table {
@@ -1111,7 +1267,7 @@ fn item_name(cat: &Catalogue, kind: &str, code: &str, lang: &str) -> String {
             .offers
             .iter()
             .find(|x| x.code == code)
-            .and_then(|x| (!x.name.is_empty()).then(|| pick(&x.name, lang).to_string())),
+            .map(|x| offer_label(cat, x, lang)),
         "product" => cat
             .products
             .iter()
@@ -1162,12 +1318,13 @@ pub async fn edit(
 ) -> Result<Response, WebError> {
     ctx.require(&["admin"])?;
     let kind = Kind::from_path(&kind).ok_or(WebError::NotFound)?;
-    let cat = state
-        .store
-        .load_catalogue()
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let creating = code == "new";
+    let cat = match state.store.load_catalogue().await? {
+        Some(cat) => cat,
+        // From scratch, the operator's details come first.
+        None if kind == Kind::Operator => empty_catalogue(),
+        None => return Err(WebError::NotFound),
+    };
+    let creating = code == "new" && kind != Kind::Operator;
     if !creating && !kind.exists(&cat, &code) {
         return Err(WebError::NotFound);
     }
@@ -1177,7 +1334,7 @@ pub async fn edit(
     } else {
         state
             .store
-            .catalogue_changes(Some((kind.word(), &code)), 10)
+            .catalogue_changes(Some((kind.word(), kind.audit_code(&code))), 10)
             .await?
     };
     Ok(render_form(
@@ -1200,10 +1357,12 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     let me = ctx.require(&["admin"])?;
     let kind = Kind::from_path(&kind).ok_or(WebError::NotFound)?;
-    let Some(mut cat) = state.store.load_catalogue().await? else {
-        return Err(WebError::NotFound);
+    let mut cat = match state.store.load_catalogue().await? {
+        Some(cat) => cat,
+        None if kind == Kind::Operator => empty_catalogue(),
+        None => return Err(WebError::NotFound),
     };
-    let creating = code == "new";
+    let creating = code == "new" && kind != Kind::Operator;
     if !creating && !kind.exists(&cat, &code) {
         return Err(WebError::NotFound);
     }
@@ -1254,7 +1413,7 @@ pub async fn save(
                 .into_response());
             }
             Err(CatalogError::Invalid(list)) => {
-                let mine = format!("{} '{code}'", kind.word());
+                let mine = kind.named(&code);
                 for m in list {
                     match (m.contains(&mine)).then(|| kind.field_of(&m)).flatten() {
                         Some(field) => problems.add(field, m),
@@ -1270,13 +1429,13 @@ pub async fn save(
         .store
         .load_catalogue()
         .await?
-        .ok_or(WebError::NotFound)?;
+        .unwrap_or_else(empty_catalogue);
     let history = if creating {
         Vec::new()
     } else {
         state
             .store
-            .catalogue_changes(Some((kind.word(), &code)), 10)
+            .catalogue_changes(Some((kind.word(), kind.audit_code(&code))), 10)
             .await?
     };
     let mut page = render_form(
@@ -1304,6 +1463,7 @@ fn render_form(
     let lang = ctx.lang;
     let key = kind.path().replace('-', "_");
     let title = match code {
+        Some(_) if kind == Kind::Operator => kind_word(ctx, "operator"),
         Some(c) => format!(
             "{}: {}",
             kind_word(ctx, kind.word()),
@@ -1379,7 +1539,9 @@ fn render_form(
         }
         form method="post" action=(action) novalidate {
             (ctx.csrf_field())
-            @if code.is_none() {
+            @if kind == Kind::Operator {
+                p { (ctx.t("cat_operator_intro")) }
+            } @else if code.is_none() {
                 (text("code", &ctx.t("cat_code"), "required"))
                 p.hint { (ctx.t("cat_code_hint")) }
             } @else {
@@ -1428,6 +1590,40 @@ fn render_form(
                     (select("town", &ctx.t("cat_town"), towns.clone(), Some(ctx.t("cat_none"))))
                     (text("commission", &ctx.t("cat_commission"), "required"))
                     p.hint { (ctx.t("cat_commission_hint")) }
+                }
+                Kind::Operator => {
+                    (text("name", &ctx.t("cat_name"), "required"))
+                    (text("email", &ctx.t("cat_operator_email"), "email"))
+                    (text("time_zone", &ctx.t("cat_time_zone"), "required"))
+                    p.hint { (ctx.t("cat_operator_zone_hint")) }
+                    fieldset #languages {
+                        legend { (ctx.t("cat_languages")) }
+                        @for (l, name) in townpass_i18n::languages() {
+                            @let id = format!("lang.{l}");
+                            label.check { input type="checkbox" #(id) name=(id) value="on" checked[get(v, &id) == "on"]; " " (name) }
+                        }
+                        p.hint { (ctx.t("cat_languages_hint")) }
+                        (field_errors("languages", problems.fields.get("languages")))
+                    }
+                    (text("vat_id", &ctx.t("cat_vat"), ""))
+                    fieldset {
+                        legend { (ctx.t("cat_bank")) }
+                        (text("iban", &ctx.t("cat_iban"), ""))
+                        (text("bic", &ctx.t("cat_bic"), ""))
+                        p.hint { (ctx.t("cat_operator_bank_hint")) }
+                    }
+                    fieldset {
+                        legend { (ctx.t("cat_address")) }
+                        (text("addr_street", &ctx.t("cat_street"), ""))
+                        (text("addr_building", &ctx.t("cat_building"), ""))
+                        (text("addr_post_code", &ctx.t("cat_post_code"), ""))
+                        (text("addr_town", &ctx.t("cat_town"), ""))
+                        (text("addr_country", &ctx.t("cat_country"), ""))
+                    }
+                }
+                Kind::Category => {
+                    (names("name", &ctx.t("cat_name"), true))
+                    p.hint { (ctx.t("cat_category_hint")) }
                 }
                 Kind::Offer => {
                     (select("venue", &ctx.t("cat_venue"), cat.venues.iter().map(|x| (x.code.clone(), format!("{} ({})", name_in(&x.name, lang), town_of(cat, &x.town, lang)))).collect(), Some(ctx.t("cat_choose"))))
