@@ -282,14 +282,37 @@ async fn drop_odd_request_id(
     next.run(req).await
 }
 
-/// The span of one request: method, path (never the query: it may carry a token) and request id.
+/// The span of one request: method, path (never the query: it may carry a token; secrets in the
+/// path shortened, see [`loggable_path`]) and request id.
 fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let id = req
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+    let path = loggable_path(req.uri().path());
+    tracing::info_span!("request", method = %req.method(), path = %path, id = %id)
+}
+
+/// A path as the log may keep it: a segment of 32 or more hex digits is a secret (an order's
+/// address, the key to its passes; a set-password link) and only its first four are kept
+/// (`/password/set/3f9a…`), enough to tell two apart, never enough to use one.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let secret = |s: &str| s.len() >= 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if !path.split('/').any(secret) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let parts: Vec<String> = path
+        .split('/')
+        .map(|s| {
+            if secret(s) {
+                format!("{}…", &s[..4])
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
+    std::borrow::Cow::Owned(parts.join("/"))
 }
 
 /// The largest body a route accepts.
@@ -395,5 +418,37 @@ async fn healthz(State(state): State<Shared>) -> (StatusCode, &'static str) {
             tracing::error!(error = %e, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn the_log_never_keeps_a_set_password_link_or_an_order_address_whole() {
+        let secret = "3f9a".to_string() + &"0123456789abcdef".repeat(3) + "ffffffffffff";
+        assert_eq!(
+            loggable_path(&format!("/password/set/{secret}")),
+            "/password/set/3f9a…"
+        );
+        let order = "644c75d39c9fe04851317454edacc8b1";
+        assert_eq!(
+            loggable_path(&format!("/o/{order}/passes.pdf")),
+            "/o/644c…/passes.pdf"
+        );
+        assert_eq!(
+            loggable_path(&format!("/desk/orders/{order}/paid")),
+            "/desk/orders/644c…/paid"
+        );
+        // Everything else as it is.
+        assert_eq!(
+            loggable_path("/admin/catalogue/partners/nim"),
+            "/admin/catalogue/partners/nim"
+        );
+        assert_eq!(
+            loggable_path("/admin/passes/1c2d3e4f5a6b7c8d"),
+            "/admin/passes/1c2d3e4f5a6b7c8d"
+        );
     }
 }
