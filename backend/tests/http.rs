@@ -2578,9 +2578,11 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
         assert_eq!(page.status, 200);
         assert!(page.text().contains("value=\"BG80BNBG96611020345678\""));
         let csrf = page.field("csrf").expect("csrf");
+        let base = page.field("base").expect("what the form was opened on");
         let partner_form = |name: &'static str, iban: &'static str, country: &'static str| {
             vec![
                 ("csrf", csrf.clone()),
+                ("base", base.clone()),
                 ("name", name.to_string()),
                 ("email", "accounts@historymuseum.example".to_string()),
                 ("vat_id", "BG000000017".to_string()),
@@ -2768,9 +2770,11 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
         // A sales point's commission in percent (a comma is fine), stored in basis points.
         let page = app.get("/admin/catalogue/sales-points/sofia-tic").await;
         let csrf = page.field("csrf").expect("csrf");
+        let base = page.field("base").expect("base");
         let sp = |commission: &'static str| {
             vec![
                 ("csrf", csrf.clone()),
+                ("base", base.clone()),
                 ("name", "Sofia Tourist Information Centre".to_string()),
                 ("town", "sofia".to_string()),
                 ("commission", commission.to_string()),
@@ -3060,7 +3064,9 @@ async fn the_operator_edits_its_own_details_and_adds_a_price_category_in_the_bro
         assert_eq!(log[0].changed_fields(), vec!["name".to_string()], "{kind}");
         assert_eq!(log[0].actor, "admin:admin@demo.test");
 
-        // Requiring Bulgarian names: the shared validation names what lacks one.
+        // Requiring Bulgarian names (on the form as it is now): the shared validation names
+        // what lacks one.
+        let shown = form_fields(&app.get(path).await.text(), path);
         let strict = send(with(shown.clone(), "lang.bg", "on"), path).await;
         let text = strict.text();
         if before.towns.iter().all(|t| t.name.contains_key("bg"))
@@ -3109,5 +3115,120 @@ async fn the_operator_edits_its_own_details_and_adds_a_price_category_in_the_bro
             .await
             .text();
         assert!(form.contains("name=\"price.main.youth\""), "{form}");
+    }
+}
+
+#[tokio::test]
+async fn two_operators_saving_at_once_never_undo_each_other_and_a_stale_form_is_caught() {
+    for app in apps().await {
+        let kind = app.db.kind;
+        let store = &app.db.store;
+        app.add_user("admin@demo.test", "admin", None, DESK_PASSWORD)
+            .await;
+        app.login("admin@demo.test", DESK_PASSWORD).await;
+        let form = |path: String| {
+            let app = &app;
+            async move {
+                let page = app.get(&path).await;
+                assert_eq!(page.status, 200, "{path}");
+                (path.clone(), form_fields(&page.text(), &path))
+            }
+        };
+        let renamed = |fields: &[(String, String)], en: &str| -> Vec<(String, String)> {
+            let mut f: Vec<(String, String)> = fields
+                .iter()
+                .filter(|(k, _)| k != "name.en")
+                .cloned()
+                .collect();
+            f.push(("name.en".into(), en.to_string()));
+            f
+        };
+        let post = |path: String, fields: Vec<(String, String)>| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                app.post_form(&path, &f).await
+            }
+        };
+        // Two towns saved at the same moment, again and again: both changes stay.
+        for round in 0..6 {
+            let (pa, fa) = form("/admin/catalogue/towns/sofia".into()).await;
+            let (pb, fb) = form("/admin/catalogue/towns/plovdiv".into()).await;
+            let a = format!("Sofia {round}");
+            let b = format!("Plovdiv {round}");
+            let (ra, rb) = tokio::join!(post(pa, renamed(&fa, &a)), post(pb, renamed(&fb, &b)));
+            assert_eq!(
+                (ra.status, rb.status),
+                (303, 303),
+                "{kind}: {} {}",
+                ra.text(),
+                rb.text()
+            );
+            let cat = store.load_catalogue().await.expect("read").expect("cat");
+            let name = |code: &str| {
+                cat.towns
+                    .iter()
+                    .find(|t| t.code == code)
+                    .expect("town")
+                    .name["en"]
+                    .clone()
+            };
+            assert_eq!(
+                (name("sofia"), name("plovdiv")),
+                (a, b),
+                "{kind}: round {round}"
+            );
+        }
+
+        // A form opened before someone else saved the same town: refused, saying so, and the
+        // other's change is kept; what was typed is still in the form.
+        let (path, old_form) = form("/admin/catalogue/towns/sofia".into()).await;
+        let (_, fresh) = form("/admin/catalogue/towns/sofia".into()).await;
+        let first = post(path.clone(), renamed(&fresh, "Sofia (capital)")).await;
+        assert_eq!(first.status, 303);
+        let late = post(path.clone(), renamed(&old_form, "Sofia, Bulgaria")).await;
+        assert_eq!(late.status, 422, "{kind}");
+        assert!(
+            late.text().contains("Someone else saved this item"),
+            "{}",
+            late.text()
+        );
+        assert!(late.text().contains("value=\"Sofia, Bulgaria\""));
+        let cat = store.load_catalogue().await.expect("read").expect("cat");
+        let sofia = cat.towns.iter().find(|t| t.code == "sofia").expect("sofia");
+        assert_eq!(sofia.name["en"], "Sofia (capital)");
+        // Saved again from that page, knowingly: it is the new name.
+        let again = form_fields(&late.text(), &path);
+        let ok = post(path, again).await;
+        assert_eq!(ok.status, 303, "{kind}: {}", ok.text());
+        let cat = store.load_catalogue().await.expect("read").expect("cat");
+        assert_eq!(
+            cat.towns
+                .iter()
+                .find(|t| t.code == "sofia")
+                .expect("sofia")
+                .name["en"],
+            "Sofia, Bulgaria"
+        );
+
+        // The same new town sent twice (a double click): saved once, no error.
+        let page = app.get("/admin/catalogue/towns/new").await;
+        let csrf = page.field("csrf").expect("csrf");
+        let town: Vec<(String, String)> = vec![
+            ("csrf".into(), csrf),
+            ("base".into(), String::new()),
+            ("code".into(), "melnik".into()),
+            ("name.en".into(), "Melnik".into()),
+            ("country".into(), "BG".into()),
+            ("time_zone".into(), "Europe/Sofia".into()),
+        ];
+        let (one, two) = tokio::join!(
+            post("/admin/catalogue/towns/new".into(), town.clone()),
+            post("/admin/catalogue/towns/new".into(), town)
+        );
+        assert_eq!((one.status, two.status), (303, 303), "{kind}");
     }
 }

@@ -896,3 +896,4 @@ cat_operator_zone_hint = Abrechnungsmonate sind Kalendermonate in dieser Zeitzon
 cat_languages = Pflichtsprachen
 cat_languages_hint = Jeder Name, den Besucher lesen (Orte, Einrichtungen, Produkte, Kategorien), muss dann in jeder dieser Sprachen angegeben sein; keine angekreuzt: eine Sprache genügt.
 cat_operator_bank_hint = Das Konto, von dem die Partner bezahlt werden (Auftraggeber in SEPA-Dateien).
+cat_stale = Jemand anderes hat diesen Eintrag gespeichert, nachdem Sie ihn geöffnet haben (siehe Änderungen unten). Das Formular enthält Ihre Eingaben: mit der anderen Fassung vergleichen und erneut speichern, um Ihre zu behalten, oder abbrechen.

@@ -899,3 +899,4 @@ cat_operator_zone_hint = Settlement months are calendar months in this time zone
 cat_languages = Required languages
 cat_languages_hint = Every name visitors read (towns, venues, products, categories) must then be given in each of these; none ticked: any one language will do.
 cat_operator_bank_hint = The account partners are paid from (the payer in SEPA transfer files).
+cat_stale = Someone else saved this item after you opened it (see the changes below). The form holds what you typed: check it against theirs, then save again to keep yours, or cancel.

@@ -875,3 +875,4 @@ cat_operator_zone_hint = Az elszámolási hónapok ebben az időzónában naptá
 cat_languages = Kötelező nyelvek
 cat_languages_hint = Minden név, amelyet a látogatók olvasnak (települések, helyszínek, termékek, kategóriák), ekkor mindegyik nyelven kötelező; ha egyik sincs bejelölve, egy nyelv is elég.
 cat_operator_bank_hint = A számla, amelyről a partnereket fizetjük (a fizető fél a SEPA-fájlokban).
+cat_stale = Valaki más mentette ezt a tételt, miután Ön megnyitotta (lásd lent a változásokat). Az űrlap az Ön által beírtakat tartalmazza: vesse össze az övékkel, majd mentse újra a sajátja megtartásához, vagy lépjen vissza.

@@ -913,3 +913,4 @@ cat_operator_zone_hint = Obračunski meseci so koledarski meseci v tem časovnem
 cat_languages = Obvezni jeziki
 cat_languages_hint = Vsako ime, ki ga berejo obiskovalci (kraji, prizorišča, izdelki, kategorije), mora biti podano v vsakem od njih; brez kljukice: zadošča en jezik.
 cat_operator_bank_hint = Račun, s katerega se plačuje partnerjem (plačnik v datotekah SEPA).
+cat_stale = Nekdo drug je to postavko shranil, potem ko ste jo odprli (glejte spremembe spodaj). Obrazec vsebuje, kar ste vnesli: primerjajte z njihovim in znova shranite, da obdržite svoje, ali prekličite.

@@ -905,3 +905,4 @@ cat_operator_zone_hint = Meseci obračuna su kalendarski meseci u ovoj vremensko
 cat_languages = Obavezni jezici
 cat_languages_hint = Svaki naziv koji posetioci čitaju (gradovi, objekti, proizvodi, kategorije) mora tada biti dat na svakom od njih; bez oznake: dovoljan je jedan jezik.
 cat_operator_bank_hint = Račun sa kog se isplaćuju partneri (platilac u SEPA datotekama).
+cat_stale = Neko drugi je sačuvao ovu stavku nakon što ste je otvorili (pogledajte izmene ispod). Obrazac sadrži ono što ste uneli: uporedite sa njihovim, pa sačuvajte ponovo da zadržite svoje, ili odustanite.

@@ -1328,7 +1328,10 @@ pub async fn edit(
     if !creating && !kind.exists(&cat, &code) {
         return Err(WebError::NotFound);
     }
-    let values = values_of(kind, &cat, if creating { "" } else { &code });
+    let mut values = values_of(kind, &cat, if creating { "" } else { &code });
+    if !creating {
+        values.insert("base".into(), base_of(&cat, kind, &code));
+    }
     let history = if creating {
         Vec::new()
     } else {
@@ -1348,7 +1351,68 @@ pub async fn edit(
     ))
 }
 
-/// Saves one item: the form's checks, then the catalogue's own validation and apply.
+/// Why a save was refused.
+enum Refusal {
+    NotFound,
+    /// The item changed since the form was opened (another operator saved it).
+    Stale,
+    Problems(Problems),
+}
+
+/// The item as stored, as JSON (`None` if there is no such item).
+fn item_doc(cat: &Catalogue, kind: Kind, code: &str) -> Option<String> {
+    let json = |v: Result<String, serde_json::Error>| v.ok();
+    match kind {
+        Kind::Town => cat
+            .towns
+            .iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(x))),
+        Kind::Partner => cat
+            .partners
+            .iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(x))),
+        Kind::Venue => cat
+            .venues
+            .iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(x))),
+        Kind::SalesPoint => cat
+            .sales_points
+            .iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(x))),
+        Kind::Offer => cat
+            .offers
+            .iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(x))),
+        Kind::Product => cat
+            .products
+            .iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(x))),
+        Kind::Operator => json(serde_json::to_string(&cat.operator)),
+        Kind::Category => cat
+            .all_categories()
+            .into_iter()
+            .find(|x| x.code == code)
+            .and_then(|x| json(serde_json::to_string(&x))),
+    }
+}
+
+/// What the form was opened on: a digest of the item as it was stored then (empty for a new
+/// item), sent back with the form so a save can tell whether someone changed it meanwhile.
+fn base_of(cat: &Catalogue, kind: Kind, code: &str) -> String {
+    use sha2::Digest;
+    item_doc(cat, kind, code).map_or_else(String::new, |doc| {
+        hex::encode(&sha2::Sha256::digest(doc.as_bytes())[..12])
+    })
+}
+
+/// Saves one item: the form's checks, then the catalogue's own validation and apply, all in
+/// one transaction that holds the catalogue's lock (two saves at once never undo each other).
 pub async fn save(
     State(state): State<Shared>,
     ctx: Ctx,
@@ -1357,15 +1421,7 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     let me = ctx.require(&["admin"])?;
     let kind = Kind::from_path(&kind).ok_or(WebError::NotFound)?;
-    let mut cat = match state.store.load_catalogue().await? {
-        Some(cat) => cat,
-        None if kind == Kind::Operator => empty_catalogue(),
-        None => return Err(WebError::NotFound),
-    };
     let creating = code == "new" && kind != Kind::Operator;
-    if !creating && !kind.exists(&cat, &code) {
-        return Err(WebError::NotFound);
-    }
     let code = if creating {
         get(&values, "code").to_lowercase()
     } else {
@@ -1373,63 +1429,104 @@ pub async fn save(
         values.insert("code".into(), code.clone());
         code
     };
-    let mut problems = Problems::default();
-    if creating {
-        if !code_ok(&code) {
-            problems.add("code", ctx.t("cat_err_code"));
-        } else if kind.exists(&cat, &code) {
-            problems.add("code", ctx.t("cat_err_code_taken"));
-        }
-    }
-    let form_problems = apply_form(&ctx, kind, &mut cat, &code, &values);
-    for (field, list) in form_problems.fields {
-        for m in list {
-            problems.add(field, m);
-        }
-    }
-    if problems.is_empty() {
-        let actor = format!("admin:{}", me.email);
-        match crate::catalog::apply_as(&state.store, &cat, crate::store::now(), &actor).await {
-            Ok(report) => {
-                tracing::info!(by = %me.email, kind = kind.word(), %code, changed = report.changed(), "catalogue item saved");
-                // A sold product's change became a new version: the page says so.
-                let version = report
-                    .changes
-                    .iter()
-                    .find_map(|c| match c.action {
-                        crate::store::ApplyAction::NewVersion { version, .. }
-                            if c.kind == kind.word() && c.code == code =>
-                        {
-                            Some(format!("&version={version}"))
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                return Ok(Redirect::to(&format!(
-                    "/admin/catalogue?saved={}/{code}{version}#{}",
-                    kind.path(),
-                    kind.path()
-                ))
-                .into_response());
+    let base = get(&values, "base").to_string();
+    let actor = format!("admin:{}", me.email);
+    let outcome = state
+        .store
+        .edit_catalogue(crate::store::now(), &actor, |stored| {
+            let mut cat = match stored {
+                Some(cat) => cat,
+                None if kind == Kind::Operator => empty_catalogue(),
+                None => return Err(Refusal::NotFound),
+            };
+            if !creating && !kind.exists(&cat, &code) {
+                return Err(Refusal::NotFound);
             }
-            Err(CatalogError::Invalid(list)) => {
-                let mine = kind.named(&code);
+            let before = item_doc(&cat, kind, &code);
+            if !creating && base != base_of(&cat, kind, &code) {
+                return Err(Refusal::Stale);
+            }
+            let mut problems = Problems::default();
+            let taken = creating && kind.exists(&cat, &code);
+            if creating && !code_ok(&code) {
+                problems.add("code", ctx.t("cat_err_code"));
+            }
+            let form_problems = apply_form(&ctx, kind, &mut cat, &code, &values);
+            if taken {
+                // The same form sent twice (a double click) saved it the first time.
+                if form_problems.is_empty() && item_doc(&cat, kind, &code) == before {
+                    return Ok(cat);
+                }
+                problems.add("code", ctx.t("cat_err_code_taken"));
+            }
+            for (field, list) in form_problems.fields {
                 for m in list {
-                    match (m.contains(&mine)).then(|| kind.field_of(&m)).flatten() {
-                        Some(field) => problems.add(field, m),
-                        None => problems.general.push(m),
-                    }
+                    problems.add(field, m);
                 }
             }
-            Err(CatalogError::Store(e)) => return Err(e.into()),
-            Err(e) => return Err(WebError::Internal(e.to_string())),
+            if !problems.is_empty() {
+                return Err(Refusal::Problems(problems));
+            }
+            match crate::catalog::validate(&cat) {
+                Ok(()) => Ok(cat),
+                Err(CatalogError::Invalid(list)) => {
+                    let mine = kind.named(&code);
+                    for m in list {
+                        match m.contains(&mine).then(|| kind.field_of(&m)).flatten() {
+                            Some(field) => problems.add(field, m),
+                            None => problems.general.push(m),
+                        }
+                    }
+                    Err(Refusal::Problems(problems))
+                }
+                Err(e) => {
+                    problems.general.push(e.to_string());
+                    Err(Refusal::Problems(problems))
+                }
+            }
+        })
+        .await?;
+    let stale = matches!(outcome, Err(Refusal::Stale));
+    let problems = match outcome {
+        Ok(report) => {
+            tracing::info!(by = %me.email, kind = kind.word(), %code, changed = report.changed(), "catalogue item saved");
+            // A sold product's change became a new version: the page says so.
+            let version = report
+                .changes
+                .iter()
+                .find_map(|c| match c.action {
+                    crate::store::ApplyAction::NewVersion { version, .. }
+                        if c.kind == kind.word() && c.code == code =>
+                    {
+                        Some(format!("&version={version}"))
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default();
+            return Ok(Redirect::to(&format!(
+                "/admin/catalogue?saved={}/{code}{version}#{}",
+                kind.path(),
+                kind.path()
+            ))
+            .into_response());
         }
-    }
+        Err(Refusal::NotFound) => return Err(WebError::NotFound),
+        Err(Refusal::Stale) => {
+            let mut p = Problems::default();
+            p.general.push(ctx.t("cat_stale"));
+            p
+        }
+        Err(Refusal::Problems(p)) => p,
+    };
     let cat = state
         .store
         .load_catalogue()
         .await?
         .unwrap_or_else(empty_catalogue);
+    if stale {
+        // The form now holds what is stored; what was typed is on the page above it.
+        values.insert("base".into(), base_of(&cat, kind, &code));
+    }
     let history = if creating {
         Vec::new()
     } else {
@@ -1539,6 +1636,7 @@ fn render_form(
         }
         form method="post" action=(action) novalidate {
             (ctx.csrf_field())
+            input type="hidden" name="base" value=(get(v, "base"));
             @if kind == Kind::Operator {
                 p { (ctx.t("cat_operator_intro")) }
             } @else if code.is_none() {

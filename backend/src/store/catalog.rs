@@ -310,39 +310,45 @@ impl Store {
 
     /// The whole catalogue (latest version of each product), `None` before the first apply.
     pub async fn load_catalogue(&self) -> Result<Option<Catalogue>> {
-        let Some(op): Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
+        let mut conn = self.pool.acquire().await?;
+        load_in(&mut conn).await
+    }
+
+    /// Changes the stored catalogue with `change` and applies the result, all in one write
+    /// transaction that holds the catalogue's lock: two operators saving at once are applied
+    /// one after the other, each to what the other saved (never one undoing the other).
+    /// `change` gets the stored catalogue (`None` before the first) and gives the catalogue to
+    /// apply, already validated, or its refusal (then nothing changes).
+    pub async fn edit_catalogue<E>(
+        &self,
+        now: i64,
+        actor: &str,
+        change: impl FnOnce(Option<Catalogue>) -> std::result::Result<Catalogue, E>,
+    ) -> Result<std::result::Result<ApplyReport, E>> {
+        let mut tx = self.begin_write().await?;
+        self.lock_catalogue(&mut tx).await?;
+        let stored = load_in(&mut tx).await?;
+        let cat = match change(stored) {
+            Ok(cat) => cat,
+            Err(refused) => {
+                tx.rollback().await?;
+                return Ok(Err(refused));
+            }
         };
-        let operator: Operator = from_doc("operator", &op)?;
-        async fn docs<T: serde::de::DeserializeOwned>(
-            store: &Store,
-            what: &str,
-            sql: &str,
-        ) -> Result<Vec<T>> {
-            let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(&store.pool).await?;
-            rows.iter().map(|d| from_doc(what, d)).collect()
+        let report = apply_in(&mut tx, &cat, now, actor).await?;
+        tx.commit().await?;
+        Ok(Ok(report))
+    }
+
+    /// Serialises catalogue writers: SQLite's `BEGIN IMMEDIATE` already does; on PostgreSQL a
+    /// transaction-scoped advisory lock (released at commit or rollback).
+    async fn lock_catalogue(&self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+        if self.dialect == super::Dialect::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7408517)")
+                .execute(&mut **tx)
+                .await?;
         }
-        let builtin = CategoryDef::builtin();
-        let categories: Vec<CategoryDef> =
-            docs(self, "category", "SELECT doc FROM categories ORDER BY id").await?;
-        Ok(Some(Catalogue {
-            operator,
-            categories: categories.into_iter().filter(|c| !builtin.contains(c)).collect(),
-            towns: docs(self, "town", "SELECT doc FROM towns ORDER BY id").await?,
-            partners: docs(self, "partner", "SELECT doc FROM partners ORDER BY id").await?,
-            venues: docs(self, "venue", "SELECT doc FROM venues ORDER BY id").await?,
-            offers: docs(self, "offer", "SELECT doc FROM offers ORDER BY id").await?,
-            products: docs(
-                self,
-                "product",
-                "SELECT doc FROM products p WHERE version = (SELECT MAX(version) FROM products q WHERE q.code = p.code) ORDER BY id",
-            )
-            .await?,
-            sales_points: docs(self, "sales point", "SELECT doc FROM sales_points ORDER BY id").await?,
-        }))
+        Ok(())
     }
 
     /// Makes the database say what `cat` says, in one transaction. Idempotent: a second apply of the
@@ -357,127 +363,8 @@ impl Store {
         actor: &str,
     ) -> Result<ApplyReport> {
         let mut tx = self.begin_write().await?;
-        let mut report = ApplyReport::default();
-        let before = snapshot(&mut tx).await?;
-
-        let op = to_doc(&cat.operator)?;
-        let old: Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-        let action = match old {
-            None => ApplyAction::Added,
-            Some(o) if serde_json::from_str::<Value>(&o).ok().as_ref() == Some(&op) => {
-                ApplyAction::Unchanged
-            }
-            Some(_) => ApplyAction::Updated,
-        };
-        if action != ApplyAction::Unchanged {
-            sqlx::query("DELETE FROM operator WHERE id = 1")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO operator (id, doc) VALUES (1, $1)")
-                .bind(op.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        report.push("operator", &cat.operator.name, action);
-
-        for c in cat.all_categories() {
-            let doc = to_doc(&c)?;
-            let old: Option<String> =
-                sqlx::query_scalar("SELECT doc FROM categories WHERE id = $1")
-                    .bind(i64::from(c.id))
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let action = match old {
-                None => {
-                    sqlx::query("INSERT INTO categories (id, code, doc) VALUES ($1, $2, $3)")
-                        .bind(i64::from(c.id))
-                        .bind(&c.code)
-                        .bind(doc.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                    ApplyAction::Added
-                }
-                Some(o) if serde_json::from_str::<Value>(&o).ok().as_ref() == Some(&doc) => {
-                    ApplyAction::Unchanged
-                }
-                Some(_) => {
-                    sqlx::query("UPDATE categories SET code = $2, doc = $3 WHERE id = $1")
-                        .bind(i64::from(c.id))
-                        .bind(&c.code)
-                        .bind(doc.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                    ApplyAction::Updated
-                }
-            };
-            report.push("category", &c.code, action);
-        }
-
-        for t in &cat.towns {
-            let cols = [
-                ("country", Col::S(t.country.clone())),
-                ("time_zone", Col::S(t.time_zone.clone())),
-            ];
-            let action = upsert(&mut tx, "towns", &t.code, &to_doc(t)?, &cols).await?;
-            report.push("town", &t.code, action);
-        }
-        for p in &cat.partners {
-            let cols = [("currency", Col::S(p.currency.to_string()))];
-            let action = upsert(&mut tx, "partners", &p.code, &to_doc(p)?, &cols).await?;
-            report.push("partner", &p.code, action);
-        }
-        for v in &cat.venues {
-            let cols = [
-                (
-                    "partner_id",
-                    Col::I(id_of(&mut tx, "partners", &v.partner).await?),
-                ),
-                ("town_id", Col::I(id_of(&mut tx, "towns", &v.town).await?)),
-            ];
-            let action = upsert(&mut tx, "venues", &v.code, &to_doc(v)?, &cols).await?;
-            report.push("venue", &v.code, action);
-        }
-        for o in &cat.offers {
-            let cols = [(
-                "venue_id",
-                Col::I(id_of(&mut tx, "venues", &o.venue).await?),
-            )];
-            let action = upsert(&mut tx, "offers", &o.code, &to_doc(o)?, &cols).await?;
-            report.push("offer", &o.code, action);
-        }
-        for s in &cat.sales_points {
-            let cols = [("commission_bp", Col::I(i64::from(s.commission_bp)))];
-            let action = upsert(&mut tx, "sales_points", &s.code, &to_doc(s)?, &cols).await?;
-            report.push("sales point", &s.code, action);
-        }
-        let categories = cat.all_categories();
-        for p in &cat.products {
-            let action = apply_product(&mut tx, p, &categories, now).await?;
-            report.push("product", &p.code, action);
-        }
-
-        fn codes<T>(items: &[T], code: impl Fn(&T) -> &str) -> Vec<&str> {
-            items.iter().map(code).collect()
-        }
-        let in_file: [(&'static str, &'static str, Vec<&str>); 6] = [
-            ("town", "towns", codes(&cat.towns, |x| &x.code)),
-            ("partner", "partners", codes(&cat.partners, |x| &x.code)),
-            ("venue", "venues", codes(&cat.venues, |x| &x.code)),
-            ("offer", "offers", codes(&cat.offers, |x| &x.code)),
-            ("product", "products", codes(&cat.products, |x| &x.code)),
-            (
-                "sales point",
-                "sales_points",
-                codes(&cat.sales_points, |x| &x.code),
-            ),
-        ];
-        for (kind, table, codes) in &in_file {
-            not_in_file(&mut tx, &mut report, kind, table, codes).await?;
-        }
-        audit(&mut tx, cat, &report, &before, actor, now).await?;
-
+        self.lock_catalogue(&mut tx).await?;
+        let report = apply_in(&mut tx, cat, now, actor).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -767,4 +654,171 @@ pub(super) async fn venue_with_zone(
     .await?
     .ok_or_else(|| StoreError::NotFound(format!("venue {venue_id}")))?;
     Ok((from_doc("venue", &doc)?, zone))
+}
+
+/// The whole catalogue as one connection (or transaction) reads it; `None` before the first apply.
+async fn load_in(conn: &mut sqlx::AnyConnection) -> Result<Option<Catalogue>> {
+    let Some(op): Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let operator: Operator = from_doc("operator", &op)?;
+    async fn docs<T: serde::de::DeserializeOwned>(
+        conn: &mut sqlx::AnyConnection,
+        what: &str,
+        sql: &str,
+    ) -> Result<Vec<T>> {
+        let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
+        rows.iter().map(|d| from_doc(what, d)).collect()
+    }
+    let builtin = CategoryDef::builtin();
+    let categories: Vec<CategoryDef> =
+        docs(conn, "category", "SELECT doc FROM categories ORDER BY id").await?;
+    Ok(Some(Catalogue {
+        operator,
+        categories: categories.into_iter().filter(|c| !builtin.contains(c)).collect(),
+        towns: docs(conn, "town", "SELECT doc FROM towns ORDER BY id").await?,
+        partners: docs(conn, "partner", "SELECT doc FROM partners ORDER BY id").await?,
+        venues: docs(conn, "venue", "SELECT doc FROM venues ORDER BY id").await?,
+        offers: docs(conn, "offer", "SELECT doc FROM offers ORDER BY id").await?,
+        products: docs(
+            conn,
+            "product",
+            "SELECT doc FROM products p WHERE version = (SELECT MAX(version) FROM products q WHERE q.code = p.code) ORDER BY id",
+        )
+        .await?,
+        sales_points: docs(conn, "sales point", "SELECT doc FROM sales_points ORDER BY id").await?,
+    }))
+}
+
+/// Makes the database say what `cat` says, inside `tx` (see [`Store::apply_catalogue`]).
+async fn apply_in(
+    tx: &mut Transaction<'static, Any>,
+    cat: &Catalogue,
+    now: i64,
+    actor: &str,
+) -> Result<ApplyReport> {
+    let mut tx = tx;
+    let mut report = ApplyReport::default();
+    let before = snapshot(&mut tx).await?;
+
+    let op = to_doc(&cat.operator)?;
+    let old: Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let action = match old {
+        None => ApplyAction::Added,
+        Some(o) if serde_json::from_str::<Value>(&o).ok().as_ref() == Some(&op) => {
+            ApplyAction::Unchanged
+        }
+        Some(_) => ApplyAction::Updated,
+    };
+    if action != ApplyAction::Unchanged {
+        sqlx::query("DELETE FROM operator WHERE id = 1")
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("INSERT INTO operator (id, doc) VALUES (1, $1)")
+            .bind(op.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    report.push("operator", &cat.operator.name, action);
+
+    for c in cat.all_categories() {
+        let doc = to_doc(&c)?;
+        let old: Option<String> = sqlx::query_scalar("SELECT doc FROM categories WHERE id = $1")
+            .bind(i64::from(c.id))
+            .fetch_optional(&mut **tx)
+            .await?;
+        let action = match old {
+            None => {
+                sqlx::query("INSERT INTO categories (id, code, doc) VALUES ($1, $2, $3)")
+                    .bind(i64::from(c.id))
+                    .bind(&c.code)
+                    .bind(doc.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+                ApplyAction::Added
+            }
+            Some(o) if serde_json::from_str::<Value>(&o).ok().as_ref() == Some(&doc) => {
+                ApplyAction::Unchanged
+            }
+            Some(_) => {
+                sqlx::query("UPDATE categories SET code = $2, doc = $3 WHERE id = $1")
+                    .bind(i64::from(c.id))
+                    .bind(&c.code)
+                    .bind(doc.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+                ApplyAction::Updated
+            }
+        };
+        report.push("category", &c.code, action);
+    }
+
+    for t in &cat.towns {
+        let cols = [
+            ("country", Col::S(t.country.clone())),
+            ("time_zone", Col::S(t.time_zone.clone())),
+        ];
+        let action = upsert(&mut tx, "towns", &t.code, &to_doc(t)?, &cols).await?;
+        report.push("town", &t.code, action);
+    }
+    for p in &cat.partners {
+        let cols = [("currency", Col::S(p.currency.to_string()))];
+        let action = upsert(&mut tx, "partners", &p.code, &to_doc(p)?, &cols).await?;
+        report.push("partner", &p.code, action);
+    }
+    for v in &cat.venues {
+        let cols = [
+            (
+                "partner_id",
+                Col::I(id_of(&mut tx, "partners", &v.partner).await?),
+            ),
+            ("town_id", Col::I(id_of(&mut tx, "towns", &v.town).await?)),
+        ];
+        let action = upsert(&mut tx, "venues", &v.code, &to_doc(v)?, &cols).await?;
+        report.push("venue", &v.code, action);
+    }
+    for o in &cat.offers {
+        let cols = [(
+            "venue_id",
+            Col::I(id_of(&mut tx, "venues", &o.venue).await?),
+        )];
+        let action = upsert(&mut tx, "offers", &o.code, &to_doc(o)?, &cols).await?;
+        report.push("offer", &o.code, action);
+    }
+    for s in &cat.sales_points {
+        let cols = [("commission_bp", Col::I(i64::from(s.commission_bp)))];
+        let action = upsert(&mut tx, "sales_points", &s.code, &to_doc(s)?, &cols).await?;
+        report.push("sales point", &s.code, action);
+    }
+    let categories = cat.all_categories();
+    for p in &cat.products {
+        let action = apply_product(&mut tx, p, &categories, now).await?;
+        report.push("product", &p.code, action);
+    }
+
+    fn codes<T>(items: &[T], code: impl Fn(&T) -> &str) -> Vec<&str> {
+        items.iter().map(code).collect()
+    }
+    let in_file: [(&'static str, &'static str, Vec<&str>); 6] = [
+        ("town", "towns", codes(&cat.towns, |x| &x.code)),
+        ("partner", "partners", codes(&cat.partners, |x| &x.code)),
+        ("venue", "venues", codes(&cat.venues, |x| &x.code)),
+        ("offer", "offers", codes(&cat.offers, |x| &x.code)),
+        ("product", "products", codes(&cat.products, |x| &x.code)),
+        (
+            "sales point",
+            "sales_points",
+            codes(&cat.sales_points, |x| &x.code),
+        ),
+    ];
+    for (kind, table, codes) in &in_file {
+        not_in_file(&mut tx, &mut report, kind, table, codes).await?;
+    }
+    audit(&mut tx, cat, &report, &before, actor, now).await?;
+    Ok(report)
 }
