@@ -700,9 +700,8 @@ async fn apply_in(
     now: i64,
     actor: &str,
 ) -> Result<ApplyReport> {
-    let mut tx = tx;
     let mut report = ApplyReport::default();
-    let before = snapshot(&mut tx).await?;
+    let before = snapshot(tx).await?;
 
     let op = to_doc(&cat.operator)?;
     let old: Option<String> = sqlx::query_scalar("SELECT doc FROM operator WHERE id = 1")
@@ -763,41 +762,38 @@ async fn apply_in(
             ("country", Col::S(t.country.clone())),
             ("time_zone", Col::S(t.time_zone.clone())),
         ];
-        let action = upsert(&mut tx, "towns", &t.code, &to_doc(t)?, &cols).await?;
+        let action = upsert(tx, "towns", &t.code, &to_doc(t)?, &cols).await?;
         report.push("town", &t.code, action);
     }
     for p in &cat.partners {
         let cols = [("currency", Col::S(p.currency.to_string()))];
-        let action = upsert(&mut tx, "partners", &p.code, &to_doc(p)?, &cols).await?;
+        let action = upsert(tx, "partners", &p.code, &to_doc(p)?, &cols).await?;
         report.push("partner", &p.code, action);
     }
     for v in &cat.venues {
         let cols = [
             (
                 "partner_id",
-                Col::I(id_of(&mut tx, "partners", &v.partner).await?),
+                Col::I(id_of(tx, "partners", &v.partner).await?),
             ),
-            ("town_id", Col::I(id_of(&mut tx, "towns", &v.town).await?)),
+            ("town_id", Col::I(id_of(tx, "towns", &v.town).await?)),
         ];
-        let action = upsert(&mut tx, "venues", &v.code, &to_doc(v)?, &cols).await?;
+        let action = upsert(tx, "venues", &v.code, &to_doc(v)?, &cols).await?;
         report.push("venue", &v.code, action);
     }
     for o in &cat.offers {
-        let cols = [(
-            "venue_id",
-            Col::I(id_of(&mut tx, "venues", &o.venue).await?),
-        )];
-        let action = upsert(&mut tx, "offers", &o.code, &to_doc(o)?, &cols).await?;
+        let cols = [("venue_id", Col::I(id_of(tx, "venues", &o.venue).await?))];
+        let action = upsert(tx, "offers", &o.code, &to_doc(o)?, &cols).await?;
         report.push("offer", &o.code, action);
     }
     for s in &cat.sales_points {
         let cols = [("commission_bp", Col::I(i64::from(s.commission_bp)))];
-        let action = upsert(&mut tx, "sales_points", &s.code, &to_doc(s)?, &cols).await?;
+        let action = upsert(tx, "sales_points", &s.code, &to_doc(s)?, &cols).await?;
         report.push("sales point", &s.code, action);
     }
     let categories = cat.all_categories();
     for p in &cat.products {
-        let action = apply_product(&mut tx, p, &categories, now).await?;
+        let action = apply_product(tx, p, &categories, now).await?;
         report.push("product", &p.code, action);
     }
 
@@ -817,8 +813,8 @@ async fn apply_in(
         ),
     ];
     for (kind, table, codes) in &in_file {
-        not_in_file(&mut tx, &mut report, kind, table, codes).await?;
+        not_in_file(tx, &mut report, kind, table, codes).await?;
     }
-    audit(&mut tx, cat, &report, &before, actor, now).await?;
+    audit(tx, cat, &report, &before, actor, now).await?;
     Ok(report)
 }
