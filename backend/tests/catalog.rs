@@ -420,3 +420,32 @@ fn bank_details_are_checked_iban_check_digits_bic_format_and_address_country() {
     // The demo itself passes.
     catalog::validate(&catalog::parse(demo_catalogue()).expect("parses")).expect("valid");
 }
+
+#[test]
+fn what_a_typing_slip_makes_is_refused_hours_gates_cannot_read_backwards_dates_and_absurd_amounts()
+{
+    let mut cat = catalog::parse(demo_catalogue()).expect("demo");
+    catalog::validate(&cat).expect("the demo is valid");
+    let offer = &mut cat.offers[0];
+    offer.hours = Some("9-17".into());
+    offer.from = Some("2026-08-31".into());
+    offer.until = Some("2026-06-01".into());
+    let code = offer.code.clone();
+    let product = &mut cat.products[0];
+    product.choose = Some(0);
+    product.expires_after_days = 4_294_967_295;
+    product
+        .prices
+        .insert("adult".into(), 9_223_372_036_854_775_807);
+    let pcode = product.code.clone();
+    let err = catalog::validate(&cat).expect_err("refused").to_string();
+    for want in [
+        format!("offer '{code}': hours '9-17' should be two times HH:MM-HH:MM"),
+        format!("offer '{code}': from 2026-08-31 is after until 2026-06-01"),
+        format!("product '{pcode}': choose 0 must be from 1"),
+        format!("product '{pcode}': expires_after_days is at most 3650"),
+        format!("product '{pcode}': a price is over 1000000000 minor units"),
+    ] {
+        assert!(err.contains(&want), "{want}\nin: {err}");
+    }
+}

@@ -2947,6 +2947,21 @@ async fn the_operator_edits_offers_and_products_in_the_browser_and_a_sold_produc
             );
         }
         assert!(bad.text().contains("Not an amount: 22,5x"));
+        // "Choose 0" and a price beyond any pass.
+        let bad = send(with(
+            with(shown.clone(), "choose", Some("0")),
+            "price.main.adult",
+            Some("92233720368547758.07"),
+        ))
+        .await;
+        assert_eq!(bad.status, 422, "{kind}");
+        for field in ["choose", "prices"] {
+            assert!(
+                bad.text().contains(&format!("id=\"{field}-error\"")),
+                "{field}: {}",
+                bad.text()
+            );
+        }
 
         // Unsold, a change edits the product in place.
         let ok = send(with(shown.clone(), "price.main.senior", Some("31"))).await;
@@ -2994,6 +3009,25 @@ async fn the_operator_edits_offers_and_products_in_the_browser_and_a_sold_produc
             "{}",
             bad.text()
         );
+        // Opening hours gates could not read, an event that ends before it starts.
+        let bad = post(with(
+            with(
+                with(shown.clone(), "hours", Some("9-17")),
+                "from",
+                Some("2027-08-31"),
+            ),
+            "until",
+            Some("2027-06-01"),
+        ))
+        .await;
+        assert_eq!(bad.status, 422, "{kind}");
+        for field in ["hours", "until"] {
+            assert!(
+                bad.text().contains(&format!("id=\"{field}-error\"")),
+                "{field}: {}",
+                bad.text()
+            );
+        }
         let ok = post(with(shown, "limit", Some("daily"))).await;
         assert_eq!(ok.status, 303, "{kind}: {}", ok.text());
         let cat = store.load_catalogue().await.expect("read").expect("cat");

@@ -503,7 +503,107 @@ pub struct SalesPoint {
     pub commission_bp: u32,
 }
 
+/// The largest price or amount one pass or visit may carry, in minor units (ten million in the
+/// currency's major unit): far above any real pass, far below where sums of many could overflow.
+pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000;
+/// The longest validity from first use, and the longest a pass may wait unused.
+pub const MAX_VALIDITY_DAYS: u32 = 366;
+pub const MAX_EXPIRY_DAYS: u32 = 3650;
+
 impl Catalogue {
+    /// What no real catalogue needs and a typing slip can make: opening hours gates cannot read,
+    /// an event that ends before it starts, amounts and periods beyond any pass, a discount of
+    /// nothing, "choose 0".
+    fn validate_bounds(&self, errors: &mut Vec<String>) {
+        for o in &self.offers {
+            if let Some(h) = &o.hours
+                && crate::protocol::parse_hours(h).is_none()
+            {
+                errors.push(format!(
+                    "offer '{}': hours '{h}' should be two times HH:MM-HH:MM, e.g. 10:00-18:00 (gates could not read it)",
+                    o.code
+                ));
+            }
+            for (what, day) in [("from", &o.from), ("until", &o.until)] {
+                if let Some(d) = day
+                    && !is_date(d)
+                {
+                    errors.push(format!(
+                        "offer '{}': {what} '{d}' should be a date, YYYY-MM-DD",
+                        o.code
+                    ));
+                }
+            }
+            if let (Some(f), Some(u)) = (&o.from, &o.until)
+                && is_date(f)
+                && is_date(u)
+                && f > u
+            {
+                errors.push(format!("offer '{}': from {f} is after until {u}", o.code));
+            }
+            if o.discount_bp == Some(0) || o.discount_minor == Some(0) {
+                errors.push(format!("offer '{}': a discount of nothing (0)", o.code));
+            }
+            let amounts = o
+                .rack_rate
+                .values()
+                .chain(o.reimbursement.values())
+                .chain(o.discount_minor.iter())
+                .chain(o.amounts_in.values().flat_map(|a| {
+                    a.rack_rate
+                        .values()
+                        .chain(a.reimbursement.values())
+                        .chain(a.discount_minor.iter())
+                }));
+            if amounts.into_iter().any(|v| *v > MAX_AMOUNT_MINOR) {
+                errors.push(format!(
+                    "offer '{}': an amount is over {MAX_AMOUNT_MINOR} minor units",
+                    o.code
+                ));
+            }
+        }
+        for p in &self.products {
+            if p.prices
+                .values()
+                .chain(p.prices_in.values().flat_map(|l| l.values()))
+                .any(|v| *v > MAX_AMOUNT_MINOR)
+            {
+                errors.push(format!(
+                    "product '{}': a price is over {MAX_AMOUNT_MINOR} minor units",
+                    p.code
+                ));
+            }
+            match &p.validity {
+                Validity::Hours { hours } if *hours > MAX_VALIDITY_DAYS * 24 => {
+                    errors.push(format!(
+                        "product '{}': validity of {hours} hours is over a year",
+                        p.code
+                    ))
+                }
+                Validity::Days { days } if *days > MAX_VALIDITY_DAYS => errors.push(format!(
+                    "product '{}': validity of {days} days is over a year",
+                    p.code
+                )),
+                _ => {}
+            }
+            if p.expires_after_days > MAX_EXPIRY_DAYS {
+                errors.push(format!(
+                    "product '{}': expires_after_days is at most {MAX_EXPIRY_DAYS} (ten years)",
+                    p.code
+                ));
+            }
+            if let Some(n) = p.choose
+                && (n == 0 || n as usize > p.offers.len())
+            {
+                errors.push(format!(
+                    "product '{}': choose {n} must be from 1 to its {} offers (leave it out for all)",
+                    p.code,
+                    p.offers.len()
+                ));
+            }
+        }
+    }
+
     /// The categories in force: the built-in four, overridden or extended by the file.
     pub fn all_categories(&self) -> Vec<CategoryDef> {
         let mut by_id: BTreeMap<u32, CategoryDef> = CategoryDef::builtin()
@@ -854,6 +954,7 @@ impl Catalogue {
                 ));
             }
         }
+        self.validate_bounds(&mut errors);
         // A problem found through two products is named once.
         let mut seen = BTreeSet::new();
         errors.retain(|e| seen.insert(e.clone()));

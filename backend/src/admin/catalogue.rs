@@ -157,6 +157,8 @@ impl Kind {
                 ("description", "description"),
                 ("name", "name"),
                 ("valid", "validity"),
+                ("choose", "choose"),
+                ("expires", "expires_after_days"),
             ],
             Kind::Operator => &[
                 ("languages", "languages"),
@@ -610,8 +612,12 @@ fn amount_field(
         return None;
     }
     let found = parse_amount(text, exponent);
-    if found.is_none() {
-        p.add(field, ctx.tf("cat_err_amount", &[("text", text)]));
+    match found {
+        None => p.add(field, ctx.tf("cat_err_amount", &[("text", text)])),
+        Some(m) if m > townpass_core::catalog::MAX_AMOUNT_MINOR => {
+            p.add(field, ctx.tf("cat_err_too_big", &[("text", text)]));
+        }
+        Some(_) => {}
     }
     found
 }
@@ -819,6 +825,16 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
                     p.add(field, ctx.t("cat_err_date"));
                 }
             }
+            if let (Ok(f), Ok(u)) = (
+                get(v, "from").parse::<jiff::civil::Date>(),
+                get(v, "until").parse::<jiff::civil::Date>(),
+            ) && f > u
+            {
+                p.add("until", ctx.t("cat_err_dates_order"));
+            }
+            if opt(v, "hours").is_some_and(|h| townpass_core::protocol::parse_hours(&h).is_none()) {
+                p.add("hours", ctx.t("cat_err_hours"));
+            }
             if let (Some(kind), Some(limit)) = (kind, limit) {
                 let item = Offer {
                     code: code.to_string(),
@@ -865,10 +881,10 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             }
             let validity = match get(v, "validity") {
                 "hours" => count_field(ctx, v, "validity_hours", &mut p)
-                    .filter(|h| *h > 0)
+                    .filter(|h| (1..=townpass_core::catalog::MAX_VALIDITY_DAYS * 24).contains(h))
                     .map(|hours| Validity::Hours { hours }),
                 "days" => count_field(ctx, v, "validity_days", &mut p)
-                    .filter(|d| *d > 0)
+                    .filter(|d| (1..=townpass_core::catalog::MAX_VALIDITY_DAYS).contains(d))
                     .map(|days| Validity::Days { days }),
                 "dates" => {
                     let from = get(v, "validity_from");
@@ -894,6 +910,12 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
                 p.add("expires_after_days", ctx.t("cat_err_whole"));
             }
             let choose = count_field(ctx, v, "choose", &mut p);
+            if choose == Some(0) {
+                p.add("choose", ctx.t("cat_err_choose_zero"));
+            }
+            if expires.is_some_and(|d| d > townpass_core::catalog::MAX_EXPIRY_DAYS) {
+                p.add("expires_after_days", ctx.t("cat_err_expires_max"));
+            }
             let offers: Vec<String> = cat
                 .offers
                 .iter()

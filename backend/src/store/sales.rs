@@ -49,8 +49,13 @@ impl NewOrder {
         self.email.as_deref().map(|e| (e, self.language.as_str()))
     }
 
+    /// Prices are at most `MAX_AMOUNT_MINOR` (the catalogue's check), so this never comes near
+    /// the end of `i64`; it saturates rather than panic should one ever slip through.
     pub fn total_minor(&self) -> i64 {
-        self.lines.iter().map(|l| l.price_minor * l.quantity).sum()
+        self.lines
+            .iter()
+            .map(|l| l.price_minor.saturating_mul(l.quantity))
+            .fold(0, i64::saturating_add)
     }
 }
 
