@@ -2501,8 +2501,9 @@ async fn an_invited_person_sets_a_password_once_through_the_emailed_link_and_a_f
             assert!(sent < 5, "{kind}: links never refused");
         }
         assert_eq!(
-            sent, 1,
-            "{kind}: the invitation and the reset were the other two"
+            sent, 2,
+            "{kind}: the invitation was the operator's first; the reset she asked for herself \
+             counts apart (so nobody can use up an operator's links with 'forgot password')"
         );
 
         // A link of a disabled account, or an expired one, sets nothing.
@@ -2512,6 +2513,40 @@ async fn an_invited_person_sets_a_password_once_through_the_emailed_link_and_a_f
         assert_eq!(
             app.get(&format!("/password/set/{newest}")).await.status,
             410
+        );
+        // An operator is told to enable a disabled account before sending it a link.
+        let refused = app
+            .post_form(&user_path, &[("csrf", &csrf), ("action", "link")])
+            .await;
+        assert_eq!(refused.status, 422, "{kind}");
+        assert!(
+            refused.text().contains("enable it first"),
+            "{}",
+            refused.text()
+        );
+        // Every change to her access is in the audit log, by the operator's e-mail.
+        let log = app.db.store.audit_log(20).await.expect("log");
+        let about_her: Vec<&str> = log
+            .iter()
+            .filter(|a| a.subject == "ivana@pleven.test")
+            .map(|a| a.action.as_str())
+            .collect();
+        for action in [
+            "user_invited",
+            "user_role",
+            "user_link_sent",
+            "user_disabled",
+        ] {
+            assert!(
+                about_her.contains(&action),
+                "{kind}: {action} in {about_her:?}"
+            );
+        }
+        assert!(
+            log.iter()
+                .filter(|a| a.subject == "ivana@pleven.test")
+                .all(|a| a.actor == "admin:admin@demo.test"),
+            "{kind}: who did it"
         );
         let (secret, hash) = townpass::accounts::new_link_secret().expect("secret");
         let now = townpass::store::now();

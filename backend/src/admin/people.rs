@@ -294,6 +294,17 @@ pub async fn invite(
     match done {
         Ok(id) => {
             tracing::info!(user = id, by = %me.email, role = %form.role, "user invited");
+            let detail = format!("{} {}", form.role, form.place).trim().to_string();
+            state
+                .store
+                .record_audit(
+                    now,
+                    &format!("admin:{}", me.email),
+                    "user_invited",
+                    &form.email.to_lowercase(),
+                    &detail,
+                )
+                .await?;
             let m = ctx.tf(
                 "adm_users_invited_ok",
                 &[("email", &form.email.to_lowercase())],
@@ -419,6 +430,15 @@ pub async fn user_post(
             let at = (form.action == "disable").then_some(now);
             state.store.set_user_disabled(id, at).await?;
             tracing::info!(user = id, by = %me.email, action = %form.action, "user access changed");
+            let action = if at.is_some() {
+                "user_disabled"
+            } else {
+                "user_enabled"
+            };
+            state
+                .store
+                .record_audit(now, &format!("admin:{}", me.email), action, &user.email, "")
+                .await?;
             Ok(ctx.t(if at.is_some() {
                 "adm_users_disabled_ok"
             } else {
@@ -432,10 +452,23 @@ pub async fn user_post(
                     .set_user_role(id, &form.role, sales_point, partner)
                     .await?;
                 tracing::info!(user = id, by = %me.email, role = %form.role, "user role changed");
+                let detail = format!("{} {}", form.role, form.place).trim().to_string();
+                state
+                    .store
+                    .record_audit(
+                        now,
+                        &format!("admin:{}", me.email),
+                        "user_role",
+                        &user.email,
+                        &detail,
+                    )
+                    .await?;
                 Ok(ctx.t("adm_users_role_saved"))
             }
             Err(key) => Err(ctx.t(key)),
         },
+        // A disabled account's link would only say "no longer works": enable it first.
+        "link" if user.disabled_at.is_some() => Err(ctx.t("adm_users_link_disabled")),
         "link" => {
             let invite = user.password_hash == crate::store::NO_PASSWORD_YET;
             let (secret, hash) = crate::accounts::new_link_secret()
@@ -467,6 +500,16 @@ pub async fn user_post(
                 .await?;
             if sent {
                 tracing::info!(user = id, by = %me.email, "set-password link sent");
+                state
+                    .store
+                    .record_audit(
+                        now,
+                        &format!("admin:{}", me.email),
+                        "user_link_sent",
+                        &user.email,
+                        "",
+                    )
+                    .await?;
                 Ok(ctx.tf("adm_users_link_sent", &[("email", &user.email)]))
             } else {
                 Err(ctx.t("adm_users_link_too_many"))

@@ -184,7 +184,8 @@ async fn render_link_mail(
         .map(|c| c.operator_zone)
         .unwrap_or_else(|_| "UTC".to_string());
     let until = present::local_time_in(lang, link.expires_at, &zone);
-    let url = format!("{}/password/set/{secret}", context.base_url);
+    // The page opens in the e-mail's language.
+    let url = format!("{}/password/set/{secret}?lang={lang}", context.base_url);
     let login = format!("{}/login", context.base_url);
     let role = t(lang, &format!("adm_role_{}", user.role));
     let args = [

@@ -57,13 +57,24 @@ async fn render_flags(
                 @for a in &log {
                     tr {
                         td { (crate::i18n::present::local_time_in(ctx.lang, a.at, &zone)) }
-                        td { (a.actor) } td { (a.action) } td { (a.subject) } td { (a.detail) }
+                        td { (a.actor.strip_prefix("admin:").unwrap_or(&a.actor)) } td { (audit_word(ctx, &a.action)) } td { (a.subject) } td { (a.detail) }
                     }
                 }
             }
         } }
     };
     Ok(ctx.answer_page(&ctx.t("adm_flags_title"), body, failed))
+}
+
+/// What an audit log entry records, in words (the code itself if the files have no words).
+fn audit_word(ctx: &Ctx, action: &str) -> String {
+    let key = format!("audit_{action}");
+    let word = ctx.t(&key);
+    if word == key {
+        action.to_string()
+    } else {
+        word
+    }
 }
 
 /// The operator's decision on a flagged redemption, with its reason for the audit log.

@@ -760,6 +760,22 @@ impl Store {
         Ok(())
     }
 
+    /// Records one decision in the audit log (who, what, about what, why), in a transaction of
+    /// its own: for changes whose own write cannot hold it (people and access).
+    pub async fn record_audit(
+        &self,
+        now: i64,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        audit_in(&mut tx, now, actor, action, subject, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The latest audit log entries, newest first; catalogue changes have their own list
     /// (`catalogue_changes`).
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
