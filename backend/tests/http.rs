@@ -2780,8 +2780,26 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
                 .towns,
             before.towns
         );
+        // "XX" is no country; a name of 5,000 letters is no name.
+        let xx = post(
+            town("bansko", "XX", "Europe/Sofia"),
+            "/admin/catalogue/towns/new",
+        )
+        .await;
+        assert_eq!(xx.status, 422);
+        assert!(xx.text().contains("id=\"country-error\""));
+        let mut long = town("bansko", "BG", "Europe/Sofia");
+        long.push(("name.de", "B".repeat(5000)));
+        let long = post(long, "/admin/catalogue/towns/new").await;
+        assert_eq!(long.status, 422);
+        assert!(
+            long.text().contains("at most 200 characters"),
+            "{}",
+            long.text()
+        );
+        // The zone as typed in lower case is stored as the IANA database spells it.
         let added = post(
-            town("bansko", "BG", "Europe/Sofia"),
+            town("bansko", "BG", "europe/sofia"),
             "/admin/catalogue/towns/new",
         )
         .await;
@@ -2794,6 +2812,13 @@ async fn the_operator_edits_partners_and_adds_a_town_in_the_browser_with_errors_
             .expect("added");
         assert_eq!(bansko.name.get("bg").map(String::as_str), Some("Банско"));
         assert_eq!(bansko.country, "BG");
+        assert_eq!(bansko.time_zone, "Europe/Sofia");
+        // The "saved" notice only ever names an item that exists.
+        let forged = app
+            .get("/admin/catalogue?saved=towns/All%20partner%20payouts%20were%20cancelled")
+            .await
+            .text();
+        assert!(!forged.contains("role=\"status\""), "{forged}");
         // A venue can now be placed in it.
         assert!(
             app.get("/admin/catalogue/venues/new")

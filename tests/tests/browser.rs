@@ -812,6 +812,8 @@ fn a_new_region_is_set_up_in_the_browser_from_an_empty_catalogue_to_a_pass_on_sa
     browser.fill("#validity_hours", "48");
     browser.click("[id='offer.velyanov-entry']");
     browser.fill("[id='price.main.adult']", "12,50");
+    // New products wait until the operator says they are ready.
+    browser.click("#on_sale");
     save("Bansko Pass 48 h");
 
     // The shop sells it at that price.

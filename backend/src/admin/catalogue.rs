@@ -279,11 +279,35 @@ fn code_ok(code: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !code.starts_with('-')
+        && !code.ends_with('-')
         && code != "new"
 }
 
+/// An ISO 3166 country: two capital letters that name one ("XX" does not).
 fn country_ok(c: &str) -> bool {
-    c.len() == 2 && c.chars().all(|x| x.is_ascii_uppercase())
+    c.len() == 2 && c.chars().all(|x| x.is_ascii_uppercase()) && sepa::is_country_code(c)
+}
+
+/// The time zone as the IANA database spells it ("europe/sofia" is Europe/Sofia), or a problem.
+fn zone_field(ctx: &Ctx, v: &Values, p: &mut Problems) -> String {
+    let typed = get(v, "time_zone");
+    match jiff::tz::TimeZone::get(typed) {
+        Ok(tz) => tz.iana_name().unwrap_or(typed).to_string(),
+        Err(_) => {
+            p.add("time_zone", ctx.t("cat_err_zone"));
+            typed.to_string()
+        }
+    }
+}
+
+/// The longest text a field takes: names and most fields 200 characters, descriptions 2000.
+fn too_long(key: &str, value: &str) -> Option<usize> {
+    let max = if key.starts_with("description.") {
+        2000
+    } else {
+        200
+    };
+    (value.chars().count() > max).then_some(max)
 }
 
 // ---- to and from the form, per kind ----
@@ -451,7 +475,7 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
                 v.insert("revenue_model".into(), "pool".into());
                 v.insert("operator_fee".into(), "10".into());
                 v.insert("breakage".into(), "operator".into());
-                v.insert("on_sale".into(), "on".into());
+                // A new product is not on sale until the operator says it is ready.
                 v.insert("pay_at_pickup".into(), "on".into());
             }
         },
@@ -673,10 +697,8 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             if !country_ok(&country) {
                 p.add("country", ctx.t("cat_err_country"));
             }
-            let zone = get(v, "time_zone");
-            if jiff::tz::TimeZone::get(zone).is_err() {
-                p.add("time_zone", ctx.t("cat_err_zone"));
-            }
+            let zone = zone_field(ctx, v, &mut p);
+            let zone = zone.as_str();
             let item = Town {
                 code: code.to_string(),
                 name,
@@ -875,10 +897,8 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             if currency.is_none() {
                 p.add("currency", ctx.t("cat_err_currency"));
             }
-            let zone = get(v, "time_zone");
-            if jiff::tz::TimeZone::get(zone).is_err() {
-                p.add("time_zone", ctx.t("cat_err_zone"));
-            }
+            let zone = zone_field(ctx, v, &mut p);
+            let zone = zone.as_str();
             let validity = match get(v, "validity") {
                 "hours" => count_field(ctx, v, "validity_hours", &mut p)
                     .filter(|h| (1..=townpass_core::catalog::MAX_VALIDITY_DAYS * 24).contains(h))
@@ -1042,10 +1062,8 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             if email.parse::<lettre::Address>().is_err() {
                 p.add("email", ctx.t("cat_err_email"));
             }
-            let zone = get(v, "time_zone");
-            if jiff::tz::TimeZone::get(zone).is_err() {
-                p.add("time_zone", ctx.t("cat_err_zone"));
-            }
+            let zone = zone_field(ctx, v, &mut p);
+            let zone = zone.as_str();
             let (iban, bic) = bank_from(ctx, v, &mut p);
             let address = address_from(ctx, v, &mut p);
             cat.operator = townpass_core::catalog::Operator {
@@ -1123,6 +1141,10 @@ pub async fn index(
     let saved = q.saved.as_deref().and_then(|s| {
         let (kind, code) = s.split_once('/')?;
         let kind = Kind::from_path(kind)?;
+        // Only ever an item that exists: the address cannot make the page say anything else.
+        if !kind.exists(&cat, code) {
+            return None;
+        }
         let name = item_name(&cat, kind.word(), code, lang);
         Some(match q.version {
             Some(v) => ctx.tf(
@@ -1145,8 +1167,10 @@ pub async fn index(
             .find(|t| t.code == code)
             .map_or_else(|| code.to_string(), |t| t.name.clone())
     };
-    let edit = |kind: Kind, code: &str| {
-        html! { a href={ "/admin/catalogue/" (kind.path()) "/" (code) } aria-label=(ctx.tf("cat_edit_item", &[("code", code)])) { (ctx.t("cat_edit")) } }
+    // Each item by its name, a link to its form, with its code in small type beneath: on a
+    // phone the table stays narrow enough to read and to tap.
+    let item = |kind: Kind, code: &str, name: &str| {
+        html! { a href={ "/admin/catalogue/" (kind.path()) "/" (code) } { (name) } br; small.code { (code) } }
     };
     let add = |kind: Kind| {
         html! { p { a.button href={ "/admin/catalogue/" (kind.path()) "/new" } #{ "add-" (kind.path()) } { (ctx.t(&format!("cat_add_{}", kind.path().replace('-', "_")))) } } }
@@ -1163,69 +1187,63 @@ pub async fn index(
 
         h2 #categories { (ctx.t("cat_categories")) }
         div.scroll { table #categories-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_code")) } th {} } }
-            tbody { @for c in cat.all_categories() { tr { td { (pick(&c.name, lang)) } td.code { (c.code) } td { (edit(Kind::Category, &c.code)) } } } }
+            thead { tr { th { (ctx.t("cat_name")) } } }
+            tbody { @for c in cat.all_categories() { tr { td { (item(Kind::Category, &c.code, pick(&c.name, lang))) } } } }
         } }
         (add(Kind::Category))
 
         h2 #towns { (ctx.t("cat_towns")) }
         div.scroll { table #towns-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_country")) } th { (ctx.t("cat_time_zone")) } th { (ctx.t("cat_code")) } th {} } }
-            tbody { @for t in &cat.towns { tr { td { (pick(&t.name, lang)) } td { (t.country) } td { (t.time_zone) } td.code { (t.code) } td { (edit(Kind::Town, &t.code)) } } } }
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_col_country")) } th { (ctx.t("cat_time_zone")) } } }
+            tbody { @for t in &cat.towns { tr { td { (item(Kind::Town, &t.code, pick(&t.name, lang))) } td { (t.country) } td { (t.time_zone) } } } }
         } }
         (add(Kind::Town))
 
         h2 #partners { (ctx.t("cat_partners")) }
         div.scroll { table #partners-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_currency")) } th { (ctx.t("cat_iban")) } th { (ctx.t("cat_address")) } th { (ctx.t("cat_code")) } th {} } }
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_currency")) } th { (ctx.t("cat_iban")) } th { (ctx.t("cat_address")) } } }
             tbody { @for x in &cat.partners { tr {
-                td { (x.name) }
+                td { (item(Kind::Partner, &x.code, &x.name)) }
                 td { (x.currency) }
                 td { (x.iban.as_deref().unwrap_or("—")) }
                 td { (x.address.as_ref().map_or_else(|| "—".to_string(), Address::one_line)) }
-                td.code { (x.code) }
-                td { (edit(Kind::Partner, &x.code)) }
             } } }
         } }
         (add(Kind::Partner))
 
         h2 #venues { (ctx.t("cat_venues")) }
         div.scroll { table #venues-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_partner")) } th { (ctx.t("cat_town")) } th { (ctx.t("cat_code")) } th {} } }
-            tbody { @for x in &cat.venues { tr { td { (name_in(&x.name, lang)) } td { (partner_name(&x.partner)) } td { (town_name(&x.town)) } td.code { (x.code) } td { (edit(Kind::Venue, &x.code)) } } } }
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_partner")) } th { (ctx.t("cat_town")) } } }
+            tbody { @for x in &cat.venues { tr { td { (item(Kind::Venue, &x.code, &name_in(&x.name, lang))) } td { (partner_name(&x.partner)) } td { (town_name(&x.town)) } } } }
         } }
         (add(Kind::Venue))
 
         h2 #sales-points { (ctx.t("cat_sales_points")) }
         div.scroll { table #sales-points-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_town")) } th.num { (ctx.t("cat_commission")) } th { (ctx.t("cat_code")) } th {} } }
-            tbody { @for x in &cat.sales_points { tr { td { (x.name) } td { (x.town.as_deref().map_or_else(|| "—".to_string(), town_name)) } td.num { (crate::settlement::rates::local_rate(lang, &percent(x.commission_bp))) " %" } td.code { (x.code) } td { (edit(Kind::SalesPoint, &x.code)) } } } }
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_town")) } th.num { (ctx.t("cat_commission")) } } }
+            tbody { @for x in &cat.sales_points { tr { td { (item(Kind::SalesPoint, &x.code, &x.name)) } td { (x.town.as_deref().map_or_else(|| "—".to_string(), town_name)) } td.num { (crate::settlement::rates::local_rate(lang, &percent(x.commission_bp))) " %" } } } }
         } }
         (add(Kind::SalesPoint))
 
         h2 #offers { (ctx.t("cat_offers")) }
         div.scroll { table #offers-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_offer_kind")) } th { (ctx.t("cat_limit")) } th { (ctx.t("cat_code")) } th {} } }
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_offer_kind")) } th { (ctx.t("cat_limit")) } } }
             tbody { @for o in &cat.offers { tr {
-                td { (offer_label(&cat, o, lang)) }
+                td { (item(Kind::Offer, &o.code, &offer_label(&cat, o, lang))) }
                 td { (ctx.t(if o.kind == OfferKind::Entry { "cat_offer_entry" } else { "cat_offer_discount" })) }
                 td { (ctx.t(&format!("cat_limit_{}", enum_word(&o.limit)))) }
-                td.code { (o.code) }
-                td { (edit(Kind::Offer, &o.code)) }
             } } }
         } }
         (add(Kind::Offer))
 
         h2 #products { (ctx.t("cat_products")) }
         div.scroll { table #products-table {
-            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_product_kind")) } th { (ctx.t("cat_validity")) } th { (ctx.t("cat_on_sale")) } th { (ctx.t("cat_code")) } th {} } }
+            thead { tr { th { (ctx.t("cat_name")) } th { (ctx.t("cat_product_kind")) } th { (ctx.t("cat_validity")) } th { (ctx.t("cat_on_sale")) } } }
             tbody { @for x in &cat.products { tr {
-                td { (pick(&x.name, lang)) }
+                td { (item(Kind::Product, &x.code, pick(&x.name, lang))) }
                 td { (ctx.t(&format!("cat_kind_{}", enum_word(&x.kind)))) }
                 td { (crate::i18n::present::validity(lang, x)) }
                 td { (ctx.t(if x.on_sale { "cat_yes" } else { "cat_no" })) }
-                td.code { (x.code) }
-                td { (edit(Kind::Product, &x.code)) }
             } } }
         } }
         (add(Kind::Product))
@@ -1472,6 +1490,14 @@ pub async fn save(
             let taken = creating && kind.exists(&cat, &code);
             if creating && !code_ok(&code) {
                 problems.add("code", ctx.t("cat_err_code"));
+            }
+            for (key, value) in &values {
+                if let Some(max) = too_long(key, value) {
+                    problems.general.push(ctx.tf(
+                        "cat_err_too_long",
+                        &[("field", key.as_str()), ("max", &max.to_string())],
+                    ));
+                }
             }
             let form_problems = apply_form(&ctx, kind, &mut cat, &code, &values);
             if taken {
@@ -1746,6 +1772,7 @@ fn render_form(
                     p.hint { (ctx.t("cat_category_hint")) }
                 }
                 Kind::Offer => {
+                    p.note { (ctx.t("cat_offer_note")) }
                     (select("venue", &ctx.t("cat_venue"), cat.venues.iter().map(|x| (x.code.clone(), format!("{} ({})", name_in(&x.name, lang), town_of(cat, &x.town, lang)))).collect(), Some(ctx.t("cat_choose"))))
                     (names("name", &ctx.t("cat_offer_name"), false))
                     (select("kind", &ctx.t("cat_offer_kind"), vec![("entry".into(), ctx.t("cat_offer_entry")), ("discount".into(), ctx.t("cat_offer_discount"))], None))
@@ -1848,6 +1875,7 @@ fn render_form(
                         }
                     }
                     label.check { input type="checkbox" #on_sale name="on_sale" value="on" checked[get(v, "on_sale") == "on"]; " " (ctx.t("cat_on_sale")) }
+                    p.hint { (ctx.t("cat_on_sale_hint")) }
                     label.check { input type="checkbox" #pay_at_pickup name="pay_at_pickup" value="on" checked[get(v, "pay_at_pickup") == "on"]; " " (ctx.t("cat_pay_at_pickup")) }
                     (text("photo", &ctx.t("cat_photo"), ""))
                 }

@@ -356,7 +356,7 @@ body.gate{background:#fff;color:#000}body.gate main{max-width:none;padding:0;mar
 img.thumb{width:3rem;height:3rem;object-fit:cover;border-radius:.3rem;vertical-align:middle;margin-right:.4rem}.choices{font-size:1.1rem}.choices.used-up{color:#c62828}.used-offer del{color:#555}
 .total{font-size:1.3rem;font-weight:700;margin:.6rem 0}fieldset.names{border:0;padding:0;margin:0}
 label.check{font-weight:normal;display:flex;gap:.5rem;align-items:baseline;margin:.3rem 0}label.check input{width:auto;margin:0;flex:0 0 auto}
-form fieldset{border:1px solid #c5ccd3;border-radius:.4rem;margin:.8rem 0;max-width:32rem}td input{width:6.5rem}main nav,header nav{flex-wrap:wrap}
+form fieldset{border:1px solid #c5ccd3;border-radius:.4rem;margin:.8rem 0;max-width:32rem;min-width:0}small.code{font-size:.8rem;color:#555}td input{width:6.5rem}main nav,header nav{flex-wrap:wrap}
 input[aria-invalid=true],select[aria-invalid=true]{border:2px solid #c62828}p.field-error{margin:.2rem 0;max-width:28rem}
 nav.chips{display:flex;gap:.2rem;overflow-x:auto;white-space:nowrap;padding-bottom:.3rem;-webkit-overflow-scrolling:touch}nav.chips span{flex:0 0 auto}.slide .meta{font-size:1.05rem}body.gate .updated,body.gate #offline{margin:.5rem}
 "#;
