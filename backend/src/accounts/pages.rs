@@ -28,7 +28,8 @@ fn safe_next(next: Option<&str>) -> String {
         {
             n.to_string()
         }
-        _ => "/desk".to_string(),
+        // No page asked: each role's own landing page (see the login below).
+        _ => String::new(),
     }
 }
 
@@ -100,12 +101,13 @@ pub async fn login(
     {
         Ok(session) => {
             tracing::info!(user = %session.user.email, role = %session.user.role, "logged in");
-            // Partners land on their portal and operators on theirs, unless a page sent them
-            // to log in.
+            // The page that sent them to log in, else partners land on their portal,
+            // operators on theirs and desk clerks at the desk.
             let next = match session.user.role.as_str() {
-                "partner" if next == "/desk" => "/partner".to_string(),
-                "admin" if next == "/desk" => "/admin".to_string(),
-                _ => next,
+                _ if !next.is_empty() => next,
+                "partner" => "/partner".to_string(),
+                "admin" => "/admin".to_string(),
+                _ => "/desk".to_string(),
             };
             let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
             let value = session_cookie(&session.token, accounts::SESSION_TTL, ctx.secure_cookies);
