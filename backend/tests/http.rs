@@ -657,14 +657,19 @@ async fn an_admin_makes_a_device_enrolment_code_on_the_admin_page() {
             .await;
         assert_eq!(made.status, 200, "{}: {}", app.db.kind, made.text());
         let text = made.text();
-        let marker = "Enrolment code for Gate 3 at tsarevets: ";
+        let marker = "Enrolment code for Gate 3 at Tsarevets Fortress: ";
         let at = text.find(marker).expect("the code is shown") + marker.len();
         let code = &text[at..at + 14];
         assert!(
             code.split('-').all(|g| g.len() == 4) && code.split('-').count() == 3,
             "{code}"
         );
-        assert!(text.contains("pending"), "the device is listed as pending");
+        assert!(
+            text.contains(
+                "<td>Tsarevets Fortress</td><td>Gate 3</td><td>waiting for enrolment</td>"
+            ),
+            "the device is listed by its venue's name, waiting for enrolment: {text}"
+        );
         // The code as a link to the web scanner, with its QR code, for the phone at the venue.
         let link = format!("/scan?code={}", code.replace('-', ""));
         assert!(

@@ -242,6 +242,14 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
         let flags = app.get("/admin/flags").await;
         assert_eq!(flags.status, 200);
         assert!(flags.text().contains(&serial), "{}", flags.text());
+        // In words: what happened and where, not the flag's code or the venue's.
+        assert!(
+            flags.text().contains("<strong>used twice</strong>")
+                && flags.text().contains("Tsarevets Fortress")
+                && !flags.text().contains("already_used"),
+            "{}",
+            flags.text()
+        );
         let path = format!("/admin/flags/{id}");
         let no_reason = app
             .post_form(
@@ -273,6 +281,12 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
             .await;
         assert_eq!(done.status, 200, "{}", done.text());
         assert!(done.text().contains("accepted for payout"));
+        // The audit log says it in words too.
+        assert!(
+            done.text().contains("<td>accepted for payout</td>"),
+            "{}",
+            done.text()
+        );
         assert!(
             done.text().contains("Gate 2 clock was wrong"),
             "the audit log shows the reason"

@@ -104,8 +104,9 @@ pub async fn login(
             // The page that sent them to log in, else partners land on their portal,
             // operators on theirs and desk clerks at the desk.
             let next = match session.user.role.as_str() {
+                // A partner cannot use the desk: its portal instead.
+                "partner" if next.is_empty() || next == "/desk" => "/partner".to_string(),
                 _ if !next.is_empty() => next,
-                "partner" => "/partner".to_string(),
                 "admin" => "/admin".to_string(),
                 _ => "/desk".to_string(),
             };

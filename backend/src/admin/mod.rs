@@ -76,7 +76,7 @@ async fn render(
         div.scroll { table {
             tr { th { (ctx.t("adm_venue")) } th { (ctx.t("adm_col_device")) } th { (ctx.t("col_status")) } th { (ctx.t("adm_col_last_seen")) } th { (ctx.t("adm_col_clock")) } th { (ctx.t("adm_col_offline")) } }
             @for d in &devices {
-                tr { td { (d.venue) } td { (d.name) } td { (d.status) }
+                tr { td { (venues.iter().find(|v| v.code == d.venue).map_or_else(|| d.venue.clone(), |v| crate::i18n::present::name(&v.name, ctx.lang))) } td { (d.name) } td { (ctx.t(&format!("adm_device_status_{}", d.status))) }
                      td { (d.last_seen_at.map(|t| crate::i18n::present::local_time_in(ctx.lang, t, "UTC")).unwrap_or_else(|| ctx.t("adm_never"))) }
                      td { (d.clock_offset_ms.map(|o| format!("{:+.1} s", o as f64 / 1000.0)).unwrap_or_default()) }
                      td { @if d.status == "active" { a href={ "/admin/devices/" (d.id) "/bundle" } download { (ctx.t("adm_bundle_file")) } } } }
@@ -95,7 +95,7 @@ async fn render(
         div.scroll { table {
             tr { th { (ctx.t("adm_col_key")) } th { (ctx.t("col_status")) } th { (ctx.t("adm_col_valid_until")) } }
             @for k in &keys {
-                tr { td.code { (k.kid) } td { (k.status) }
+                tr { td.code { (k.kid) } td { (ctx.t(&format!("adm_key_status_{}", k.status))) }
                      td { (k.last_pass_expires_at.map(|t| crate::i18n::present::local_time_in(ctx.lang, t, "UTC")).unwrap_or_else(|| "-".into())) } }
             }
         } }
@@ -280,9 +280,18 @@ pub async fn add_device(
     {
         Ok((device, code, _)) => {
             tracing::info!(device = device.id, venue = %device.venue, by = %user.email, "enrolment code made");
+            let venue_name = state
+                .store
+                .load_catalogue()
+                .await?
+                .and_then(|c| c.venues.into_iter().find(|v| v.code == device.venue))
+                .map_or_else(
+                    || device.venue.clone(),
+                    |v| crate::i18n::present::name(&v.name, ctx.lang),
+                );
             let message = format!(
-                "Enrolment code for {} at {}: {code} (valid 24 hours, once)",
-                device.name, device.venue
+                "Enrolment code for {} at {venue_name}: {code} (valid 24 hours, once)",
+                device.name
             );
             // The same code as a link and its QR code: a phone at the venue opens the web
             // scanner with the code filled in.

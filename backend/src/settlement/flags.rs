@@ -25,6 +25,22 @@ async fn render_flags(
 ) -> Result<Response, WebError> {
     let flagged = state.store.flagged_redemptions(200).await?;
     let log = state.store.audit_log(50).await?;
+    let venue_names: std::collections::HashMap<String, String> = state
+        .store
+        .load_catalogue()
+        .await?
+        .map(|c| {
+            c.venues
+                .into_iter()
+                .map(|v| {
+                    (
+                        v.code.clone(),
+                        crate::i18n::present::name(&v.name, ctx.lang),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let zone = state
         .store
         .operator_zone()
@@ -39,7 +55,7 @@ async fn render_flags(
             form.review method="post" action={ "/admin/flags/" (f.id) } {
                 (ctx.csrf_field())
                 p {
-                    strong { (f.flag) } " · pass " code { (f.serial) } " · " (f.venue) " (" (f.device) ") · "
+                    strong { (word_in(ctx, "flag_", &f.flag)) } " · " a href={ "/admin/passes/" (f.serial) } { code { (f.serial) } } " · " (venue_names.get(&f.venue).cloned().unwrap_or_else(|| f.venue.clone())) " (" (f.device) ") · "
                     (crate::i18n::present::local_time_in(ctx.lang, f.scanned_at / 1000, &zone))
                     @if let Some(o) = &f.offer { " · " (o) }
                     @if let Some(d) = &f.flag_detail { br; small { (d) } }
@@ -68,13 +84,14 @@ async fn render_flags(
 
 /// What an audit log entry records, in words (the code itself if the files have no words).
 fn audit_word(ctx: &Ctx, action: &str) -> String {
-    let key = format!("audit_{action}");
+    word_in(ctx, "audit_", action)
+}
+
+/// The words for `prefix` + `code`, else the code itself.
+fn word_in(ctx: &Ctx, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}{code}");
     let word = ctx.t(&key);
-    if word == key {
-        action.to_string()
-    } else {
-        word
-    }
+    if word == key { code.to_string() } else { word }
 }
 
 /// The operator's decision on a flagged redemption, with its reason for the audit log.
