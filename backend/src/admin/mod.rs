@@ -289,9 +289,13 @@ pub async fn add_device(
                     || device.venue.clone(),
                     |v| crate::i18n::present::name(&v.name, ctx.lang),
                 );
-            let message = format!(
-                "Enrolment code for {} at {venue_name}: {code} (valid 24 hours, once)",
-                device.name
+            let message = ctx.tf(
+                "adm_enrol_made",
+                &[
+                    ("device", &device.name),
+                    ("venue", &venue_name),
+                    ("code", &code),
+                ],
             );
             // The same code as a link and its QR code: a phone at the venue opens the web
             // scanner with the code filled in.
@@ -305,9 +309,8 @@ pub async fn add_device(
                 .unwrap_or_default();
             let shown = html! {
                 section #enrolment {
-                    h2 { "Enrol " (device.name) " with a phone" }
-                    p { "Open this link on the phone at the venue, or scan the QR code with its camera: the web scanner opens with the code filled in. "
-                        "Or type the code into " code { "/scan" } " or " code { "townpass-scan enroll" } "." }
+                    h2 { (ctx.tf("adm_enrol_title", &[("device", &device.name)])) }
+                    p { (ctx.t("adm_enrol_intro")) " " code { "/scan" } " · " code { "townpass-scan enroll" } }
                     p { a #enrolment-link href=(link) { (link) } }
                     div.qr #enrolment-qr { (maud::PreEscaped(qr)) }
                     p.big #enrolment-code { (code) }
