@@ -359,6 +359,45 @@ fn the_shop_speaks_every_language_with_its_own_currency_and_number_format() {
     );
 }
 
+/// An operator (officer@region.test) in `data`, with the demo catalogue applied or none at all.
+fn officer(data: &DataDir, demo: bool) {
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    if demo {
+        ok(data.townpass(&[
+            "catalog",
+            "apply",
+            demo_catalogue_path().to_str().expect("path"),
+        ]));
+    }
+    ok(data.townpass(&[
+        "users",
+        "add",
+        "--email",
+        "officer@region.test",
+        "--name",
+        "Maria Officer",
+        "--role",
+        "admin",
+        "--password",
+        DESK_PASSWORD,
+    ]));
+}
+
+/// Logs the operator of [`officer`] in, in English; the operator's home page opens.
+fn log_in_as_officer(browser: &Browser, server: &Server) {
+    browser.goto(&format!("{}/login?lang=en", server.url));
+    browser.fill("#email", "officer@region.test");
+    browser.fill("#password", DESK_PASSWORD);
+    browser.click("form[action='/login'] button[type=submit]");
+    browser.wait_url(|u| u.contains("/admin"));
+}
+
 /// The link in the newest e-mail to `to` that the SMTP listener received, waiting up to 20 s
 /// for it; `path` is what the link's path starts with.
 fn link_in_mail(smtp: &townpass::testing::SmtpSink, to: &str, path: &str) -> String {
@@ -400,30 +439,7 @@ fn an_invited_clerk_sets_a_password_from_the_email_and_sells_two_categories_in_o
         return;
     }
     let data = DataDir::new();
-    let ok = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
-    ok(data.townpass(&[
-        "catalog",
-        "apply",
-        demo_catalogue_path().to_str().expect("path"),
-    ]));
-    ok(data.townpass(&[
-        "users",
-        "add",
-        "--email",
-        "officer@region.test",
-        "--name",
-        "Maria Officer",
-        "--role",
-        "admin",
-        "--password",
-        DESK_PASSWORD,
-    ]));
+    officer(&data, true);
     let smtp = townpass::testing::SmtpSink::start();
     let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
     let server = Server::start_with(
@@ -436,11 +452,7 @@ fn an_invited_clerk_sets_a_password_from_the_email_and_sells_two_categories_in_o
     let browser = Browser::start();
 
     // The operator invites the clerk: name, address, role, desk, language of the e-mail.
-    browser.goto(&format!("{}/login?lang=en", server.url));
-    browser.fill("#email", "officer@region.test");
-    browser.fill("#password", DESK_PASSWORD);
-    browser.click("form[action='/login'] button[type=submit]");
-    browser.wait_url(|u| u.contains("/admin"));
+    log_in_as_officer(&browser, &server);
     browser.goto(&format!("{}/admin/users", server.url));
     browser.fill("#i-name", "Ivan Clerk");
     browser.fill("#i-email", "ivan@sofia-tic.test");
@@ -544,28 +556,7 @@ fn an_operator_closes_last_month_only_after_reading_what_closing_does_and_confir
         return;
     }
     let data = DataDir::new();
-    let ok = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
-    ok(data.townpass(&[
-        "catalog",
-        "apply",
-        demo_catalogue_path().to_str().expect("path"),
-    ]));
-    ok(data.townpass(&[
-        "users",
-        "add",
-        "--email",
-        "officer@region.test",
-        "--role",
-        "admin",
-        "--password",
-        DESK_PASSWORD,
-    ]));
+    officer(&data, true);
     let month = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Sofia").expect("zone"))
         .first_of_month()
@@ -576,11 +567,7 @@ fn an_operator_closes_last_month_only_after_reading_what_closing_does_and_confir
         .to_string();
     let server = Server::start(&data);
     let browser = Browser::start();
-    browser.goto(&format!("{}/login?lang=en", server.url));
-    browser.fill("#email", "officer@region.test");
-    browser.fill("#password", DESK_PASSWORD);
-    browser.click("form[action='/login'] button[type=submit]");
-    browser.wait_url(|u| u.contains("/admin"));
+    log_in_as_officer(&browser, &server);
 
     let ask_to_close = || {
         browser.goto(&format!("{}/admin/settlement", server.url));
@@ -659,35 +646,10 @@ fn an_operator_corrects_a_partners_iban_in_the_browser_after_the_page_points_at_
         return;
     }
     let data = DataDir::new();
-    let ok = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
-    ok(data.townpass(&[
-        "catalog",
-        "apply",
-        demo_catalogue_path().to_str().expect("path"),
-    ]));
-    ok(data.townpass(&[
-        "users",
-        "add",
-        "--email",
-        "officer@region.test",
-        "--role",
-        "admin",
-        "--password",
-        DESK_PASSWORD,
-    ]));
+    officer(&data, true);
     let server = Server::start(&data);
     let browser = Browser::start();
-    browser.goto(&format!("{}/login?lang=en", server.url));
-    browser.fill("#email", "officer@region.test");
-    browser.fill("#password", DESK_PASSWORD);
-    browser.click("form[action='/login'] button[type=submit]");
-    browser.wait_url(|u| u.contains("/admin"));
+    log_in_as_officer(&browser, &server);
     browser.click("a[href='/admin/catalogue']");
     browser.wait_url(|u| u.ends_with("/admin/catalogue"));
     assert!(
@@ -743,28 +705,10 @@ fn a_new_region_is_set_up_in_the_browser_from_an_empty_catalogue_to_a_pass_on_sa
         return;
     }
     let data = DataDir::new();
-    let out = data.townpass(&[
-        "users",
-        "add",
-        "--email",
-        "officer@region.test",
-        "--role",
-        "admin",
-        "--password",
-        DESK_PASSWORD,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    officer(&data, false);
     let server = Server::start(&data);
     let browser = Browser::start();
-    browser.goto(&format!("{}/login?lang=en", server.url));
-    browser.fill("#email", "officer@region.test");
-    browser.fill("#password", DESK_PASSWORD);
-    browser.click("form[action='/login'] button[type=submit]");
-    browser.wait_url(|u| u.contains("/admin"));
+    log_in_as_officer(&browser, &server);
     browser.goto(&format!("{}/admin/catalogue", server.url));
     browser.click("#set-up");
     browser.fill("#name", "Pirin Tourism Association");

@@ -190,14 +190,7 @@ pub async fn set(
     Path(secret): Path<String>,
     Form(form): Form<SetForm>,
 ) -> Result<Response, WebError> {
-    let problem = if !PASSWORD_LENGTH.contains(&form.new.chars().count()) {
-        Some("account_password_short")
-    } else if form.new != form.again {
-        Some("account_password_mismatch")
-    } else {
-        None
-    };
-    if let Some(key) = problem {
+    if let Some(key) = accounts::new_password_problem(&form.new, &form.again) {
         return set_form(&state, &ctx, &secret, Some(ctx.t(key))).await;
     }
     let done =

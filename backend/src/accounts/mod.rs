@@ -62,6 +62,18 @@ pub const MAX_LINKS_PER_HOUR: i64 = 3;
 /// A password's length in characters.
 pub const PASSWORD_LENGTH: std::ops::RangeInclusive<usize> = 10..=200;
 
+/// What is wrong with a new password typed twice, as the key of the words that say so (the one
+/// rule for the set-password link and the own-password page); `None` if it will do.
+pub fn new_password_problem(new: &str, again: &str) -> Option<&'static str> {
+    if !PASSWORD_LENGTH.contains(&new.chars().count()) {
+        Some("account_password_short")
+    } else if new != again {
+        Some("account_password_mismatch")
+    } else {
+        None
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("wrong e-mail or password")]

@@ -27,7 +27,7 @@ use crate::catalog::CatalogError;
 use crate::http::Shared;
 use crate::http::forms::CsrfForm;
 use crate::http::web::{Ctx, WebError};
-use crate::i18n::present::{local_time_in, name as name_in};
+use crate::i18n::present::{local_time_in, name as name_in, percent};
 use crate::settlement::disputes::parse_amount;
 
 /// The kinds of item the pages edit, by their path segment.
@@ -365,7 +365,7 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
         }
         Kind::Offer => match cat.offers.iter().find(|x| x.code == code) {
             Some(o) => {
-                let exp = offer_exponent(cat, &o.code, o.currency);
+                let money = offer_currency(cat, &o.code, o.currency);
                 names_into(&mut v, "name", &o.name);
                 v.insert("venue".into(), o.venue.clone());
                 v.insert("kind".into(), enum_word(&o.kind));
@@ -374,13 +374,13 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
                     v.insert("discount_percent".into(), percent(bp));
                 }
                 if let Some(m) = o.discount_minor {
-                    v.insert("discount_amount".into(), plain_amount(m, exp));
+                    v.insert("discount_amount".into(), plain_amount(m, money));
                 }
                 for (cat_code, m) in &o.rack_rate {
-                    v.insert(format!("rack.{cat_code}"), plain_amount(*m, exp));
+                    v.insert(format!("rack.{cat_code}"), plain_amount(*m, money));
                 }
                 for (cat_code, m) in &o.reimbursement {
-                    v.insert(format!("reimb.{cat_code}"), plain_amount(*m, exp));
+                    v.insert(format!("reimb.{cat_code}"), plain_amount(*m, money));
                 }
                 v.insert(
                     "currency".into(),
@@ -428,13 +428,12 @@ fn values_of(kind: Kind, cat: &Catalogue, code: &str) -> Values {
                 for o in &p.offers {
                     v.insert(format!("offer.{o}"), "on".into());
                 }
-                let exp = p.currency.exponent();
                 for (c, m) in &p.prices {
-                    v.insert(format!("price.main.{c}"), plain_amount(*m, exp));
+                    v.insert(format!("price.main.{c}"), plain_amount(*m, p.currency));
                 }
                 for (cur, list) in &p.prices_in {
                     for (c, m) in list {
-                        v.insert(format!("price.{cur}.{c}"), plain_amount(*m, cur.exponent()));
+                        v.insert(format!("price.{cur}.{c}"), plain_amount(*m, *cur));
                     }
                 }
                 v.insert(
@@ -579,25 +578,15 @@ fn enum_from<T: serde::de::DeserializeOwned>(word: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(word.to_string())).ok()
 }
 
-/// Minor units as a plain amount a form field holds and `parse_amount` reads back: 4500 → "45.00".
-fn plain_amount(minor: i64, exponent: u32) -> String {
-    if exponent == 0 {
-        return minor.to_string();
-    }
-    let unit = 10i64.pow(exponent);
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        m / unit,
-        m % unit,
-        width = exponent as usize
-    )
+/// Minor units as the plain amount a form field holds and `parse_amount` reads back: 4500 EUR
+/// is "45.00" (core's exact `Money::decimal`).
+fn plain_amount(minor: i64, currency: Currency) -> String {
+    townpass_core::money::Money { minor, currency }.decimal()
 }
 
-/// The digits of an offer's amounts: its own currency's, else the first including product's
-/// main currency's (the amounts are then in that currency).
-fn offer_exponent(cat: &Catalogue, code: &str, currency: Option<Currency>) -> u32 {
+/// The currency of an offer's amounts: its own, else the first including product's main
+/// currency (the amounts are then in that currency); EUR for an offer no product includes yet.
+fn offer_currency(cat: &Catalogue, code: &str, currency: Option<Currency>) -> Currency {
     currency
         .or_else(|| {
             cat.products
@@ -605,13 +594,7 @@ fn offer_exponent(cat: &Catalogue, code: &str, currency: Option<Currency>) -> u3
                 .find(|p| p.offers.iter().any(|o| o == code))
                 .map(|p| p.currency)
         })
-        .map_or(2, |c| c.exponent())
-}
-
-/// Basis points as a percentage with up to two decimals: 850 → "8.5".
-fn percent(bp: u32) -> String {
-    let s = format!("{}.{:02}", bp / 100, bp % 100);
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+        .unwrap_or(Currency::EUR)
 }
 
 /// "8.5", "8,5" or "8.5 %" → 850; `None` unless 0 to 100 with at most two decimals.
@@ -810,7 +793,7 @@ fn apply_form(ctx: &Ctx, kind: Kind, cat: &mut Catalogue, code: &str, v: &Values
             if opt(v, "currency").is_some() && currency.is_none() {
                 p.add("currency", ctx.t("cat_err_currency"));
             }
-            let exp = offer_exponent(cat, code, currency);
+            let exp = offer_currency(cat, code, currency).exponent();
             let discount_bp = opt(v, "discount_percent").and_then(|t| {
                 let bp = basis_points(&t);
                 if bp.is_none() {
@@ -1399,47 +1382,10 @@ enum Refusal {
     Problems(Problems),
 }
 
-/// The item as stored, as JSON (`None` if there is no such item).
+/// The item as stored, as JSON (`None` if there is no such item): the store's own document of
+/// it, the one the audit log keeps.
 fn item_doc(cat: &Catalogue, kind: Kind, code: &str) -> Option<String> {
-    let json = |v: Result<String, serde_json::Error>| v.ok();
-    match kind {
-        Kind::Town => cat
-            .towns
-            .iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(x))),
-        Kind::Partner => cat
-            .partners
-            .iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(x))),
-        Kind::Venue => cat
-            .venues
-            .iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(x))),
-        Kind::SalesPoint => cat
-            .sales_points
-            .iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(x))),
-        Kind::Offer => cat
-            .offers
-            .iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(x))),
-        Kind::Product => cat
-            .products
-            .iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(x))),
-        Kind::Operator => json(serde_json::to_string(&cat.operator)),
-        Kind::Category => cat
-            .all_categories()
-            .into_iter()
-            .find(|x| x.code == code)
-            .and_then(|x| json(serde_json::to_string(&x))),
-    }
+    crate::store::catalogue_item_doc(cat, kind.word(), kind.audit_code(code)).map(|d| d.to_string())
 }
 
 /// What the form was opened on: a digest of the item as it was stored then (empty for a new

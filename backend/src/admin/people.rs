@@ -709,9 +709,9 @@ fn password_form(ctx: &Ctx, message: Option<Result<String, String>>) -> Response
             label for="current" { (ctx.t("account_password_current")) }
             input #current type="password" name="current" required autocomplete="current-password";
             label for="new" { (ctx.t("account_password_new")) }
-            input #new type="password" name="new" required minlength="10" maxlength="200" autocomplete="new-password";
+            input #new type="password" name="new" required minlength=(crate::accounts::PASSWORD_LENGTH.start()) maxlength=(crate::accounts::PASSWORD_LENGTH.end()) autocomplete="new-password";
             label for="again" { (ctx.t("account_password_again")) }
-            input #again type="password" name="again" required minlength="10" maxlength="200" autocomplete="new-password";
+            input #again type="password" name="again" required minlength=(crate::accounts::PASSWORD_LENGTH.start()) maxlength=(crate::accounts::PASSWORD_LENGTH.end()) autocomplete="new-password";
             button type="submit" { (ctx.t("account_password_submit")) }
         }
     };
@@ -749,12 +749,8 @@ pub async fn password_post(
         .ok_or(WebError::NotFound)?;
     let problem = if !crate::accounts::verify_password(&form.current, &stored.password_hash) {
         Some("account_password_wrong")
-    } else if form.new.chars().count() < 10 || form.new.chars().count() > 200 {
-        Some("account_password_short")
-    } else if form.new != form.again {
-        Some("account_password_mismatch")
     } else {
-        None
+        crate::accounts::new_password_problem(&form.new, &form.again)
     };
     if let Some(key) = problem {
         return Ok(password_form(&ctx, Some(Err(ctx.t(key)))));

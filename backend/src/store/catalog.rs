@@ -106,6 +106,12 @@ async fn snapshot(
     Ok(docs)
 }
 
+/// The document `cat` gives the item of `kind` (the report's and the audit log's word) and
+/// `code` (`""` for the operator); `None` if there is no such item.
+pub fn catalogue_item_doc(cat: &Catalogue, kind: &str, code: &str) -> Option<Value> {
+    doc_in(cat, kind, code).ok().flatten()
+}
+
 /// The document `cat` gives the item the report names.
 fn doc_in(cat: &Catalogue, kind: &str, code: &str) -> Result<Option<Value>> {
     fn find<T: Serialize>(

@@ -28,7 +28,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ApiKeyRow, NewUser, UserRow};
-pub use catalog::{ApplyAction, ApplyChange, ApplyReport, CatalogueChange, ProductRow};
+pub use catalog::{
+    ApplyAction, ApplyChange, ApplyReport, CatalogueChange, ProductRow, catalogue_item_doc,
+};
 pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption};
 pub use issuer_keys::KeyRow;
 pub use outbox::{MailKind, OutboxRow, OutboxStatus};
