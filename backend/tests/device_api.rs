@@ -1323,3 +1323,71 @@ async fn bundles_name_each_gate_as_it_is_called_now_and_leave_out_visits_of_no_i
         );
     }
 }
+
+#[tokio::test]
+async fn codes_with_quotes_backslashes_braces_and_nul_are_stored_as_sent_and_flagged() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 1).await;
+        // What a damaged camera read or a hostile device may send: characters that the
+        // database's list formats give a meaning to, and a NUL, which PostgreSQL's text cannot
+        // hold. Each is stored and flagged, the real pass beside them is judged as usual, and a
+        // retry stores nothing twice.
+        let odd = r#"TP1:"A",{B}\C,NULL"#;
+        let with_nul = format!("{}\0", passes[0].1);
+        let r = send(
+            &app,
+            &key_a,
+            a,
+            1,
+            vec![
+                item(1, &passes[0].1, 30),
+                item(2, odd, 20),
+                item(3, &with_nul, 10),
+            ],
+        )
+        .await;
+        assert_eq!(
+            outcomes(&r),
+            vec![
+                (1, "stored", None),
+                (2, "stored", Some("malformed")),
+                (3, "stored", Some("malformed")),
+            ],
+            "{}",
+            app.db.kind
+        );
+        let stored = |local_id: i64| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT token FROM redemptions WHERE device_id = $1 AND local_id = $2",
+            )
+            .bind(a)
+            .bind(local_id)
+            .fetch_one(app.db.store.pool())
+        };
+        assert_eq!(stored(2).await.expect("odd"), odd, "{}", app.db.kind);
+        // The NUL is kept as U+FFFD, the same on both databases.
+        assert_eq!(
+            stored(3).await.expect("nul"),
+            with_nul.replace('\0', "\u{FFFD}"),
+            "{}",
+            app.db.kind
+        );
+        // A retry of the same batch stores nothing more.
+        let again = send(
+            &app,
+            &key_a,
+            a,
+            1,
+            vec![item(2, odd, 20), item(3, &with_nul, 10)],
+        )
+        .await;
+        assert!(
+            again.items.iter().all(|i| i.status == "duplicate"),
+            "{}: {:?}",
+            app.db.kind,
+            outcomes(&again)
+        );
+    }
+}

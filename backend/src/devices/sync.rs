@@ -482,21 +482,25 @@ pub async fn upload(
     envelope: &Envelope,
     now_ms: i64,
 ) -> Result<UploadResponse, DeviceApiError> {
-    // Who claims to send it (read without the items; the signature is checked next).
-    #[derive(serde::Deserialize)]
-    struct Sender {
-        device_id: i64,
-    }
-    let claimed: Sender = envelope
+    // Who claims to send it: the body is read once, then its signature checked against that
+    // device's key before anything in it is used.
+    let mut up: Upload = envelope
         .peek()
         .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
-    let (device, public) = active_device(store, claimed.device_id).await?;
-    let up: Upload = envelope
-        .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
-        .map_err(|e| match e {
-            townpass_core::protocol::EnvelopeError::Content(e) => DeviceApiError::BadRequest(e),
-            _ => DeviceApiError::BadSignature,
-        })?;
+    let (device, public) = active_device(store, up.device_id).await?;
+    envelope
+        .verify(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
+        .map_err(|_| DeviceApiError::BadSignature)?;
+    // A NUL (a damaged read; no code holds one) is kept as U+FFFD: PostgreSQL's text cannot
+    // hold it, and what is stored, compared on a retry and judged must be the same text on
+    // either database.
+    for item in &mut up.items {
+        for text in std::iter::once(&mut item.token).chain(item.offer.as_mut()) {
+            if text.contains('\0') {
+                *text = text.replace('\0', "\u{FFFD}");
+            }
+        }
+    }
     if up.venue != device.venue {
         return Err(DeviceApiError::WrongVenue {
             claimed: up.venue,
@@ -508,25 +512,6 @@ pub async fn upload(
             "at most {MAX_UPLOAD_ITEMS} items per upload"
         )));
     }
-    let venue_id = store.device_venue_id(device.id).await?;
-    let (venue_doc, zone) = store.venue_with_zone(venue_id).await?;
-    let venue = Venue {
-        code: venue_doc.code.clone(),
-        name: venue_doc.name.clone(),
-        time_zone: TimeZone::get(&zone)
-            .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?,
-    };
-    let keys = crate::issuer_keys::trusted_keys(store).await?;
-    let span = tracing::Span::current();
-    span.record("device", device.id);
-    span.record("seq", up.seq);
-    span.record("items", up.items.len());
-
-    // 1. Items this device sent before (a retry after a lost answer: the same local id, token and
-    //    scan time) are acknowledged again as duplicates and not judged twice; so is an item
-    //    repeated inside the batch. A local id the device used before for *another* scan is never
-    //    taken for a retry: the item is stored under a reuse number and flagged `id_reused`.
-    //    This first look only spares a retried batch the signature checks; the turn looks again.
     if let Some(bad) = up
         .items
         .iter()
@@ -537,8 +522,35 @@ pub async fn upload(
             bad.local_id
         )));
     }
+    let span = tracing::Span::current();
+    span.record("device", device.id);
+    span.record("seq", up.seq);
+    span.record("items", up.items.len());
+
+    // 1. Items this device sent before (a retry after a lost answer: the same local id, token and
+    //    scan time) are acknowledged again as duplicates and not judged twice; so is an item
+    //    repeated inside the batch. A local id the device used before for *another* scan is never
+    //    taken for a retry: the item is stored under a reuse number and flagged `id_reused`.
+    //    This first look only spares a retried batch the signature checks; the turn looks again.
+    //    It is read at the same time as the venue and the issuer keys (each on a connection of
+    //    its own: an upload waits for the slowest read, not for their sum).
     let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
-    let mut first_look = store.held_items(device.id, &ids).await?;
+    let (venue_id, venue_doc, zone, keys, mut first_look) = tokio::try_join!(
+        async {
+            let venue_id = store.device_venue_id(device.id).await?;
+            let (doc, zone) = store.venue_with_zone(venue_id).await?;
+            Ok::<_, DeviceApiError>((venue_id, doc, zone))
+        },
+        async { Ok(crate::issuer_keys::trusted_keys(store).await?) },
+        async { Ok(store.held_items(device.id, &ids).await?) },
+    )
+    .map(|((venue_id, doc, zone), keys, first_look)| (venue_id, doc, zone, keys, first_look))?;
+    let venue = Venue {
+        code: venue_doc.code.clone(),
+        name: venue_doc.name.clone(),
+        time_zone: TimeZone::get(&zone)
+            .map_err(|e| DeviceApiError::BadRequest(format!("venue zone {zone}: {e}")))?,
+    };
     let mut candidates: Vec<usize> = Vec::with_capacity(up.items.len());
     for (n, item) in up.items.iter().enumerate() {
         let known = first_look.entry(item.local_id).or_default();
@@ -547,8 +559,9 @@ pub async fn upload(
         }
     }
 
-    // 2. Decode the candidates' tokens (cheap), then verify the signatures on all cores (most of
-    //    the work) while the catalogue is read; all before the turn, which stays short.
+    // 2. Decode the candidates' tokens (cheap), read what the server holds of them, then verify
+    //    on all cores the signatures of those it does not hold byte for byte (most of the work
+    //    for a batch of forgeries); all before the turn, which stays short.
     let texts: Vec<&str> = candidates
         .iter()
         .map(|&n| up.items[n].token.as_str())
@@ -577,9 +590,27 @@ pub async fn upload(
     let mut candidate_serials: Vec<&str> = serials.iter().map(String::as_str).collect();
     candidate_serials.sort_unstable();
     candidate_serials.dedup();
-    let ((found, revocations_seen), (mut held_uses, uses_seen)) = tokio::try_join!(
-        store.issued_passes(&pairs),
-        store.held_uses(&candidate_serials)
+    // The catalogue's rules for the batch's products are read at the same time too.
+    let products = async {
+        let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
+        for id in product_ids {
+            match bundle_product(store, i64::from(id.0)).await {
+                Ok(p) => {
+                    if let Some(rules) = product_rules(&p) {
+                        products.insert(id, rules);
+                    }
+                }
+                // A product this server never sold: the rules say unknown_product.
+                Err(DeviceApiError::Store(StoreError::NotFound(_))) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(products)
+    };
+    let ((found, revocations_seen), (mut held_uses, uses_seen), products) = tokio::try_join!(
+        async { Ok(store.issued_passes(&pairs).await?) },
+        async { Ok(store.held_uses(&candidate_serials).await?) },
+        products,
     )?;
     let issued: Vec<bool> = found
         .iter()
@@ -594,20 +625,6 @@ pub async fn upload(
         let checked = verify_all(&keys, decoded, &issued);
         (keys, checked, issued)
     });
-    let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
-    for id in product_ids {
-        match bundle_product(store, i64::from(id.0)).await {
-            Ok(p) => {
-                if let Some(rules) = product_rules(&p) {
-                    products.insert(id, rules);
-                }
-            }
-            // A product this server never sold: the rules say unknown_product.
-            Err(DeviceApiError::Store(StoreError::NotFound(_))) => {}
-            Err(e) => return Err(e),
-        }
-    }
-
     // 3. The turn (`store::PassWrite`): from here to the commit no other upload, revocation or
     //    review runs, so what is read below is all there is, and the ids written are in commit
     //    order. Where each new item is stored, for certain now.
