@@ -1391,3 +1391,49 @@ async fn codes_with_quotes_backslashes_braces_and_nul_are_stored_as_sent_and_fla
         );
     }
 }
+
+#[tokio::test]
+async fn a_batch_holding_one_row_stored_before_stores_none_of_its_rows() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let passes = passes(&app, 2).await;
+        send(&app, &key_a, a, 1, vec![item(1, &passes[0].1, 30)]).await;
+        let store = &app.db.store;
+        let before = store.redemption_count().await.expect("count");
+        let venue_id: i64 = sqlx::query_scalar("SELECT venue_id FROM devices WHERE id = $1")
+            .bind(a)
+            .fetch_one(store.pool())
+            .await
+            .expect("venue");
+        let row = |local_id: i64, pass: &(String, String)| townpass::store::NewRedemption {
+            device_id: a,
+            local_id,
+            serial: pass.0.clone(),
+            token: pass.1.clone(),
+            venue_id,
+            offer: None,
+            scanned_at_ms: townpass::store::now() * 1000,
+            received_at: townpass::store::now(),
+            flag: None,
+            flag_detail: None,
+        };
+        // A writer that did not look first (the turn always does): the new row and the one
+        // already there go together, or not at all.
+        let refused = store
+            .insert_redemptions(&[row(7, &passes[1]), row(1, &passes[0])])
+            .await
+            .expect_err("a row stored before");
+        assert!(
+            matches!(refused, townpass::store::StoreError::Conflict(_)),
+            "{}: {refused:?}",
+            app.db.kind
+        );
+        assert_eq!(
+            store.redemption_count().await.expect("count"),
+            before,
+            "{}: nothing of the batch is stored",
+            app.db.kind
+        );
+    }
+}

@@ -85,18 +85,12 @@ pub fn verifier(public_hex: &str) -> Result<VerifyingKey, EnvelopeError> {
 impl Envelope {
     /// Checks the signature over the body exactly as received, then parses it.
     pub fn open<T: DeserializeOwned>(&self, key: &VerifyingKey) -> Result<T, EnvelopeError> {
-        self.verify(key)?;
-        serde_json::from_str(&self.body).map_err(|e| EnvelopeError::Content(e.to_string()))
-    }
-
-    /// Checks the signature over the body exactly as received (for a body already read with
-    /// [`Envelope::peek`], which must not be trusted before this).
-    pub fn verify(&self, key: &VerifyingKey) -> Result<(), EnvelopeError> {
         let mut sig = [0u8; 64];
         hex::decode_to_slice(self.sig.trim(), &mut sig)
             .map_err(|_| EnvelopeError::Malformed("sig is not 128 hex digits".into()))?;
         key.verify_strict(self.body.as_bytes(), &Signature::from_bytes(&sig))
-            .map_err(|_| EnvelopeError::BadSignature)
+            .map_err(|_| EnvelopeError::BadSignature)?;
+        serde_json::from_str(&self.body).map_err(|e| EnvelopeError::Content(e.to_string()))
     }
 
     /// Reads the body without checking the signature (to learn who claims to have sent it).

@@ -482,15 +482,23 @@ pub async fn upload(
     envelope: &Envelope,
     now_ms: i64,
 ) -> Result<UploadResponse, DeviceApiError> {
-    // Who claims to send it: the body is read once, then its signature checked against that
-    // device's key before anything in it is used.
-    let mut up: Upload = envelope
+    // Who claims to send it (read without building the items); the items are read only once
+    // the signature is checked against that device's key, so an unsigned body costs no more
+    // than its bytes.
+    #[derive(serde::Deserialize)]
+    struct Sender {
+        device_id: i64,
+    }
+    let claimed: Sender = envelope
         .peek()
         .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
-    let (device, public) = active_device(store, up.device_id).await?;
-    envelope
-        .verify(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
-        .map_err(|_| DeviceApiError::BadSignature)?;
+    let (device, public) = active_device(store, claimed.device_id).await?;
+    let mut up: Upload = envelope
+        .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
+        .map_err(|e| match e {
+            townpass_core::protocol::EnvelopeError::Content(e) => DeviceApiError::BadRequest(e),
+            _ => DeviceApiError::BadSignature,
+        })?;
     // A NUL (a damaged read; no code holds one) is kept as U+FFFD: PostgreSQL's text cannot
     // hold it, and what is stored, compared on a retry and judged must be the same text on
     // either database.

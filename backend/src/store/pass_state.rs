@@ -171,37 +171,50 @@ impl Store {
     ///
     /// The tokens are compared in the database, and only the exceptions come back (an unknown
     /// serial, another token, a revoked pass) as one small JSON row: a batch of passes as issued
-    /// and valid, the usual upload, moves no token back through the driver.
+    /// and valid, the usual upload, moves no token back through the driver. The same statement
+    /// counts the items it found as issued, byte for byte and unrevoked, and the answer is
+    /// refused unless that count and the exceptions cover every item once: an item is taken for
+    /// a pass as issued (and spared its signature check) only where the database said so.
     pub async fn issued_passes(
         &self,
         items: &[(&str, &str)],
     ) -> Result<(Vec<Option<IssuedPass>>, i64)> {
-        // Each exception as [item number (from 1), found, same token, revoked_at].
+        // Per item (j): found, the same token, revoked_at. Each exception comes back as
+        // [item number (from 1), found, same token, revoked_at].
         let answer = match self.dialect {
             Dialect::Postgres => sqlx::query_as(
-                "SELECT (SELECT MAX(seq) FROM revocations), \
-                 (SELECT COALESCE(json_agg(json_build_array(list.n, (p.serial IS NOT NULL)::int, \
-                 (p.token IS NOT DISTINCT FROM list.token)::int, p.revoked_at)), '[]')::text \
+                "WITH j AS MATERIALIZED (SELECT list.n, (p.serial IS NOT NULL)::int AS found, \
+                 (p.token IS NOT DISTINCT FROM list.token)::int AS same, p.revoked_at \
                  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS list(serial, token, n) \
                  LEFT JOIN LATERAL (SELECT serial, revoked_at, token FROM passes x \
-                 WHERE x.serial = list.serial) p ON true \
-                 WHERE p.serial IS NULL OR p.revoked_at IS NOT NULL OR p.token <> list.token)",
+                 WHERE x.serial = list.serial) p ON true) \
+                 SELECT (SELECT MAX(seq) FROM revocations), \
+                 (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL), \
+                 (SELECT COALESCE(json_agg(json_build_array(n, found, same, revoked_at)), '[]') \
+                 ::text FROM j WHERE NOT (found = 1 AND same = 1 AND revoked_at IS NULL))",
             )
             .bind(pg_texts(items.iter().map(|(serial, _)| Some(*serial))))
             .bind(pg_texts(items.iter().map(|(_, token)| Some(*token)))),
             Dialect::Sqlite => sqlx::query_as(
-                "SELECT (SELECT MAX(seq) FROM revocations), \
-                 (SELECT json_group_array(json_array(list.key + 1, p.serial IS NOT NULL, \
-                 p.token IS (list.value ->> 1), p.revoked_at)) \
-                 FROM json_each($1) list LEFT JOIN passes p ON p.serial = (list.value ->> 0) \
-                 WHERE p.serial IS NULL OR p.revoked_at IS NOT NULL \
-                 OR p.token IS NOT (list.value ->> 1))",
+                "WITH j AS MATERIALIZED (SELECT list.key + 1 AS n, p.serial IS NOT NULL AS found, \
+                 p.token IS (list.value ->> 1) AS same, p.revoked_at \
+                 FROM json_each($1) list LEFT JOIN passes p ON p.serial = (list.value ->> 0)) \
+                 SELECT (SELECT MAX(seq) FROM revocations), \
+                 (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL), \
+                 (SELECT json_group_array(json_array(n, found, same, revoked_at)) \
+                 FROM j WHERE NOT (found = 1 AND same = 1 AND revoked_at IS NULL))",
             )
             .bind(serde_json::to_string(items).expect("pairs of strings are JSON")),
         };
-        let (seen, answer): (Option<i64>, String) = answer.fetch_one(&self.pool).await?;
+        let (seen, as_issued, answer): (Option<i64>, i64, String) =
+            answer.fetch_one(&self.pool).await?;
         let exceptions: Vec<(usize, u8, u8, Option<i64>)> = serde_json::from_str(&answer)
             .map_err(|e| StoreError::Conflict(format!("issued passes: {e}")))?;
+        let incomplete =
+            || StoreError::Conflict("issued passes: the answer does not cover every item".into());
+        if usize::try_from(as_issued).ok() != items.len().checked_sub(exceptions.len()) {
+            return Err(incomplete());
+        }
         let mut out = vec![
             Some(IssuedPass {
                 same_token: true,
@@ -209,11 +222,14 @@ impl Store {
             });
             items.len()
         ];
+        let mut answered = vec![false; items.len()];
         for (n, found, same_token, revoked_at) in exceptions {
-            let slot = out
-                .get_mut(n.wrapping_sub(1))
-                .ok_or_else(|| StoreError::Conflict(format!("issued passes: no item {n}")))?;
-            *slot = (found == 1).then_some(IssuedPass {
+            let i = n
+                .checked_sub(1)
+                .filter(|&i| i < items.len() && !answered[i]);
+            let i = i.ok_or_else(incomplete)?;
+            answered[i] = true;
+            out[i] = (found == 1).then_some(IssuedPass {
                 same_token: same_token == 1,
                 revoked_at,
             });
