@@ -1437,3 +1437,50 @@ async fn a_batch_holding_one_row_stored_before_stores_none_of_its_rows() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_large_batch_read_side_by_side_is_judged_and_retried_like_a_small_one() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (b, key_b, _) = enrolled(&app, "tsarevets", "Gate 2", 2).await;
+        let passes = passes(&app, 300).await;
+        // Gate 2 let the first pass in earlier.
+        send(&app, &key_b, b, 1, vec![item(1, &passes[0].1, 50)]).await;
+        // Gate 1's batch of 301 (over the side-by-side threshold): 300 passes, the first of them
+        // already used at Gate 2, and a code that is no pass.
+        let mut items: Vec<UploadItem> = passes
+            .iter()
+            .enumerate()
+            .map(|(n, p)| item(n as i64 + 1, &p.1, 40))
+            .collect();
+        items.push(item(301, "TP1:NOT-A-PASS", 30));
+        let r = send(&app, &key_a, a, 1, items.clone()).await;
+        let flagged: Vec<(i64, &str, Option<&str>)> = outcomes(&r)
+            .into_iter()
+            .filter(|o| o.2.is_some() || o.1 != "stored")
+            .collect();
+        assert_eq!(
+            flagged,
+            vec![
+                (1, "stored", Some("already_used")),
+                (301, "stored", Some("malformed"))
+            ],
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(r.items.len(), 301, "{}", app.db.kind);
+        let again = send(&app, &key_a, a, 1, items).await;
+        assert!(
+            again.items.iter().all(|i| i.status == "duplicate"),
+            "{}: a retry of the large batch stores nothing",
+            app.db.kind
+        );
+        assert_eq!(
+            app.db.store.redemption_count().await.expect("count"),
+            302,
+            "{}",
+            app.db.kind
+        );
+    }
+}

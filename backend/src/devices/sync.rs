@@ -76,6 +76,22 @@ pub const REUSES_PER_ID: i64 = 1000;
 pub const MAX_LOCAL_ID: i64 = i64::MAX / REUSES_PER_ID - 1;
 
 pub const MALFORMED_SERIAL: &str = "0000000000000000";
+/// Uploads of at least this many items read what they need side by side, each read on a
+/// connection of its own; smaller ones, the many-devices case, read one after another and leave
+/// the pool's other connections to the other devices (and to the pass-state turn they wait for).
+const SIDE_BY_SIDE_FROM: usize = 256;
+
+/// Awaits three fallible futures side by side when `$wide`, else one after another.
+macro_rules! side_by_side {
+    ($wide:expr; $a:expr, $b:expr, $c:expr $(,)?) => {{
+        let (a, b, c) = ($a, $b, $c);
+        if $wide {
+            tokio::try_join!(a, b, c)
+        } else {
+            async { Ok::<_, DeviceApiError>((a.await?, b.await?, c.await?)) }.await
+        }
+    }};
+}
 
 /// A decoded token and what its signature check said; `None` when it does not decode.
 type Checked = Option<(Token, Result<KeyStatus, TokenError>)>;
@@ -540,17 +556,18 @@ pub async fn upload(
     //    repeated inside the batch. A local id the device used before for *another* scan is never
     //    taken for a retry: the item is stored under a reuse number and flagged `id_reused`.
     //    This first look only spares a retried batch the signature checks; the turn looks again.
-    //    It is read at the same time as the venue and the issuer keys (each on a connection of
-    //    its own: an upload waits for the slowest read, not for their sum).
+    //    A large batch reads it at the same time as the venue and the issuer keys (each on a
+    //    connection of its own: the upload waits for the slowest read, not for their sum).
     let ids: Vec<i64> = up.items.iter().map(|i| i.local_id).collect();
-    let (venue_id, venue_doc, zone, keys, mut first_look) = tokio::try_join!(
+    let wide = up.items.len() >= SIDE_BY_SIDE_FROM;
+    let (venue_id, venue_doc, zone, keys, mut first_look) = side_by_side!(wide;
         async {
             let venue_id = store.device_venue_id(device.id).await?;
             let (doc, zone) = store.venue_with_zone(venue_id).await?;
             Ok::<_, DeviceApiError>((venue_id, doc, zone))
         },
-        async { Ok(crate::issuer_keys::trusted_keys(store).await?) },
-        async { Ok(store.held_items(device.id, &ids).await?) },
+        async { Ok::<_, DeviceApiError>(crate::issuer_keys::trusted_keys(store).await?) },
+        async { Ok::<_, DeviceApiError>(store.held_items(device.id, &ids).await?) },
     )
     .map(|((venue_id, doc, zone), keys, first_look)| (venue_id, doc, zone, keys, first_look))?;
     let venue = Venue {
@@ -598,7 +615,7 @@ pub async fn upload(
     let mut candidate_serials: Vec<&str> = serials.iter().map(String::as_str).collect();
     candidate_serials.sort_unstable();
     candidate_serials.dedup();
-    // The catalogue's rules for the batch's products are read at the same time too.
+    // The catalogue's rules for the batch's products are read with them (side by side too).
     let products = async {
         let mut products: HashMap<ProductId, ProductRules> = HashMap::new();
         for id in product_ids {
@@ -615,9 +632,9 @@ pub async fn upload(
         }
         Ok(products)
     };
-    let ((found, revocations_seen), (mut held_uses, uses_seen), products) = tokio::try_join!(
-        async { Ok(store.issued_passes(&pairs).await?) },
-        async { Ok(store.held_uses(&candidate_serials).await?) },
+    let ((found, revocations_seen), (mut held_uses, uses_seen), products) = side_by_side!(wide;
+        async { Ok::<_, DeviceApiError>(store.issued_passes(&pairs).await?) },
+        async { Ok::<_, DeviceApiError>(store.held_uses(&candidate_serials).await?) },
         products,
     )?;
     let issued: Vec<bool> = found
