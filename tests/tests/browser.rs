@@ -7,19 +7,21 @@ use townpass_tests::{DataDir, Server, demo_catalogue_path};
 const DESK_EMAIL: &str = "desk@sofia-tic.test";
 const DESK_PASSWORD: &str = "desk password 1234";
 
+/// Asserts that a `townpass` command succeeded, showing what it said if not.
+fn ok(out: std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 #[test]
 fn a_pass_bought_in_the_shop_and_paid_at_the_desk_shows_its_qr_on_the_order_page() {
     if !webdriver::available() {
         return;
     }
     let data = DataDir::new();
-    let ok = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
     ok(data.townpass(&[
         "catalog",
         "apply",
@@ -226,13 +228,6 @@ fn a_partner_opens_a_statement_downloads_its_csv_and_the_csv_adds_up_to_the_stat
         return;
     }
     let data = DataDir::new();
-    let ok = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
     // The demo's last month, sold, visited, settled and closed.
     ok(data.townpass(&["demo", "--seed-only"]));
     ok(data.townpass(&[
@@ -361,13 +356,6 @@ fn the_shop_speaks_every_language_with_its_own_currency_and_number_format() {
 
 /// An operator (officer@region.test) in `data`, with the demo catalogue applied or none at all.
 fn officer(data: &DataDir, demo: bool) {
-    let ok = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
     if demo {
         ok(data.townpass(&[
             "catalog",

@@ -63,6 +63,23 @@ struct Places {
     partners: Vec<(String, String, i64)>,
 }
 
+/// Records a change to people and access in the audit log, made by the admin `me`.
+async fn audit(
+    state: &Shared,
+    me: &crate::store::UserRow,
+    now: i64,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), WebError> {
+    let actor = format!("admin:{}", me.email);
+    state
+        .store
+        .record_audit(now, &actor, action, subject, detail)
+        .await?;
+    Ok(())
+}
+
 async fn places(state: &Shared) -> Result<Places, WebError> {
     let cat = state.store.load_catalogue().await?;
     let sc = state.store.settlement_catalogue().await?;
@@ -295,16 +312,15 @@ pub async fn invite(
         Ok(id) => {
             tracing::info!(user = id, by = %me.email, role = %form.role, "user invited");
             let detail = format!("{} {}", form.role, form.place).trim().to_string();
-            state
-                .store
-                .record_audit(
-                    now,
-                    &format!("admin:{}", me.email),
-                    "user_invited",
-                    &form.email.to_lowercase(),
-                    &detail,
-                )
-                .await?;
+            audit(
+                &state,
+                me,
+                now,
+                "user_invited",
+                &form.email.to_lowercase(),
+                &detail,
+            )
+            .await?;
             let m = ctx.tf(
                 "adm_users_invited_ok",
                 &[("email", &form.email.to_lowercase())],
@@ -435,10 +451,7 @@ pub async fn user_post(
             } else {
                 "user_enabled"
             };
-            state
-                .store
-                .record_audit(now, &format!("admin:{}", me.email), action, &user.email, "")
-                .await?;
+            audit(&state, me, now, action, &user.email, "").await?;
             Ok(ctx.t(if at.is_some() {
                 "adm_users_disabled_ok"
             } else {
@@ -453,16 +466,7 @@ pub async fn user_post(
                     .await?;
                 tracing::info!(user = id, by = %me.email, role = %form.role, "user role changed");
                 let detail = format!("{} {}", form.role, form.place).trim().to_string();
-                state
-                    .store
-                    .record_audit(
-                        now,
-                        &format!("admin:{}", me.email),
-                        "user_role",
-                        &user.email,
-                        &detail,
-                    )
-                    .await?;
+                audit(&state, me, now, "user_role", &user.email, &detail).await?;
                 Ok(ctx.t("adm_users_role_saved"))
             }
             Err(key) => Err(ctx.t(key)),
@@ -500,16 +504,7 @@ pub async fn user_post(
                 .await?;
             if sent {
                 tracing::info!(user = id, by = %me.email, "set-password link sent");
-                state
-                    .store
-                    .record_audit(
-                        now,
-                        &format!("admin:{}", me.email),
-                        "user_link_sent",
-                        &user.email,
-                        "",
-                    )
-                    .await?;
+                audit(&state, me, now, "user_link_sent", &user.email, "").await?;
                 Ok(ctx.tf("adm_users_link_sent", &[("email", &user.email)]))
             } else {
                 Err(ctx.t("adm_users_link_too_many"))
