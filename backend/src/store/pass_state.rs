@@ -180,14 +180,18 @@ impl Store {
         items: &[(&str, &str)],
     ) -> Result<(Vec<Option<IssuedPass>>, i64)> {
         // Per item (j): found, the same token, revoked_at. Each exception comes back as
-        // [item number (from 1), found, same token, revoked_at].
+        // [item number (from 1), found, same token, revoked_at]. `OFFSET 0` keeps each item one
+        // lookup in the passes' primary key: PostgreSQL plans a prepared statement's first five
+        // runs on each connection for the values bound, knows the array's length, and flattened
+        // the lateral into a hash join over every pass (17-22 ms per 1,000 items at 100,000
+        // passes, against 2 ms; seen in `psql`).
         let answer = match self.dialect {
             Dialect::Postgres => sqlx::query_as(
                 "WITH j AS MATERIALIZED (SELECT list.n, (p.serial IS NOT NULL)::int AS found, \
                  (p.token IS NOT DISTINCT FROM list.token)::int AS same, p.revoked_at \
                  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS list(serial, token, n) \
                  LEFT JOIN LATERAL (SELECT serial, revoked_at, token FROM passes x \
-                 WHERE x.serial = list.serial) p ON true) \
+                 WHERE x.serial = list.serial OFFSET 0) p ON true) \
                  SELECT (SELECT MAX(seq) FROM revocations), \
                  (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL), \
                  (SELECT COALESCE(json_agg(json_build_array(n, found, same, revoked_at)), '[]') \
