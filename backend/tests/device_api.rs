@@ -177,6 +177,68 @@ async fn a_code_enrols_one_device_once_and_bad_codes_say_why() {
     }
 }
 
+/// A device has one valid enrolment code, the newest: a lost code stops working once a new one
+/// is made (or the device is disabled), so whoever finds it cannot enrol a device and knock the
+/// real one offline.
+#[tokio::test]
+async fn a_new_code_or_disabling_the_device_voids_the_codes_made_before() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let now = townpass::store::now();
+        let store = &app.db.store;
+        let body = |code: &str, seed: u8| {
+            json!({"code": code, "public_key": SigningSecret::from_seed(&[seed; 32]).public_hex()})
+                .to_string()
+                .into_bytes()
+        };
+        let (_, lost, _) = townpass::devices::add(store, "tsarevets", "Entrance", now)
+            .await
+            .expect("code");
+        let (_, newest, _) = townpass::devices::add(store, "tsarevets", "Entrance", now + 1)
+            .await
+            .expect("code");
+        let (status, refused) = post(&app, "/api/device/v1/enroll", body(&lost, 7)).await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (403, Some("code_replaced")),
+            "{}: a code made before the newest one is void: {refused}",
+            app.db.kind
+        );
+        let (status, enrolled) = post(&app, "/api/device/v1/enroll", body(&newest, 8)).await;
+        assert_eq!(status, 200, "{}: {enrolled}", app.db.kind);
+        let device_id = enrolled["device_id"].as_i64().expect("id");
+
+        // The device is stolen: disabled, and a code made before that (unused) is void too.
+        let (_, spare, _) = townpass::devices::add(store, "tsarevets", "Entrance", now + 2)
+            .await
+            .expect("code");
+        store.disable_device(device_id).await.expect("disable");
+        let (status, refused) = post(&app, "/api/device/v1/enroll", body(&spare, 9)).await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (403, Some("code_replaced")),
+            "{}: {refused}",
+            app.db.kind
+        );
+        // A code made after that enrols the replacement; one device is active, under its name.
+        let (_, fresh, _) = townpass::devices::add(store, "tsarevets", "Entrance", now + 3)
+            .await
+            .expect("code");
+        let (status, replacement) = post(&app, "/api/device/v1/enroll", body(&fresh, 10)).await;
+        assert_eq!(status, 200, "{}: {replacement}", app.db.kind);
+        let active: Vec<String> = store
+            .devices()
+            .await
+            .expect("devices")
+            .into_iter()
+            .filter(|d| d.status == "active")
+            .map(|d| d.name)
+            .filter(|n| n.starts_with("Entrance"))
+            .collect();
+        assert_eq!(active, ["Entrance"], "{}", app.db.kind);
+    }
+}
+
 /// Phones that open one enrolment link at the same moment (a code shared in a group chat): one
 /// is enrolled, every other one is told the code is used; none gets a server error.
 #[tokio::test]

@@ -12,7 +12,8 @@ use crate::config::StoreArgs;
 #[derive(Debug, Subcommand)]
 pub enum DeviceCommand {
     /// Make a one-time enrolment code (valid 24 h) for a device at a venue; give it to the venue staff
-    /// for `townpass-scan enroll`. Run again for a new code (lost code, replaced device).
+    /// for `townpass-scan enroll`. Run again for a new code (lost code, replaced device): the earlier
+    /// unused code stops working at once.
     Add {
         /// Venue code (see `townpass catalog export`).
         #[arg(long)]

@@ -39,6 +39,7 @@ impl From<DeviceApiError> for ApiError {
             DeviceApiError::CodeUnknown => (StatusCode::FORBIDDEN, "code_unknown"),
             DeviceApiError::CodeUsed => (StatusCode::FORBIDDEN, "code_used"),
             DeviceApiError::CodeExpired => (StatusCode::FORBIDDEN, "code_expired"),
+            DeviceApiError::CodeReplaced => (StatusCode::FORBIDDEN, "code_replaced"),
             DeviceApiError::UnknownDevice => (StatusCode::UNAUTHORIZED, "unknown_device"),
             DeviceApiError::BadSignature => (StatusCode::UNAUTHORIZED, "bad_signature"),
             DeviceApiError::WrongVenue { .. } => (StatusCode::FORBIDDEN, "wrong_venue"),
@@ -56,7 +57,7 @@ impl From<DeviceApiError> for ApiError {
     responses(
         (status = 200, description = "Enrolled: the device's id, venue and the key bundles are signed with", body = EnrollResponse),
         (status = 400, description = "Not an enrolment request, or not a public key", body = ErrorBody),
-        (status = 403, description = "The code is unknown, used or expired", body = ErrorBody),
+        (status = 403, description = "The code is unknown, used, expired, or replaced by a newer one", body = ErrorBody),
         (status = 429, description = "Too many failed codes from this address: wait 15 minutes", body = ErrorBody),
     ))]
 pub async fn enroll(
@@ -83,7 +84,8 @@ pub async fn enroll(
         Err(
             e @ (DeviceApiError::CodeUnknown
             | DeviceApiError::CodeUsed
-            | DeviceApiError::CodeExpired),
+            | DeviceApiError::CodeExpired
+            | DeviceApiError::CodeReplaced),
         ) => {
             state.store.record_login_failure(&[subject], now).await?;
             Err(e.into())

@@ -170,6 +170,11 @@ pub enum DeviceApiError {
         "this enrolment code has expired (codes are valid 24 h): ask the operator for a new one"
     )]
     CodeExpired,
+    #[error(
+        "this enrolment code was replaced: a newer code was made for this device, or the device \
+         was disabled; use the newest code, or ask the operator for a new one"
+    )]
+    CodeReplaced,
     #[error("unknown or disabled device: enrol it again")]
     UnknownDevice,
     #[error("the upload's signature does not match the device's key")]
@@ -195,6 +200,7 @@ pub async fn enroll(
         Ok(Err(CodeProblem::Unknown)) => return Err(DeviceApiError::CodeUnknown),
         Ok(Err(CodeProblem::Used)) => return Err(DeviceApiError::CodeUsed),
         Ok(Err(CodeProblem::Expired)) => return Err(DeviceApiError::CodeExpired),
+        Ok(Err(CodeProblem::Replaced)) => return Err(DeviceApiError::CodeReplaced),
         Err(e) if e.is_unique_violation() => {
             return Err(DeviceApiError::BadRequest(
                 "this public key belongs to another device: make a new key".into(),

@@ -46,7 +46,8 @@ const SELECT_DEVICE: &str = "SELECT d.id, v.code AS venue, d.name, d.status, d.p
 
 impl Store {
     /// Makes (or finds) the device `name` at `venue` and stores a new enrolment code for it.
-    /// An enrolled device gets a new code only to re-enrol (e.g. a replaced tablet).
+    /// An enrolled device gets a new code only to re-enrol (e.g. a replaced tablet). The device's
+    /// earlier unused codes are void from now on: a device has one valid code, the newest.
     pub async fn add_device_code(
         &self,
         venue: &str,
@@ -80,6 +81,8 @@ impl Store {
                 .await?
             }
         };
+        // One valid code per device, the newest: a lost one stops working now.
+        void_codes(&mut tx, device_id, now).await?;
         sqlx::query("INSERT INTO enrolment_codes (code_hash, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(code_hash)
             .bind(device_id)
@@ -99,12 +102,16 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("device {id}")))
     }
 
-    /// Disables a device for good (lost, stolen): its key is refused from now on.
+    /// Disables a device for good (lost, stolen): its key is refused from now on, and so is any
+    /// enrolment code made for it before (a replacement needs a code made after this).
     pub async fn disable_device(&self, id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE devices SET status = 'disabled' WHERE id = $1")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        void_codes(&mut tx, id, super::now()).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -123,6 +130,25 @@ pub enum CodeProblem {
     Unknown,
     Used,
     Expired,
+    /// A newer code was made for the device, or it was disabled, after this one.
+    Replaced,
+}
+
+/// Voids the device's unused enrolment codes (see [`Store::add_device_code`]).
+async fn void_codes(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    device_id: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE enrolment_codes SET voided_at = $2 \
+         WHERE device_id = $1 AND used_at IS NULL AND voided_at IS NULL",
+    )
+    .bind(device_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// An item a device sent before: where it is stored, and what it was.
@@ -160,17 +186,21 @@ impl Store {
         now: i64,
     ) -> Result<std::result::Result<DeviceRow, CodeProblem>> {
         let mut tx = self.begin_write().await?;
-        let code: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT device_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = $1",
+        let code: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT device_id, expires_at, used_at, voided_at FROM enrolment_codes \
+             WHERE code_hash = $1",
         )
         .bind(code_hash)
         .fetch_optional(&mut *tx)
         .await?;
         let device_id = match code {
             None => return Ok(Err(CodeProblem::Unknown)),
-            Some((_, _, Some(_))) => return Ok(Err(CodeProblem::Used)),
-            Some((_, expires, None)) if expires <= now => return Ok(Err(CodeProblem::Expired)),
-            Some((device_id, _, None)) => device_id,
+            Some((_, _, Some(_), _)) => return Ok(Err(CodeProblem::Used)),
+            Some((_, _, None, Some(_))) => return Ok(Err(CodeProblem::Replaced)),
+            Some((_, expires, None, None)) if expires <= now => {
+                return Ok(Err(CodeProblem::Expired));
+            }
+            Some((device_id, _, None, None)) => device_id,
         };
         let used = sqlx::query(
             "UPDATE enrolment_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL",
@@ -182,6 +212,7 @@ impl Store {
         if used.rows_affected() != 1 {
             return Ok(Err(CodeProblem::Used));
         }
+        void_codes(&mut tx, device_id, now).await?;
         // A device enrolled before (a replaced scanner, a lost code) gets a new identity: its own
         // id, so its visits, numbered from 1 again, never collide with the earlier device's. The
         // earlier one is disabled (a lost or stolen scanner must not sync on) and renamed so the
