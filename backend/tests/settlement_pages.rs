@@ -114,6 +114,20 @@ async fn the_operator_reads_a_closed_month_downloads_a_csv_that_adds_up_and_revi
             .await
             .text();
         assert!(de.contains("Besuche ("), "{de}");
+        // A statement that does not exist (a mistyped currency or party in the link) is not
+        // there: a 404 page, not a server error nor an empty file.
+        for query in [
+            "party=operator&currency=XXX",
+            "party=operator&currency=eur",
+            "party=operator&currency=",
+            "party=bogus&currency=EUR",
+            "party=partner:nim&currency=HUF",
+        ] {
+            let missing = app
+                .get(&format!("/admin/settlement/{month}/csv?{query}"))
+                .await;
+            assert_eq!(missing.status, 404, "{}: {query}", app.db.kind);
+        }
 
         // Closing the current month is refused (it is not over); a draft is computed.
         let csrf = index.field("csrf").expect("csrf");

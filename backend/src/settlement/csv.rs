@@ -116,9 +116,19 @@ pub async fn statement_csv(
         .into_iter()
         .map(|c| (i64::from(c.id), c.code))
         .collect();
-    let currency_code: townpass_core::money::Currency = currency
-        .parse()
-        .map_err(|e: String| StoreError::Corrupt(format!("statement currency: {e}")))?;
+    // A statement that is not there (a mistyped party or currency in a link) is not found,
+    // rather than an empty file.
+    let missing = || StoreError::NotFound(format!("the statement of {party} in {currency:.3}"));
+    let currency_code: townpass_core::money::Currency =
+        currency.parse().map_err(|_: String| missing())?;
+    if !store
+        .statement_lines(period, Some(party))
+        .await?
+        .iter()
+        .any(|l| l.currency == currency)
+    {
+        return Err(missing());
+    }
     let mut zones: HashMap<String, TimeZone> = HashMap::new();
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(HEADER).map_err(csv_failed)?;
