@@ -991,6 +991,66 @@ async fn behind_https_every_cookie_is_secure_and_hsts_is_sent() {
     }
 }
 
+/// A client that never finishes its request's headers (a stalled phone, or many connections
+/// trickling a header line now and then) is cut off after the request time limit: it holds
+/// neither a connection nor the server's shutdown for ever. Other clients are answered meanwhile.
+// Two workers: the test's clients block their threads while the server keeps running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_finishes_its_headers_is_cut_off_after_the_time_limit() {
+    use std::io::{Read, Write};
+    let limit = std::time::Duration::from_secs(1);
+    let app = TestApp::start_with_timeout(TestDb::sqlite().await, limit).await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let started = std::time::Instant::now();
+    let slow: Vec<_> = (0..2)
+        .map(|n| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+                stream
+                    .set_read_timeout(Some(std::time::Duration::from_secs(15)))
+                    .expect("timeout");
+                stream
+                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                    .expect("write");
+                // The second one trickles a header line every 300 ms, never the blank line.
+                let mut buf = [0u8; 1024];
+                if n == 1 {
+                    stream.set_nonblocking(true).expect("nonblocking");
+                    for i in 0..40 {
+                        std::thread::sleep(std::time::Duration::from_millis(300));
+                        match stream.read(&mut buf) {
+                            Ok(_) => return started.elapsed(),
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                            Err(_) => return started.elapsed(),
+                        }
+                        if stream
+                            .write_all(format!("X-Slow-{i}: 1\r\n").as_bytes())
+                            .is_err()
+                        {
+                            return started.elapsed();
+                        }
+                    }
+                    return started.elapsed();
+                }
+                // Closed by the server (an end of stream, a reset, or a 408 before closing).
+                let _ = stream.read(&mut buf);
+                started.elapsed()
+            })
+        })
+        .collect();
+    assert_eq!(app.get("/healthz").await.status, 200, "others are answered");
+    for handle in slow {
+        let cut_off_after = tokio::task::spawn_blocking(move || handle.join().expect("thread"))
+            .await
+            .expect("join");
+        assert!(
+            cut_off_after < std::time::Duration::from_secs(8),
+            "a stalled request was held for {cut_off_after:?} (limit {limit:?})"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_request_past_the_time_limit_answers_503_and_changes_nothing() {
     for db in TestDb::all().await {

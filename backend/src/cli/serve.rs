@@ -33,6 +33,7 @@ pub struct ServeArgs {
     #[arg(long, env = "TOWNPASS_MAIL_INTERVAL", default_value_t = 5)]
     pub mail_interval: u64,
     /// The longest a request may run, in seconds; past it the answer is 503 and nothing is changed.
+    /// A client also has this long to send a request's headers, or its connection is closed.
     #[arg(long, env = "TOWNPASS_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
     /// A reverse proxy in front of the server (repeat, or separate with commas): only requests
