@@ -239,6 +239,62 @@ async fn a_new_code_or_disabling_the_device_voids_the_codes_made_before() {
     }
 }
 
+/// A device with a wrong (or lying) clock cannot freeze a pass: a scan dated before the device
+/// was enrolled, or after its upload arrived, is stored and flagged `clock`, and is no use of the
+/// pass. The next honest scan is clean, and no gate is sent the impossible ones.
+#[tokio::test]
+async fn a_scan_time_the_device_cannot_have_recorded_is_flagged_and_no_use_of_the_pass() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
+        let (b, key_b, server_b) = enrolled(&app, "tsarevets", "Gate 2", 2).await;
+        let token = passes(&app, 1).await.remove(0).1;
+        let now_ms = townpass::store::now() * 1000;
+        let at = |local_id: i64, scanned_at_ms: i64| UploadItem {
+            local_id,
+            token: token.clone(),
+            offer: None,
+            scanned_at_ms,
+        };
+        let impossible = vec![
+            at(1, 86_400_000),
+            at(2, i64::MIN),
+            at(3, now_ms + 3 * 86_400_000),
+        ];
+        let (status, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key_a, a, "tsarevets", 1, impossible),
+        )
+        .await;
+        assert_eq!(status, 200, "{}: {reply}", app.db.kind);
+        let r: UploadResponse = serde_json::from_value(reply).expect("response");
+        assert_eq!(
+            outcomes(&r),
+            [
+                (1, "stored", Some("clock")),
+                (2, "stored", Some("clock")),
+                (3, "stored", Some("clock"))
+            ],
+            "{}",
+            app.db.kind
+        );
+        // The pass's first real use, at the other gate: clean.
+        let (_, reply) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&key_b, b, "tsarevets", 1, vec![item(1, &token, 5)]),
+        )
+        .await;
+        let r: UploadResponse = serde_json::from_value(reply).expect("response");
+        assert_eq!(outcomes(&r), [(1, "stored", None)], "{}", app.db.kind);
+        // Gates are sent that use only.
+        let (uses, _) = uses_after(&app, b, &key_b, &server_b, 0).await;
+        let places: Vec<&str> = uses.iter().map(|(_, place)| place.as_str()).collect();
+        assert_eq!(places, ["Gate 2"], "{}", app.db.kind);
+    }
+}
+
 /// Phones that open one enrolment link at the same moment (a code shared in a group chat): one
 /// is enrolled, every other one is told the code is used; none gets a server error.
 #[tokio::test]

@@ -951,6 +951,7 @@ flag_not_included = uporabljena, kjer ne velja
 flag_outside_hours = uporabljena zunaj ur ponudbe
 flag_choice_used_up = več ponudb, kot jih lahko izbere
 flag_id_reused = naprava je znova uporabila številko obiska
+flag_clock = datirano z napravo z napačno uro
 adm_enrol_made = Koda za vpis naprave { $device } na prizorišču { $venue }: { $code } (velja 24 ur, enkrat)
 adm_enrol_title = Vpis naprave { $device } s telefonom
 adm_enrol_intro = Odprite to povezavo na telefonu na prizorišču ali s kamero skenirajte kodo QR: spletni bralnik se odpre z vpisano kodo. Ali vpišite kodo v:

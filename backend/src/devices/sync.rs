@@ -457,6 +457,35 @@ pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
     p.rules(|zone| TimeZone::get(zone).ok())
 }
 
+/// How far a scan time may lie outside the device's life (from its enrolment to the upload's
+/// arrival) before it is taken for a wrong clock: a day, for a clock set a little wrong.
+pub const CLOCK_TOLERANCE_MS: i64 = 24 * 3600 * 1000;
+
+/// Why a scan time cannot be true, if it cannot: before the device was enrolled or after the
+/// upload arrived (beyond [`CLOCK_TOLERANCE_MS`]). Such a visit is stored, flagged `clock`, and
+/// is no use of the pass: a device with a wrong (or lying) clock cannot start a pass's validity
+/// in 1970 and so make every gate refuse it.
+fn impossible_scan_time(device: &DeviceRow, scanned_at_ms: i64, now_ms: i64) -> Option<String> {
+    let at = |ms: i64| {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_else(|_| format!("{ms} ms since 1970"))
+    };
+    let enrolled_ms = device.enrolled_at.unwrap_or(0).saturating_mul(1000);
+    let why = if scanned_at_ms < enrolled_ms.saturating_sub(CLOCK_TOLERANCE_MS) {
+        format!("before the device was enrolled ({})", at(enrolled_ms))
+    } else if scanned_at_ms > now_ms.saturating_add(CLOCK_TOLERANCE_MS) {
+        format!("after the upload arrived ({})", at(now_ms))
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the device's clock is wrong: it dated this scan {}, {why}; kept for review, and not \
+         counted as a use of the pass",
+        at(scanned_at_ms)
+    ))
+}
+
 /// Was a pass revoked at `revoked_at` (unix s) before a scan at `scanned_at_ms`? Revocations are
 /// stored to the second, so a scan in the same second counts as before it: the visitor, who was
 /// let in, gets the benefit of the doubt.
@@ -752,16 +781,22 @@ pub async fn upload(
             flag = Some("id_reused".into());
         }
         let offer = verdict.offer.clone().or_else(|| item.offer.clone());
-        uses.entry(serial.clone()).or_default().push(Use {
-            offer: offer.clone().unwrap_or_default(),
-            venue: venue.code.clone(),
-            at_ms: item.scanned_at_ms,
-            place: device.name.clone(),
-        });
-        first_new
-            .entry(serial.as_str())
-            .and_modify(|t| *t = (*t).min(item.scanned_at_ms))
-            .or_insert(item.scanned_at_ms);
+        if let Some(why) = impossible_scan_time(&device, item.scanned_at_ms, now_ms) {
+            // Kept, flagged, and no use of the pass (nor sent to gates: see CLOCK_FLAG).
+            flag = Some(crate::store::CLOCK_FLAG.into());
+            detail = Some(why);
+        } else {
+            uses.entry(serial.clone()).or_default().push(Use {
+                offer: offer.clone().unwrap_or_default(),
+                venue: venue.code.clone(),
+                at_ms: item.scanned_at_ms,
+                place: device.name.clone(),
+            });
+            first_new
+                .entry(serial.as_str())
+                .and_modify(|t| *t = (*t).min(item.scanned_at_ms))
+                .or_insert(item.scanned_at_ms);
+        }
         rows.push(NewRedemption {
             device_id: device.id,
             local_id: stored_as,

@@ -22,6 +22,12 @@ use super::{Dialect, HeldItem, NewRedemption, Result, Store, StoreError};
 /// Redemptions per INSERT statement.
 const INSERT_BATCH: usize = 1000;
 
+/// The flag of a visit whose scan time the device cannot have recorded (a wrong clock): kept for
+/// review, but no use of the pass: neither the server's judging nor the gates' bundles count it.
+pub const CLOCK_FLAG: &str = "clock";
+/// The uses that count, as a condition on `redemptions r` (see [`CLOCK_FLAG`]).
+pub(super) const COUNTS_AS_USE: &str = "(r.flag IS NULL OR r.flag <> 'clock')";
+
 /// The values of a JSON array bound as parameter `$n`, as a table `list` with one column
 /// `value`, to join from: a thousand serials travel as one value (binding thousands of `$N`
 /// parameters costs more than the lookups they serve, on SQLite in time quadratic in their
@@ -260,7 +266,8 @@ impl Store {
             return Ok((HashMap::new(), seen.unwrap_or(0)));
         }
         let sql = format!(
-            "{USES_SELECT} FROM {} {} {USES_JOINS} WHERE r.serial = list.value",
+            "{USES_SELECT} FROM {} {} {USES_JOINS} WHERE r.serial = list.value \
+             AND {COUNTS_AS_USE}",
             json_rows(self.dialect, 1),
             // Each serial looked up in the serial index, whatever the planner thinks of the
             // list's size (a hash join over every redemption took 6 ms per 1,000 and growing).
@@ -365,8 +372,9 @@ impl PassWrite {
             return Ok(HashMap::new());
         }
         let wanted: HashSet<&str> = serials.iter().copied().collect();
-        let sql =
-            format!("{USES_SELECT} FROM redemptions r {USES_JOINS} WHERE r.id > $1 AND r.id <= $2");
+        let sql = format!(
+            "{USES_SELECT} FROM redemptions r {USES_JOINS} WHERE r.id > $1 AND r.id <= $2 AND {COUNTS_AS_USE}"
+        );
         let rows = sqlx::query_as::<_, HeldUse>(&sql)
             .bind(after)
             .bind(last)
