@@ -821,7 +821,7 @@ async fn send(
 async fn a_re_enrolled_device_starts_a_new_identity_and_loses_no_visit() {
     for db in TestDb::all().await {
         let app = TestApp::start(db).await;
-        let p = passes(&app, 6).await;
+        let p = passes(&app, 8).await;
         let (old_id, old_key, _) = enrolled(&app, "tsarevets", "Gate 1", 1).await;
         let first = send(
             &app,
@@ -868,18 +868,55 @@ async fn a_re_enrolled_device_starts_a_new_identity_and_loses_no_visit() {
             app.db.kind
         );
         assert_eq!(app.db.store.redemption_count().await.expect("count"), 6);
-        // The replaced scanner (lost, perhaps stolen) is cut off; what it handed in stays.
+        // The replaced scanner still hands in what it scanned before it was replaced (nothing
+        // lost); a visit it dates after that is kept, flagged for review, and no use of the pass.
+        // It gets no more bundles: it is no gate any more.
         let (status, body) = post(
             &app,
             "/api/device/v1/upload",
-            upload(&old_key, old_id, "tsarevets", 2, vec![item(4, &p[3].1, 5)]),
+            upload(
+                &old_key,
+                old_id,
+                "tsarevets",
+                2,
+                vec![item(4, &p[6].1, 20), item(5, &p[7].1, -2)],
+            ),
+        )
+        .await;
+        assert_eq!(status, 200, "{}: {body}", app.db.kind);
+        let late: UploadResponse = serde_json::from_value(body).expect("response");
+        assert_eq!(
+            outcomes(&late),
+            [(4, "stored", None), (5, "stored", Some("device_replaced"))],
+            "{}",
+            app.db.kind
+        );
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 8);
+        let ask = townpass::devices::sync::BundleRequest {
+            device_id: old_id,
+            revoked_after: 0,
+            uses_after: 0,
+            device_time_ms: townpass::store::now() * 1000,
+        };
+        let ask = serde_json::to_vec(&old_key.seal(&ask).expect("seal")).expect("json");
+        let (status, body) = post(&app, "/api/device/v1/bundle", ask).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("unknown_device"))
+        );
+        // Disabled after all (stolen): from then on it is cut off, and its uploads store nothing.
+        app.db.store.disable_device(old_id).await.expect("disable");
+        let (status, body) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(&old_key, old_id, "tsarevets", 3, vec![item(6, &p[5].1, 25)]),
         )
         .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (401, Some("unknown_device"))
         );
-        assert_eq!(app.db.store.redemption_count().await.expect("count"), 6);
+        assert_eq!(app.db.store.redemption_count().await.expect("count"), 8);
         let names: Vec<String> = app
             .db
             .store
@@ -1454,6 +1491,8 @@ async fn codes_with_quotes_backslashes_braces_and_nul_are_stored_as_sent_and_fla
         // retry stores nothing twice.
         let odd = r#"TP1:"A",{B}\C,NULL"#;
         let with_nul = format!("{}\0", passes[0].1);
+        // Made once: a retry sends what the device stored, to the millisecond.
+        let (odd_item, nul_item) = (item(2, odd, 20), item(3, &with_nul, 10));
         let r = send(
             &app,
             &key_a,
@@ -1461,8 +1500,8 @@ async fn codes_with_quotes_backslashes_braces_and_nul_are_stored_as_sent_and_fla
             1,
             vec![
                 item(1, &passes[0].1, 30),
-                item(2, odd, 20),
-                item(3, &with_nul, 10),
+                odd_item.clone(),
+                nul_item.clone(),
             ],
         )
         .await;
@@ -1493,14 +1532,7 @@ async fn codes_with_quotes_backslashes_braces_and_nul_are_stored_as_sent_and_fla
             app.db.kind
         );
         // A retry of the same batch stores nothing more.
-        let again = send(
-            &app,
-            &key_a,
-            a,
-            1,
-            vec![item(2, odd, 20), item(3, &with_nul, 10)],
-        )
-        .await;
+        let again = send(&app, &key_a, a, 1, vec![odd_item, nul_item]).await;
         assert!(
             again.items.iter().all(|i| i.status == "duplicate"),
             "{}: {:?}",

@@ -935,6 +935,7 @@ flag_outside_hours = außerhalb der Angebotszeiten benutzt
 flag_choice_used_up = mehr Angebote als wählbar
 flag_id_reused = ein Gerät hat eine Besuchsnummer wiederverwendet
 flag_clock = von einem Gerät mit falscher Uhr datiert
+flag_device_replaced = von einem ersetzten Gerät gescannt
 adm_enrol_made = Anmeldecode für { $device } in { $venue }: { $code } (24 Stunden gültig, einmal)
 adm_enrol_title = { $device } mit einem Telefon anmelden
 adm_enrol_intro = Diesen Link auf dem Telefon in der Einrichtung öffnen oder den QR-Code mit seiner Kamera scannen: Der Web-Scanner öffnet sich mit eingetragenem Code. Oder den Code eingeben in:

@@ -938,6 +938,7 @@ flag_outside_hours = used outside the offer's hours
 flag_choice_used_up = more offers than it may choose
 flag_id_reused = a device reused a visit number
 flag_clock = dated by a device with a wrong clock
+flag_device_replaced = scanned by a replaced device
 adm_enrol_made = Enrolment code for { $device } at { $venue }: { $code } (valid 24 hours, once)
 adm_enrol_title = Enrol { $device } with a phone
 adm_enrol_intro = Open this link on the phone at the venue, or scan the QR code with its camera: the web scanner opens with the code filled in. Or type the code into:

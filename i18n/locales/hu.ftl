@@ -914,6 +914,7 @@ flag_outside_hours = az ajánlat időszakán kívül használva
 flag_choice_used_up = több ajánlat, mint amennyi választható
 flag_id_reused = egy eszköz újra felhasznált egy látogatásszámot
 flag_clock = hibás órájú eszköz keltezte
+flag_device_replaced = lecserélt eszköz olvasta be
 adm_enrol_made = Regisztrációs kód: { $device }, { $venue }: { $code } (24 óráig, egyszer érvényes)
 adm_enrol_title = { $device } regisztrálása telefonnal
 adm_enrol_intro = Nyissa meg ezt a hivatkozást a helyszíni telefonon, vagy olvassa be a QR-kódot a kamerájával: a webes olvasó kitöltött kóddal nyílik meg. Vagy írja be a kódot ide:

@@ -952,6 +952,7 @@ flag_outside_hours = uporabljena zunaj ur ponudbe
 flag_choice_used_up = več ponudb, kot jih lahko izbere
 flag_id_reused = naprava je znova uporabila številko obiska
 flag_clock = datirano z napravo z napačno uro
+flag_device_replaced = skenirano z zamenjano napravo
 adm_enrol_made = Koda za vpis naprave { $device } na prizorišču { $venue }: { $code } (velja 24 ur, enkrat)
 adm_enrol_title = Vpis naprave { $device } s telefonom
 adm_enrol_intro = Odprite to povezavo na telefonu na prizorišču ali s kamero skenirajte kodo QR: spletni bralnik se odpre z vpisano kodo. Ali vpišite kodo v:

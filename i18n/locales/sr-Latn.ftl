@@ -944,6 +944,7 @@ flag_outside_hours = iskorišćena van sati ponude
 flag_choice_used_up = više ponuda nego što sme da izabere
 flag_id_reused = uređaj je ponovo koristio broj posete
 flag_clock = datirano od uređaja sa pogrešnim satom
+flag_device_replaced = skenirano zamenjenim uređajem
 adm_enrol_made = Kod za registraciju uređaja { $device } u objektu { $venue }: { $code } (važi 24 sata, jednom)
 adm_enrol_title = Registracija uređaja { $device } telefonom
 adm_enrol_intro = Otvorite ovu vezu na telefonu u objektu ili skenirajte QR kod njegovom kamerom: veb-skener se otvara sa popunjenim kodom. Ili unesite kod u:

@@ -222,19 +222,33 @@ async fn active_device(
     store: &Store,
     device_id: i64,
 ) -> Result<(DeviceRow, String), DeviceApiError> {
+    device_with_key(store, device_id, false).await
+}
+
+/// The device with this id and its key, if it may send: an active device, or (`replaced_too`)
+/// one a new enrolment replaced, which may still hand in its visits; else `UnknownDevice`.
+async fn device_with_key(
+    store: &Store,
+    device_id: i64,
+    replaced_too: bool,
+) -> Result<(DeviceRow, String), DeviceApiError> {
     let device = match store.device(device_id).await {
         Ok(d) => d,
         Err(StoreError::NotFound(_)) => return Err(DeviceApiError::UnknownDevice),
         Err(e) => return Err(e.into()),
     };
-    match (&device.status[..], &device.public_key) {
-        ("active", Some(key)) => {
+    let replaced = device.status == "disabled" && device.replaced_at.is_some();
+    match &device.public_key {
+        Some(key) if device.status == "active" || (replaced_too && replaced) => {
             let key = key.clone();
             Ok((device, key))
         }
         _ => Err(DeviceApiError::UnknownDevice),
     }
 }
+
+/// The flag of a visit a replaced device dates after its replacement (see `upload`).
+const REPLACED_FLAG: &str = "device_replaced";
 
 /// A signed request for a bundle: who asks, from which cursors, and the device's clock.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -543,7 +557,8 @@ pub async fn upload(
     let claimed: Sender = envelope
         .peek()
         .map_err(|e| DeviceApiError::BadRequest(e.to_string()))?;
-    let (device, public) = active_device(store, claimed.device_id).await?;
+    // A replaced device still hands in what it scanned (nothing it recorded is lost).
+    let (device, public) = device_with_key(store, claimed.device_id, true).await?;
     let mut up: Upload = envelope
         .open(&verifier(&public).map_err(|e| DeviceApiError::BadRequest(e.to_string()))?)
         .map_err(|e| match e {
@@ -781,10 +796,24 @@ pub async fn upload(
             flag = Some("id_reused".into());
         }
         let offer = verdict.offer.clone().or_else(|| item.offer.clone());
+        let replaced_before = device
+            .replaced_at
+            .filter(|&at| item.scanned_at_ms > at.saturating_mul(1000));
         if let Some(why) = impossible_scan_time(&device, item.scanned_at_ms, now_ms) {
             // Kept, flagged, and no use of the pass (nor sent to gates: see CLOCK_FLAG).
             flag = Some(crate::store::CLOCK_FLAG.into());
             detail = Some(why);
+        } else if let Some(at) = replaced_before {
+            // A scan the replaced device dates after its replacement: kept for review, and like
+            // a wrong clock no use of the pass (the device may be lost or in the wrong hands).
+            flag = Some(REPLACED_FLAG.into());
+            detail = Some(format!(
+                "scanned after this device was replaced by a new enrolment ({}); kept for \
+                 review, and not counted as a use of the pass",
+                jiff::Timestamp::from_second(at)
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|_| at.to_string())
+            ));
         } else {
             uses.entry(serial.clone()).or_default().push(Use {
                 offer: offer.clone().unwrap_or_default(),

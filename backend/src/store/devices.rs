@@ -39,10 +39,12 @@ pub struct DeviceRow {
     pub enrolled_at: Option<i64>,
     pub last_seen_at: Option<i64>,
     pub clock_offset_ms: Option<i64>,
+    /// When a new enrolment replaced this device (it then may only hand in its visits).
+    pub replaced_at: Option<i64>,
 }
 
 const SELECT_DEVICE: &str = "SELECT d.id, v.code AS venue, d.name, d.status, d.public_key, d.created_at, d.enrolled_at, \
-     d.last_seen_at, d.clock_offset_ms FROM devices d JOIN venues v ON v.id = d.venue_id";
+     d.last_seen_at, d.clock_offset_ms, d.replaced_at FROM devices d JOIN venues v ON v.id = d.venue_id";
 
 impl Store {
     /// Makes (or finds) the device `name` at `venue` and stores a new enrolment code for it.
@@ -106,7 +108,7 @@ impl Store {
     /// enrolment code made for it before (a replacement needs a code made after this).
     pub async fn disable_device(&self, id: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE devices SET status = 'disabled' WHERE id = $1")
+        sqlx::query("UPDATE devices SET status = 'disabled', replaced_at = NULL WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -235,11 +237,14 @@ impl Store {
                     .bind(device_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            sqlx::query("UPDATE devices SET name = $2, status = 'disabled' WHERE id = $1")
-                .bind(device_id)
-                .bind(format!("{name} (replaced, #{device_id})"))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE devices SET name = $2, status = 'disabled', replaced_at = $3 WHERE id = $1",
+            )
+            .bind(device_id)
+            .bind(format!("{name} (replaced, #{device_id})"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query_scalar(
                 "INSERT INTO devices (venue_id, name, status, public_key, created_at, enrolled_at) \
                  VALUES ($1, $2, 'active', $3, $4, $4) RETURNING id",

@@ -25,8 +25,10 @@ const INSERT_BATCH: usize = 1000;
 /// The flag of a visit whose scan time the device cannot have recorded (a wrong clock): kept for
 /// review, but no use of the pass: neither the server's judging nor the gates' bundles count it.
 pub const CLOCK_FLAG: &str = "clock";
-/// The uses that count, as a condition on `redemptions r` (see [`CLOCK_FLAG`]).
-pub(super) const COUNTS_AS_USE: &str = "(r.flag IS NULL OR r.flag <> 'clock')";
+/// The uses that count, as a condition on `redemptions r`: not [`CLOCK_FLAG`], nor a visit a
+/// replaced device dated after its replacement (`device_replaced`).
+pub(super) const COUNTS_AS_USE: &str =
+    "(r.flag IS NULL OR r.flag NOT IN ('clock', 'device_replaced'))";
 
 /// The values of a JSON array bound as parameter `$n`, as a table `list` with one column
 /// `value`, to join from: a thousand serials travel as one value (binding thousands of `$N`
