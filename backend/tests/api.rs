@@ -438,6 +438,22 @@ async fn a_retried_order_with_its_idempotency_key_sells_once_and_answers_the_sam
         assert_eq!(reply.header("idempotent-replayed"), Some("true"));
         assert_eq!(orders(&app).await, 1, "{}: sold once", app.db.kind);
         assert_eq!(mails(&app).await, 1, "{}: one e-mail", app.db.kind);
+        // The same JSON written another way (spaces, line breaks, the keys in another order) is
+        // the same request, as with Stripe: the first answer again.
+        let auth = format!("Bearer {key}");
+        let reworded = app
+            .post_bytes_with(
+                "/api/v1/orders",
+                "application/json",
+                &[("authorization", auth.as_str()), idem[0]],
+                b"{ \"email\": \"guest@example.org\",\n  \"lines\": [ { \"count\": 2, \
+                  \"category\": \"adult\", \"product\": \"sofia-24h\" } ] }\n"
+                    .to_vec(),
+            )
+            .await;
+        assert_eq!(reworded.status, 201, "{}", app.db.kind);
+        assert_eq!(reworded.header("idempotent-replayed"), Some("true"));
+        assert_eq!(orders(&app).await, 1, "{}: still sold once", app.db.kind);
 
         // The same key with another body is refused, and sells nothing.
         let other = json!({"lines": [{"product": "sofia-24h", "category": "child", "count": 1}]});

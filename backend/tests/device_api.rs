@@ -236,12 +236,34 @@ async fn a_new_code_or_disabling_the_device_voids_the_codes_made_before() {
             .filter(|n| n.starts_with("Entrance"))
             .collect();
         assert_eq!(active, ["Entrance"], "{}", app.db.kind);
+        // The stolen device stays cut off once its replacement enrols: it was disabled, not
+        // replaced, and may not even hand in visits.
+        let token = passes(&app, 1).await.remove(0).1;
+        let stolen = SigningSecret::from_seed(&[8; 32]);
+        let (status, body) = post(
+            &app,
+            "/api/device/v1/upload",
+            upload(
+                &stolen,
+                device_id,
+                "tsarevets",
+                1,
+                vec![item(1, &token, 30)],
+            ),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("unknown_device")),
+            "{}",
+            app.db.kind
+        );
     }
 }
 
-/// A device with a wrong (or lying) clock cannot freeze a pass: a scan dated before the device
-/// was enrolled, or after its upload arrived, is stored and flagged `clock`, and is no use of the
-/// pass. The next honest scan is clean, and no gate is sent the impossible ones.
+/// A device with a wrong (or lying) clock cannot freeze a pass: a scan dated before the pass was
+/// sold, or after the upload arrived, is stored and flagged `clock`, and is no use of the pass.
+/// The next honest scan is clean, and no gate is sent the impossible ones.
 #[tokio::test]
 async fn a_scan_time_the_device_cannot_have_recorded_is_flagged_and_no_use_of_the_pass() {
     for db in TestDb::all().await {
@@ -1356,17 +1378,19 @@ async fn a_revocation_committed_after_an_upload_read_its_passes_is_seen_in_its_t
             .expect("revoke");
         // An upload reads the passes (outside its turn) ...
         let lower = passes[1].1.to_lowercase();
+        let at = now * 1000;
         let items = [
-            (serials[0], passes[0].1.as_str()),
-            (serials[1], passes[1].1.as_str()),
-            (serials[1], lower.as_str()),
-            ("00000000000000ff", passes[1].1.as_str()),
+            (serials[0], passes[0].1.as_str(), at),
+            (serials[1], passes[1].1.as_str(), at),
+            (serials[1], lower.as_str(), at),
+            ("00000000000000ff", passes[1].1.as_str(), at),
         ];
-        let (issued, seen) = store.issued_passes(&items).await.expect("read");
+        let (issued, seen) = store.issued_passes(&items, 0).await.expect("read");
         let pass = |same_token, revoked_at| {
             Some(IssuedPass {
                 same_token,
                 revoked_at,
+                sold_after_scan: false,
             })
         };
         assert_eq!(

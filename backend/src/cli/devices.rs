@@ -114,7 +114,8 @@ pub async fn run(s: &StoreArgs, cmd: DeviceCommand) -> anyhow::Result<u8> {
                 .device(id)
                 .await
                 .with_context(|| format!("no device {id} (see townpass device list)"))?;
-            if device.status == "disabled" {
+            // A replaced device may still hand in its visits: disabling it cuts that off too.
+            if device.status == "disabled" && device.replaced_at.is_none() {
                 println!(
                     "device {id} \"{}\" at {} is disabled already",
                     device.name, device.venue

@@ -217,6 +217,9 @@ pub async fn enroll(
     })
 }
 
+/// How long a device replaced by a new enrolment may still hand in its visits, in days.
+pub const REPLACED_UPLOAD_DAYS: i64 = 7;
+
 /// The active, enrolled device with this id, or `UnknownDevice`.
 async fn active_device(
     store: &Store,
@@ -237,7 +240,11 @@ async fn device_with_key(
         Err(StoreError::NotFound(_)) => return Err(DeviceApiError::UnknownDevice),
         Err(e) => return Err(e.into()),
     };
-    let replaced = device.status == "disabled" && device.replaced_at.is_some();
+    // Handing in is open for REPLACED_UPLOAD_DAYS after the replacement.
+    let replaced = device.status == "disabled"
+        && device.replaced_at.is_some_and(|at| {
+            crate::store::now() < at.saturating_add(REPLACED_UPLOAD_DAYS * 86_400)
+        });
     match &device.public_key {
         Some(key) if device.status == "active" || (replaced_too && replaced) => {
             let key = key.clone();
@@ -246,9 +253,6 @@ async fn device_with_key(
         _ => Err(DeviceApiError::UnknownDevice),
     }
 }
-
-/// The flag of a visit a replaced device dates after its replacement (see `upload`).
-const REPLACED_FLAG: &str = "device_replaced";
 
 /// A signed request for a bundle: who asks, from which cursors, and the device's clock.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -471,23 +475,22 @@ pub fn product_rules(p: &BundleProduct) -> Option<ProductRules> {
     p.rules(|zone| TimeZone::get(zone).ok())
 }
 
-/// How far a scan time may lie outside the device's life (from its enrolment to the upload's
-/// arrival) before it is taken for a wrong clock: a day, for a clock set a little wrong.
+/// How far a scan time may lie before the pass was sold, or after the upload arrived, before
+/// it is taken for a wrong clock: a day, for a clock set a little wrong.
 pub const CLOCK_TOLERANCE_MS: i64 = 24 * 3600 * 1000;
 
-/// Why a scan time cannot be true, if it cannot: before the device was enrolled or after the
-/// upload arrived (beyond [`CLOCK_TOLERANCE_MS`]). Such a visit is stored, flagged `clock`, and
-/// is no use of the pass: a device with a wrong (or lying) clock cannot start a pass's validity
-/// in 1970 and so make every gate refuse it.
-fn impossible_scan_time(device: &DeviceRow, scanned_at_ms: i64, now_ms: i64) -> Option<String> {
+/// Why a scan time cannot be true, if it cannot: before the pass was sold (`sold_after_scan`,
+/// beyond [`CLOCK_TOLERANCE_MS`]) or after the upload arrived (beyond it too). Such a visit is
+/// stored, flagged `clock`, and is no use of the pass: a device with a wrong (or lying) clock
+/// cannot start a pass's validity in 1970 and so make every gate refuse it.
+fn impossible_scan_time(sold_after_scan: bool, scanned_at_ms: i64, now_ms: i64) -> Option<String> {
     let at = |ms: i64| {
         jiff::Timestamp::from_millisecond(ms)
             .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
             .unwrap_or_else(|_| format!("{ms} ms since 1970"))
     };
-    let enrolled_ms = device.enrolled_at.unwrap_or(0).saturating_mul(1000);
-    let why = if scanned_at_ms < enrolled_ms.saturating_sub(CLOCK_TOLERANCE_MS) {
-        format!("before the device was enrolled ({})", at(enrolled_ms))
+    let why = if sold_after_scan {
+        "before the pass was sold".to_string()
     } else if scanned_at_ms > now_ms.saturating_add(CLOCK_TOLERANCE_MS) {
         format!("after the upload arrived ({})", at(now_ms))
     } else {
@@ -655,10 +658,13 @@ pub async fn upload(
     product_ids.dedup();
     // A token this server issued and holds byte for byte needs no second signature check. The
     // same read gives the revocations known so far; the turn reads only those after them.
-    let pairs: Vec<(&str, &str)> = candidates
+    let pairs: Vec<(&str, &str, i64)> = candidates
         .iter()
         .zip(&serials)
-        .map(|(&n, serial)| (serial.as_str(), up.items[n].token.as_str()))
+        .map(|(&n, serial)| {
+            let item = &up.items[n];
+            (serial.as_str(), item.token.as_str(), item.scanned_at_ms)
+        })
         .collect();
     // The uses stored so far of the passes in the batch are read at the same time, on another
     // connection; the turn reads only those stored after them.
@@ -683,7 +689,9 @@ pub async fn upload(
         Ok(products)
     };
     let ((found, revocations_seen), (mut held_uses, uses_seen), products) = side_by_side!(wide;
-        async { Ok::<_, DeviceApiError>(store.issued_passes(&pairs).await?) },
+        async {
+            Ok::<_, DeviceApiError>(store.issued_passes(&pairs, CLOCK_TOLERANCE_MS).await?)
+        },
         async { Ok::<_, DeviceApiError>(store.held_uses(&candidate_serials).await?) },
         products,
     )?;
@@ -694,7 +702,11 @@ pub async fn upload(
     let mut revoked_at: HashMap<String, i64> = pairs
         .iter()
         .zip(&found)
-        .filter_map(|((serial, _), f)| Some((serial.to_string(), f.as_ref()?.revoked_at?)))
+        .filter_map(|((serial, _, _), f)| Some((serial.to_string(), f.as_ref()?.revoked_at?)))
+        .collect();
+    let sold_after_scan: Vec<bool> = found
+        .iter()
+        .map(|f| f.as_ref().is_some_and(|p| p.sold_after_scan))
         .collect();
     let verifying = tokio::task::spawn_blocking(move || {
         let checked = verify_all(&keys, decoded, &issued);
@@ -799,21 +811,29 @@ pub async fn upload(
         let replaced_before = device
             .replaced_at
             .filter(|&at| item.scanned_at_ms > at.saturating_mul(1000));
-        if let Some(why) = impossible_scan_time(&device, item.scanned_at_ms, now_ms) {
+        // What the rules (or the reuse check) said is kept in the detail when a wrong clock or
+        // a replaced device takes the flag: an operator accepting such a visit sees it all.
+        let said_before = |detail: &Option<String>, flag: &Option<String>| match (flag, detail) {
+            (Some(f), Some(d)) => format!(" (also {f}: {d})"),
+            (Some(f), None) => format!(" (also {f})"),
+            _ => String::new(),
+        };
+        if let Some(why) = impossible_scan_time(sold_after_scan[c], item.scanned_at_ms, now_ms) {
             // Kept, flagged, and no use of the pass (nor sent to gates: see CLOCK_FLAG).
+            detail = Some(format!("{why}{}", said_before(&detail, &flag)));
             flag = Some(crate::store::CLOCK_FLAG.into());
-            detail = Some(why);
         } else if let Some(at) = replaced_before {
             // A scan the replaced device dates after its replacement: kept for review, and like
             // a wrong clock no use of the pass (the device may be lost or in the wrong hands).
-            flag = Some(REPLACED_FLAG.into());
             detail = Some(format!(
                 "scanned after this device was replaced by a new enrolment ({}); kept for \
-                 review, and not counted as a use of the pass",
+                 review, and not counted as a use of the pass{}",
                 jiff::Timestamp::from_second(at)
                     .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                    .unwrap_or_else(|_| at.to_string())
+                    .unwrap_or_else(|_| at.to_string()),
+                said_before(&detail, &flag)
             ));
+            flag = Some(crate::store::REPLACED_FLAG.into());
         } else {
             uses.entry(serial.clone()).or_default().push(Use {
                 offer: offer.clone().unwrap_or_default(),

@@ -245,7 +245,14 @@ pub async fn create_order(
     let now = crate::store::now();
     let who = format!("sales_point:{sales_point_id}");
     let idempotency = idempotency_key(&headers)?;
-    let request_hash = crate::accounts::sha256_hex(&String::from_utf8_lossy(&raw));
+    // The request as JSON means it, whatever the spacing or the keys' order (Stripe's meaning:
+    // a retry that serialises the same body another way is the same request); a body that is no
+    // JSON is compared byte for byte.
+    let request_hash = crate::accounts::sha256_hex(
+        &serde_json::from_slice::<serde_json::Value>(&raw)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| String::from_utf8_lossy(&raw).into_owned()),
+    );
     if let Some(key) = &idempotency
         && let Some(first) = state.store.idempotent_answer(&who, key, now).await?
     {

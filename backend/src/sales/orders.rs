@@ -39,7 +39,7 @@ pub async fn page(
     for pass in &passes {
         let product = state.store.product_by_id(pass.product_id).await?;
         let rows = state.store.product_venues(pass.product_id).await?;
-        let uses = state.store.uses_of_pass(&pass.serial).await?;
+        let uses = state.store.counted_uses_of_pass(&pass.serial).await?;
         let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
         let category = category_name(&categories, pass.category_id, lang);
         let revoked = pass.revoked_at.is_some();
@@ -355,7 +355,7 @@ pub async fn gate(
     let mut slides = Vec::new();
     for (n, pass) in showable.iter().enumerate() {
         let product = state.store.product_by_id(pass.product_id).await?;
-        let uses = state.store.uses_of_pass(&pass.serial).await?;
+        let uses = state.store.counted_uses_of_pass(&pass.serial).await?;
         let qr = QrMatrix::encode(&pass.token).map_err(|e| WebError::Internal(e.to_string()))?;
         zone.clone_from(&product.product.time_zone);
         let category = category_name(&categories, pass.category_id, lang);
@@ -496,7 +496,7 @@ async fn wallet_facts(
         .find(|p| p.serial == serial && p.revoked_at.is_none())
         .ok_or(WebError::NotFound)?;
     let product = state.store.product_by_id(pass.product_id).await?;
-    let uses = state.store.uses_of_pass(&pass.serial).await?;
+    let uses = state.store.counted_uses_of_pass(&pass.serial).await?;
     let category = category_name(&state.store.categories().await?, pass.category_id, lang);
     let rows = state.store.product_venues(pass.product_id).await?;
     let venues = present::by_town(

@@ -84,6 +84,7 @@ impl Store {
             }
         };
         // One valid code per device, the newest: a lost one stops working now.
+        lock_device(&mut tx, device_id).await?;
         void_codes(&mut tx, device_id, now).await?;
         sqlx::query("INSERT INTO enrolment_codes (code_hash, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(code_hash)
@@ -108,6 +109,7 @@ impl Store {
     /// enrolment code made for it before (a replacement needs a code made after this).
     pub async fn disable_device(&self, id: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        lock_device(&mut tx, id).await?;
         sqlx::query("UPDATE devices SET status = 'disabled', replaced_at = NULL WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -134,6 +136,18 @@ pub enum CodeProblem {
     Expired,
     /// A newer code was made for the device, or it was disabled, after this one.
     Replaced,
+}
+
+/// Takes the device's row lock for the rest of `tx`: making a code, enrolling with one and
+/// disabling the device then happen one at a time, so two codes made at once cannot both stay
+/// valid (each voiding only what was committed before it) and a code voided meanwhile is seen
+/// (SQLite's write transactions are one at a time anyway).
+async fn lock_device(tx: &mut sqlx::Transaction<'static, sqlx::Any>, device_id: i64) -> Result<()> {
+    sqlx::query("UPDATE devices SET id = id WHERE id = $1")
+        .bind(device_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Voids the device's unused enrolment codes (see [`Store::add_device_code`]).
@@ -204,15 +218,30 @@ impl Store {
             }
             Some((device_id, _, None, None)) => device_id,
         };
+        // The device's codes change one at a time (see `lock_device`); then the code is taken
+        // only if it is still unused, unvoided and unexpired: a code voided or used meanwhile by
+        // another transaction is refused, not taken.
+        lock_device(&mut tx, device_id).await?;
         let used = sqlx::query(
-            "UPDATE enrolment_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL",
+            "UPDATE enrolment_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL \
+             AND voided_at IS NULL AND expires_at > $2",
         )
         .bind(code_hash)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         if used.rows_affected() != 1 {
-            return Ok(Err(CodeProblem::Used));
+            let (used_at, voided_at): (Option<i64>, Option<i64>) = sqlx::query_as(
+                "SELECT used_at, voided_at FROM enrolment_codes WHERE code_hash = $1",
+            )
+            .bind(code_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            return Ok(Err(match (used_at, voided_at) {
+                (Some(_), _) => CodeProblem::Used,
+                (None, Some(_)) => CodeProblem::Replaced,
+                (None, None) => CodeProblem::Expired,
+            }));
         }
         void_codes(&mut tx, device_id, now).await?;
         // A device enrolled before (a replaced scanner, a lost code) gets a new identity: its own
@@ -238,7 +267,9 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
             sqlx::query(
-                "UPDATE devices SET name = $2, status = 'disabled', replaced_at = $3 WHERE id = $1",
+                "UPDATE devices SET name = $2, status = 'disabled', \
+                 replaced_at = CASE WHEN status = 'active' THEN $3 ELSE replaced_at END \
+                 WHERE id = $1",
             )
             .bind(device_id)
             .bind(format!("{name} (replaced, #{device_id})"))

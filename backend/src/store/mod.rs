@@ -34,7 +34,9 @@ pub use catalog::{
 pub use devices::{CodeProblem, DeviceRow, HeldItem, NewRedemption};
 pub use issuer_keys::KeyRow;
 pub use outbox::{MailKind, OutboxRow, OutboxStatus};
-pub use pass_state::{CLOCK_FLAG, HeldUse, IssuedPass, LateFlag, PassWrite};
+pub use pass_state::{
+    CLOCK_FLAG, HeldUse, IssuedPass, LateFlag, NO_USE_FLAGS, PassWrite, REPLACED_FLAG,
+};
 pub use password_links::{Invitee, LinkPurpose, LinkRow, NO_PASSWORD_YET, NewLink};
 pub use payouts::{PayoutLineRow, PayoutRun};
 pub use portal::{DisputeRow, NewDispute, PartnerStatementRow, UseOfTown, VisitFilter, VisitRow};

@@ -23,10 +23,14 @@ use super::{Dialect, HeldItem, NewRedemption, Result, Store, StoreError};
 const INSERT_BATCH: usize = 1000;
 
 /// The flag of a visit whose scan time the device cannot have recorded (a wrong clock): kept for
-/// review, but no use of the pass: neither the server's judging nor the gates' bundles count it.
+/// review, but no use of the pass: neither the server's judging, nor the gates' bundles, nor the
+/// visitor's pages count it.
 pub const CLOCK_FLAG: &str = "clock";
-/// The uses that count, as a condition on `redemptions r`: not [`CLOCK_FLAG`], nor a visit a
-/// replaced device dated after its replacement (`device_replaced`).
+/// The flag of a visit a replaced device dates after its replacement: no use of the pass either.
+pub const REPLACED_FLAG: &str = "device_replaced";
+/// Flags of visits that are kept for review but are no use of the pass.
+pub const NO_USE_FLAGS: [&str; 2] = [CLOCK_FLAG, REPLACED_FLAG];
+/// The uses that count, as a condition on `redemptions r` (see [`NO_USE_FLAGS`]).
 pub(super) const COUNTS_AS_USE: &str =
     "(r.flag IS NULL OR r.flag NOT IN ('clock', 'device_replaced'))";
 
@@ -110,6 +114,8 @@ pub struct IssuedPass {
     /// The item's token is byte for byte the one the server signed.
     pub same_token: bool,
     pub revoked_at: Option<i64>,
+    /// The item's scan time is before the pass was sold (beyond the tolerance asked for).
+    pub sold_after_scan: bool,
 }
 
 /// A use of a pass the server holds, with what judging it again needs.
@@ -171,8 +177,9 @@ impl Store {
         Ok(new)
     }
 
-    /// For each (serial, token): whether this server issued a pass under that serial, whether
-    /// the token is byte for byte the one it signed, and when the pass was revoked; with the last
+    /// For each (serial, token, scan time): whether this server issued a pass under that serial,
+    /// whether the token is byte for byte the one it signed, when the pass was revoked, and
+    /// whether the scan is dated more than `tolerance_ms` before the sale; with the last
     /// revocation seq, read in the same statement (one snapshot). A pass-state turn then reads
     /// only the revocations after it ([`PassWrite::revocations_after`]): revocations are numbered
     /// in commit order.
@@ -185,10 +192,12 @@ impl Store {
     /// a pass as issued (and spared its signature check) only where the database said so.
     pub async fn issued_passes(
         &self,
-        items: &[(&str, &str)],
+        items: &[(&str, &str, i64)],
+        tolerance_ms: i64,
     ) -> Result<(Vec<Option<IssuedPass>>, i64)> {
-        // Per item (j): found, the same token, revoked_at. Each exception comes back as
-        // [item number (from 1), found, same token, revoked_at]. `OFFSET 0` keeps each item one
+        // Per item (j): found, the same token, revoked_at, scanned more than `tolerance_ms`
+        // before the pass was sold. Each exception comes back as [item number (from 1), found,
+        // same token, revoked_at, early]. `OFFSET 0` keeps each item one
         // lookup in the passes' primary key: PostgreSQL plans a prepared statement's first five
         // runs on each connection for the values bound, knows the array's length, and flattened
         // the lateral into a hash join over every pass (17-22 ms per 1,000 items at 100,000
@@ -196,31 +205,40 @@ impl Store {
         let answer = match self.dialect {
             Dialect::Postgres => sqlx::query_as(
                 "WITH j AS MATERIALIZED (SELECT list.n, (p.serial IS NOT NULL)::int AS found, \
-                 (p.token IS NOT DISTINCT FROM list.token)::int AS same, p.revoked_at \
-                 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS list(serial, token, n) \
-                 LEFT JOIN LATERAL (SELECT serial, revoked_at, token FROM passes x \
+                 (p.token IS NOT DISTINCT FROM list.token)::int AS same, p.revoked_at, \
+                 COALESCE(p.issued_at * 1000 - $4 > list.at, false)::int AS early \
+                 FROM unnest($1::text[], $2::text[], $3::bigint[]) \
+                 WITH ORDINALITY AS list(serial, token, at, n) \
+                 LEFT JOIN LATERAL (SELECT serial, revoked_at, token, issued_at FROM passes x \
                  WHERE x.serial = list.serial OFFSET 0) p ON true) \
                  SELECT (SELECT MAX(seq) FROM revocations), \
-                 (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL), \
-                 (SELECT COALESCE(json_agg(json_build_array(n, found, same, revoked_at)), '[]') \
-                 ::text FROM j WHERE NOT (found = 1 AND same = 1 AND revoked_at IS NULL))",
+                 (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL \
+                 AND early = 0), \
+                 (SELECT COALESCE(json_agg(json_build_array(n, found, same, revoked_at, early)), \
+                 '[]')::text FROM j \
+                 WHERE NOT (found = 1 AND same = 1 AND revoked_at IS NULL AND early = 0))",
             )
-            .bind(pg_texts(items.iter().map(|(serial, _)| Some(*serial))))
-            .bind(pg_texts(items.iter().map(|(_, token)| Some(*token)))),
+            .bind(pg_texts(items.iter().map(|(serial, _, _)| Some(*serial))))
+            .bind(pg_texts(items.iter().map(|(_, token, _)| Some(*token))))
+            .bind(pg_numbers(items.iter().map(|(_, _, at)| Some(*at))))
+            .bind(tolerance_ms),
             Dialect::Sqlite => sqlx::query_as(
                 "WITH j AS MATERIALIZED (SELECT list.key + 1 AS n, p.serial IS NOT NULL AS found, \
-                 p.token IS (list.value ->> 1) AS same, p.revoked_at \
+                 p.token IS (list.value ->> 1) AS same, p.revoked_at, \
+                 COALESCE(p.issued_at * 1000 - $2 > (list.value ->> 2), 0) AS early \
                  FROM json_each($1) list LEFT JOIN passes p ON p.serial = (list.value ->> 0)) \
                  SELECT (SELECT MAX(seq) FROM revocations), \
-                 (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL), \
-                 (SELECT json_group_array(json_array(n, found, same, revoked_at)) \
-                 FROM j WHERE NOT (found = 1 AND same = 1 AND revoked_at IS NULL))",
+                 (SELECT COUNT(*) FROM j WHERE found = 1 AND same = 1 AND revoked_at IS NULL \
+                 AND early = 0), \
+                 (SELECT json_group_array(json_array(n, found, same, revoked_at, early)) \
+                 FROM j WHERE NOT (found = 1 AND same = 1 AND revoked_at IS NULL AND early = 0))",
             )
-            .bind(serde_json::to_string(items).expect("pairs of strings are JSON")),
+            .bind(serde_json::to_string(items).expect("triples of strings and numbers are JSON"))
+            .bind(tolerance_ms),
         };
         let (seen, as_issued, answer): (Option<i64>, i64, String) =
             answer.fetch_one(&self.pool).await?;
-        let exceptions: Vec<(usize, u8, u8, Option<i64>)> = serde_json::from_str(&answer)
+        let exceptions: Vec<(usize, u8, u8, Option<i64>, u8)> = serde_json::from_str(&answer)
             .map_err(|e| StoreError::Conflict(format!("issued passes: {e}")))?;
         let incomplete =
             || StoreError::Conflict("issued passes: the answer does not cover every item".into());
@@ -231,11 +249,12 @@ impl Store {
             Some(IssuedPass {
                 same_token: true,
                 revoked_at: None,
+                sold_after_scan: false,
             });
             items.len()
         ];
         let mut answered = vec![false; items.len()];
-        for (n, found, same_token, revoked_at) in exceptions {
+        for (n, found, same_token, revoked_at, early) in exceptions {
             let i = n
                 .checked_sub(1)
                 .filter(|&i| i < items.len() && !answered[i]);
@@ -244,6 +263,7 @@ impl Store {
             out[i] = (found == 1).then_some(IssuedPass {
                 same_token: same_token == 1,
                 revoked_at,
+                sold_after_scan: early == 1,
             });
         }
         Ok((out, seen.unwrap_or(0)))
@@ -647,7 +667,14 @@ pub(super) async fn held_items(
 
 #[cfg(test)]
 mod tests {
-    use super::{pg_numbers, pg_texts};
+    use super::{COUNTS_AS_USE, NO_USE_FLAGS, pg_numbers, pg_texts};
+
+    #[test]
+    fn the_sql_condition_names_every_flag_that_is_no_use() {
+        for flag in NO_USE_FLAGS {
+            assert!(COUNTS_AS_USE.contains(&format!("'{flag}'")), "{flag}");
+        }
+    }
 
     #[test]
     fn array_literals_quote_what_postgresql_would_read_as_syntax() {

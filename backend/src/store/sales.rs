@@ -630,6 +630,18 @@ impl Store {
         }
     }
 
+    /// The uses of a pass that count (see [`super::NO_USE_FLAGS`]), oldest first: what the
+    /// visitor's pages and wallet passes show and compute validity from.
+    pub async fn counted_uses_of_pass(&self, serial: &str) -> Result<Vec<PassUse>> {
+        let mut uses = self.uses_of_pass(serial).await?;
+        uses.retain(|u| {
+            !u.flag
+                .as_deref()
+                .is_some_and(|f| super::NO_USE_FLAGS.contains(&f))
+        });
+        Ok(uses)
+    }
+
     /// Where and when a pass has been used, oldest first: (scanned_at unix ms, venue, offer, flag).
     pub async fn uses_of_pass(&self, serial: &str) -> Result<Vec<PassUse>> {
         let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
