@@ -1033,6 +1033,36 @@ async fn flags_of(app: &TestApp, serial: &str) -> Vec<(String, Option<String>)> 
     .expect("flags")
 }
 
+/// A device disabled (stolen) while its upload is being stored: the two never both win. Where
+/// the disable commits first (PostgreSQL, whose upload is still in its turn), the upload is
+/// refused and stores nothing; where the upload holds the only write lock (SQLite), it commits
+/// first and the disable follows.
+#[tokio::test]
+async fn an_upload_racing_the_disabling_of_its_device_stores_all_or_nothing() {
+    for db in TestDb::all().await {
+        let app = TestApp::start(db).await;
+        let (a, key_a, _) = enrolled(&app, "tsarevets", "Gate A", 1).await;
+        let passes = passes(&app, 10).await;
+        app.db.store.stall_uploads_of(a, 1500);
+        let items: Vec<UploadItem> = (0..10)
+            .map(|n| item(n + 1, &passes[n as usize].1, 30))
+            .collect();
+        let slow = in_background(&app, upload(&key_a, a, "tsarevets", 1, items));
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        app.db.store.disable_device(a).await.expect("disable");
+        let status = match slow.await.expect("join") {
+            Ok(status) => status,
+            Err(ureq::Error::StatusCode(status)) => status,
+            Err(e) => panic!("{}: {e}", app.db.kind),
+        };
+        let stored = app.db.store.redemption_count().await.expect("count");
+        match app.db.kind {
+            "postgres" => assert_eq!((status, stored), (401, 0), "postgres: disabled first"),
+            _ => assert_eq!((status, stored), (200, 10), "sqlite: stored first"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_gate_syncing_while_another_upload_is_still_being_stored_learns_every_use() {
     for db in TestDb::all().await {

@@ -929,10 +929,20 @@ pub async fn upload(
     //    a duplicate of what the device sent before.
     let stored = write.insert_redemptions(&rows).await?;
     let flagged_late = write.flag_later(&late_flags, now_ms / 1000).await?;
-    // In the same transaction: one commit (one sync to disk) per upload, not two.
-    write
-        .record_contact(device.id, now_ms / 1000, up.sent_at_ms - now_ms)
-        .await?;
+    // In the same transaction: one commit (one sync to disk) per upload, not two. A device
+    // disabled (or replaced) since its status was read above stores nothing: the turn is dropped.
+    let replaced_after = now_ms / 1000 - REPLACED_UPLOAD_DAYS * 86_400;
+    if !write
+        .record_upload_contact(
+            device.id,
+            now_ms / 1000,
+            up.sent_at_ms - now_ms,
+            replaced_after,
+        )
+        .await?
+    {
+        return Err(DeviceApiError::UnknownDevice);
+    }
     write.commit().await?;
     let flags: HashMap<i64, Option<String>> =
         rows.into_iter().map(|r| (r.local_id, r.flag)).collect();

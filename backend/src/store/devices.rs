@@ -64,27 +64,45 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("venue '{venue}'")))?;
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM devices WHERE venue_id = $1 AND name = $2")
-                .bind(venue_id)
-                .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let device_id = match existing {
-            Some(id) => id,
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO devices (venue_id, name, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
+        // The device of that name, locked (see `lock_device`). An enrolment may rename it
+        // "(replaced, #N)" and make a new device of the name while this waits for the lock: then
+        // the name is looked up again, so the code goes to the device that has it now.
+        let mut tries = 0;
+        let device_id = loop {
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM devices WHERE venue_id = $1 AND name = $2")
+                    .bind(venue_id)
+                    .bind(name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(id) = existing else {
+                break sqlx::query_scalar(
+                    "INSERT INTO devices (venue_id, name, status, created_at) \
+                     VALUES ($1, $2, 'pending', $3) RETURNING id",
                 )
                 .bind(venue_id)
                 .bind(name)
                 .bind(now)
                 .fetch_one(&mut *tx)
-                .await?
+                .await?;
+            };
+            lock_device(&mut tx, id).await?;
+            let still: Option<String> =
+                sqlx::query_scalar("SELECT name FROM devices WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            tries += 1;
+            if still.as_deref() == Some(name) {
+                break id;
+            }
+            if tries >= 5 {
+                return Err(StoreError::Conflict(format!(
+                    "the device {name} is being enrolled again right now: try again"
+                )));
             }
         };
         // One valid code per device, the newest: a lost one stops working now.
-        lock_device(&mut tx, device_id).await?;
         void_codes(&mut tx, device_id, now).await?;
         sqlx::query("INSERT INTO enrolment_codes (code_hash, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(code_hash)

@@ -347,6 +347,30 @@ impl PassWrite {
         held_items(&mut self.tx, self.store.dialect, device_id, local_ids).await
     }
 
+    /// [`PassWrite::record_contact`] for an upload, only if the device may still send: active,
+    /// or replaced after `replaced_after` (unix s). False when it may not (disabled or replaced
+    /// while the upload was on its way): the caller then drops the turn, storing nothing. Read
+    /// under the device's row lock, so an upload and a disable never both win.
+    pub async fn record_upload_contact(
+        &mut self,
+        device_id: i64,
+        now: i64,
+        clock_offset_ms: i64,
+        replaced_after: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE devices SET last_seen_at = $2, clock_offset_ms = $3 WHERE id = $1 \
+             AND (status = 'active' OR (status = 'disabled' AND replaced_at > $4))",
+        )
+        .bind(device_id)
+        .bind(now)
+        .bind(clock_offset_ms)
+        .bind(replaced_after)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// When the device was last heard from, and how far its clock is off (see
     /// [`Store::record_contact`]), inside the turn: an upload commits once.
     pub async fn record_contact(
