@@ -17,6 +17,13 @@ async fn post(app: &TestApp, path: &str, body: Vec<u8>) -> (u16, Value) {
     )
 }
 
+/// An enrolment request for `code` with the key of `seed`.
+fn enrol_body(code: &str, seed: u8) -> Vec<u8> {
+    json!({"code": code, "public_key": SigningSecret::from_seed(&[seed; 32]).public_hex()})
+        .to_string()
+        .into_bytes()
+}
+
 /// A device enrolled at `venue`: (device id, its key, the server's bundle key).
 async fn enrolled(
     app: &TestApp,
@@ -31,9 +38,7 @@ async fn enrolled(
     let (status, body) = post(
         app,
         "/api/device/v1/enroll",
-        json!({"code": code.to_lowercase(), "public_key": key.public_hex()})
-            .to_string()
-            .into_bytes(),
+        enrol_body(&code.to_lowercase(), seed),
     )
     .await;
     assert_eq!(status, 200, "{}: {body}", app.db.kind);
@@ -118,16 +123,13 @@ async fn a_code_enrols_one_device_once_and_bad_codes_say_why() {
             townpass::devices::add(&app.db.store, "tsarevets", "Gate 2", townpass::store::now())
                 .await
                 .expect("code");
-        let body = |code: &str, seed: u8| {
-            json!({"code": code, "public_key": SigningSecret::from_seed(&[seed; 32]).public_hex()})
-                .to_string()
-                .into_bytes()
-        };
         assert_eq!(
-            post(&app, "/api/device/v1/enroll", body(&code, 2)).await.0,
+            post(&app, "/api/device/v1/enroll", enrol_body(&code, 2))
+                .await
+                .0,
             200
         );
-        let (status, reused) = post(&app, "/api/device/v1/enroll", body(&code, 3)).await;
+        let (status, reused) = post(&app, "/api/device/v1/enroll", enrol_body(&code, 3)).await;
         assert_eq!(
             (status, reused["error"]["code"].as_str()),
             (403, Some("code_used")),
@@ -149,7 +151,7 @@ async fn a_code_enrols_one_device_once_and_bad_codes_say_why() {
         )
         .await
         .expect("code");
-        let (status, expired) = post(&app, "/api/device/v1/enroll", body(&old, 4)).await;
+        let (status, expired) = post(&app, "/api/device/v1/enroll", enrol_body(&old, 4)).await;
         assert_eq!(
             (status, expired["error"]["code"].as_str()),
             (403, Some("code_expired"))
@@ -157,8 +159,12 @@ async fn a_code_enrols_one_device_once_and_bad_codes_say_why() {
         let (status, _) = post(&app, "/api/device/v1/enroll", br#"{"code": 5}"#.to_vec()).await;
         assert_eq!(status, 400);
         for attempt in 0.. {
-            let (status, reply) =
-                post(&app, "/api/device/v1/enroll", body("AAAA-BBBB-CCCC", 5)).await;
+            let (status, reply) = post(
+                &app,
+                "/api/device/v1/enroll",
+                enrol_body("AAAA-BBBB-CCCC", 5),
+            )
+            .await;
             if status == 429 {
                 assert!(
                     attempt >= 8,
@@ -186,25 +192,20 @@ async fn a_new_code_or_disabling_the_device_voids_the_codes_made_before() {
         let app = TestApp::start(db).await;
         let now = townpass::store::now();
         let store = &app.db.store;
-        let body = |code: &str, seed: u8| {
-            json!({"code": code, "public_key": SigningSecret::from_seed(&[seed; 32]).public_hex()})
-                .to_string()
-                .into_bytes()
-        };
         let (_, lost, _) = townpass::devices::add(store, "tsarevets", "Entrance", now)
             .await
             .expect("code");
         let (_, newest, _) = townpass::devices::add(store, "tsarevets", "Entrance", now + 1)
             .await
             .expect("code");
-        let (status, refused) = post(&app, "/api/device/v1/enroll", body(&lost, 7)).await;
+        let (status, refused) = post(&app, "/api/device/v1/enroll", enrol_body(&lost, 7)).await;
         assert_eq!(
             (status, refused["error"]["code"].as_str()),
             (403, Some("code_replaced")),
             "{}: a code made before the newest one is void: {refused}",
             app.db.kind
         );
-        let (status, enrolled) = post(&app, "/api/device/v1/enroll", body(&newest, 8)).await;
+        let (status, enrolled) = post(&app, "/api/device/v1/enroll", enrol_body(&newest, 8)).await;
         assert_eq!(status, 200, "{}: {enrolled}", app.db.kind);
         let device_id = enrolled["device_id"].as_i64().expect("id");
 
@@ -213,7 +214,7 @@ async fn a_new_code_or_disabling_the_device_voids_the_codes_made_before() {
             .await
             .expect("code");
         store.disable_device(device_id).await.expect("disable");
-        let (status, refused) = post(&app, "/api/device/v1/enroll", body(&spare, 9)).await;
+        let (status, refused) = post(&app, "/api/device/v1/enroll", enrol_body(&spare, 9)).await;
         assert_eq!(
             (status, refused["error"]["code"].as_str()),
             (403, Some("code_replaced")),
@@ -224,7 +225,8 @@ async fn a_new_code_or_disabling_the_device_voids_the_codes_made_before() {
         let (_, fresh, _) = townpass::devices::add(store, "tsarevets", "Entrance", now + 3)
             .await
             .expect("code");
-        let (status, replacement) = post(&app, "/api/device/v1/enroll", body(&fresh, 10)).await;
+        let (status, replacement) =
+            post(&app, "/api/device/v1/enroll", enrol_body(&fresh, 10)).await;
         assert_eq!(status, 200, "{}: {replacement}", app.db.kind);
         let active: Vec<String> = store
             .devices()

@@ -484,11 +484,7 @@ pub const CLOCK_TOLERANCE_MS: i64 = 24 * 3600 * 1000;
 /// stored, flagged `clock`, and is no use of the pass: a device with a wrong (or lying) clock
 /// cannot start a pass's validity in 1970 and so make every gate refuse it.
 fn impossible_scan_time(sold_after_scan: bool, scanned_at_ms: i64, now_ms: i64) -> Option<String> {
-    let at = |ms: i64| {
-        jiff::Timestamp::from_millisecond(ms)
-            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-            .unwrap_or_else(|_| format!("{ms} ms since 1970"))
-    };
+    let at = utc_minute;
     let why = if sold_after_scan {
         "before the pass was sold".to_string()
     } else if scanned_at_ms > now_ms.saturating_add(CLOCK_TOLERANCE_MS) {
@@ -501,6 +497,14 @@ fn impossible_scan_time(sold_after_scan: bool, scanned_at_ms: i64, now_ms: i64) 
          counted as a use of the pass",
         at(scanned_at_ms)
     ))
+}
+
+/// A time (unix ms) as a flag's detail writes it, to the minute in UTC; a time no calendar holds
+/// as the number.
+fn utc_minute(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| format!("{ms} ms since 1970"))
 }
 
 /// Was a pass revoked at `revoked_at` (unix s) before a scan at `scanned_at_ms`? Revocations are
@@ -828,9 +832,7 @@ pub async fn upload(
             detail = Some(format!(
                 "scanned after this device was replaced by a new enrolment ({}); kept for \
                  review, and not counted as a use of the pass{}",
-                jiff::Timestamp::from_second(at)
-                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                    .unwrap_or_else(|_| at.to_string()),
+                utc_minute(at.saturating_mul(1000)),
                 said_before(&detail, &flag)
             ));
             flag = Some(crate::store::REPLACED_FLAG.into());

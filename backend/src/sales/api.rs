@@ -247,9 +247,8 @@ pub async fn create_order(
     let idempotency = idempotency_key(&headers)?;
     // The request as JSON means it, whatever the spacing or the keys' order (Stripe's meaning:
     // a retry that serialises the same body another way is the same request); a body that is no
-    // JSON is compared byte for byte.
-    // Keys stored before this rule hold the hash of the bytes: a byte-identical retry of one of
-    // those is the same request too.
+    // JSON is compared byte for byte. Keys stored before this rule hold the hash of the bytes,
+    // so a byte-identical retry of one of those is the same request too.
     let bytes_hash = crate::accounts::sha256_hex(&String::from_utf8_lossy(&raw));
     let request_hash = serde_json::from_slice::<serde_json::Value>(&raw)
         .map(|v| crate::accounts::sha256_hex(&v.to_string()))

@@ -264,8 +264,8 @@ impl Store {
         void_codes(&mut tx, device_id, now).await?;
         // A device enrolled before (a replaced scanner, a lost code) gets a new identity: its own
         // id, so its visits, numbered from 1 again, never collide with the earlier device's. The
-        // earlier one is disabled (a lost or stolen scanner must not sync on) and renamed so the
-        // list tells them apart. The key is set only where none is, so two enrolments at once
+        // earlier one is disabled (no more bundles; for a few days it may still hand in its
+        // visits, see `replaced_at`) and renamed so the list tells them apart. The key is set only where none is, so two enrolments at once
         // never share one device: the later one replaces the earlier, as in turn.
         let taken = sqlx::query(
             "UPDATE devices SET public_key = $2, status = 'active', enrolled_at = $3 \

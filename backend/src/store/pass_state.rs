@@ -347,7 +347,9 @@ impl PassWrite {
         held_items(&mut self.tx, self.store.dialect, device_id, local_ids).await
     }
 
-    /// [`PassWrite::record_contact`] for an upload, only if the device may still send: active,
+    /// When the device was last heard from and how far its clock is off (see
+    /// [`Store::record_contact`]), inside an upload's turn (one commit per upload), only if the
+    /// device may still send: active,
     /// or replaced after `replaced_after` (unix s). False when it may not (disabled or replaced
     /// while the upload was on its way): the caller then drops the turn, storing nothing. Read
     /// under the device's row lock, so an upload and a disable never both win.
@@ -369,17 +371,6 @@ impl PassWrite {
         .execute(&mut *self.tx)
         .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    /// When the device was last heard from, and how far its clock is off (see
-    /// [`Store::record_contact`]), inside the turn: an upload commits once.
-    pub async fn record_contact(
-        &mut self,
-        device_id: i64,
-        now: i64,
-        clock_offset_ms: i64,
-    ) -> Result<()> {
-        super::devices::record_contact(&mut self.tx, device_id, now, clock_offset_ms).await
     }
 
     /// Passes revoked after revocation `seq` (see [`Store::issued_passes`]), with when.

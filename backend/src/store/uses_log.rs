@@ -75,7 +75,6 @@ struct Row {
     device_id: i64,
     expires_at: i64,
     rejected: i64,
-    no_use: i64,
 }
 
 impl Store {
@@ -161,16 +160,15 @@ impl Store {
         // reviews recorded since the last look (none on the first look).
         let held_before = last_id;
         while last_id < watermark {
-            // A visit with an impossible scan time is no use of the pass (see CLOCK_FLAG); it is
-            // skipped here, and `last_id` still moves past it.
+            // A visit that is no use of the pass (see NO_USE_FLAGS) is left out, as in judging;
+            // `last_id` still moves to the watermark once a page comes back short.
             let rows: Vec<Row> = sqlx::query_as(&format!(
                 "SELECT r.id, r.serial, o.code AS offer, v.code AS venue, r.scanned_at AS at_ms, \
                  r.device_id, p.expires_at, \
-                 CASE WHEN r.review = 'rejected' THEN 1 ELSE 0 END AS rejected, \
-                 CASE WHEN {} THEN 0 ELSE 1 END AS no_use \
+                 CASE WHEN r.review = 'rejected' THEN 1 ELSE 0 END AS rejected \
                  FROM redemptions r JOIN venues v ON v.id = r.venue_id \
                  LEFT JOIN offers o ON o.id = r.offer_id JOIN passes p ON p.serial = r.serial \
-                 WHERE r.id > $1 AND r.id <= $2 AND p.expires_at > $3 \
+                 WHERE r.id > $1 AND r.id <= $2 AND p.expires_at > $3 AND {} \
                  ORDER BY r.id LIMIT $4",
                 super::pass_state::COUNTS_AS_USE
             ))
@@ -188,9 +186,6 @@ impl Store {
                 let Ok(serial) = r.serial.parse() else {
                     continue;
                 };
-                if r.no_use != 0 {
-                    continue;
-                }
                 let entry = Entry {
                     id: r.id,
                     serial,
